@@ -1,0 +1,17 @@
+//! Deskmove's domain and every migration rule: pure Rust, no I/O, no clock; the browser and the server both ask it.
+
+pub mod domain;
+pub mod error;
+pub mod movability;
+pub mod plan;
+pub mod progress;
+pub mod scope;
+pub mod validation;
+pub mod warnings;
+
+pub use domain::*;
+pub use error::{ApiError, ErrorBody, ErrorCode};
+pub use movability::{has_help_desk_access, may_move, movability, refusal, MoveCandidate, RunningMove};
+pub use plan::{plan_history_ticket, HistoricalConversation, TicketPlan};
+pub use validation::{validate_move_request, FieldError, StatusMapping, ValidMove};
+pub use warnings::{warnings, WarningFacts};

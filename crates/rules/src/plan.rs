@@ -1,0 +1,505 @@
+//! What a move does to each conversation's ticket (R7, R8, R10, R11, R13), and who is notified (R22).
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::domain::{
+    ChannelSettings, ConversationStatus, Id, NotificationKind, Pipeline, SlaDue, SlaPolicy,
+    StatusState,
+};
+use crate::validation::StatusMapping;
+
+/// R8, R13: the SLA due times of a ticket created at `created_at`.
+pub fn sla_due(policy: &SlaPolicy, created_at: DateTime<Utc>) -> SlaDue {
+    SlaDue {
+        first_reply_due: created_at + Duration::seconds(policy.first_reply_seconds),
+        close_due: created_at + Duration::seconds(policy.close_seconds),
+    }
+}
+
+/// R8, R11: a help desk ticket's owner must have help desk access; otherwise unassigned.
+pub fn help_desk_owner(owner: Option<&str>, has_access: impl Fn(&str) -> bool) -> Option<Id> {
+    owner.filter(|id| has_access(id)).map(str::to_string)
+}
+
+/// A ticket that a historical conversation already has, as it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExistingTicket {
+    pub status_id: Id,
+    pub owner_id: Option<Id>,
+    pub created_at: DateTime<Utc>,
+    pub sla: Option<SlaDue>,
+}
+
+/// A historical conversation of the channel being moved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoricalConversation {
+    pub status: ConversationStatus,
+    pub owner_id: Option<Id>,
+    pub started_at: DateTime<Utc>,
+    pub ticket: Option<ExistingTicket>,
+}
+
+/// A ticket to create.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewTicket {
+    pub status_id: Id,
+    pub owner_id: Option<Id>,
+    pub created_at: DateTime<Utc>,
+    pub sla: Option<SlaDue>,
+}
+
+/// What the move does to one historical conversation's ticket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TicketPlan {
+    /// R10: the ticket moves as it is; `add_sla` is set only when it had no SLA.
+    Keep { add_sla: Option<SlaDue> },
+    /// R11: the conversation gets its first and only ticket.
+    Create(NewTicket),
+}
+
+impl TicketPlan {
+    pub fn creates_ticket(&self) -> bool {
+        matches!(self, TicketPlan::Create(_))
+    }
+
+    /// A created ticket that nobody owns (the move's `unassigned` count).
+    pub fn creates_unassigned(&self) -> bool {
+        matches!(self, TicketPlan::Create(t) if t.owner_id.is_none())
+    }
+}
+
+/// R10, R11, R13 for one historical conversation.
+///
+/// - R10: a conversation with a ticket keeps it unchanged (status, owner,
+///   created_at). **decision**: R13's SLA due times are added to a ticket that has
+///   none, computed from its own created_at.
+/// - R11: a conversation without one gets a ticket created at its `started_at`, with
+///   the status mapped from open/closed, owned by its owner only if that user has
+///   help desk access.
+pub fn plan_history_ticket(
+    conversation: &HistoricalConversation,
+    mapping: &StatusMapping,
+    has_access: impl Fn(&str) -> bool,
+    sla: Option<&SlaPolicy>,
+) -> TicketPlan {
+    match &conversation.ticket {
+        Some(ticket) => TicketPlan::Keep {
+            add_sla: match (ticket.sla, sla) {
+                (None, Some(policy)) => Some(sla_due(policy, ticket.created_at)),
+                _ => None,
+            },
+        },
+        None => TicketPlan::Create(NewTicket {
+            status_id: mapping.status_for(conversation.status).to_string(),
+            owner_id: help_desk_owner(conversation.owner_id.as_deref(), has_access),
+            created_at: conversation.started_at,
+            sla: sla.map(|p| sla_due(p, conversation.started_at)),
+        }),
+    }
+}
+
+/// R7, R8: the ticket a new conversation gets in a moved (or moving) channel.
+/// The channel keeps its ticket-creation and routing settings (R6): the status is
+/// the channel's ticket-creation status when it is in the pipeline, else the
+/// pipeline's first open status; the owner is the routing owner if they have help
+/// desk access. `None` when the pipeline has no open status to start in.
+pub fn plan_arrival_ticket(
+    settings: &ChannelSettings,
+    pipeline: &Pipeline,
+    has_access: impl Fn(&str) -> bool,
+    sla: Option<&SlaPolicy>,
+    now: DateTime<Utc>,
+) -> Option<NewTicket> {
+    let status = settings
+        .ticket_creation
+        .status_id
+        .as_deref()
+        .and_then(|id| pipeline.status(id))
+        .or_else(|| pipeline.first_in_state(StatusState::Open))?;
+    Some(NewTicket {
+        status_id: status.id.clone(),
+        owner_id: help_desk_owner(settings.routing.owner_id.as_deref(), has_access),
+        created_at: now,
+        sla: sla.map(|p| sla_due(p, now)),
+    })
+}
+
+/// An inbox conversation's agent-made ticket: owned by the conversation's owner,
+/// and no SLA until it is in help desk (R10's decision adds one when it moves).
+pub fn plan_inbox_ticket(
+    status_id: &str,
+    conversation_owner: Option<&str>,
+    now: DateTime<Utc>,
+) -> NewTicket {
+    NewTicket {
+        status_id: status_id.to_string(),
+        owner_id: conversation_owner.map(str::to_string),
+        created_at: now,
+        sla: None,
+    }
+}
+
+/// What happened to a ticket that may notify its owner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TicketEvent {
+    Created,
+    Assigned,
+}
+
+/// R22: who is told of a ticket event, and how. Nobody is told of an unowned
+/// ticket, nor of anything while a running move of the account has notifications
+/// turned off.
+pub fn notification(
+    event: TicketEvent,
+    owner: Option<&str>,
+    muted_by_running_move: bool,
+) -> Option<(NotificationKind, Id)> {
+    if muted_by_running_move {
+        return None;
+    }
+    let kind = match event {
+        TicketEvent::Created => NotificationKind::TicketCreated,
+        TicketEvent::Assigned => NotificationKind::TicketAssigned,
+    };
+    owner.map(|o| (kind, o.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{PipelineStatus, Routing, TicketCreation};
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    fn t(h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 1, h, 0, 0).unwrap()
+    }
+
+    fn mapping() -> StatusMapping {
+        StatusMapping {
+            pipeline_id: "p1".into(),
+            open_status_id: "wait-us".into(),
+            closed_status_id: "closed".into(),
+        }
+    }
+
+    fn sla() -> SlaPolicy {
+        SlaPolicy {
+            id: "s".into(),
+            name: "Standard".into(),
+            first_reply_seconds: 4 * 3600,
+            close_seconds: 48 * 3600,
+        }
+    }
+
+    fn pipeline() -> Pipeline {
+        let s = |id: &str, state| PipelineStatus {
+            id: id.into(),
+            label: id.into(),
+            state,
+        };
+        Pipeline {
+            id: "p1".into(),
+            name: "Support pipeline".into(),
+            statuses: vec![
+                s("new", StatusState::Open),
+                s("wait-us", StatusState::Open),
+                s("closed", StatusState::Closed),
+            ],
+        }
+    }
+
+    fn access(id: &str) -> bool {
+        id == "sam" || id == "ada"
+    }
+
+    fn conversation(status: ConversationStatus, owner: Option<&str>) -> HistoricalConversation {
+        HistoricalConversation {
+            status,
+            owner_id: owner.map(Into::into),
+            started_at: t(9),
+            ticket: None,
+        }
+    }
+
+    #[test]
+    fn sla_due_times_count_from_the_ticket_creation() {
+        // R8, R13
+        let due = sla_due(&sla(), t(9));
+        assert_eq!(due.first_reply_due, t(13));
+        assert_eq!(due.close_due, t(9) + Duration::hours(48));
+    }
+
+    #[test]
+    fn historical_conversation_without_ticket_gets_conversation_start_as_created_at() {
+        // R11
+        let plan = plan_history_ticket(
+            &conversation(ConversationStatus::Open, Some("sam")),
+            &mapping(),
+            access,
+            Some(&sla()),
+        );
+        assert_eq!(
+            plan,
+            TicketPlan::Create(NewTicket {
+                status_id: "wait-us".into(),
+                owner_id: Some("sam".into()),
+                created_at: t(9),
+                sla: Some(sla_due(&sla(), t(9))),
+            })
+        );
+        assert!(plan.creates_ticket());
+        assert!(!plan.creates_unassigned());
+    }
+
+    #[test]
+    fn a_closed_conversation_gets_the_status_chosen_for_closed() {
+        // R11, R9
+        let TicketPlan::Create(ticket) = plan_history_ticket(
+            &conversation(ConversationStatus::Closed, None),
+            &mapping(),
+            access,
+            None,
+        ) else {
+            panic!("expected a new ticket");
+        };
+        assert_eq!(ticket.status_id, "closed");
+        assert_eq!(ticket.owner_id, None);
+        assert_eq!(ticket.sla, None);
+    }
+
+    #[test]
+    fn an_owner_without_help_desk_access_leaves_the_new_ticket_unassigned() {
+        // R11, R13
+        let plan = plan_history_ticket(
+            &conversation(ConversationStatus::Open, Some("noor")),
+            &mapping(),
+            access,
+            Some(&sla()),
+        );
+        assert!(plan.creates_unassigned());
+    }
+
+    #[test]
+    fn a_conversation_with_a_ticket_keeps_it_as_it_is() {
+        // R10
+        let mut c = conversation(ConversationStatus::Closed, Some("noor"));
+        let due = sla_due(&sla(), t(1));
+        c.ticket = Some(ExistingTicket {
+            status_id: "new".into(),
+            owner_id: Some("noor".into()),
+            created_at: t(1),
+            sla: Some(due),
+        });
+        assert_eq!(
+            plan_history_ticket(&c, &mapping(), access, Some(&sla())),
+            TicketPlan::Keep { add_sla: None }
+        );
+    }
+
+    #[test]
+    fn a_kept_ticket_without_sla_gets_due_times_from_its_own_creation() {
+        // R10 decision, R13
+        let mut c = conversation(ConversationStatus::Open, None);
+        c.ticket = Some(ExistingTicket {
+            status_id: "new".into(),
+            owner_id: None,
+            created_at: t(2),
+            sla: None,
+        });
+        assert_eq!(
+            plan_history_ticket(&c, &mapping(), access, Some(&sla())),
+            TicketPlan::Keep {
+                add_sla: Some(sla_due(&sla(), t(2)))
+            }
+        );
+        assert_eq!(
+            plan_history_ticket(&c, &mapping(), access, None),
+            TicketPlan::Keep { add_sla: None }
+        );
+    }
+
+    #[test]
+    fn a_new_conversation_in_a_moved_channel_gets_a_ticket_with_sla() {
+        // R7, R8
+        let settings = ChannelSettings::default();
+        let ticket = plan_arrival_ticket(&settings, &pipeline(), access, Some(&sla()), t(10)).unwrap();
+        assert_eq!(ticket.status_id, "new");
+        assert_eq!(ticket.owner_id, None);
+        assert_eq!(ticket.created_at, t(10));
+        assert_eq!(ticket.sla, Some(sla_due(&sla(), t(10))));
+    }
+
+    #[test]
+    fn a_new_ticket_keeps_the_channels_creation_status_and_routing() {
+        // R6, R7, R8
+        let mut settings = ChannelSettings {
+            routing: Routing {
+                owner_id: Some("sam".into()),
+            },
+            ticket_creation: TicketCreation {
+                status_id: Some("wait-us".into()),
+            },
+            ..ChannelSettings::default()
+        };
+        let ticket = plan_arrival_ticket(&settings, &pipeline(), access, None, t(10)).unwrap();
+        assert_eq!(ticket.status_id, "wait-us");
+        assert_eq!(ticket.owner_id, Some("sam".into()));
+        // R8: a routing owner without help desk access is not kept.
+        settings.routing.owner_id = Some("noor".into());
+        // A stale status that left the pipeline falls back to the first open one.
+        settings.ticket_creation.status_id = Some("gone".into());
+        let ticket = plan_arrival_ticket(&settings, &pipeline(), access, None, t(10)).unwrap();
+        assert_eq!(ticket.owner_id, None);
+        assert_eq!(ticket.status_id, "new");
+    }
+
+    #[test]
+    fn a_pipeline_without_open_status_cannot_take_arrivals() {
+        // R7
+        let mut p = pipeline();
+        p.statuses.retain(|s| s.state == StatusState::Closed);
+        assert_eq!(
+            plan_arrival_ticket(&ChannelSettings::default(), &p, access, None, t(1)),
+            None
+        );
+    }
+
+    #[test]
+    fn an_inbox_ticket_is_owned_by_the_conversation_owner_and_has_no_sla() {
+        // R10 (the tickets that history brings along), I1
+        let ticket = plan_inbox_ticket("new", Some("noor"), t(3));
+        assert_eq!(ticket.owner_id, Some("noor".into()));
+        assert_eq!(ticket.sla, None);
+    }
+
+    #[test]
+    fn ticket_events_notify_the_owner_unless_a_move_mutes_them() {
+        // R22
+        assert_eq!(
+            notification(TicketEvent::Created, Some("sam"), false),
+            Some((NotificationKind::TicketCreated, "sam".into()))
+        );
+        assert_eq!(
+            notification(TicketEvent::Assigned, Some("sam"), false),
+            Some((NotificationKind::TicketAssigned, "sam".into()))
+        );
+        assert_eq!(notification(TicketEvent::Created, None, false), None);
+        assert_eq!(notification(TicketEvent::Created, Some("sam"), true), None);
+        assert_eq!(notification(TicketEvent::Assigned, Some("sam"), true), None);
+    }
+
+    fn arb_time() -> impl Strategy<Value = DateTime<Utc>> {
+        (0i64..4_000_000_000).prop_map(|s| DateTime::from_timestamp(s, 0).unwrap())
+    }
+
+    fn arb_owner() -> impl Strategy<Value = Option<Id>> {
+        prop::option::of(prop_oneof![
+            Just("ada".to_string()),
+            Just("sam".to_string()),
+            Just("noor".to_string()),
+            "[a-z]{1,6}",
+        ])
+    }
+
+    fn arb_ticket() -> impl Strategy<Value = ExistingTicket> {
+        (
+            prop_oneof![Just("new".to_string()), Just("closed".to_string()), "[a-z]{1,8}"],
+            arb_owner(),
+            arb_time(),
+            prop::option::of((arb_time(), arb_time())),
+        )
+            .prop_map(|(status_id, owner_id, created_at, sla)| ExistingTicket {
+                status_id,
+                owner_id,
+                created_at,
+                sla: sla.map(|(a, b)| SlaDue {
+                    first_reply_due: a,
+                    close_due: b,
+                }),
+            })
+    }
+
+    fn arb_conversation() -> impl Strategy<Value = HistoricalConversation> {
+        (
+            prop_oneof![Just(ConversationStatus::Open), Just(ConversationStatus::Closed)],
+            arb_owner(),
+            arb_time(),
+            prop::option::of(arb_ticket()),
+        )
+            .prop_map(|(status, owner_id, started_at, ticket)| HistoricalConversation {
+                status,
+                owner_id,
+                started_at,
+                ticket,
+            })
+    }
+
+    /// Applies a plan the way the store does: the ticket the conversation ends with.
+    fn apply(c: &HistoricalConversation, plan: &TicketPlan) -> Vec<ExistingTicket> {
+        let mut tickets: Vec<ExistingTicket> = c.ticket.iter().cloned().collect();
+        match plan {
+            TicketPlan::Keep { add_sla } => {
+                if let (Some(t), Some(due)) = (tickets.first_mut(), add_sla) {
+                    t.sla = Some(*due);
+                }
+            }
+            TicketPlan::Create(n) => tickets.push(ExistingTicket {
+                status_id: n.status_id.clone(),
+                owner_id: n.owner_id.clone(),
+                created_at: n.created_at,
+                sla: n.sla,
+            }),
+        }
+        tickets
+    }
+
+    proptest! {
+        #[test]
+        fn a_plan_never_gives_a_conversation_a_second_ticket(
+            c in arb_conversation(), with_sla in any::<bool>()
+        ) {
+            // I1
+            let policy = sla();
+            let plan = plan_history_ticket(&c, &mapping(), access, with_sla.then_some(&policy));
+            prop_assert_eq!(apply(&c, &plan).len(), 1);
+            prop_assert_eq!(plan.creates_ticket(), c.ticket.is_none());
+        }
+
+        #[test]
+        fn an_existing_ticket_is_never_changed(
+            c in arb_conversation(), with_sla in any::<bool>()
+        ) {
+            // R10: status, owner and created_at stay; SLA only ever fills a gap.
+            prop_assume!(c.ticket.is_some());
+            let before = c.ticket.clone().unwrap();
+            let policy = sla();
+            let plan = plan_history_ticket(&c, &mapping(), access, with_sla.then_some(&policy));
+            let after = apply(&c, &plan).remove(0);
+            prop_assert_eq!(&after.status_id, &before.status_id);
+            prop_assert_eq!(&after.owner_id, &before.owner_id);
+            prop_assert_eq!(after.created_at, before.created_at);
+            if before.sla.is_some() {
+                prop_assert_eq!(after.sla, before.sla);
+            }
+        }
+
+        #[test]
+        fn an_owner_is_kept_iff_they_have_help_desk_access(c in arb_conversation()) {
+            // R11
+            prop_assume!(c.ticket.is_none());
+            let TicketPlan::Create(ticket) = plan_history_ticket(&c, &mapping(), access, None) else {
+                return Err(TestCaseError::fail("a conversation without ticket must get one"));
+            };
+            let kept = ticket.owner_id.is_some();
+            let should = c.owner_id.as_deref().is_some_and(access);
+            prop_assert_eq!(kept, should);
+            if kept {
+                prop_assert_eq!(ticket.owner_id, c.owner_id.clone());
+            }
+            prop_assert_eq!(ticket.created_at, c.started_at);
+            let m = mapping();
+            prop_assert_eq!(ticket.status_id.as_str(), m.status_for(c.status));
+        }
+    }
+}

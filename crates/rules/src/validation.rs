@@ -1,0 +1,289 @@
+//! Validation of a move request, field by field, in words a person understands (R9).
+
+use crate::domain::{ConversationStatus, HistoryChoice, Id, MoveRequest, Pipeline, PipelineStatus, StatusState};
+use crate::error::{ApiError, ErrorCode};
+
+/// One field that is wrong, and what to do about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's path in the request body, e.g. `history.open_status_id`.
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// Which new ticket status the history's open and closed conversations get (R9).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusMapping {
+    pub pipeline_id: Id,
+    pub open_status_id: Id,
+    pub closed_status_id: Id,
+}
+
+impl StatusMapping {
+    pub fn status_for(&self, status: ConversationStatus) -> &str {
+        match status {
+            ConversationStatus::Open => &self.open_status_id,
+            ConversationStatus::Closed => &self.closed_status_id,
+        }
+    }
+}
+
+/// A move request that passed validation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidMove {
+    pub channel_id: Id,
+    /// `None` for "Don't move any conversations".
+    pub history: Option<StatusMapping>,
+    pub mute_notifications: bool,
+}
+
+pub const FIELD_CHANNEL: &str = "channel_id";
+pub const FIELD_PIPELINE: &str = "history";
+pub const FIELD_OPEN_STATUS: &str = "history.open_status_id";
+pub const FIELD_CLOSED_STATUS: &str = "history.closed_status_id";
+
+/// R9: "All conversations" needs a new ticket status for Open and one for Closed,
+/// each from the help desk pipeline. **decision**: any status of the pipeline may be
+/// chosen for either; [`natural_status`] is only a suggestion.
+pub fn validate_move_request(
+    req: &MoveRequest,
+    pipeline: Option<&Pipeline>,
+) -> Result<ValidMove, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if req.channel_id.trim().is_empty() {
+        errors.push(FieldError {
+            field: FIELD_CHANNEL,
+            message: "Pick the channel to move.".into(),
+        });
+    }
+    let history = match (&req.history, pipeline) {
+        (_, None) => {
+            errors.push(FieldError {
+                field: FIELD_PIPELINE,
+                message: "Help desk has no ticket pipeline yet. Set one up before moving a channel."
+                    .into(),
+            });
+            None
+        }
+        (HistoryChoice::None, Some(_)) => None,
+        (
+            HistoryChoice::All {
+                open_status_id,
+                closed_status_id,
+            },
+            Some(pipeline),
+        ) => {
+            let open = check_status(
+                pipeline,
+                open_status_id.as_deref(),
+                FIELD_OPEN_STATUS,
+                "open",
+            );
+            let closed = check_status(
+                pipeline,
+                closed_status_id.as_deref(),
+                FIELD_CLOSED_STATUS,
+                "closed",
+            );
+            match (open, closed) {
+                (Ok(open), Ok(closed)) => Some(StatusMapping {
+                    pipeline_id: pipeline.id.clone(),
+                    open_status_id: open.id.clone(),
+                    closed_status_id: closed.id.clone(),
+                }),
+                (open, closed) => {
+                    errors.extend(open.err());
+                    errors.extend(closed.err());
+                    None
+                }
+            }
+        }
+    };
+    if errors.is_empty() {
+        Ok(ValidMove {
+            channel_id: req.channel_id.clone(),
+            history,
+            mute_notifications: req.mute_notifications,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+fn check_status<'p>(
+    pipeline: &'p Pipeline,
+    id: Option<&str>,
+    field: &'static str,
+    which: &str,
+) -> Result<&'p PipelineStatus, FieldError> {
+    match id.map(str::trim) {
+        None | Some("") => Err(FieldError {
+            field,
+            message: format!("Pick a new ticket status for {which} conversations."),
+        }),
+        Some(id) => pipeline.status(id).ok_or_else(|| FieldError {
+            field,
+            message: format!(
+                "The new ticket status for {which} conversations must be a status of the “{}” pipeline.",
+                pipeline.name
+            ),
+        }),
+    }
+}
+
+/// The status the dialog suggests for a conversation status: the pipeline's first
+/// status in the matching state (New for Open, Closed for Closed in the demo).
+pub fn natural_status(pipeline: &Pipeline, status: ConversationStatus) -> Option<&PipelineStatus> {
+    let state = match status {
+        ConversationStatus::Open => StatusState::Open,
+        ConversationStatus::Closed => StatusState::Closed,
+    };
+    pipeline.first_in_state(state)
+}
+
+/// The API's 422 for failed validation; the message names each field.
+pub fn invalid_request(errors: &[FieldError]) -> ApiError {
+    let message = errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join(" ");
+    ApiError::new(ErrorCode::InvalidRequest, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn pipeline() -> Pipeline {
+        let s = |id: &str, label: &str, state| PipelineStatus {
+            id: id.into(),
+            label: label.into(),
+            state,
+        };
+        Pipeline {
+            id: "p1".into(),
+            name: "Support pipeline".into(),
+            statuses: vec![
+                s("new", "New", StatusState::Open),
+                s("wait-contact", "Waiting on contact", StatusState::Open),
+                s("wait-us", "Waiting on us", StatusState::Open),
+                s("closed", "Closed", StatusState::Closed),
+            ],
+        }
+    }
+
+    fn all(open: Option<&str>, closed: Option<&str>) -> MoveRequest {
+        MoveRequest {
+            channel_id: "c1".into(),
+            history: HistoryChoice::All {
+                open_status_id: open.map(Into::into),
+                closed_status_id: closed.map(Into::into),
+            },
+            mute_notifications: false,
+        }
+    }
+
+    #[test]
+    fn all_conversations_with_two_pipeline_statuses_is_valid() {
+        // R9
+        let v = validate_move_request(&all(Some("wait-us"), Some("closed")), Some(&pipeline()))
+            .unwrap();
+        assert_eq!(
+            v.history,
+            Some(StatusMapping {
+                pipeline_id: "p1".into(),
+                open_status_id: "wait-us".into(),
+                closed_status_id: "closed".into()
+            })
+        );
+        let m = v.history.unwrap();
+        assert_eq!(m.status_for(ConversationStatus::Open), "wait-us");
+        assert_eq!(m.status_for(ConversationStatus::Closed), "closed");
+    }
+
+    #[test]
+    fn any_pipeline_status_may_be_chosen_for_either() {
+        // R9 decision
+        assert!(validate_move_request(&all(Some("closed"), Some("new")), Some(&pipeline())).is_ok());
+    }
+
+    #[test]
+    fn all_conversations_without_statuses_names_both_fields() {
+        // R9
+        let errs = validate_move_request(&all(None, Some(" ")), Some(&pipeline())).unwrap_err();
+        let fields: Vec<_> = errs.iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec![FIELD_OPEN_STATUS, FIELD_CLOSED_STATUS]);
+        assert_eq!(errs[0].message, "Pick a new ticket status for open conversations.");
+        assert_eq!(errs[1].message, "Pick a new ticket status for closed conversations.");
+    }
+
+    #[test]
+    fn a_status_outside_the_help_desk_pipeline_is_refused() {
+        // R9
+        let errs =
+            validate_move_request(&all(Some("wait-us"), Some("sales-won")), Some(&pipeline()))
+                .unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].field, FIELD_CLOSED_STATUS);
+        assert!(errs[0].message.contains("“Support pipeline”"));
+    }
+
+    #[test]
+    fn dont_move_any_conversations_needs_no_status() {
+        // R9
+        let req = MoveRequest {
+            channel_id: "c1".into(),
+            history: HistoryChoice::None,
+            mute_notifications: true,
+        };
+        let v = validate_move_request(&req, Some(&pipeline())).unwrap();
+        assert_eq!(v.history, None);
+        assert!(v.mute_notifications);
+    }
+
+    #[test]
+    fn a_move_needs_a_channel_and_a_help_desk_pipeline() {
+        // R9
+        let mut req = all(Some("new"), Some("closed"));
+        req.channel_id = "".into();
+        let errs = validate_move_request(&req, None).unwrap_err();
+        let fields: Vec<_> = errs.iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec![FIELD_CHANNEL, FIELD_PIPELINE]);
+    }
+
+    #[test]
+    fn the_natural_status_is_the_first_of_the_matching_state() {
+        // R9
+        let p = pipeline();
+        assert_eq!(natural_status(&p, ConversationStatus::Open).unwrap().id, "new");
+        assert_eq!(natural_status(&p, ConversationStatus::Closed).unwrap().id, "closed");
+    }
+
+    #[test]
+    fn invalid_request_names_each_field_in_its_message() {
+        // R9
+        let errs = validate_move_request(&all(None, None), Some(&pipeline())).unwrap_err();
+        let e = invalid_request(&errs);
+        assert_eq!(e.code, ErrorCode::InvalidRequest);
+        assert!(e.message.contains("history.open_status_id: Pick"));
+        assert!(e.message.contains("history.closed_status_id: Pick"));
+    }
+
+    #[test]
+    fn a_missing_status_in_json_reaches_validation_not_a_parse_error() {
+        // R9: the wire type accepts the gap so the message can name the field.
+        let req: MoveRequest =
+            serde_json::from_str(r#"{"channel_id":"c1","history":{"mode":"all"}}"#).unwrap();
+        assert!(!req.mute_notifications);
+        assert_eq!(
+            validate_move_request(&req, Some(&pipeline())).unwrap_err().len(),
+            2
+        );
+        let none: MoveRequest = serde_json::from_str(
+            r#"{"channel_id":"c1","history":{"mode":"none"},"mute_notifications":true}"#,
+        )
+        .unwrap();
+        assert_eq!(none.history, HistoryChoice::None);
+    }
+}

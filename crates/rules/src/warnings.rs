@@ -1,0 +1,244 @@
+//! The preflight warnings the move dialog shows; they never block a move (R5, R20).
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::domain::{ChannelKind, SlaPolicy, User, Warning, WarningCode};
+use crate::movability::join_names;
+
+/// **decision**: a channel is busy when more than [`BUSY_THRESHOLD`] conversations
+/// started in it during the last [`BUSY_WINDOW_MINUTES`] minutes. Twenty an hour is
+/// one every three minutes: enough that agents would notice conversations shifting
+/// under them while the move runs.
+pub const BUSY_THRESHOLD: u64 = 20;
+pub const BUSY_WINDOW_MINUTES: i64 = 60;
+
+/// The start of the window whose arrivals decide [`WarningCode::BusyChannel`].
+pub fn busy_window_start(now: DateTime<Utc>) -> DateTime<Utc> {
+    now - Duration::minutes(BUSY_WINDOW_MINUTES)
+}
+
+/// What the warnings need to know of the channel and its account.
+#[derive(Clone, Copy, Debug)]
+pub struct WarningFacts<'a> {
+    pub kind: ChannelKind,
+    pub users: &'a [User],
+    pub sla_policy: Option<&'a SlaPolicy>,
+    /// Conversations that started in the channel since [`busy_window_start`].
+    pub recent_arrivals: u64,
+    /// Names of the inbox's email channels that are still in the inbox (R20).
+    pub linked_email_channels: &'a [String],
+    /// Whether the admin already ticked "Turn off notifications during the move".
+    pub mute_notifications: bool,
+}
+
+/// How many names a warning lists before it says "and N more".
+const NAMES_SHOWN: usize = 5;
+
+pub fn warnings(f: &WarningFacts<'_>) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let without: Vec<&User> = f.users.iter().filter(|u| !u.help_desk_access).collect();
+    if !without.is_empty() {
+        let mut names: Vec<String> = without
+            .iter()
+            .take(NAMES_SHOWN)
+            .map(|u| u.name.clone())
+            .collect();
+        if without.len() > NAMES_SHOWN {
+            names.push(format!("{} more", without.len() - NAMES_SHOWN));
+        }
+        let (count, verb) = if without.len() == 1 {
+            ("1 user".to_string(), "has")
+        } else {
+            (format!("{} users", without.len()), "have")
+        };
+        out.push(warning(
+            WarningCode::AgentsWithoutAccess,
+            format!(
+                "{count} {verb} no help desk access: {}. They won't see this channel's tickets, and the conversations they own get unassigned tickets.",
+                join_names(&names)
+            ),
+        ));
+    }
+    if f.sla_policy.is_none() {
+        out.push(warning(
+            WarningCode::NoSlaPolicy,
+            "No SLA policy is set up for help desk, so moved tickets get no due times. Set one up first to keep response targets.",
+        ));
+    }
+    if f.recent_arrivals > BUSY_THRESHOLD {
+        out.push(warning(
+            WarningCode::BusyChannel,
+            format!(
+                "This channel is busy: {} new conversations in the last hour. Consider moving it at a quieter time to spare your team the disruption.",
+                f.recent_arrivals
+            ),
+        ));
+    }
+    if !f.mute_notifications {
+        out.push(warning(
+            WarningCode::Notifications,
+            "Tickets created and assigned during the move notify their owners. Tick “Turn off notifications during the move” to keep the noise down.",
+        ));
+    }
+    if f.kind == ChannelKind::Form {
+        let tail = if f.linked_email_channels.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Still in the inbox: {}.",
+                join_names(f.linked_email_channels)
+            )
+        };
+        out.push(warning(
+            WarningCode::FormLinkedEmail,
+            format!(
+                "Agents answer form submissions by email: move those email channels too. A thread that began as a form submission moves with this form, even where it went on by email.{tail}"
+            ),
+        ));
+    }
+    out
+}
+
+fn warning(code: WarningCode, message: impl Into<String>) -> Warning {
+    Warning {
+        code,
+        message: message.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Role;
+    use chrono::TimeZone;
+
+    fn user(name: &str, access: bool) -> User {
+        User {
+            id: name.to_lowercase(),
+            name: name.into(),
+            email: format!("{}@demo.test", name.to_lowercase()),
+            role: Role::Agent,
+            help_desk_access: access,
+        }
+    }
+
+    fn sla() -> SlaPolicy {
+        SlaPolicy {
+            id: "s".into(),
+            name: "Standard".into(),
+            first_reply_seconds: 4 * 3600,
+            close_seconds: 48 * 3600,
+        }
+    }
+
+    fn codes(w: &[Warning]) -> Vec<WarningCode> {
+        w.iter().map(|w| w.code).collect()
+    }
+
+    fn quiet<'a>(users: &'a [User], sla: &'a SlaPolicy) -> WarningFacts<'a> {
+        WarningFacts {
+            kind: ChannelKind::Email,
+            users,
+            sla_policy: Some(sla),
+            recent_arrivals: 0,
+            linked_email_channels: &[],
+            mute_notifications: true,
+        }
+    }
+
+    #[test]
+    fn a_well_prepared_quiet_move_has_no_warnings() {
+        // R5
+        let users = vec![user("Sam", true)];
+        let sla = sla();
+        assert!(warnings(&quiet(&users, &sla)).is_empty());
+    }
+
+    #[test]
+    fn users_without_help_desk_access_are_counted_and_named() {
+        // R5
+        let users = vec![user("Sam", true), user("Noor", false), user("Ola", false)];
+        let sla = sla();
+        let w = warnings(&quiet(&users, &sla));
+        assert_eq!(codes(&w), vec![WarningCode::AgentsWithoutAccess]);
+        assert!(w[0].message.starts_with("2 users have no help desk access: Noor and Ola."));
+        let one = vec![user("Noor", false)];
+        assert!(warnings(&quiet(&one, &sla))[0]
+            .message
+            .starts_with("1 user has no help desk access: Noor."));
+    }
+
+    #[test]
+    fn a_long_list_of_users_without_access_is_cut_short() {
+        // R5
+        let users: Vec<User> = (0..8).map(|i| user(&format!("U{i}"), false)).collect();
+        let sla = sla();
+        let w = warnings(&quiet(&users, &sla));
+        assert!(w[0].message.contains("U0, U1, U2, U3, U4 and 3 more"), "{}", w[0].message);
+    }
+
+    #[test]
+    fn no_sla_policy_warns() {
+        // R5
+        let users = vec![];
+        let sla = sla();
+        let mut f = quiet(&users, &sla);
+        f.sla_policy = None;
+        assert_eq!(codes(&warnings(&f)), vec![WarningCode::NoSlaPolicy]);
+    }
+
+    #[test]
+    fn a_busy_channel_suggests_a_quieter_time_above_the_threshold_only() {
+        // R5
+        let users = vec![];
+        let sla = sla();
+        let mut f = quiet(&users, &sla);
+        f.recent_arrivals = BUSY_THRESHOLD;
+        assert!(warnings(&f).is_empty());
+        f.recent_arrivals = BUSY_THRESHOLD + 1;
+        let w = warnings(&f);
+        assert_eq!(codes(&w), vec![WarningCode::BusyChannel]);
+        assert!(w[0].message.contains("21 new conversations in the last hour"));
+        assert!(w[0].message.contains("quieter time"));
+    }
+
+    #[test]
+    fn the_busy_window_is_the_last_hour() {
+        // R5
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        assert_eq!(
+            busy_window_start(now),
+            Utc.with_ymd_and_hms(2026, 11, 22, 11, 0, 0).unwrap()
+        );
+    }
+
+    #[test]
+    fn notifications_warn_and_offer_to_turn_them_off_until_ticked() {
+        // R5, R22
+        let users = vec![];
+        let sla = sla();
+        let mut f = quiet(&users, &sla);
+        f.mute_notifications = false;
+        let w = warnings(&f);
+        assert_eq!(codes(&w), vec![WarningCode::Notifications]);
+        assert!(w[0].message.contains("Turn off notifications during the move"));
+    }
+
+    #[test]
+    fn moving_a_form_warns_about_the_linked_email_channels() {
+        // R20
+        let users = vec![];
+        let sla = sla();
+        let linked = vec!["Support email".to_string(), "Billing email".to_string()];
+        let mut f = quiet(&users, &sla);
+        f.kind = ChannelKind::Form;
+        f.linked_email_channels = &linked;
+        let w = warnings(&f);
+        assert_eq!(codes(&w), vec![WarningCode::FormLinkedEmail]);
+        assert!(w[0].message.contains("Still in the inbox: Support email and Billing email."));
+        f.linked_email_channels = &[];
+        assert!(!warnings(&f)[0].message.contains("Still in the inbox"));
+        f.kind = ChannelKind::Email;
+        assert!(warnings(&f).is_empty());
+    }
+}
