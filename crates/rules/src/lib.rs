@@ -11,7 +11,9 @@ pub mod warnings;
 
 pub use domain::*;
 pub use error::{ApiError, ErrorBody, ErrorCode};
-pub use movability::{has_help_desk_access, may_move, movability, refusal, MoveCandidate, RunningMove};
+pub use movability::{
+    has_help_desk_access, may_move, movability, refusal, MoveCandidate, RunningMove,
+};
 pub use plan::{plan_history_ticket, HistoricalConversation, TicketPlan};
 pub use validation::{validate_move_request, FieldError, StatusMapping, ValidMove};
 pub use warnings::{warnings, WarningFacts};

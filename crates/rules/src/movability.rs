@@ -121,9 +121,7 @@ pub fn bot_blockers(bot: &Bot, users: &[User]) -> Vec<Blocker> {
 
 /// Whether a user of the account has help desk access; an unknown user has none.
 pub fn has_help_desk_access(users: &[User], user_id: &str) -> bool {
-    users
-        .iter()
-        .any(|u| u.id == user_id && u.help_desk_access)
+    users.iter().any(|u| u.id == user_id && u.help_desk_access)
 }
 
 /// The refusal `POST /api/moves` answers for these blockers, first failing check first.
@@ -347,7 +345,9 @@ mod tests {
         let m = movability(&c);
         assert!(!m.ok);
         assert_eq!(codes(&m), vec![BlockerCode::BotCreateTicketAction]);
-        assert!(m.reasons[0].message.starts_with("Bot action 2 “Create ticket”"));
+        assert!(m.reasons[0]
+            .message
+            .starts_with("Bot action 2 “Create ticket”"));
     }
 
     #[test]
@@ -491,6 +491,9 @@ mod tests {
         assert_eq!(join_names(&[]), "");
         assert_eq!(join_names(&["A".into()]), "A");
         assert_eq!(join_names(&["A".into(), "B".into()]), "A and B");
-        assert_eq!(join_names(&["A".into(), "B".into(), "C".into()]), "A, B and C");
+        assert_eq!(
+            join_names(&["A".into(), "B".into(), "C".into()]),
+            "A, B and C"
+        );
     }
 }

@@ -323,7 +323,8 @@ mod tests {
     fn a_new_conversation_in_a_moved_channel_gets_a_ticket_with_sla() {
         // R7, R8
         let settings = ChannelSettings::default();
-        let ticket = plan_arrival_ticket(&settings, &pipeline(), access, Some(&sla()), t(10)).unwrap();
+        let ticket =
+            plan_arrival_ticket(&settings, &pipeline(), access, Some(&sla()), t(10)).unwrap();
         assert_eq!(ticket.status_id, "new");
         assert_eq!(ticket.owner_id, None);
         assert_eq!(ticket.created_at, t(10));
@@ -404,7 +405,11 @@ mod tests {
 
     fn arb_ticket() -> impl Strategy<Value = ExistingTicket> {
         (
-            prop_oneof![Just("new".to_string()), Just("closed".to_string()), "[a-z]{1,8}"],
+            prop_oneof![
+                Just("new".to_string()),
+                Just("closed".to_string()),
+                "[a-z]{1,8}"
+            ],
             arb_owner(),
             arb_time(),
             prop::option::of((arb_time(), arb_time())),
@@ -422,17 +427,22 @@ mod tests {
 
     fn arb_conversation() -> impl Strategy<Value = HistoricalConversation> {
         (
-            prop_oneof![Just(ConversationStatus::Open), Just(ConversationStatus::Closed)],
+            prop_oneof![
+                Just(ConversationStatus::Open),
+                Just(ConversationStatus::Closed)
+            ],
             arb_owner(),
             arb_time(),
             prop::option::of(arb_ticket()),
         )
-            .prop_map(|(status, owner_id, started_at, ticket)| HistoricalConversation {
-                status,
-                owner_id,
-                started_at,
-                ticket,
-            })
+            .prop_map(
+                |(status, owner_id, started_at, ticket)| HistoricalConversation {
+                    status,
+                    owner_id,
+                    started_at,
+                    ticket,
+                },
+            )
     }
 
     /// Applies a plan the way the store does: the ticket the conversation ends with.

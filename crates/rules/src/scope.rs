@@ -80,7 +80,10 @@ mod tests {
         // R7, R18
         assert_eq!(arrival_workspace(ChannelPhase::Moving), Workspace::HelpDesk);
         assert!(arrival_gets_ticket(ChannelPhase::Moving));
-        assert_eq!(arrival_workspace(ChannelPhase::HelpDesk), Workspace::HelpDesk);
+        assert_eq!(
+            arrival_workspace(ChannelPhase::HelpDesk),
+            Workspace::HelpDesk
+        );
         assert!(arrival_gets_ticket(ChannelPhase::HelpDesk));
     }
 
@@ -94,9 +97,18 @@ mod tests {
     #[test]
     fn the_phase_follows_workspace_and_running_move() {
         // R16, R18
-        assert_eq!(ChannelPhase::of(Workspace::Inbox, false), ChannelPhase::Inbox);
-        assert_eq!(ChannelPhase::of(Workspace::Inbox, true), ChannelPhase::Moving);
-        assert_eq!(ChannelPhase::of(Workspace::HelpDesk, false), ChannelPhase::HelpDesk);
+        assert_eq!(
+            ChannelPhase::of(Workspace::Inbox, false),
+            ChannelPhase::Inbox
+        );
+        assert_eq!(
+            ChannelPhase::of(Workspace::Inbox, true),
+            ChannelPhase::Moving
+        );
+        assert_eq!(
+            ChannelPhase::of(Workspace::HelpDesk, false),
+            ChannelPhase::HelpDesk
+        );
         assert_eq!(ChannelPhase::Moving.listed_in(), Workspace::Inbox);
         assert_eq!(ChannelPhase::HelpDesk.listed_in(), Workspace::HelpDesk);
     }
@@ -135,8 +147,14 @@ mod tests {
     #[test]
     fn the_channel_shows_in_help_desk_only_once_its_move_completes() {
         // R16
-        assert_eq!(channel_workspace_after(MoveState::Running), Workspace::Inbox);
-        assert_eq!(channel_workspace_after(MoveState::Completed), Workspace::HelpDesk);
+        assert_eq!(
+            channel_workspace_after(MoveState::Running),
+            Workspace::Inbox
+        );
+        assert_eq!(
+            channel_workspace_after(MoveState::Completed),
+            Workspace::HelpDesk
+        );
         assert_eq!(channel_workspace_after(MoveState::Failed), Workspace::Inbox);
     }
 }

@@ -1,6 +1,8 @@
 //! Validation of a move request, field by field, in words a person understands (R9).
 
-use crate::domain::{ConversationStatus, HistoryChoice, Id, MoveRequest, Pipeline, PipelineStatus, StatusState};
+use crate::domain::{
+    ConversationStatus, HistoryChoice, Id, MoveRequest, Pipeline, PipelineStatus, StatusState,
+};
 use crate::error::{ApiError, ErrorCode};
 
 /// One field that is wrong, and what to do about it.
@@ -60,8 +62,9 @@ pub fn validate_move_request(
         (_, None) => {
             errors.push(FieldError {
                 field: FIELD_PIPELINE,
-                message: "Help desk has no ticket pipeline yet. Set one up before moving a channel."
-                    .into(),
+                message:
+                    "Help desk has no ticket pipeline yet. Set one up before moving a channel."
+                        .into(),
             });
             None
         }
@@ -205,7 +208,9 @@ mod tests {
     #[test]
     fn any_pipeline_status_may_be_chosen_for_either() {
         // R9 decision
-        assert!(validate_move_request(&all(Some("closed"), Some("new")), Some(&pipeline())).is_ok());
+        assert!(
+            validate_move_request(&all(Some("closed"), Some("new")), Some(&pipeline())).is_ok()
+        );
     }
 
     #[test]
@@ -214,8 +219,14 @@ mod tests {
         let errs = validate_move_request(&all(None, Some(" ")), Some(&pipeline())).unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field).collect();
         assert_eq!(fields, vec![FIELD_OPEN_STATUS, FIELD_CLOSED_STATUS]);
-        assert_eq!(errs[0].message, "Pick a new ticket status for open conversations.");
-        assert_eq!(errs[1].message, "Pick a new ticket status for closed conversations.");
+        assert_eq!(
+            errs[0].message,
+            "Pick a new ticket status for open conversations."
+        );
+        assert_eq!(
+            errs[1].message,
+            "Pick a new ticket status for closed conversations."
+        );
     }
 
     #[test]
@@ -256,8 +267,14 @@ mod tests {
     fn the_natural_status_is_the_first_of_the_matching_state() {
         // R9
         let p = pipeline();
-        assert_eq!(natural_status(&p, ConversationStatus::Open).unwrap().id, "new");
-        assert_eq!(natural_status(&p, ConversationStatus::Closed).unwrap().id, "closed");
+        assert_eq!(
+            natural_status(&p, ConversationStatus::Open).unwrap().id,
+            "new"
+        );
+        assert_eq!(
+            natural_status(&p, ConversationStatus::Closed).unwrap().id,
+            "closed"
+        );
     }
 
     #[test]
@@ -277,7 +294,9 @@ mod tests {
             serde_json::from_str(r#"{"channel_id":"c1","history":{"mode":"all"}}"#).unwrap();
         assert!(!req.mute_notifications);
         assert_eq!(
-            validate_move_request(&req, Some(&pipeline())).unwrap_err().len(),
+            validate_move_request(&req, Some(&pipeline()))
+                .unwrap_err()
+                .len(),
             2
         );
         let none: MoveRequest = serde_json::from_str(

@@ -161,7 +161,9 @@ mod tests {
         let sla = sla();
         let w = warnings(&quiet(&users, &sla));
         assert_eq!(codes(&w), vec![WarningCode::AgentsWithoutAccess]);
-        assert!(w[0].message.starts_with("2 users have no help desk access: Noor and Ola."));
+        assert!(w[0]
+            .message
+            .starts_with("2 users have no help desk access: Noor and Ola."));
         let one = vec![user("Noor", false)];
         assert!(warnings(&quiet(&one, &sla))[0]
             .message
@@ -174,7 +176,11 @@ mod tests {
         let users: Vec<User> = (0..8).map(|i| user(&format!("U{i}"), false)).collect();
         let sla = sla();
         let w = warnings(&quiet(&users, &sla));
-        assert!(w[0].message.contains("U0, U1, U2, U3, U4 and 3 more"), "{}", w[0].message);
+        assert!(
+            w[0].message.contains("U0, U1, U2, U3, U4 and 3 more"),
+            "{}",
+            w[0].message
+        );
     }
 
     #[test]
@@ -198,7 +204,9 @@ mod tests {
         f.recent_arrivals = BUSY_THRESHOLD + 1;
         let w = warnings(&f);
         assert_eq!(codes(&w), vec![WarningCode::BusyChannel]);
-        assert!(w[0].message.contains("21 new conversations in the last hour"));
+        assert!(w[0]
+            .message
+            .contains("21 new conversations in the last hour"));
         assert!(w[0].message.contains("quieter time"));
     }
 
@@ -221,7 +229,9 @@ mod tests {
         f.mute_notifications = false;
         let w = warnings(&f);
         assert_eq!(codes(&w), vec![WarningCode::Notifications]);
-        assert!(w[0].message.contains("Turn off notifications during the move"));
+        assert!(w[0]
+            .message
+            .contains("Turn off notifications during the move"));
     }
 
     #[test]
@@ -235,7 +245,9 @@ mod tests {
         f.linked_email_channels = &linked;
         let w = warnings(&f);
         assert_eq!(codes(&w), vec![WarningCode::FormLinkedEmail]);
-        assert!(w[0].message.contains("Still in the inbox: Support email and Billing email."));
+        assert!(w[0]
+            .message
+            .contains("Still in the inbox: Support email and Billing email."));
         f.linked_email_channels = &[];
         assert!(!warnings(&f)[0].message.contains("Still in the inbox"));
         f.kind = ChannelKind::Email;

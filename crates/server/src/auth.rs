@@ -1,0 +1,175 @@
+//! Sessions: argon2 passwords, an HttpOnly SameSite=Strict cookie, and the CSRF check of every state change.
+
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, Method};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::Utc;
+use cookie::{Cookie, SameSite};
+use deskmove_rules::{ErrorCode, Me};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::error::AppError;
+use crate::store::UserRow;
+use crate::AppState;
+
+pub const SESSION_COOKIE: &str = "deskmove_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// How long a sign-in lasts.
+pub const SESSION_DAYS: i64 = 14;
+
+pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A fresh unguessable token: 256 random bits, URL-safe.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Sessions are stored by the hash of their token, so a copy of the database signs nobody in.
+pub fn token_hash(token: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    Cookie::build((SESSION_COOKIE, token.to_string()))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .path("/")
+        .max_age(cookie::time::Duration::days(SESSION_DAYS))
+        .build()
+        .to_string()
+}
+
+pub fn cleared_cookie(secure: bool) -> String {
+    Cookie::build((SESSION_COOKIE, ""))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .path("/")
+        .max_age(cookie::time::Duration::ZERO)
+        .build()
+        .to_string()
+}
+
+fn session_token(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == SESSION_COOKIE && !c.value().is_empty())
+        .map(|c| c.value().to_string())
+}
+
+/// The signed-in user making the request. Extracting it checks the session (401)
+/// and, for every method that can change state, the CSRF token (403 `csrf`).
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub user: UserRow,
+    pub csrf_token: String,
+    pub session_hash: String,
+}
+
+impl Actor {
+    pub fn me(&self) -> Me {
+        Me {
+            id: self.user.id.to_string(),
+            name: self.user.name.clone(),
+            email: self.user.email.clone(),
+            role: self.user.role,
+            help_desk_access: self.user.help_desk_access,
+            csrf_token: self.csrf_token.clone(),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Actor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let token = session_token(parts).ok_or_else(AppError::unauthenticated)?;
+        let session_hash = token_hash(&token);
+        let session = state
+            .store
+            .session(&session_hash, Utc::now().timestamp_millis())
+            .await?
+            .ok_or_else(AppError::unauthenticated)?;
+        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if !safe {
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .map(|v| v.as_bytes())
+                .unwrap_or_default();
+            if !bool::from(sent.ct_eq(session.csrf_token.as_bytes())) {
+                return Err(AppError::new(
+                    ErrorCode::Csrf,
+                    "This request is missing its security token. Reload the page and try again.",
+                ));
+            }
+        }
+        Ok(Actor {
+            user: session.user,
+            csrf_token: session.csrf_token,
+            session_hash,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_verifies_only_against_its_own_hash() {
+        let h = hash_password("deskmove-demo").unwrap();
+        assert!(verify_password("deskmove-demo", &h));
+        assert!(!verify_password("deskmove-dem0", &h));
+        assert!(!verify_password("deskmove-demo", "not a hash"));
+    }
+
+    #[test]
+    fn tokens_are_fresh_and_stored_only_as_hashes() {
+        let a = new_token();
+        assert_ne!(a, new_token());
+        assert_eq!(a.len(), 43);
+        assert_ne!(token_hash(&a), a);
+        assert_eq!(token_hash(&a), token_hash(&a));
+    }
+
+    #[test]
+    fn the_session_cookie_is_http_only_strict_and_secure_on_https() {
+        let c = session_cookie("t", false);
+        assert!(c.contains("HttpOnly"));
+        assert!(c.contains("SameSite=Strict"));
+        assert!(!c.contains("Secure"));
+        assert!(session_cookie("t", true).contains("Secure"));
+    }
+}

@@ -1,0 +1,117 @@
+//! The account's channels, chatflows and users as the API shows them, movability asked of the rules crate.
+
+use deskmove_rules::{
+    movability, Channel, Chatflow, Inbox, Movability, MoveCandidate, RunningMove, User, Workspace,
+};
+
+use crate::store::{ChannelRow, ChatflowRow, InboxRow, Store, StoreResult};
+
+/// One read of everything movability depends on, so every channel in an answer
+/// is judged against the same state.
+pub struct Catalog {
+    pub users: Vec<User>,
+    pub inboxes: Vec<InboxRow>,
+    pub channels: Vec<ChannelRow>,
+    pub chatflows: Vec<ChatflowRow>,
+    /// The id of the channel whose move is running, if any (R4).
+    pub moving_channel_id: Option<i64>,
+}
+
+impl Catalog {
+    pub async fn load(store: &Store, account_id: i64) -> StoreResult<Catalog> {
+        Ok(Catalog {
+            users: store
+                .users(account_id)
+                .await?
+                .iter()
+                .map(|u| u.to_user())
+                .collect(),
+            inboxes: store.inboxes(account_id).await?,
+            channels: store.channels(account_id).await?,
+            chatflows: store.chatflows(account_id).await?,
+            moving_channel_id: store.running_move(account_id).await?.map(|m| m.channel_id),
+        })
+    }
+
+    pub fn channel_row(&self, id: i64) -> Option<&ChannelRow> {
+        self.channels.iter().find(|c| c.id == id)
+    }
+
+    pub fn movability(&self, row: &ChannelRow) -> Movability {
+        let bot = self
+            .chatflows
+            .iter()
+            .find(|f| f.channel_id == row.id)
+            .and_then(|f| f.bot.as_ref());
+        let running = self.moving_channel_id.and_then(|id| self.channel_row(id));
+        let running_id = running.map(|c| c.id.to_string());
+        movability(&MoveCandidate {
+            channel_id: &row.id.to_string(),
+            kind: row.kind,
+            workspace: row.workspace,
+            bot,
+            users: &self.users,
+            running_move: running
+                .zip(running_id.as_deref())
+                .map(|(c, id)| RunningMove {
+                    channel_id: id,
+                    channel_name: &c.name,
+                }),
+        })
+    }
+
+    pub fn channel(&self, row: &ChannelRow) -> Channel {
+        Channel {
+            id: row.id.to_string(),
+            inbox_id: row.inbox_id.to_string(),
+            kind: row.kind,
+            name: row.name.clone(),
+            address: row.address.clone(),
+            workspace: row.workspace,
+            settings: row.settings.clone(),
+            movable: self.movability(row),
+        }
+    }
+
+    /// Each inbox with the channels still in the inbox workspace (R16).
+    pub fn inbox_views(&self) -> Vec<Inbox> {
+        self.inboxes
+            .iter()
+            .map(|inbox| Inbox {
+                id: inbox.id.to_string(),
+                name: inbox.name.clone(),
+                channels: self
+                    .channels
+                    .iter()
+                    .filter(|c| c.inbox_id == inbox.id && c.workspace == Workspace::Inbox)
+                    .map(|c| self.channel(c))
+                    .collect(),
+            })
+            .collect()
+    }
+
+    pub fn help_desk_channels(&self) -> Vec<Channel> {
+        self.channels
+            .iter()
+            .filter(|c| c.workspace == Workspace::HelpDesk)
+            .map(|c| self.channel(c))
+            .collect()
+    }
+
+    pub fn chatflow_views(&self) -> Vec<Chatflow> {
+        self.chatflows
+            .iter()
+            .filter_map(|f| {
+                let channel = self.channel_row(f.channel_id)?;
+                Some(Chatflow {
+                    id: f.id.to_string(),
+                    name: f.name.clone(),
+                    kind: f.kind,
+                    channel_id: f.channel_id.to_string(),
+                    bot: f.bot.clone(),
+                    workspace: channel.workspace,
+                })
+            })
+            .collect()
+    }
+}

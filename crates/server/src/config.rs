@@ -1,0 +1,56 @@
+//! The server's settings: each command-line flag is also an environment variable `DESKMOVE_<FLAG>`.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+#[derive(Clone, Debug, Parser)]
+#[command(
+    name = "deskmove-server",
+    version,
+    about = "Deskmove: move an inbox channel, with its history, to help desk."
+)]
+pub struct Settings {
+    /// The SQLite database file (created if missing).
+    #[arg(long, env = "DESKMOVE_DB", default_value = "deskmove.db")]
+    pub db: PathBuf,
+    /// The address to listen on (port 0 picks a free one).
+    #[arg(long, env = "DESKMOVE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Create the demo account (DEMO.md) when the database is empty.
+    #[arg(long, env = "DESKMOVE_DEMO")]
+    pub demo: bool,
+    /// How many conversations the demo account starts with.
+    #[arg(long, env = "DESKMOVE_DEMO_CONVERSATIONS", default_value_t = 2000)]
+    pub demo_conversations: u32,
+    /// The bearer token of the inbound-traffic endpoints (default: the demo's with --demo, else a fresh one).
+    #[arg(long, env = "DESKMOVE_INGEST_TOKEN")]
+    pub ingest_token: Option<String>,
+    /// The built web app to serve (Trunk's dist folder).
+    #[arg(long = "static", env = "DESKMOVE_STATIC", default_value = "dist")]
+    pub static_dir: PathBuf,
+    /// The URL people reach the server at; an https one makes the session cookie Secure.
+    #[arg(long, env = "DESKMOVE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+impl Settings {
+    /// Settings for a server on a free loopback port over `db` (tests, benches).
+    pub fn for_tests(db: PathBuf) -> Settings {
+        Settings {
+            db,
+            listen: "127.0.0.1:0".into(),
+            demo: true,
+            demo_conversations: 200,
+            ingest_token: None,
+            static_dir: PathBuf::from("dist"),
+            public_url: None,
+        }
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"))
+    }
+}

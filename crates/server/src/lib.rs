@@ -1,0 +1,20 @@
+//! Deskmove's server: the JSON API over an embedded SQLite store.
+
+pub mod auth;
+pub mod catalog;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod routes;
+pub mod startup;
+pub mod store;
+
+use std::sync::Arc;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: store::Store,
+    pub secure_cookies: bool,
+    pub ingest_token: Arc<str>,
+}

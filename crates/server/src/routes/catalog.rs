@@ -1,0 +1,57 @@
+//! Reading the account: inboxes and their channels, chatflows, the pipeline, users.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use deskmove_rules::{Channel, Chatflow, Inbox, Pipeline, User};
+
+use crate::auth::Actor;
+use crate::catalog::Catalog;
+use crate::error::{AppError, AppResult};
+use crate::store::parse_id;
+use crate::AppState;
+
+pub async fn inboxes(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Vec<Inbox>>> {
+    let catalog = Catalog::load(&state.store, actor.user.account_id).await?;
+    Ok(Json(catalog.inbox_views()))
+}
+
+pub async fn help_desk_channels(
+    State(state): State<AppState>,
+    actor: Actor,
+) -> AppResult<Json<Vec<Channel>>> {
+    let catalog = Catalog::load(&state.store, actor.user.account_id).await?;
+    Ok(Json(catalog.help_desk_channels()))
+}
+
+pub async fn channel(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> AppResult<Json<Channel>> {
+    let catalog = Catalog::load(&state.store, actor.user.account_id).await?;
+    let row = parse_id(&id)
+        .and_then(|id| catalog.channel_row(id))
+        .ok_or_else(|| AppError::not_found("channel"))?;
+    Ok(Json(catalog.channel(row)))
+}
+
+pub async fn chatflows(
+    State(state): State<AppState>,
+    actor: Actor,
+) -> AppResult<Json<Vec<Chatflow>>> {
+    let catalog = Catalog::load(&state.store, actor.user.account_id).await?;
+    Ok(Json(catalog.chatflow_views()))
+}
+
+pub async fn pipelines(
+    State(state): State<AppState>,
+    actor: Actor,
+) -> AppResult<Json<Vec<Pipeline>>> {
+    let pipeline = state.store.pipeline(actor.user.account_id).await?;
+    Ok(Json(pipeline.into_iter().collect()))
+}
+
+pub async fn users(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Vec<User>>> {
+    let users = state.store.users(actor.user.account_id).await?;
+    Ok(Json(users.iter().map(|u| u.to_user()).collect()))
+}

@@ -1,0 +1,48 @@
+//! The JSON API's router: thin handlers that parse, ask the rules crate, call the store.
+
+mod catalog;
+mod session;
+
+use axum::body::Bytes;
+use axum::routing::{get, post};
+use axum::Router;
+use serde::de::DeserializeOwned;
+
+use crate::error::{AppError, AppResult};
+use crate::AppState;
+use deskmove_rules::ErrorCode;
+
+pub fn api() -> Router<AppState> {
+    Router::new()
+        .route("/session", post(session::sign_in).delete(session::sign_out))
+        .route("/me", get(session::me))
+        .route("/inboxes", get(catalog::inboxes))
+        .route("/help-desk/channels", get(catalog::help_desk_channels))
+        .route("/channels/{id}", get(catalog::channel))
+        .route("/chatflows", get(catalog::chatflows))
+        .route("/pipelines", get(catalog::pipelines))
+        .route("/users", get(catalog::users))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn not_found() -> AppError {
+    AppError::new(ErrorCode::NotFound, "There is no such API endpoint.")
+}
+
+async fn method_not_allowed() -> AppError {
+    AppError::new(
+        ErrorCode::MethodNotAllowed,
+        "This endpoint does not take that method.",
+    )
+}
+
+/// Parses a JSON body into the rules crate's type; a malformed one is a 400 that says why.
+pub(crate) fn parse_body<T: DeserializeOwned>(body: &Bytes) -> AppResult<T> {
+    serde_json::from_slice(body).map_err(|e| {
+        AppError(deskmove_rules::ApiError {
+            code: ErrorCode::InvalidRequest,
+            message: format!("The request body is not valid: {e}."),
+        })
+    })
+}

@@ -1,0 +1,86 @@
+//! Building the application: store, demo, router and listener.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use chrono::Utc;
+use tokio::net::TcpListener;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::TraceLayer;
+
+use crate::config::Settings;
+use crate::store::Store;
+use crate::{auth, demo, routes, AppState};
+
+pub fn app(state: AppState, settings: &Settings) -> Router {
+    let index = settings.static_dir.join("index.html");
+    // Client routes (/inbox, /settings/inboxes…) are the app's: answer them with index.html.
+    let static_files = ServeDir::new(&settings.static_dir).fallback(ServeFile::new(index));
+    Router::new()
+        .nest("/api", routes::api())
+        .fallback_service(static_files)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pub address: SocketAddr,
+    pub demo_seeded: bool,
+    pub ingest_token: Arc<str>,
+    pub store: Store,
+}
+
+impl Application {
+    pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
+        let store = Store::open_sqlite(&settings.db).await?;
+        let demo_seeded = if settings.demo {
+            demo::seed(&store, settings.demo_conversations, Utc::now()).await?
+        } else {
+            false
+        };
+        let ingest_token: Arc<str> = match (&settings.ingest_token, settings.demo) {
+            (Some(t), _) => t.as_str().into(),
+            (None, true) => demo::INGEST_TOKEN.into(),
+            (None, false) => auth::new_token().into(),
+        };
+        let state = AppState {
+            store: store.clone(),
+            secure_cookies: settings.secure_cookies(),
+            ingest_token: ingest_token.clone(),
+        };
+        let listener = TcpListener::bind(&settings.listen).await?;
+        let address = listener.local_addr()?;
+        Ok(Application {
+            listener,
+            router: app(state, settings),
+            address,
+            demo_seeded,
+            ingest_token,
+            store,
+        })
+    }
+
+    pub async fn run(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("a SIGTERM handler can be installed");
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

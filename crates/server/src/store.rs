@@ -1,0 +1,665 @@
+//! The store: every SQL statement of the server lives here, over sqlx's `Any` driver.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use deskmove_rules::{
+    Bot, ChannelKind, ChannelSettings, ChatflowKind, Pipeline, PipelineStatus, Role, SlaPolicy,
+    StatusState, User, Workspace,
+};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
+use sqlx::{AnyConnection, AnyPool, Executor, Row};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+}
+
+/// A time as the store keeps it: Unix milliseconds.
+pub fn to_millis(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+pub fn from_millis(ms: i64) -> StoreResult<DateTime<Utc>> {
+    DateTime::from_timestamp_millis(ms).ok_or_else(|| StoreError::Corrupt(format!("time {ms}")))
+}
+
+/// API ids are strings; the store's are integers. A string that is not one of ours
+/// names nothing (the caller answers 404).
+pub fn parse_id(id: &str) -> Option<i64> {
+    id.parse::<i64>().ok().filter(|n| *n > 0)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserRow {
+    pub id: i64,
+    pub account_id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub help_desk_access: bool,
+}
+
+impl UserRow {
+    pub fn to_user(&self) -> User {
+        User {
+            id: self.id.to_string(),
+            name: self.name.clone(),
+            email: self.email.clone(),
+            role: self.role,
+            help_desk_access: self.help_desk_access,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SessionRow {
+    pub user: UserRow,
+    pub csrf_token: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct InboxRow {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct ChannelRow {
+    pub id: i64,
+    pub inbox_id: i64,
+    pub kind: ChannelKind,
+    pub name: String,
+    pub address: String,
+    pub workspace: Workspace,
+    pub settings: ChannelSettings,
+}
+
+#[derive(Clone, Debug)]
+pub struct ChatflowRow {
+    pub id: i64,
+    pub name: String,
+    pub kind: ChatflowKind,
+    pub channel_id: i64,
+    pub bot: Option<Bot>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RunningMoveRow {
+    pub id: i64,
+    pub channel_id: i64,
+}
+
+/// One conversation to insert (seeding and imports).
+#[derive(Clone, Debug)]
+pub struct NewConversation {
+    pub original_channel_id: i64,
+    pub current_channel_id: i64,
+    pub status: &'static str,
+    pub owner_id: Option<i64>,
+    pub started_at: i64,
+    pub workspace: Workspace,
+    pub contact: String,
+    pub subject: String,
+}
+
+/// One ticket to insert for a conversation inserted in the same batch.
+#[derive(Clone, Debug)]
+pub struct NewTicketRow {
+    pub status_id: i64,
+    pub owner_id: Option<i64>,
+    pub created_at: i64,
+}
+
+const USER_COLUMNS: &str = "u.id, u.account_id, u.name, u.email, u.role, u.help_desk_access";
+
+fn user_row(r: &AnyRow) -> StoreResult<UserRow> {
+    let role: String = r.try_get("role")?;
+    Ok(UserRow {
+        id: r.try_get("id")?,
+        account_id: r.try_get("account_id")?,
+        name: r.try_get("name")?,
+        email: r.try_get("email")?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role}")))?,
+        help_desk_access: r.try_get::<i64, _>("help_desk_access")? != 0,
+    })
+}
+
+fn channel_row(r: &AnyRow) -> StoreResult<ChannelRow> {
+    let kind: String = r.try_get("kind")?;
+    let workspace: String = r.try_get("workspace")?;
+    let settings: String = r.try_get("settings")?;
+    Ok(ChannelRow {
+        id: r.try_get("id")?,
+        inbox_id: r.try_get("inbox_id")?,
+        kind: ChannelKind::parse(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("channel kind {kind}")))?,
+        name: r.try_get("name")?,
+        address: r.try_get("address")?,
+        workspace: Workspace::parse(&workspace)
+            .ok_or_else(|| StoreError::Corrupt(format!("workspace {workspace}")))?,
+        settings: serde_json::from_str(&settings)
+            .map_err(|e| StoreError::Corrupt(format!("channel settings: {e}")))?,
+    })
+}
+
+impl Store {
+    /// Opens (creating if needed) the SQLite file at `path` and brings its schema up to date.
+    pub async fn open_sqlite(path: &Path) -> StoreResult<Store> {
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        Self::open(&url).await
+    }
+
+    pub async fn open(url: &str) -> StoreResult<Store> {
+        sqlx::any::install_default_drivers();
+        let options = AnyConnectOptions::from_str(url)?;
+        let is_sqlite = url.starts_with("sqlite:");
+        let pool = AnyPoolOptions::new()
+            .max_connections(if is_sqlite { 8 } else { 16 })
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if is_sqlite {
+                        // WAL lets readers go on while a move writes; NORMAL is durable
+                        // across a killed process (only a power cut may lose the last commit).
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Store { pool })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn begin(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// Whether the database holds no account yet (`--demo` seeds only then).
+    pub async fn is_empty(&self) -> StoreResult<bool> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM accounts")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        Ok(n == 0)
+    }
+
+    // ---- sessions ----
+
+    /// The user that signs in with this email, with their password hash.
+    pub async fn user_for_sign_in(&self, email: &str) -> StoreResult<Option<(UserRow, String)>> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1"
+        ))
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok((user_row(&r)?, r.try_get("password_hash")?)))
+            .transpose()
+    }
+
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf_token: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(csrf_token)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<SessionRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2"
+        ))
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(SessionRow {
+                user: user_row(&r)?,
+                csrf_token: r.try_get("csrf_token")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    // ---- the account's catalog ----
+
+    pub async fn users(&self, account_id: i64) -> StoreResult<Vec<UserRow>> {
+        sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.account_id = $1 ORDER BY u.id"
+        ))
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(user_row)
+        .collect()
+    }
+
+    pub async fn inboxes(&self, account_id: i64) -> StoreResult<Vec<InboxRow>> {
+        sqlx::query("SELECT id, name FROM inboxes WHERE account_id = $1 ORDER BY id")
+            .bind(account_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(InboxRow {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn channels(&self, account_id: i64) -> StoreResult<Vec<ChannelRow>> {
+        sqlx::query(
+            "SELECT id, inbox_id, kind, name, address, workspace, settings FROM channels \
+             WHERE account_id = $1 ORDER BY id",
+        )
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(channel_row)
+        .collect()
+    }
+
+    pub async fn chatflows(&self, account_id: i64) -> StoreResult<Vec<ChatflowRow>> {
+        sqlx::query(
+            "SELECT id, name, kind, channel_id, bot FROM chatflows WHERE account_id = $1 ORDER BY id",
+        )
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let kind: String = r.try_get("kind")?;
+            let bot: Option<String> = r.try_get("bot")?;
+            Ok(ChatflowRow {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                kind: ChatflowKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("chatflow kind {kind}")))?,
+                channel_id: r.try_get("channel_id")?,
+                bot: bot
+                    .map(|b| serde_json::from_str(&b))
+                    .transpose()
+                    .map_err(|e| StoreError::Corrupt(format!("bot: {e}")))?,
+            })
+        })
+        .collect()
+    }
+
+    /// The account's help desk pipeline with its statuses in order.
+    pub async fn pipeline(&self, account_id: i64) -> StoreResult<Option<Pipeline>> {
+        let Some(p) = sqlx::query("SELECT id, name FROM pipelines WHERE account_id = $1")
+            .bind(account_id)
+            .fetch_optional(&self.pool)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let pipeline_id: i64 = p.try_get("id")?;
+        let statuses = sqlx::query(
+            "SELECT id, label, state FROM pipeline_statuses WHERE pipeline_id = $1 ORDER BY position, id",
+        )
+        .bind(pipeline_id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let state: String = r.try_get("state")?;
+            Ok(PipelineStatus {
+                id: r.try_get::<i64, _>("id")?.to_string(),
+                label: r.try_get("label")?,
+                state: StatusState::parse(&state)
+                    .ok_or_else(|| StoreError::Corrupt(format!("status state {state}")))?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Some(Pipeline {
+            id: pipeline_id.to_string(),
+            name: p.try_get("name")?,
+            statuses,
+        }))
+    }
+
+    pub async fn sla_policy(&self, account_id: i64) -> StoreResult<Option<SlaPolicy>> {
+        sqlx::query(
+            "SELECT id, name, first_reply_seconds, close_seconds FROM sla_policies WHERE account_id = $1",
+        )
+        .bind(account_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|r| {
+            Ok(SlaPolicy {
+                id: r.try_get::<i64, _>("id")?.to_string(),
+                name: r.try_get("name")?,
+                first_reply_seconds: r.try_get("first_reply_seconds")?,
+                close_seconds: r.try_get("close_seconds")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn running_move(&self, account_id: i64) -> StoreResult<Option<RunningMoveRow>> {
+        sqlx::query("SELECT id, channel_id FROM moves WHERE account_id = $1 AND state = 'running'")
+            .bind(account_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| {
+                Ok(RunningMoveRow {
+                    id: r.try_get("id")?,
+                    channel_id: r.try_get("channel_id")?,
+                })
+            })
+            .transpose()
+    }
+}
+
+// ---- writing a new account (the demo, tests) inside one transaction ----
+
+pub async fn insert_account(tx: &mut AnyConnection, name: &str) -> StoreResult<i64> {
+    insert_returning_id(
+        tx,
+        sqlx::query("INSERT INTO accounts (name) VALUES ($1) RETURNING id").bind(name),
+    )
+    .await
+}
+
+pub async fn insert_user(
+    tx: &mut AnyConnection,
+    account_id: i64,
+    name: &str,
+    email: &str,
+    role: Role,
+    help_desk_access: bool,
+    password_hash: &str,
+) -> StoreResult<i64> {
+    insert_returning_id(
+        tx,
+        sqlx::query(
+            "INSERT INTO users (account_id, name, email, role, help_desk_access, password_hash) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(account_id)
+        .bind(name)
+        .bind(email.trim().to_lowercase())
+        .bind(role.as_str())
+        .bind(help_desk_access as i64)
+        .bind(password_hash),
+    )
+    .await
+}
+
+pub async fn insert_inbox(tx: &mut AnyConnection, account_id: i64, name: &str) -> StoreResult<i64> {
+    insert_returning_id(
+        tx,
+        sqlx::query("INSERT INTO inboxes (account_id, name) VALUES ($1, $2) RETURNING id")
+            .bind(account_id)
+            .bind(name),
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_channel(
+    tx: &mut AnyConnection,
+    account_id: i64,
+    inbox_id: i64,
+    kind: ChannelKind,
+    name: &str,
+    address: &str,
+    workspace: Workspace,
+    settings: &ChannelSettings,
+) -> StoreResult<i64> {
+    let settings = serde_json::to_string(settings)
+        .map_err(|e| StoreError::Corrupt(format!("channel settings: {e}")))?;
+    insert_returning_id(
+        tx,
+        sqlx::query(
+            "INSERT INTO channels (account_id, inbox_id, kind, name, address, workspace, settings) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(account_id)
+        .bind(inbox_id)
+        .bind(kind.as_str())
+        .bind(name)
+        .bind(address)
+        .bind(workspace.as_str())
+        .bind(settings),
+    )
+    .await
+}
+
+pub async fn insert_chatflow(
+    tx: &mut AnyConnection,
+    account_id: i64,
+    name: &str,
+    kind: ChatflowKind,
+    channel_id: i64,
+    bot: Option<&Bot>,
+) -> StoreResult<i64> {
+    let bot = bot
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| StoreError::Corrupt(format!("bot: {e}")))?;
+    insert_returning_id(
+        tx,
+        sqlx::query(
+            "INSERT INTO chatflows (account_id, name, kind, channel_id, bot) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(account_id)
+        .bind(name)
+        .bind(kind.as_str())
+        .bind(channel_id)
+        .bind(bot),
+    )
+    .await
+}
+
+/// Inserts the account's pipeline; returns its id and its statuses' ids in order.
+pub async fn insert_pipeline(
+    tx: &mut AnyConnection,
+    account_id: i64,
+    name: &str,
+    statuses: &[(&str, StatusState)],
+) -> StoreResult<(i64, Vec<i64>)> {
+    let pipeline_id = insert_returning_id(
+        tx,
+        sqlx::query("INSERT INTO pipelines (account_id, name) VALUES ($1, $2) RETURNING id")
+            .bind(account_id)
+            .bind(name),
+    )
+    .await?;
+    let mut ids = Vec::with_capacity(statuses.len());
+    for (position, (label, state)) in statuses.iter().enumerate() {
+        ids.push(
+            insert_returning_id(
+                tx,
+                sqlx::query(
+                    "INSERT INTO pipeline_statuses (pipeline_id, label, state, position) \
+                     VALUES ($1, $2, $3, $4) RETURNING id",
+                )
+                .bind(pipeline_id)
+                .bind(*label)
+                .bind(state.as_str())
+                .bind(position as i64),
+            )
+            .await?,
+        );
+    }
+    Ok((pipeline_id, ids))
+}
+
+pub async fn insert_sla_policy(
+    tx: &mut AnyConnection,
+    account_id: i64,
+    name: &str,
+    first_reply_seconds: i64,
+    close_seconds: i64,
+) -> StoreResult<i64> {
+    insert_returning_id(
+        tx,
+        sqlx::query(
+            "INSERT INTO sla_policies (account_id, name, first_reply_seconds, close_seconds) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(account_id)
+        .bind(name)
+        .bind(first_reply_seconds)
+        .bind(close_seconds),
+    )
+    .await
+}
+
+/// Rows per multi-row INSERT: 9 parameters a row stays far below SQLite's limit.
+const INSERT_CHUNK: usize = 500;
+
+/// Inserts conversations, each with its ticket if it has one, in multi-row statements.
+/// Conversation ids are assigned in order, so tickets are linked by position.
+pub async fn insert_conversations(
+    tx: &mut AnyConnection,
+    account_id: i64,
+    pipeline_id: i64,
+    rows: &[(NewConversation, Option<NewTicketRow>)],
+) -> StoreResult<()> {
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        let mut sql = String::from(
+            "INSERT INTO conversations (account_id, original_channel_id, current_channel_id, status, \
+             owner_id, started_at, workspace, contact, subject) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 9;
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "(${},${},${},${},${},${},${},${},${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9
+            ));
+        }
+        sql.push_str(" RETURNING id");
+        let mut q = sqlx::query(&sql);
+        for (c, _) in chunk {
+            q = q
+                .bind(account_id)
+                .bind(c.original_channel_id)
+                .bind(c.current_channel_id)
+                .bind(c.status)
+                .bind(c.owner_id)
+                .bind(c.started_at)
+                .bind(c.workspace.as_str())
+                .bind(c.contact.clone())
+                .bind(c.subject.clone());
+        }
+        let ids: Vec<i64> = q
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<i64, _>("id"))
+            .collect::<Result<_, _>>()?;
+        let tickets: Vec<(i64, &NewTicketRow)> = ids
+            .iter()
+            .zip(chunk)
+            .filter_map(|(id, (_, t))| t.as_ref().map(|t| (*id, t)))
+            .collect();
+        if tickets.is_empty() {
+            continue;
+        }
+        let mut sql = String::from(
+            "INSERT INTO tickets (account_id, conversation_id, pipeline_id, status_id, owner_id, created_at) VALUES ",
+        );
+        for i in 0..tickets.len() {
+            let b = i * 6;
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "(${},${},${},${},${},${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6
+            ));
+        }
+        let mut q = sqlx::query(&sql);
+        for (conversation_id, t) in tickets {
+            q = q
+                .bind(account_id)
+                .bind(conversation_id)
+                .bind(pipeline_id)
+                .bind(t.status_id)
+                .bind(t.owner_id)
+                .bind(t.created_at);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+async fn insert_returning_id<'q>(
+    tx: &mut AnyConnection,
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+) -> StoreResult<i64> {
+    Ok(q.fetch_one(tx).await?.try_get("id")?)
+}

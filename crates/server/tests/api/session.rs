@@ -1,0 +1,192 @@
+use deskmove_rules::{ErrorCode, Me, Role};
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{client, error_of, spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn signing_in_returns_me_and_an_http_only_strict_session_cookie() {
+    let app = spawn_app().await;
+    let res = client()
+        .post(app.url("/api/session"))
+        .json(&json!({"email": "Ada@Demo.test ", "password": "deskmove-demo"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("deskmove_session="));
+    assert!(cookie.contains("HttpOnly"));
+    assert!(cookie.contains("SameSite=Strict"));
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http on localhost must work"
+    );
+    let me: Me = res.json().await.unwrap();
+    assert_eq!(me.name, "Ada Admin");
+    assert_eq!(me.role, Role::SuperAdmin);
+    assert!(me.help_desk_access);
+    assert!(me.csrf_token.len() >= 32);
+}
+
+#[tokio::test]
+async fn the_cookie_is_secure_when_served_over_https() {
+    let app = spawn_app_with(|s| s.public_url = Some("https://deskmove.example".into())).await;
+    let res = client()
+        .post(app.url("/api/session"))
+        .json(&json!({"email": "ada@demo.test", "password": "deskmove-demo"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Secure"));
+}
+
+#[tokio::test]
+async fn a_wrong_password_or_unknown_email_is_401_with_a_clear_message() {
+    let app = spawn_app().await;
+    for (email, password) in [
+        ("ada@demo.test", "wrong"),
+        ("nobody@demo.test", "deskmove-demo"),
+    ] {
+        let res = client()
+            .post(app.url("/api/session"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert!(res.headers().get("set-cookie").is_none());
+        let (status, code, message) = error_of(res).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(code, ErrorCode::Unauthenticated);
+        assert!(message.contains("don't match"));
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_sign_in_body_is_a_400_not_a_500() {
+    let app = spawn_app().await;
+    for body in [
+        "",
+        "{",
+        "[]",
+        r#"{"email":1,"password":"x"}"#,
+        r#"{"email":"a"}"#,
+    ] {
+        let res = client()
+            .post(app.url("/api/session"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let (status, code, _) = error_of(res).await;
+        assert!(
+            status == StatusCode::BAD_REQUEST || status == StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {status}"
+        );
+        assert_eq!(code, ErrorCode::InvalidRequest);
+    }
+}
+
+#[tokio::test]
+async fn without_a_valid_session_reading_is_401() {
+    let app = spawn_app().await;
+    for path in [
+        "/api/me",
+        "/api/inboxes",
+        "/api/channels/1",
+        "/api/chatflows",
+        "/api/pipelines",
+        "/api/users",
+        "/api/help-desk/channels",
+    ] {
+        let (status, code, _) = error_of(client().get(app.url(path)).send().await.unwrap()).await;
+        assert_eq!(
+            (status, code),
+            (StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated),
+            "{path}"
+        );
+        let forged = client()
+            .get(app.url(path))
+            .header("cookie", "deskmove_session=forged-token")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            forged.status(),
+            StatusCode::UNAUTHORIZED,
+            "{path} with a forged cookie"
+        );
+    }
+}
+
+#[tokio::test]
+async fn signing_out_needs_the_csrf_token_and_a_refusal_changes_nothing() {
+    // I5
+    let app = spawn_app().await;
+    let s = app.sign_in("sam@demo.test").await;
+    let missing = s
+        .client
+        .delete(app.url("/api/session"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(missing).await.1, ErrorCode::Csrf);
+    let wrong = s
+        .client
+        .delete(app.url("/api/session"))
+        .header("x-csrf-token", "not-the-token")
+        .send()
+        .await
+        .unwrap();
+    let (status, code, _) = error_of(wrong).await;
+    assert_eq!((status, code), (StatusCode::FORBIDDEN, ErrorCode::Csrf));
+    assert_eq!(
+        s.get("/api/me").await.status(),
+        StatusCode::OK,
+        "still signed in"
+    );
+
+    let ok = s
+        .client
+        .delete(app.url("/api/session"))
+        .header("x-csrf-token", &s.me.csrf_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::NO_CONTENT);
+    assert_eq!(s.get("/api/me").await.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn each_sign_in_is_its_own_session_with_its_own_csrf_token() {
+    let app = spawn_app().await;
+    let laptop = app.sign_in("ada@demo.test").await;
+    let phone = app.sign_in("ada@demo.test").await;
+    assert_ne!(laptop.me.csrf_token, phone.me.csrf_token);
+    // One session's token does not work for the other.
+    let crossed = phone
+        .client
+        .delete(app.url("/api/session"))
+        .header("x-csrf-token", &laptop.me.csrf_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(crossed.status(), StatusCode::FORBIDDEN);
+    let out = phone
+        .client
+        .delete(app.url("/api/session"))
+        .header("x-csrf-token", &phone.me.csrf_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    let me: Me = laptop.get("/api/me").await.json().await.unwrap();
+    assert_eq!(
+        me.csrf_token, laptop.me.csrf_token,
+        "the other session stays valid"
+    );
+}
