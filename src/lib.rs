@@ -1,1 +1,37 @@
+//! The Deskmove web app: the router, the signed-in session, and the pages.
 
+pub mod api;
+pub mod components;
+pub mod pages;
+pub mod session;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+use components::shell::{RequireSignIn, Shell};
+use pages::{home::Home, login::Login, not_found::NotFound, settings_inboxes::SettingsInboxes};
+use session::Session;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let session = Session::new();
+    provide_context(session);
+    spawn_local(async move {
+        // A network failure leaves the person signed out: the sign-in page says the rest.
+        session.me.set(api::me().await.ok().flatten());
+        session.known.set(true);
+    });
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/login") view=Login/>
+                <Route path=path!("/") view=Home/>
+                <ParentRoute path=path!("") view=|| view! { <RequireSignIn><Shell/></RequireSignIn> }>
+                    <Route path=path!("/settings/inboxes") view=SettingsInboxes/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

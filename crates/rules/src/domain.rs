@@ -500,7 +500,7 @@ pub enum BlockerCode {
     BotTargetWithoutAccess,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Blocker {
     pub code: BlockerCode,
     pub message: String,
@@ -524,7 +524,7 @@ pub struct Warning {
 }
 
 /// Whether a channel can move now, with every reason it cannot.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Movability {
     pub ok: bool,
     pub reasons: Vec<Blocker>,

@@ -1,0 +1,104 @@
+//! The one place that talks HTTP: typed by the rules crate, errors in words a person understands.
+
+use deskmove_rules::{ErrorBody, ErrorCode, Inbox, Me, SignIn};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ApiFailure {
+    /// The server refused, and said why.
+    #[error("{message}")]
+    Refused {
+        status: u16,
+        code: ErrorCode,
+        message: String,
+    },
+    #[error("Can't reach Deskmove. Check your connection and try again.")]
+    Network,
+    #[error(
+        "Deskmove sent an answer this page doesn't understand. Reload the page and try again."
+    )]
+    Unreadable,
+}
+
+impl ApiFailure {
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            ApiFailure::Refused { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiFailure>;
+
+async fn read<T: DeserializeOwned>(res: Response) -> ApiResult<T> {
+    if res.ok() {
+        return res.json::<T>().await.map_err(|_| ApiFailure::Unreadable);
+    }
+    let status = res.status();
+    match res.json::<ErrorBody>().await {
+        Ok(body) => Err(ApiFailure::Refused {
+            status,
+            code: body.error.code,
+            message: body.error.message,
+        }),
+        Err(_) => Err(ApiFailure::Unreadable),
+    }
+}
+
+async fn send(req: RequestBuilder) -> ApiResult<Response> {
+    req.send().await.map_err(|_| ApiFailure::Network)
+}
+
+async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
+    read(send(Request::get(path)).await?).await
+}
+
+/// A state-changing request: carries the session's CSRF token.
+fn write(builder: RequestBuilder, csrf: &str) -> RequestBuilder {
+    builder.header("x-csrf-token", csrf)
+}
+
+async fn post<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+    csrf: Option<&str>,
+) -> ApiResult<T> {
+    let mut builder = Request::post(path);
+    if let Some(csrf) = csrf {
+        builder = write(builder, csrf);
+    }
+    let req = builder.json(body).map_err(|_| ApiFailure::Unreadable)?;
+    read(req.send().await.map_err(|_| ApiFailure::Network)?).await
+}
+
+/// Who is signed in; `Ok(None)` when nobody is.
+pub async fn me() -> ApiResult<Option<Me>> {
+    match get::<Me>("/api/me").await {
+        Ok(me) => Ok(Some(me)),
+        Err(ApiFailure::Refused {
+            code: ErrorCode::Unauthenticated,
+            ..
+        }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn sign_in(email: String, password: String) -> ApiResult<Me> {
+    post("/api/session", &SignIn { email, password }, None).await
+}
+
+pub async fn sign_out(csrf: &str) -> ApiResult<()> {
+    let res = send(write(Request::delete("/api/session"), csrf)).await?;
+    if res.ok() {
+        Ok(())
+    } else {
+        read::<()>(res).await
+    }
+}
+
+pub async fn inboxes() -> ApiResult<Vec<Inbox>> {
+    get("/api/inboxes").await
+}

@@ -1,0 +1,75 @@
+//! "Ticket sources and routing ▸ Channels": a channel a row, with the move action for super admins.
+
+use deskmove_rules::Channel;
+use leptos::prelude::*;
+
+use super::kind_icon::KindIcon;
+use super::move_menu::MoveMenu;
+
+#[component]
+pub fn ChannelTable(
+    /// The inbox's channels, as the API lists them.
+    #[prop(into)]
+    channels: Signal<Vec<Channel>>,
+    /// Whether the signed-in user may move channels (R1); agents get no action at all.
+    #[prop(into)]
+    can_move: Signal<bool>,
+    /// Called with the channel whose "Move to help desk" was chosen.
+    on_move: Callback<Channel>,
+) -> impl IntoView {
+    view! {
+        <table class="data-table channel-table">
+            <thead>
+                <tr>
+                    <th scope="col">"Channel"</th>
+                    <th scope="col">"Address"</th>
+                    <th scope="col">"Workspace"</th>
+                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                </tr>
+            </thead>
+            <tbody>
+                <For
+                    each=move || channels.get()
+                    key=|c| (c.id.clone(), c.movable.clone(), c.workspace)
+                    children=move |channel: Channel| {
+                        let for_menu = channel.clone();
+                        view! {
+                            <tr data-channel=channel.name.clone()>
+                                <td>
+                                    <div class="channel-cell">
+                                        <KindIcon kind=channel.kind/>
+                                        <div>
+                                            <div class="channel-name">{channel.name.clone()}</div>
+                                            <div class="muted small">{channel.kind.label()}</div>
+                                        </div>
+                                    </div>
+                                </td>
+                                <td class="address">{channel.address.clone()}</td>
+                                <td>
+                                    <span class=format!("workspace-badge {}", channel.workspace.as_str())>
+                                        {channel.workspace.label()}
+                                    </span>
+                                </td>
+                                <td class="actions">
+                                    <Show when=move || can_move.get()>
+                                        {
+                                            let c = for_menu.clone();
+                                            view! {
+                                                <MoveMenu
+                                                    trigger="Options"
+                                                    channel_name=c.name.clone()
+                                                    movable=c.movable.clone()
+                                                    on_move=Callback::new(move |_| on_move.run(c.clone()))
+                                                />
+                                            }
+                                        }
+                                    </Show>
+                                </td>
+                            </tr>
+                        }
+                    }
+                />
+            </tbody>
+        </table>
+    }
+}

@@ -1,0 +1,137 @@
+//! The signed-in frame: the top bar with the user menu, and the guard that sends strangers to sign in.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
+
+use crate::api;
+use crate::session::use_session;
+
+/// Shows its children only to a signed-in user; anyone else goes to the sign-in
+/// page and comes back here after.
+#[component]
+pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    let location = use_location();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if session.known.get() && session.me.with(Option::is_none) {
+            // The router's `search` has no leading "?".
+            let search = location.search.get_untracked();
+            let here = if search.is_empty() {
+                location.pathname.get_untracked()
+            } else {
+                format!(
+                    "{}?{}",
+                    location.pathname.get_untracked(),
+                    search.trim_start_matches('?')
+                )
+            };
+            let next = String::from(js_sys::encode_uri_component(&here));
+            navigate(
+                &format!("/login?next={next}"),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+    view! {
+        <Show
+            when=move || session.me.with(Option::is_some)
+            fallback=|| view! { <p class="page-status" role="status">"Loading…"</p> }
+        >
+            {children()}
+        </Show>
+    }
+}
+
+#[component]
+pub fn Shell() -> impl IntoView {
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"D"</span>
+                "Deskmove"
+            </a>
+            <nav class="topnav" aria-label="Main">
+                <A href="/settings/inboxes" attr:class="topnav-link settings-link">
+                    <span aria-hidden="true" class="gear">"⚙"</span>
+                    " Settings"
+                </A>
+            </nav>
+            <UserMenu/>
+        </header>
+        <Outlet/>
+    }
+}
+
+#[component]
+fn UserMenu() -> impl IntoView {
+    let session = use_session();
+    let open = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let navigate = use_navigate();
+    let sign_out = move |_| {
+        let Some(csrf) = session.csrf() else { return };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::sign_out(&csrf).await {
+                Ok(()) => {
+                    session.me.set(None);
+                    navigate("/login", NavigateOptions::default());
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    let name = move || {
+        session
+            .me
+            .with(|m| m.as_ref().map(|m| m.name.clone()).unwrap_or_default())
+    };
+    let email = move || {
+        session
+            .me
+            .with(|m| m.as_ref().map(|m| m.email.clone()).unwrap_or_default())
+    };
+    let role = move || {
+        session
+            .me
+            .with(|m| m.as_ref().map(|m| m.role.label()).unwrap_or_default())
+    };
+    view! {
+        <div
+            class="user-menu"
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    open.set(false);
+                }
+            }
+        >
+            <button
+                type="button"
+                class="user-button"
+                aria-haspopup="true"
+                aria-expanded=move || open.get().to_string()
+                aria-controls="user-menu-panel"
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                <span class="avatar" aria-hidden="true">{move || name().chars().next().unwrap_or('?').to_string()}</span>
+                <span class="user-name">{name}</span>
+            </button>
+            <Show when=move || open.get()>
+                <div class="user-panel" id="user-menu-panel">
+                    <p class="user-panel-name">{name}</p>
+                    <p class="muted">{email}</p>
+                    <p class="role-badge">{role}</p>
+                    <button type="button" class="button secondary" on:click=sign_out.clone()>"Sign out"</button>
+                    {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+                </div>
+            </Show>
+        </div>
+    }
+}

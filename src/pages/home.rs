@@ -1,0 +1,33 @@
+//! `/`: a signed-in user goes to their work, anyone else to sign in.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+use crate::session::use_session;
+
+/// Where a signed-in person starts.
+pub const START: &str = "/settings/inboxes";
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if session.known.get() {
+            let to = if session.me.with(Option::is_some) {
+                START
+            } else {
+                "/login"
+            };
+            navigate(
+                to,
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+    view! { <p class="page-status" role="status">"Loading…"</p> }
+}

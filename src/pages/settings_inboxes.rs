@@ -1,0 +1,80 @@
+//! Settings ▸ Inbox & Help Desk ▸ Inboxes: pick an inbox, see its channels and what can move.
+
+use deskmove_rules::{Channel, Inbox};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use crate::api;
+use crate::components::channel_table::ChannelTable;
+use crate::session::use_session;
+
+#[component]
+pub fn SettingsInboxes() -> impl IntoView {
+    let session = use_session();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let inboxes = LocalResource::new(api::inboxes);
+    // The channel whose move the admin asked for: the move dialog opens on it.
+    let chosen = RwSignal::new(None::<Channel>);
+
+    let selected_id = move || query.with(|q| q.get("inbox"));
+    let selected = move || -> Option<Inbox> {
+        let all = inboxes.get()?.ok()?;
+        let id = selected_id();
+        all.iter()
+            .find(|i| Some(&i.id) == id.as_ref())
+            .or_else(|| all.first())
+            .cloned()
+    };
+    let pick = move |ev| {
+        let id = event_target_value(&ev);
+        navigate(
+            &format!("/settings/inboxes?inbox={id}"),
+            NavigateOptions::default(),
+        );
+    };
+
+    view! {
+        <div class="settings-layout">
+            <aside class="settings-nav" aria-label="Settings">
+                <h2 class="settings-nav-title">"Inbox & Help Desk"</h2>
+                <ul>
+                    <li><a href="/settings/inboxes" aria-current="page" class="active">"Inboxes"</a></li>
+                </ul>
+            </aside>
+            <main class="settings-main" id="main">
+                <h1>"Inboxes"</h1>
+                {move || match inboxes.get() {
+                    None => view! { <p class="page-status" role="status">"Loading inboxes…"</p> }.into_any(),
+                    Some(Err(e)) => view! { <p class="page-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Some(Ok(all)) if all.is_empty() => view! { <p>"This account has no inbox yet."</p> }.into_any(),
+                    Some(Ok(all)) => {
+                        let current = selected().map(|i| i.id).unwrap_or_default();
+                        view! {
+                            <div class="field inline">
+                                <label for="inbox-picker">"Inbox"</label>
+                                <select id="inbox-picker" on:change=pick.clone()>
+                                    {all.into_iter().map(|i| {
+                                        let is = i.id == current;
+                                        view! { <option value=i.id.clone() selected=is>{i.name}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            <section aria-labelledby="sources-title" class="card">
+                                <h2 id="sources-title">"Ticket sources and routing"</h2>
+                                <h3>"Channels"</h3>
+                                <p class="muted">"Where this inbox's conversations come from."</p>
+                                <ChannelTable
+                                    channels=Signal::derive(move || selected().map(|i| i.channels).unwrap_or_default())
+                                    can_move=session.can_move()
+                                    on_move=Callback::new(move |c: Channel| chosen.set(Some(c)))
+                                />
+                            </section>
+                        }.into_any()
+                    }
+                }}
+            </main>
+        </div>
+    }
+}
