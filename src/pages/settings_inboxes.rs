@@ -15,7 +15,8 @@ pub fn SettingsInboxes() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
     let inboxes = LocalResource::new(api::inboxes);
-    // The channel whose move the admin asked for: the move dialog opens on it.
+    // The channel whose "Move to help desk" the admin chose, for the move dialog
+    // (issue 4) to open on; until it lands, choosing records the channel and no more.
     let chosen = RwSignal::new(None::<Channel>);
 
     let selected_id = move || query.with(|q| q.get("inbox"));
