@@ -1,9 +1,10 @@
 //! The channel list's move action, in a real browser, with movability from the real rules crate.
 
 use deskmove::components::channel_table::ChannelTable;
+use deskmove_rules::fixtures::users;
 use deskmove_rules::{
     movability, Bot, BotAction, BotActionKind, Channel, ChannelKind, ChannelSettings,
-    MoveCandidate, Role, User, Workspace,
+    MoveCandidate, Workspace,
 };
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -11,21 +12,6 @@ use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn users() -> Vec<User> {
-    let user = |id: &str, name: &str, role, access| User {
-        id: id.into(),
-        name: name.into(),
-        email: format!("{id}@demo.test"),
-        role,
-        help_desk_access: access,
-    };
-    vec![
-        user("1", "Ada Admin", Role::SuperAdmin, true),
-        user("2", "Sam Support", Role::Agent, true),
-        user("3", "Noor Sales", Role::Agent, false),
-    ]
-}
 
 /// The demo's Support inbox, each channel judged by the rules crate as the server does.
 fn demo_channels() -> Vec<Channel> {

@@ -2,6 +2,8 @@
 
 pub mod domain;
 pub mod error;
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
 pub mod movability;
 pub mod plan;
 pub mod progress;

@@ -172,24 +172,7 @@ fn blocker(code: BlockerCode, message: impl Into<String>) -> Blocker {
 mod tests {
     use super::*;
     use crate::domain::BotAction;
-
-    fn user(id: &str, name: &str, role: Role, access: bool) -> User {
-        User {
-            id: id.into(),
-            name: name.into(),
-            email: format!("{id}@demo.test"),
-            role,
-            help_desk_access: access,
-        }
-    }
-
-    fn users() -> Vec<User> {
-        vec![
-            user("ada", "Ada Admin", Role::SuperAdmin, true),
-            user("sam", "Sam Support", Role::Agent, true),
-            user("noor", "Noor Sales", Role::Agent, false),
-        ]
-    }
+    use crate::fixtures::users;
 
     fn candidate<'a>(kind: ChannelKind, users: &'a [User]) -> MoveCandidate<'a> {
         MoveCandidate {

@@ -167,50 +167,13 @@ pub fn notification(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{PipelineStatus, Routing, TicketCreation};
+    use crate::domain::{Routing, TicketCreation};
+    use crate::fixtures::{access, mapping, pipeline, sla};
     use chrono::TimeZone;
     use proptest::prelude::*;
 
     fn t(h: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 1, h, 0, 0).unwrap()
-    }
-
-    fn mapping() -> StatusMapping {
-        StatusMapping {
-            pipeline_id: "p1".into(),
-            open_status_id: "wait-us".into(),
-            closed_status_id: "closed".into(),
-        }
-    }
-
-    fn sla() -> SlaPolicy {
-        SlaPolicy {
-            id: "s".into(),
-            name: "Standard".into(),
-            first_reply_seconds: 4 * 3600,
-            close_seconds: 48 * 3600,
-        }
-    }
-
-    fn pipeline() -> Pipeline {
-        let s = |id: &str, state| PipelineStatus {
-            id: id.into(),
-            label: id.into(),
-            state,
-        };
-        Pipeline {
-            id: "p1".into(),
-            name: "Support pipeline".into(),
-            statuses: vec![
-                s("new", StatusState::Open),
-                s("wait-us", StatusState::Open),
-                s("closed", StatusState::Closed),
-            ],
-        }
-    }
-
-    fn access(id: &str) -> bool {
-        id == "sam" || id == "ada"
     }
 
     fn conversation(status: ConversationStatus, owner: Option<&str>) -> HistoricalConversation {

@@ -157,24 +157,7 @@ pub fn invalid_request(errors: &[FieldError]) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    pub(crate) fn pipeline() -> Pipeline {
-        let s = |id: &str, label: &str, state| PipelineStatus {
-            id: id.into(),
-            label: label.into(),
-            state,
-        };
-        Pipeline {
-            id: "p1".into(),
-            name: "Support pipeline".into(),
-            statuses: vec![
-                s("new", "New", StatusState::Open),
-                s("wait-contact", "Waiting on contact", StatusState::Open),
-                s("wait-us", "Waiting on us", StatusState::Open),
-                s("closed", "Closed", StatusState::Closed),
-            ],
-        }
-    }
+    use crate::fixtures::pipeline;
 
     fn all(open: Option<&str>, closed: Option<&str>) -> MoveRequest {
         MoveRequest {

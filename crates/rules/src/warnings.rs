@@ -110,6 +110,7 @@ fn warning(code: WarningCode, message: impl Into<String>) -> Warning {
 mod tests {
     use super::*;
     use crate::domain::Role;
+    use crate::fixtures::sla;
     use chrono::TimeZone;
 
     fn user(name: &str, access: bool) -> User {
@@ -119,15 +120,6 @@ mod tests {
             email: format!("{}@demo.test", name.to_lowercase()),
             role: Role::Agent,
             help_desk_access: access,
-        }
-    }
-
-    fn sla() -> SlaPolicy {
-        SlaPolicy {
-            id: "s".into(),
-            name: "Standard".into(),
-            first_reply_seconds: 4 * 3600,
-            close_seconds: 48 * 3600,
         }
     }
 
