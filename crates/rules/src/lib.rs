@@ -7,6 +7,7 @@ pub mod fixtures;
 pub mod movability;
 pub mod plan;
 pub mod progress;
+pub mod requests;
 pub mod scope;
 pub mod validation;
 pub mod warnings;

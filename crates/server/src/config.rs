@@ -32,6 +32,21 @@ pub struct Settings {
     /// The URL people reach the server at; an https one makes the session cookie Secure.
     #[arg(long, env = "DESKMOVE_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Conversations a move carries per transaction.
+    #[arg(long, env = "DESKMOVE_MOVE_BATCH", default_value_t = crate::engine::DEFAULT_BATCH)]
+    pub move_batch: i64,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Clone, Debug, clap::Subcommand)]
+pub enum Command {
+    /// Verifies the invariants I1–I3 on a database; exits non-zero naming each violation.
+    Check {
+        /// The SQLite database file.
+        #[arg(long, default_value = "deskmove.db")]
+        db: PathBuf,
+    },
 }
 
 impl Settings {
@@ -45,6 +60,8 @@ impl Settings {
             ingest_token: None,
             static_dir: PathBuf::from("dist"),
             public_url: None,
+            move_batch: crate::engine::DEFAULT_BATCH,
+            command: None,
         }
     }
 

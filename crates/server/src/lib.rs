@@ -4,7 +4,9 @@ pub mod auth;
 pub mod catalog;
 pub mod config;
 pub mod demo;
+pub mod engine;
 pub mod error;
+pub mod events;
 pub mod routes;
 pub mod startup;
 pub mod store;
@@ -17,4 +19,6 @@ pub struct AppState {
     pub store: store::Store,
     pub secure_cookies: bool,
     pub ingest_token: Arc<str>,
+    pub hub: events::EventHub,
+    pub engine: engine::Engine,
 }

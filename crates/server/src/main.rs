@@ -1,9 +1,10 @@
 //! `deskmove-server`: starts the API and the built app, optionally on the demo account.
 
 use clap::Parser;
-use deskmove_server::config::Settings;
+use deskmove_server::config::{Command, Settings};
 use deskmove_server::demo;
 use deskmove_server::startup::Application;
+use deskmove_server::store::Store;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -15,6 +16,9 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let settings = Settings::parse();
+    if let Some(Command::Check { db }) = &settings.command {
+        return check(db).await;
+    }
     let app = Application::build(&settings).await?;
     let url = settings
         .public_url
@@ -44,4 +48,21 @@ async fn main() -> anyhow::Result<()> {
     println!();
     app.run().await?;
     Ok(())
+}
+
+/// `deskmove-server check --db PATH`: names each broken invariant and exits non-zero.
+async fn check(db: &std::path::Path) -> anyhow::Result<()> {
+    if !db.exists() {
+        anyhow::bail!("no database at {}", db.display());
+    }
+    let store = Store::open_sqlite(db).await?;
+    let violations = store.check().await?;
+    if violations.is_empty() {
+        println!("{}: I1, I2 and I3 hold.", db.display());
+        return Ok(());
+    }
+    for v in &violations {
+        println!("{v}");
+    }
+    std::process::exit(1);
 }

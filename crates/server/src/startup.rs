@@ -10,6 +10,8 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
+use crate::engine::Engine;
+use crate::events::EventHub;
 use crate::store::Store;
 use crate::{auth, demo, routes, AppState};
 
@@ -31,6 +33,7 @@ pub struct Application {
     pub demo_seeded: bool,
     pub ingest_token: Arc<str>,
     pub store: Store,
+    engine: Engine,
 }
 
 impl Application {
@@ -46,10 +49,14 @@ impl Application {
             (None, true) => demo::INGEST_TOKEN.into(),
             (None, false) => auth::new_token().into(),
         };
+        let hub = EventHub::new();
+        let engine = Engine::new(store.clone(), hub.clone(), settings.move_batch);
         let state = AppState {
             store: store.clone(),
             secure_cookies: settings.secure_cookies(),
             ingest_token: ingest_token.clone(),
+            hub,
+            engine: engine.clone(),
         };
         let listener = TcpListener::bind(&settings.listen).await?;
         let address = listener.local_addr()?;
@@ -60,10 +67,15 @@ impl Application {
             demo_seeded,
             ingest_token,
             store,
+            engine,
         })
     }
 
+    /// Serves until SIGINT or SIGTERM, after resuming every move that was running (I4).
     pub async fn run(self) -> std::io::Result<()> {
+        if let Err(e) = self.engine.resume_all().await {
+            tracing::error!(error = %e, "could not resume running moves");
+        }
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown_signal())
             .await

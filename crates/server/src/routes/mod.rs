@@ -1,6 +1,11 @@
 //! The JSON API's router: thin handlers that parse, ask the rules crate, call the store.
 
 mod catalog;
+mod conversations;
+mod events;
+mod ingest;
+mod moves;
+mod paging;
 mod session;
 
 use axum::body::Bytes;
@@ -22,6 +27,32 @@ pub fn api() -> Router<AppState> {
         .route("/chatflows", get(catalog::chatflows))
         .route("/pipelines", get(catalog::pipelines))
         .route("/users", get(catalog::users))
+        .route("/conversations", get(conversations::list))
+        .route(
+            "/conversations/{id}",
+            get(conversations::get).patch(conversations::patch),
+        )
+        .route(
+            "/conversations/{id}/transfer",
+            post(conversations::transfer),
+        )
+        .route(
+            "/conversations/{id}/ticket",
+            post(conversations::create_ticket),
+        )
+        .route("/tickets", get(conversations::tickets))
+        .route("/tickets/{id}", get(conversations::ticket))
+        .route("/notifications", get(conversations::notifications))
+        .route("/channels/{id}/move-preview", get(moves::preview))
+        .route("/moves", get(moves::list).post(moves::start))
+        .route("/moves/current", get(moves::current))
+        .route("/moves/{id}", get(moves::get))
+        .route("/events", get(events::stream))
+        .route(
+            "/ingest/channels/{id}/conversations",
+            post(ingest::conversation),
+        )
+        .route("/ingest/conversations/{id}/messages", post(ingest::message))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

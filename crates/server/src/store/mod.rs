@@ -1,4 +1,14 @@
 //! The store: every SQL statement of the server lives here, over sqlx's `Any` driver.
+//! Where a rule must see the same state as the write it allows, the store asks the
+//! rules crate inside the transaction.
+
+mod check;
+mod conversations;
+mod moves;
+
+pub use check::Violation;
+pub use conversations::*;
+pub use moves::*;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -25,9 +35,61 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+impl StoreError {
+    /// The database refused a second row where a unique index allows one (I1, I3).
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Db(sqlx::Error::Database(db)) if db.is_unique_violation())
+    }
+}
+
+/// A value to bind in a query built at run time.
+#[derive(Clone, Debug)]
+pub(crate) enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+/// SQL assembled from optional filters, with its arguments numbered as it grows.
+#[derive(Default)]
+pub(crate) struct Sql {
+    pub text: String,
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Self {
+        Sql {
+            text: text.to_string(),
+            args: Vec::new(),
+        }
+    }
+
+    /// Adds an argument and answers its placeholder.
+    pub fn arg(&mut self, a: Arg) -> String {
+        self.args.push(a);
+        format!("${}", self.args.len())
+    }
+
+    pub fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+
+    pub fn query(&self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
+        let mut q = sqlx::query(&self.text);
+        for a in &self.args {
+            q = match a {
+                Arg::Int(i) => q.bind(*i),
+                Arg::Text(t) => q.bind(t.as_str()),
+            };
+        }
+        q
+    }
+}
+
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    is_sqlite: bool,
 }
 
 /// A time as the store keeps it: Unix milliseconds.
@@ -128,7 +190,7 @@ pub struct NewTicketRow {
 
 const USER_COLUMNS: &str = "u.id, u.account_id, u.name, u.email, u.role, u.help_desk_access";
 
-fn user_row(r: &AnyRow) -> StoreResult<UserRow> {
+pub(crate) fn user_row(r: &AnyRow) -> StoreResult<UserRow> {
     let role: String = r.try_get("role")?;
     Ok(UserRow {
         id: r.try_get("id")?,
@@ -140,7 +202,7 @@ fn user_row(r: &AnyRow) -> StoreResult<UserRow> {
     })
 }
 
-fn channel_row(r: &AnyRow) -> StoreResult<ChannelRow> {
+pub(crate) fn channel_row(r: &AnyRow) -> StoreResult<ChannelRow> {
     let kind: String = r.try_get("kind")?;
     let workspace: String = r.try_get("workspace")?;
     let settings: String = r.try_get("settings")?;
@@ -188,7 +250,7 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store { pool })
+        Ok(Store { pool, is_sqlite })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -197,6 +259,17 @@ impl Store {
 
     pub async fn begin(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
         Ok(self.pool.begin().await?)
+    }
+
+    /// A transaction that will write: on SQLite it takes the write lock up front, so a
+    /// read-then-write can't be refused halfway by another writer, and writers
+    /// serialize (the move's start and an arrival never interleave).
+    pub async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(if self.is_sqlite {
+            self.pool.begin_with("BEGIN IMMEDIATE").await?
+        } else {
+            self.pool.begin().await?
+        })
     }
 
     /// Whether the database holds no account yet (`--demo` seeds only then).
@@ -340,54 +413,11 @@ impl Store {
 
     /// The account's help desk pipeline with its statuses in order.
     pub async fn pipeline(&self, account_id: i64) -> StoreResult<Option<Pipeline>> {
-        let Some(p) = sqlx::query("SELECT id, name FROM pipelines WHERE account_id = $1")
-            .bind(account_id)
-            .fetch_optional(&self.pool)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let pipeline_id: i64 = p.try_get("id")?;
-        let statuses = sqlx::query(
-            "SELECT id, label, state FROM pipeline_statuses WHERE pipeline_id = $1 ORDER BY position, id",
-        )
-        .bind(pipeline_id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            let state: String = r.try_get("state")?;
-            Ok(PipelineStatus {
-                id: r.try_get::<i64, _>("id")?.to_string(),
-                label: r.try_get("label")?,
-                state: StatusState::parse(&state)
-                    .ok_or_else(|| StoreError::Corrupt(format!("status state {state}")))?,
-            })
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Some(Pipeline {
-            id: pipeline_id.to_string(),
-            name: p.try_get("name")?,
-            statuses,
-        }))
+        pipeline_on(&mut *self.pool.acquire().await?, account_id).await
     }
 
     pub async fn sla_policy(&self, account_id: i64) -> StoreResult<Option<SlaPolicy>> {
-        sqlx::query(
-            "SELECT id, name, first_reply_seconds, close_seconds FROM sla_policies WHERE account_id = $1",
-        )
-        .bind(account_id)
-        .fetch_optional(&self.pool)
-        .await?
-        .map(|r| {
-            Ok(SlaPolicy {
-                id: r.try_get::<i64, _>("id")?.to_string(),
-                name: r.try_get("name")?,
-                first_reply_seconds: r.try_get("first_reply_seconds")?,
-                close_seconds: r.try_get("close_seconds")?,
-            })
-        })
-        .transpose()
+        sla_policy_on(&mut *self.pool.acquire().await?, account_id).await
     }
 
     pub async fn running_move(&self, account_id: i64) -> StoreResult<Option<RunningMoveRow>> {
@@ -403,6 +433,64 @@ impl Store {
             })
             .transpose()
     }
+}
+
+/// The account's help desk pipeline with its statuses in order.
+pub(crate) async fn pipeline_on(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> StoreResult<Option<Pipeline>> {
+    let Some(p) = sqlx::query("SELECT id, name FROM pipelines WHERE account_id = $1")
+        .bind(account_id)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let pipeline_id: i64 = p.try_get("id")?;
+    let statuses = sqlx::query(
+            "SELECT id, label, state FROM pipeline_statuses WHERE pipeline_id = $1 ORDER BY position, id",
+        )
+        .bind(pipeline_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            let state: String = r.try_get("state")?;
+            Ok(PipelineStatus {
+                id: r.try_get::<i64, _>("id")?.to_string(),
+                label: r.try_get("label")?,
+                state: StatusState::parse(&state)
+                    .ok_or_else(|| StoreError::Corrupt(format!("status state {state}")))?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Some(Pipeline {
+        id: pipeline_id.to_string(),
+        name: p.try_get("name")?,
+        statuses,
+    }))
+}
+
+pub(crate) async fn sla_policy_on(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> StoreResult<Option<SlaPolicy>> {
+    sqlx::query(
+            "SELECT id, name, first_reply_seconds, close_seconds FROM sla_policies WHERE account_id = $1",
+        )
+        .bind(account_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| {
+            Ok(SlaPolicy {
+                id: r.try_get::<i64, _>("id")?.to_string(),
+                name: r.try_get("name")?,
+                first_reply_seconds: r.try_get("first_reply_seconds")?,
+                close_seconds: r.try_get("close_seconds")?,
+            })
+        })
+        .transpose()
 }
 
 // ---- writing a new account (the demo, tests) inside one transaction ----

@@ -1,0 +1,235 @@
+//! The bodies clients send besides a move, and what makes each one valid.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::domain::{ConversationStatus, Id, User, Workspace};
+use crate::validation::FieldError;
+
+/// `PATCH /api/conversations/{id}`: what agents do in the inbox every day.
+/// `owner_id` absent leaves the owner alone; `null` unassigns.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConversationPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ConversationStatus>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub owner_id: Option<Option<Id>>,
+}
+
+/// Tells a present `null` (Some(None)) from an absent field (None).
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferRequest {
+    pub channel_id: Id,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateTicketRequest {
+    pub status_id: Id,
+}
+
+/// `POST /api/ingest/channels/{id}/conversations`: a conversation arriving in a channel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngestConversation {
+    pub contact: String,
+    pub subject: String,
+    pub body: String,
+    /// When it started; an importer brings history with it. Default: now.
+    #[serde(default)]
+    pub started_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngestMessage {
+    pub body: String,
+}
+
+pub const MAX_CONTACT_CHARS: usize = 320;
+pub const MAX_SUBJECT_CHARS: usize = 1_000;
+pub const MAX_BODY_CHARS: usize = 100_000;
+
+fn text_field(
+    errors: &mut Vec<FieldError>,
+    field: &'static str,
+    what: &str,
+    value: &str,
+    max: usize,
+    required: bool,
+) {
+    if required && value.trim().is_empty() {
+        errors.push(FieldError {
+            field,
+            message: format!("The {what} can't be empty."),
+        });
+    } else if value.chars().count() > max {
+        errors.push(FieldError {
+            field,
+            message: format!("The {what} is too long: at most {max} characters."),
+        });
+    }
+}
+
+/// A conversation must name its contact and carry a message; none may be huge.
+/// `started_at` may not lie in the future of `now` (an importer brings the past).
+pub fn validate_ingest(
+    body: &IngestConversation,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    text_field(
+        &mut errors,
+        "contact",
+        "contact",
+        &body.contact,
+        MAX_CONTACT_CHARS,
+        true,
+    );
+    text_field(
+        &mut errors,
+        "subject",
+        "subject",
+        &body.subject,
+        MAX_SUBJECT_CHARS,
+        false,
+    );
+    text_field(
+        &mut errors,
+        "body",
+        "message",
+        &body.body,
+        MAX_BODY_CHARS,
+        true,
+    );
+    let started_at = body.started_at.unwrap_or(now);
+    if started_at > now + chrono::Duration::minutes(5) {
+        errors.push(FieldError {
+            field: "started_at",
+            message: "A conversation can't start in the future.".into(),
+        });
+    }
+    if errors.is_empty() {
+        Ok(started_at)
+    } else {
+        Err(errors)
+    }
+}
+
+pub fn validate_message(body: &IngestMessage) -> Result<(), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    text_field(
+        &mut errors,
+        "body",
+        "message",
+        &body.body,
+        MAX_BODY_CHARS,
+        true,
+    );
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// Who may own a conversation: a user of the account, and in help desk (where the
+/// owner is the ticket's owner) only one with help desk access (R8, R13).
+pub fn check_owner(owner: &User, conversation_workspace: Workspace) -> Result<(), FieldError> {
+    if conversation_workspace == Workspace::HelpDesk && !owner.help_desk_access {
+        return Err(FieldError {
+            field: "owner_id",
+            message: format!(
+                "{} has no help desk access, so they can't own a help desk ticket.",
+                owner.name
+            ),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::users;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap()
+    }
+
+    fn ingest(contact: &str, body: &str) -> IngestConversation {
+        IngestConversation {
+            contact: contact.into(),
+            subject: "Hello".into(),
+            body: body.into(),
+            started_at: None,
+        }
+    }
+
+    #[test]
+    fn a_patch_tells_unassign_from_leave_alone() {
+        let leave: ConversationPatch = serde_json::from_str(r#"{"status":"closed"}"#).unwrap();
+        assert_eq!(leave.owner_id, None);
+        assert_eq!(leave.status, Some(ConversationStatus::Closed));
+        let unassign: ConversationPatch = serde_json::from_str(r#"{"owner_id":null}"#).unwrap();
+        assert_eq!(unassign.owner_id, Some(None));
+        let assign: ConversationPatch = serde_json::from_str(r#"{"owner_id":"7"}"#).unwrap();
+        assert_eq!(assign.owner_id, Some(Some("7".into())));
+        assert!(serde_json::from_str::<ConversationPatch>(r#"{"status":"snoozed"}"#).is_err());
+        assert!(serde_json::from_str::<ConversationPatch>(r#"{"workspace":"help_desk"}"#).is_err());
+    }
+
+    #[test]
+    fn an_arrival_needs_a_contact_and_a_message_and_defaults_to_now() {
+        assert_eq!(validate_ingest(&ingest("Maria", "Hi"), now()), Ok(now()));
+        let errs = validate_ingest(&ingest(" ", ""), now()).unwrap_err();
+        let fields: Vec<_> = errs.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["contact", "body"]);
+    }
+
+    #[test]
+    fn an_importer_may_bring_the_past_but_not_the_future() {
+        let mut past = ingest("Maria", "Hi");
+        past.started_at = Some(now() - chrono::Duration::days(400));
+        assert_eq!(
+            validate_ingest(&past, now()),
+            Ok(now() - chrono::Duration::days(400))
+        );
+        past.started_at = Some(now() + chrono::Duration::days(1));
+        assert_eq!(
+            validate_ingest(&past, now()).unwrap_err()[0].field,
+            "started_at"
+        );
+    }
+
+    #[test]
+    fn huge_text_is_refused_with_its_limit() {
+        let big = "x".repeat(MAX_BODY_CHARS + 1);
+        let errs = validate_ingest(&ingest("Maria", &big), now()).unwrap_err();
+        assert!(errs[0].message.contains("at most 100000 characters"));
+        assert!(validate_message(&IngestMessage { body: big }).is_err());
+        assert!(validate_message(&IngestMessage { body: "ok".into() }).is_ok());
+    }
+
+    #[test]
+    fn a_help_desk_conversation_is_owned_only_by_someone_with_access() {
+        // R8, R13
+        let users = users();
+        let noor = &users[2];
+        assert!(check_owner(noor, Workspace::Inbox).is_ok());
+        let e = check_owner(noor, Workspace::HelpDesk).unwrap_err();
+        assert!(e.message.starts_with("Noor Sales has no help desk access"));
+        assert!(check_owner(&users[1], Workspace::HelpDesk).is_ok());
+    }
+}

@@ -1,0 +1,116 @@
+//! The move engine: runs each move row in batches until its history is in help desk,
+//! resumes running moves after a restart (I4), and rides out faults without losing its place.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use deskmove_rules::progress::PROGRESS_EVENT_INTERVAL_MS;
+
+use crate::catalog::Catalog;
+use crate::events::{EventHub, LiveEvent};
+use crate::store::{BatchOutcome, MoveRow, Store, StoreResult};
+
+/// Conversations per batch transaction: large enough to amortise a commit, small
+/// enough that arrivals and reads never wait long for the write lock.
+pub const DEFAULT_BATCH: i64 = 2_000;
+
+#[derive(Clone)]
+pub struct Engine {
+    store: Store,
+    hub: EventHub,
+    batch: i64,
+}
+
+impl Engine {
+    pub fn new(store: Store, hub: EventHub, batch: i64) -> Self {
+        Engine {
+            store,
+            hub,
+            batch: batch.max(1),
+        }
+    }
+
+    /// Runs a move in the background until it is done.
+    pub fn spawn(&self, move_id: i64) {
+        let engine = self.clone();
+        tokio::spawn(async move { engine.run(move_id).await });
+    }
+
+    /// Picks up every move that was running when the server stopped.
+    pub async fn resume_all(&self) -> StoreResult<usize> {
+        let ids = self.store.running_move_ids().await?;
+        for id in &ids {
+            tracing::info!(move_id = id, "resuming move");
+            self.spawn(*id);
+        }
+        Ok(ids.len())
+    }
+
+    pub fn publish_move(&self, row: &MoveRow) {
+        match row.to_move(Utc::now()) {
+            Ok(body) => self.hub.publish(LiveEvent::Move {
+                account_id: row.account_id,
+                body,
+            }),
+            Err(e) => tracing::error!(error = %e, "move event"),
+        }
+    }
+
+    async fn run(&self, move_id: i64) {
+        let interval = Duration::from_millis(PROGRESS_EVENT_INTERVAL_MS);
+        let mut last_event = Instant::now();
+        let mut backoff = Duration::from_millis(100);
+        loop {
+            match self.store.move_batch(move_id, self.batch, Utc::now()).await {
+                Ok(BatchOutcome::Progress(row)) => {
+                    backoff = Duration::from_millis(100);
+                    if last_event.elapsed() >= interval {
+                        self.publish_move(&row);
+                        last_event = Instant::now();
+                    }
+                    // Let arrivals and reads take the write lock between batches.
+                    tokio::task::yield_now().await;
+                }
+                Ok(BatchOutcome::HistoryDone(_)) => match self.finish(move_id).await {
+                    Ok(()) => return,
+                    Err(e) => backoff = self.hold_back(move_id, &e.to_string(), backoff).await,
+                },
+                Ok(BatchOutcome::NotRunning) => return,
+                Err(e) => backoff = self.hold_back(move_id, &e.to_string(), backoff).await,
+            }
+        }
+    }
+
+    async fn finish(&self, move_id: i64) -> StoreResult<()> {
+        let Some(row) = self.store.finish_move(move_id, Utc::now()).await? else {
+            return Ok(());
+        };
+        tracing::info!(
+            move_id,
+            moved = row.moved,
+            arrived = row.arrived,
+            "move completed"
+        );
+        self.publish_move(&row);
+        let catalog = Catalog::load(&self.store, row.account_id).await?;
+        if let Some(channel) = catalog.channel_row(row.channel_id) {
+            self.hub.publish(LiveEvent::Channel {
+                account_id: row.account_id,
+                body: catalog.channel(channel),
+            });
+        }
+        Ok(())
+    }
+
+    /// A fault (full disk, read-only file, lock held too long): the move stays
+    /// running, says what holds it back, and tries again a little later.
+    async fn hold_back(&self, move_id: i64, error: &str, backoff: Duration) -> Duration {
+        tracing::error!(move_id, error, "move batch failed; retrying");
+        let message = format!("Paused by a server fault, retrying: {error}");
+        if let Err(e) = self.store.record_move_error(move_id, &message).await {
+            tracing::warn!(move_id, error = %e, "could not record the fault");
+        }
+        tokio::time::sleep(backoff).await;
+        (backoff * 2).min(Duration::from_secs(5))
+    }
+}

@@ -1,0 +1,63 @@
+//! Live updates: one broadcast of move and channel events, which each SSE stream filters to its account.
+
+use deskmove_rules::{Channel, Move};
+use tokio::sync::broadcast;
+
+#[derive(Clone, Debug)]
+pub enum LiveEvent {
+    /// A move started, progressed or ended.
+    Move { account_id: i64, body: Move },
+    /// A channel's workspace changed (R16).
+    Channel { account_id: i64, body: Channel },
+}
+
+impl LiveEvent {
+    pub fn account_id(&self) -> i64 {
+        match self {
+            LiveEvent::Move { account_id, .. } | LiveEvent::Channel { account_id, .. } => {
+                *account_id
+            }
+        }
+    }
+
+    /// The SSE event name and its JSON data.
+    pub fn name_and_data(&self) -> (&'static str, String) {
+        match self {
+            LiveEvent::Move { body, .. } => {
+                ("move", serde_json::to_string(body).unwrap_or_default())
+            }
+            LiveEvent::Channel { body, .. } => {
+                ("channel", serde_json::to_string(body).unwrap_or_default())
+            }
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct EventHub {
+    tx: broadcast::Sender<LiveEvent>,
+}
+
+impl EventHub {
+    pub fn new() -> Self {
+        // Progress is at most ~4 events a second per move: a slow client lagging this
+        // far behind skips to the newest, which carries the whole state anyway.
+        let (tx, _) = broadcast::channel(256);
+        EventHub { tx }
+    }
+
+    pub fn publish(&self, event: LiveEvent) {
+        // Nobody listening is fine.
+        let _ = self.tx.send(event);
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
+        self.tx.subscribe()
+    }
+}
+
+impl Default for EventHub {
+    fn default() -> Self {
+        Self::new()
+    }
+}

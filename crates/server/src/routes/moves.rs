@@ -1,0 +1,173 @@
+//! Moving a channel: the preview, the start, and reading moves (no cancel, no way back: R3, R17).
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::Utc;
+use deskmove_rules::validation::invalid_request;
+use deskmove_rules::warnings::busy_window_start;
+use deskmove_rules::{
+    may_move, refusal, validate_move_request, ChannelKind, ErrorCode, Move, MoveRequest, Preview,
+    WarningFacts, Workspace,
+};
+
+use super::parse_body;
+use crate::auth::Actor;
+use crate::catalog::Catalog;
+use crate::error::{AppError, AppResult};
+use crate::store::{parse_id, MoveRow, NewMove, StartError, StartRefusal};
+use crate::AppState;
+
+/// R1: the server refuses whatever the client does.
+fn require_super_admin(actor: &Actor) -> AppResult<()> {
+    if may_move(actor.user.role) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "Only a super admin can move channels to help desk.",
+        ))
+    }
+}
+
+fn view(row: &MoveRow) -> AppResult<Move> {
+    Ok(row.to_move(Utc::now())?)
+}
+
+pub async fn preview(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> AppResult<Json<Preview>> {
+    require_super_admin(&actor)?;
+    let account = actor.user.account_id;
+    let catalog = Catalog::load(&state.store, account).await?;
+    let row = parse_id(&id)
+        .and_then(|id| catalog.channel_row(id))
+        .ok_or_else(|| AppError::not_found("channel"))?;
+    let now = Utc::now();
+    let counts = state
+        .store
+        .history_counts(row.id, busy_window_start(now))
+        .await?;
+    let sla = state.store.sla_policy(account).await?;
+    let linked: Vec<String> = catalog
+        .channels
+        .iter()
+        .filter(|c| {
+            c.inbox_id == row.inbox_id
+                && c.kind == ChannelKind::Email
+                && c.workspace == Workspace::Inbox
+        })
+        .map(|c| c.name.clone())
+        .collect();
+    let warnings = deskmove_rules::warnings(&WarningFacts {
+        kind: row.kind,
+        users: &catalog.users,
+        sla_policy: sla.as_ref(),
+        recent_arrivals: counts.recent_arrivals.max(0) as u64,
+        linked_email_channels: &linked,
+        mute_notifications: false,
+    });
+    let n = |v: i64| v.max(0) as u64;
+    Ok(Json(Preview {
+        conversations: n(counts.conversations),
+        with_ticket: n(counts.with_ticket),
+        without_ticket: n(counts.conversations - counts.with_ticket),
+        open: n(counts.open),
+        closed: n(counts.conversations - counts.open),
+        owners_without_access: n(counts.owners_without_access),
+        blockers: catalog.movability(row).reasons,
+        warnings,
+    }))
+}
+
+/// Checks in API.md's order: session and CSRF (the extractor), role, body, channel,
+/// movability (already in help desk, not movable, move in progress), statuses.
+pub async fn start(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: Bytes,
+) -> AppResult<(StatusCode, Json<Move>)> {
+    require_super_admin(&actor)?;
+    let req: MoveRequest = parse_body(&body)?;
+    let account = actor.user.account_id;
+    let catalog = Catalog::load(&state.store, account).await?;
+    let row = parse_id(&req.channel_id)
+        .and_then(|id| catalog.channel_row(id))
+        .ok_or_else(|| AppError::not_found("channel"))?;
+    if let Some(refused) = refusal(&catalog.movability(row)) {
+        return Err(refused.into());
+    }
+    let pipeline = state.store.pipeline(account).await?;
+    let valid = validate_move_request(&req, pipeline.as_ref())
+        .map_err(|e| AppError(invalid_request(&e)))?;
+    let history = valid.history.map(|m| {
+        (
+            parse_id(&m.open_status_id).unwrap_or_default(),
+            parse_id(&m.closed_status_id).unwrap_or_default(),
+        )
+    });
+    let started = state
+        .store
+        .start_move(
+            &NewMove {
+                account_id: account,
+                channel_id: row.id,
+                requested_by: actor.user.id,
+                history,
+                mute_notifications: valid.mute_notifications,
+            },
+            Utc::now(),
+        )
+        .await;
+    let row = match started {
+        Ok(row) => row,
+        Err(StartError::Refused(StartRefusal::MoveInProgress)) => {
+            return Err(AppError::new(
+                ErrorCode::MoveInProgress,
+                "Another channel is moving to help desk right now. Only one channel can move at a time: try again when that move has finished.",
+            ))
+        }
+        Err(StartError::Refused(StartRefusal::AlreadyInHelpDesk)) => {
+            return Err(AppError::new(
+                ErrorCode::AlreadyInHelpDesk,
+                "This channel is already in help desk. A move is final, so there is nothing left to move.",
+            ))
+        }
+        Err(StartError::Store(e)) => return Err(e.into()),
+    };
+    tracing::info!(
+        move_id = row.id,
+        channel_id = row.channel_id,
+        by = actor.user.id,
+        "move started"
+    );
+    state.engine.publish_move(&row);
+    state.engine.spawn(row.id);
+    Ok((StatusCode::ACCEPTED, Json(view(&row)?)))
+}
+
+pub async fn current(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Option<Move>>> {
+    let row = state.store.current_move(actor.user.account_id).await?;
+    Ok(Json(row.as_ref().map(view).transpose()?))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> AppResult<Json<Move>> {
+    let id = parse_id(&id).ok_or_else(|| AppError::not_found("move"))?;
+    let row = state
+        .store
+        .move_by_id(actor.user.account_id, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("move"))?;
+    Ok(Json(view(&row)?))
+}
+
+pub async fn list(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Vec<Move>>> {
+    let rows = state.store.moves(actor.user.account_id).await?;
+    Ok(Json(rows.iter().map(view).collect::<AppResult<_>>()?))
+}

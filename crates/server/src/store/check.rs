@@ -1,0 +1,98 @@
+//! Verifies the invariants I1–I3 on a whole database: what `deskmove-server check` reports.
+
+use sqlx::Row;
+
+use super::{Store, StoreResult};
+
+/// One broken invariant, with how many rows break it and an example.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    pub invariant: &'static str,
+    pub what: String,
+    pub count: i64,
+    pub example: Option<i64>,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {} ({} rows", self.invariant, self.what, self.count)?;
+        if let Some(e) = self.example {
+            write!(f, ", e.g. id {e}")?;
+        }
+        write!(f, ")")
+    }
+}
+
+/// (invariant, what it means, SQL answering `n` and `example`)
+const CHECKS: [(&str, &str, &str); 8] = [
+    (
+        "I1",
+        "conversations in help desk without a ticket",
+        "SELECT COUNT(*) AS n, MIN(c.id) AS example FROM conversations c \
+         WHERE c.workspace = 'help_desk' AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = c.id)",
+    ),
+    (
+        "I1",
+        "tickets without their conversation",
+        "SELECT COUNT(*) AS n, MIN(t.id) AS example FROM tickets t \
+         LEFT JOIN conversations c ON c.id = t.conversation_id WHERE c.id IS NULL",
+    ),
+    (
+        "I1",
+        "conversations with more than one ticket",
+        "SELECT COUNT(*) AS n, MIN(conversation_id) AS example FROM \
+         (SELECT conversation_id FROM tickets GROUP BY conversation_id HAVING COUNT(*) > 1) AS d",
+    ),
+    (
+        "I1",
+        "tickets in another account than their conversation",
+        "SELECT COUNT(*) AS n, MIN(t.id) AS example FROM tickets t \
+         JOIN conversations c ON c.id = t.conversation_id WHERE c.account_id <> t.account_id",
+    ),
+    (
+        "I2",
+        "history of a completed move (all conversations) left in the inbox",
+        "SELECT COUNT(*) AS n, MIN(c.id) AS example FROM moves m JOIN conversations c \
+         ON c.original_channel_id = m.channel_id \
+         WHERE m.state = 'completed' AND m.history_mode = 'all' AND c.workspace = 'inbox'",
+    ),
+    (
+        "I2",
+        "conversations that arrived in a moving or moved channel but stayed in the inbox",
+        "SELECT COUNT(*) AS n, MIN(c.id) AS example FROM moves m JOIN conversations c \
+         ON c.original_channel_id = m.channel_id \
+         WHERE m.state IN ('running', 'completed') AND c.id > m.history_max_id AND c.workspace = 'inbox'",
+    ),
+    (
+        "I2",
+        "completed moves whose channel is not in help desk",
+        "SELECT COUNT(*) AS n, MIN(m.id) AS example FROM moves m JOIN channels ch ON ch.id = m.channel_id \
+         WHERE m.state = 'completed' AND ch.workspace <> 'help_desk'",
+    ),
+    (
+        "I3",
+        "accounts with more than one running move",
+        "SELECT COUNT(*) AS n, MIN(account_id) AS example FROM \
+         (SELECT account_id FROM moves WHERE state = 'running' GROUP BY account_id HAVING COUNT(*) > 1) AS d",
+    ),
+];
+
+impl Store {
+    /// Every broken invariant; empty when the database is sound.
+    pub async fn check(&self) -> StoreResult<Vec<Violation>> {
+        let mut out = Vec::new();
+        for (invariant, what, sql) in CHECKS {
+            let r = sqlx::query(sql).fetch_one(&self.pool).await?;
+            let count: i64 = r.try_get("n")?;
+            if count > 0 {
+                out.push(Violation {
+                    invariant,
+                    what: what.to_string(),
+                    count,
+                    example: r.try_get("example")?,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
