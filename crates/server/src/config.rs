@@ -35,6 +35,9 @@ pub struct Settings {
     /// Conversations a move carries per transaction.
     #[arg(long, env = "DESKMOVE_MOVE_BATCH", default_value_t = crate::engine::DEFAULT_BATCH)]
     pub move_batch: i64,
+    /// Milliseconds to pause between a move's batches: throttles a move on a busy database.
+    #[arg(long, env = "DESKMOVE_MOVE_PAUSE_MS", default_value_t = 0)]
+    pub move_pause_ms: u64,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -61,6 +64,7 @@ impl Settings {
             static_dir: PathBuf::from("dist"),
             public_url: None,
             move_batch: crate::engine::DEFAULT_BATCH,
+            move_pause_ms: 0,
             command: None,
         }
     }

@@ -19,14 +19,17 @@ pub struct Engine {
     store: Store,
     hub: EventHub,
     batch: i64,
+    pause: Duration,
 }
 
 impl Engine {
-    pub fn new(store: Store, hub: EventHub, batch: i64) -> Self {
+    /// `pause` is slept between batches: a throttle that spares a busy database.
+    pub fn new(store: Store, hub: EventHub, batch: i64, pause: Duration) -> Self {
         Engine {
             store,
             hub,
             batch: batch.max(1),
+            pause,
         }
     }
 
@@ -69,7 +72,11 @@ impl Engine {
                         last_event = Instant::now();
                     }
                     // Let arrivals and reads take the write lock between batches.
-                    tokio::task::yield_now().await;
+                    if self.pause.is_zero() {
+                        tokio::task::yield_now().await;
+                    } else {
+                        tokio::time::sleep(self.pause).await;
+                    }
                 }
                 Ok(BatchOutcome::HistoryDone(_)) => match self.finish(move_id).await {
                     Ok(()) => return,
@@ -82,7 +89,7 @@ impl Engine {
     }
 
     async fn finish(&self, move_id: i64) -> StoreResult<()> {
-        let Some(row) = self.store.finish_move(move_id, Utc::now()).await? else {
+        let Some(row) = self.store.finish_move(move_id).await? else {
             return Ok(());
         };
         tracing::info!(

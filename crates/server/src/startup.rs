@@ -50,7 +50,12 @@ impl Application {
             (None, false) => auth::new_token().into(),
         };
         let hub = EventHub::new();
-        let engine = Engine::new(store.clone(), hub.clone(), settings.move_batch);
+        let engine = Engine::new(
+            store.clone(),
+            hub.clone(),
+            settings.move_batch,
+            std::time::Duration::from_millis(settings.move_pause_ms),
+        );
         let state = AppState {
             store: store.clone(),
             secure_cookies: settings.secure_cookies(),

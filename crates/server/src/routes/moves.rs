@@ -110,16 +110,13 @@ pub async fn start(
     });
     let started = state
         .store
-        .start_move(
-            &NewMove {
-                account_id: account,
-                channel_id: row.id,
-                requested_by: actor.user.id,
-                history,
-                mute_notifications: valid.mute_notifications,
-            },
-            Utc::now(),
-        )
+        .start_move(&NewMove {
+            account_id: account,
+            channel_id: row.id,
+            requested_by: actor.user.id,
+            history,
+            mute_notifications: valid.mute_notifications,
+        })
         .await;
     let row = match started {
         Ok(row) => row,

@@ -258,8 +258,11 @@ impl Store {
     /// rules allowed it, fixes the history (R19: by original channel, up to now) and
     /// records the move. The partial unique index refuses a second running move
     /// whatever the process does (I3, R4).
-    pub async fn start_move(&self, m: &NewMove, now: DateTime<Utc>) -> Result<MoveRow, StartError> {
+    pub async fn start_move(&self, m: &NewMove) -> Result<MoveRow, StartError> {
         let mut tx = self.begin_write().await?;
+        // Read the clock only once the write lock is ours, so start and finish times
+        // order exactly as the moves did.
+        let now = Utc::now();
         let running =
             sqlx::query("SELECT id FROM moves WHERE account_id = $1 AND state = 'running'")
                 .bind(m.account_id)
@@ -485,12 +488,9 @@ impl Store {
 
     /// Ends a move whose history is done: the channel flips to help desk (R16) in the
     /// same transaction. Settings are not touched (R6).
-    pub async fn finish_move(
-        &self,
-        move_id: i64,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<MoveRow>> {
+    pub async fn finish_move(&self, move_id: i64) -> StoreResult<Option<MoveRow>> {
         let mut tx = self.begin_write().await?;
+        let now = Utc::now();
         let Some(m) = move_in(&mut tx, move_id).await? else {
             return Ok(None);
         };

@@ -1,6 +1,8 @@
 //! The API over real HTTP: a real server on port 0 over a fresh SQLite file per test.
 
 mod catalog;
+mod conversations;
 mod demo;
 mod helpers;
+mod moves;
 mod session;
