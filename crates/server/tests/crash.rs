@@ -1,0 +1,243 @@
+//! The real server binary, killed with SIGKILL again and again in the middle of a move (I4).
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use deskmove_rules::{Me, Move, MoveState, Preview};
+use deskmove_server::store::Store;
+use serde_json::json;
+
+const BIN: &str = env!("CARGO_BIN_EXE_deskmove-server");
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+/// Starts the binary on a free port and waits until it says where it listens.
+fn start(db: &Path, extra: &[&str]) -> Server {
+    let mut child = Command::new(BIN)
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+            "--static",
+            "/nonexistent",
+        ])
+        .args(extra)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("the server prints its address")
+            .unwrap();
+        if let Some(url) = line.strip_prefix("Deskmove is running at ") {
+            break url.trim().to_string();
+        }
+    };
+    // Keep draining stdout so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server { child, base }
+}
+
+fn kill(mut s: Server) {
+    s.child.kill().expect("SIGKILL");
+    s.child.wait().unwrap();
+}
+
+/// A small deterministic random source for the kill instants.
+struct Dice(u64);
+impl Dice {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+#[tokio::test]
+async fn killing_the_server_mid_move_loses_nothing_and_does_nothing_twice() {
+    // I4, I1, I2, R15
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("deskmove.db");
+    // Small throttled batches make the move last a few seconds: room for many kills.
+    let flags = [
+        "--demo",
+        "--demo-conversations",
+        "40000",
+        "--move-batch",
+        "25",
+        "--move-pause-ms",
+        "4",
+    ];
+    let mut server = start(&db, &flags);
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let me: Me = client
+        .post(format!("{}/api/session", server.base))
+        .json(&json!({"email": "ada@demo.test", "password": "deskmove-demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let preview: Preview = client
+        .get(format!("{}/api/channels/1/move-preview", server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        preview.conversations > 10_000,
+        "tens of thousands of conversations: {}",
+        preview.conversations
+    );
+    let store = Store::open_sqlite(&db).await.unwrap();
+    let tickets_before = ticket_count(&store).await;
+
+    let m: Move = client
+        .post(format!("{}/api/moves", server.base))
+        .header("x-csrf-token", &me.csrf_token)
+        .json(&json!({"channel_id": "1", "history": {"mode": "all", "open_status_id": "3", "closed_status_id": "4"}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let move_id: i64 = m.id.parse().unwrap();
+
+    let mut dice = Dice(0x5eed);
+    let mut kills = 0;
+    let mut last_moved = 0;
+    loop {
+        tokio::time::sleep(Duration::from_millis(50 + dice.below(300))).await;
+        let row = store.move_by_id(1, move_id).await.unwrap().unwrap();
+        if row.state != MoveState::Running {
+            break;
+        }
+        kill(server);
+        kills += 1;
+        let after_kill = store.move_by_id(1, move_id).await.unwrap().unwrap();
+        assert!(after_kill.moved >= last_moved, "progress never goes back");
+        last_moved = after_kill.moved;
+        assert!(
+            store.check().await.unwrap().is_empty(),
+            "I1–I3 hold at the instant of a kill"
+        );
+        server = start(&db, &flags);
+    }
+    assert!(kills >= 5, "the move outlived only {kills} kills");
+
+    let done = store
+        .move_by_id(1, move_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .to_move(chrono::Utc::now())
+        .unwrap();
+    assert_eq!(done.state, MoveState::Completed);
+    assert_eq!(done.total, preview.conversations);
+    assert_eq!(done.moved, preview.conversations, "nothing lost");
+    assert_eq!(
+        done.tickets_created, preview.without_ticket,
+        "nothing done twice"
+    );
+    assert_eq!(
+        ticket_count(&store).await,
+        tickets_before + preview.without_ticket as i64
+    );
+    assert!(store.check().await.unwrap().is_empty());
+    // The session survived every restart: it lives in the database.
+    let again: Move = client
+        .get(format!("{}/api/moves/{}", server.base, m.id))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again.state, MoveState::Completed);
+    kill(server);
+    let check = Command::new(BIN)
+        .args(["check", "--db", db.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    eprintln!("survived {kills} kills");
+}
+
+async fn ticket_count(store: &Store) -> i64 {
+    use sqlx::Row;
+    sqlx::query("SELECT COUNT(*) AS n FROM tickets")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap()
+}
+
+#[tokio::test]
+async fn check_names_each_broken_invariant_and_fails() {
+    // I1, I2, I3
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("deskmove.db");
+    let server = start(&db, &["--demo", "--demo-conversations", "50"]);
+    kill(server);
+    let ok = Command::new(BIN)
+        .args(["check", "--db", db.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(ok.status.success());
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("I1, I2 and I3 hold"));
+
+    let store = Store::open_sqlite(&db).await.unwrap();
+    // Break I1: a help desk conversation without ticket. Break I3: two running moves
+    // (the index forbids it, so drop the index first, as a corrupted copy might).
+    for sql in [
+        "UPDATE conversations SET workspace = 'help_desk' WHERE id = (SELECT MIN(id) FROM conversations c WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = c.id))",
+        "DROP INDEX moves_one_running",
+        "INSERT INTO moves (account_id, channel_id, requested_by, history_mode, mute_notifications, state, started_at) VALUES (1, 1, 1, 'none', 0, 'running', 0), (1, 2, 1, 'none', 0, 'running', 0)",
+    ] {
+        sqlx::query(sql).execute(store.pool()).await.unwrap();
+    }
+    let bad = Command::new(BIN)
+        .args(["check", "--db", db.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    let out = String::from_utf8_lossy(&bad.stdout);
+    assert!(
+        out.contains("I1: conversations in help desk without a ticket (1 rows"),
+        "{out}"
+    );
+    assert!(
+        out.contains("I3: accounts with more than one running move"),
+        "{out}"
+    );
+    let missing = Command::new(BIN)
+        .args(["check", "--db", "/nonexistent/x.db"])
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+}
