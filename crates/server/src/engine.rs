@@ -36,7 +36,7 @@ impl Engine {
     /// Runs a move in the background until it is done.
     pub fn spawn(&self, move_id: i64) {
         let engine = self.clone();
-        tokio::spawn(async move { engine.run(move_id).await });
+        tokio::spawn(async move { engine.drive(move_id).await });
     }
 
     /// Picks up every move that was running when the server stopped.
@@ -59,7 +59,8 @@ impl Engine {
         }
     }
 
-    async fn run(&self, move_id: i64) {
+    /// Runs a move's batches until it is done (or no longer running).
+    pub async fn drive(&self, move_id: i64) {
         let interval = Duration::from_millis(PROGRESS_EVENT_INTERVAL_MS);
         let mut last_event = Instant::now();
         let mut backoff = Duration::from_millis(100);

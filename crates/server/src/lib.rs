@@ -1,6 +1,7 @@
 //! Deskmove's server: the JSON API over an embedded SQLite store.
 
 pub mod auth;
+pub mod bench;
 pub mod catalog;
 pub mod config;
 pub mod demo;

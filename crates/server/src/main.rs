@@ -16,8 +16,18 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let settings = Settings::parse();
-    if let Some(Command::Check { db }) = &settings.command {
-        return check(db).await;
+    match &settings.command {
+        Some(Command::Check { db }) => return check(db).await,
+        Some(Command::Bench {
+            conversations,
+            batch,
+            dir,
+        }) => {
+            let report = deskmove_server::bench::run(*conversations, *batch, dir.clone()).await?;
+            println!("{report}");
+            return Ok(());
+        }
+        None => {}
     }
     let app = Application::build(&settings).await?;
     let url = settings

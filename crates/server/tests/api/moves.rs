@@ -51,7 +51,7 @@ async fn an_agent_can_neither_preview_nor_start_a_move_and_nothing_changes() {
 
 #[tokio::test]
 async fn a_move_refuses_in_the_order_of_the_api() {
-    // R1, R2, R9, I5: csrf, role, body, channel, kind, statuses.
+    // R1, R2, R9, R21, I5: csrf, role, body, channel, kind and bot, statuses.
     let app = spawn_app().await;
     let ada = app.sign_in("ada@demo.test").await;
     let before = app.fingerprint().await;
