@@ -1,6 +1,9 @@
 //! The one place that talks HTTP: typed by the rules crate, errors in words a person understands.
 
-use deskmove_rules::{ErrorBody, ErrorCode, Inbox, Me, SignIn};
+use deskmove_rules::{
+    Channel, Chatflow, Conversation, ErrorBody, ErrorCode, Inbox, Me, Move, MoveRequest, Page,
+    Pipeline, Preview, SignIn, Ticket, User,
+};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -101,4 +104,79 @@ pub async fn sign_out(csrf: &str) -> ApiResult<()> {
 
 pub async fn inboxes() -> ApiResult<Vec<Inbox>> {
     get("/api/inboxes").await
+}
+
+pub async fn help_desk_channels() -> ApiResult<Vec<Channel>> {
+    get("/api/help-desk/channels").await
+}
+
+pub async fn channel(id: &str) -> ApiResult<Channel> {
+    get(&format!("/api/channels/{}", encode(id))).await
+}
+
+pub async fn chatflows() -> ApiResult<Vec<Chatflow>> {
+    get("/api/chatflows").await
+}
+
+/// The account's help desk pipeline (one per account).
+pub async fn pipeline() -> ApiResult<Option<Pipeline>> {
+    get::<Vec<Pipeline>>("/api/pipelines")
+        .await
+        .map(|p| p.into_iter().next())
+}
+
+pub async fn users() -> ApiResult<Vec<User>> {
+    get("/api/users").await
+}
+
+pub async fn move_preview(channel_id: &str) -> ApiResult<Preview> {
+    get(&format!(
+        "/api/channels/{}/move-preview",
+        encode(channel_id)
+    ))
+    .await
+}
+
+pub async fn start_move(request: &MoveRequest, csrf: &str) -> ApiResult<Move> {
+    post("/api/moves", request, Some(csrf)).await
+}
+
+pub async fn current_move() -> ApiResult<Option<Move>> {
+    get("/api/moves/current").await
+}
+
+pub async fn move_by_id(id: &str) -> ApiResult<Move> {
+    get(&format!("/api/moves/{}", encode(id))).await
+}
+
+pub async fn moves() -> ApiResult<Vec<Move>> {
+    get("/api/moves").await
+}
+
+/// One page of conversations; `query` is the filter part (`workspace=inbox&…`).
+pub async fn conversations(query: &str, cursor: Option<&str>) -> ApiResult<Page<Conversation>> {
+    get(&paged("/api/conversations", query, cursor)).await
+}
+
+/// One page of tickets; `query` is the filter part (`state=open&…`).
+pub async fn tickets(query: &str, cursor: Option<&str>) -> ApiResult<Page<Ticket>> {
+    get(&paged("/api/tickets", query, cursor)).await
+}
+
+fn paged(path: &str, query: &str, cursor: Option<&str>) -> String {
+    let mut url = format!("{path}?limit=50");
+    if !query.is_empty() {
+        url.push('&');
+        url.push_str(query);
+    }
+    if let Some(c) = cursor {
+        url.push_str("&cursor=");
+        url.push_str(&encode(c));
+    }
+    url
+}
+
+/// Encodes one path segment or query value.
+pub fn encode(s: &str) -> String {
+    String::from(js_sys::encode_uri_component(s))
 }

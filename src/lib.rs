@@ -2,6 +2,8 @@
 
 pub mod api;
 pub mod components;
+pub mod directory;
+pub mod live;
 pub mod pages;
 pub mod session;
 
@@ -11,7 +13,11 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use components::shell::{RequireSignIn, Shell};
-use pages::{home::Home, login::Login, not_found::NotFound, settings_inboxes::SettingsInboxes};
+use pages::{
+    chatflows::Chatflows, help_desk::HelpDesk, home::Home, inbox::Inbox, login::Login,
+    move_progress::MoveProgressPage, not_found::NotFound, settings_inboxes::SettingsInboxes,
+    settings_moves::SettingsMoves,
+};
 use session::Session;
 
 #[component]
@@ -29,7 +35,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=Login/>
                 <Route path=path!("/") view=Home/>
                 <ParentRoute path=path!("") view=|| view! { <RequireSignIn><Shell/></RequireSignIn> }>
+                    <Route path=path!("/inbox") view=Inbox/>
+                    <Route path=path!("/help-desk") view=HelpDesk/>
+                    <Route path=path!("/chatflows") view=Chatflows/>
                     <Route path=path!("/settings/inboxes") view=SettingsInboxes/>
+                    <Route path=path!("/settings/moves") view=SettingsMoves/>
+                    <Route path=path!("/moves/:id") view=MoveProgressPage/>
                 </ParentRoute>
             </Routes>
         </Router>

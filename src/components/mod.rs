@@ -1,6 +1,12 @@
 //! Components shared by the pages.
 
 pub mod channel_table;
+pub mod format;
 pub mod kind_icon;
+pub mod move_banner;
+pub mod move_dialog;
 pub mod move_menu;
+pub mod move_progress;
+pub mod pager;
+pub mod settings_nav;
 pub mod shell;

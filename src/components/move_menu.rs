@@ -88,7 +88,8 @@ pub fn MoveMenu(
                         aria-describedby=described_by.clone()
                         on:click=move |_| {
                             if ok {
-                                close(false);
+                                // Focus goes back to the trigger first: the dialog returns it there on close.
+                                close(true);
                                 on_move.run(());
                             }
                         }

@@ -7,6 +7,9 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
 use crate::api;
+use crate::components::move_banner::MoveBanner;
+use crate::directory::Directory;
+use crate::live::{self, Live};
 use crate::session::use_session;
 
 /// Shows its children only to a signed-in user; anyone else goes to the sign-in
@@ -49,22 +52,48 @@ pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
     }
 }
 
+/// The signed-in frame: top bar, the live connection, the move banner, the page.
 #[component]
 pub fn Shell() -> impl IntoView {
+    let live = Live::new();
+    provide_context(live);
+    live::connect(live);
+    let directory = Directory::load(live);
+    provide_context(directory);
+    let location = use_location();
+    // R17: the banner shows on the inbox and the inbox settings pages.
+    let banner_here = move || {
+        location
+            .pathname
+            .with(|p| p.starts_with("/inbox") || p.starts_with("/settings"))
+    };
+    let running = Signal::derive(move || live.running.get().filter(|_| banner_here()));
+    let channel_name = Signal::derive(move || {
+        let id = live
+            .running
+            .with(|r| r.as_ref().map(|m| m.channel_id.clone()))?;
+        directory.0.get().map(|n| n.channel(&id))
+    });
     view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">
             <a class="brand" href="/">
                 <span class="brand-mark" aria-hidden="true">"D"</span>
                 "Deskmove"
             </a>
             <nav class="topnav" aria-label="Main">
-                <A href="/settings/inboxes" attr:class="topnav-link settings-link">
-                    <span aria-hidden="true" class="gear">"⚙"</span>
-                    " Settings"
+                <A href="/inbox" attr:class="topnav-link">"Inbox"</A>
+                <A href="/help-desk" attr:class="topnav-link">"Help Desk"</A>
+                <A href="/chatflows" attr:class="topnav-link">
+                    <span class="muted-on-dark">"Service ▸ "</span>"Chatflows"
                 </A>
             </nav>
+            <A href="/settings/inboxes" attr:class="topnav-link settings-link" attr:aria-label="Settings">
+                <span aria-hidden="true" class="gear">"⚙"</span>
+            </A>
             <UserMenu/>
         </header>
+        <MoveBanner running=running channel_name=channel_name/>
         <Outlet/>
     }
 }

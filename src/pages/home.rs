@@ -7,7 +7,7 @@ use leptos_router::NavigateOptions;
 use crate::session::use_session;
 
 /// Where a signed-in person starts.
-pub const START: &str = "/settings/inboxes";
+pub const START: &str = "/inbox";
 
 #[component]
 pub fn Home() -> impl IntoView {

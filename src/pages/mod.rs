@@ -1,6 +1,11 @@
 //! One page per file.
 
+pub mod chatflows;
+pub mod help_desk;
 pub mod home;
+pub mod inbox;
 pub mod login;
+pub mod move_progress;
 pub mod not_found;
 pub mod settings_inboxes;
+pub mod settings_moves;

@@ -7,6 +7,9 @@ use leptos_router::NavigateOptions;
 
 use crate::api;
 use crate::components::channel_table::ChannelTable;
+use crate::components::move_dialog::MoveDialog;
+use crate::components::settings_nav::{SettingsNav, SettingsPage};
+use crate::live::use_live;
 use crate::session::use_session;
 
 #[component]
@@ -14,9 +17,15 @@ pub fn SettingsInboxes() -> impl IntoView {
     let session = use_session();
     let query = use_query_map();
     let navigate = use_navigate();
-    let inboxes = LocalResource::new(api::inboxes);
-    // The channel whose "Move to help desk" the admin chose, for the move dialog
-    // (issue 4) to open on; until it lands, choosing records the channel and no more.
+    let live = use_live();
+    // A channel that moved leaves this list (R16), and movability changes as moves start and end.
+    let running_id = Memo::new(move |_| live.running.with(|r| r.as_ref().map(|m| m.id.clone())));
+    let inboxes = LocalResource::new(move || {
+        live.channels_changed.track();
+        running_id.track();
+        api::inboxes()
+    });
+    // The channel whose "Move to help desk" the admin chose: the dialog opens on it.
     let chosen = RwSignal::new(None::<Channel>);
 
     let selected_id = move || query.with(|q| q.get("inbox"));
@@ -38,12 +47,7 @@ pub fn SettingsInboxes() -> impl IntoView {
 
     view! {
         <div class="settings-layout">
-            <aside class="settings-nav" aria-label="Settings">
-                <h2 class="settings-nav-title">"Inbox & Help Desk"</h2>
-                <ul>
-                    <li><a href="/settings/inboxes" aria-current="page" class="active">"Inboxes"</a></li>
-                </ul>
-            </aside>
+            <SettingsNav current=SettingsPage::Inboxes/>
             <main class="settings-main" id="main">
                 <h1>"Inboxes"</h1>
                 {move || match inboxes.get() {
@@ -76,6 +80,7 @@ pub fn SettingsInboxes() -> impl IntoView {
                     }
                 }}
             </main>
+            <MoveDialog channel=chosen on_close=Callback::new(move |_| chosen.set(None))/>
         </div>
     }
 }

@@ -307,6 +307,9 @@ pub struct Conversation {
     pub started_at: DateTime<Utc>,
     pub workspace: Workspace,
     pub ticket_id: Option<Id>,
+    /// Who the conversation is with (added to API.md's shape for the inbox list).
+    pub contact: String,
+    pub subject: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

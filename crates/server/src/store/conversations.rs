@@ -15,7 +15,7 @@ use super::{from_millis, parse_id, to_millis, user_row, Arg, Sql, Store, StoreEr
 
 const CONVERSATION_SELECT: &str =
     "SELECT c.id, c.original_channel_id, c.current_channel_id, c.status, \
-     c.owner_id, c.started_at, c.workspace, t.id AS ticket_id \
+     c.owner_id, c.started_at, c.workspace, c.contact, c.subject, t.id AS ticket_id \
      FROM conversations c LEFT JOIN tickets t ON t.conversation_id = c.id";
 
 const TICKET_SELECT: &str =
@@ -40,6 +40,8 @@ pub(crate) fn conversation_row(r: &AnyRow) -> StoreResult<Conversation> {
         workspace: Workspace::parse(&workspace)
             .ok_or_else(|| StoreError::Corrupt(format!("workspace {workspace}")))?,
         ticket_id: id_string(r, "ticket_id")?,
+        contact: r.try_get("contact")?,
+        subject: r.try_get("subject")?,
     })
 }
 

@@ -1,0 +1,9 @@
+//! The move dialog: preview, history choice, notifications, and Move channel (SCREENS.md 5).
+
+mod dialog;
+mod history;
+mod preview;
+
+pub use dialog::MoveDialog;
+pub use history::{HistoryForm, HistoryMode};
+pub use preview::PreviewSummary;

@@ -1,0 +1,99 @@
+//! `/chatflows`: Service ▸ Chatflows by kind, with More ▸ Move to help desk (SCREENS.md 4).
+
+use deskmove_rules::{Channel, ChatflowKind, Movability};
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::move_dialog::MoveDialog;
+use crate::components::move_menu::MoveMenu;
+use crate::directory::use_directory;
+use crate::session::use_session;
+
+const GROUPS: [(ChatflowKind, &str); 3] = [
+    (ChatflowKind::Chat, "Website chat"),
+    (ChatflowKind::Messenger, "Facebook Messenger"),
+    (ChatflowKind::Whatsapp, "WhatsApp"),
+];
+
+#[component]
+pub fn Chatflows() -> impl IntoView {
+    let session = use_session();
+    let directory = use_directory();
+    let flows = LocalResource::new(move || {
+        directory.0.track();
+        api::chatflows()
+    });
+    let chosen = RwSignal::new(None::<Channel>);
+    let can_move = session.can_move();
+    view! {
+        <main class="page" id="main">
+            <h1>"Chatflows"</h1>
+            {move || match flows.get() {
+                None => view! { <p class="page-status" role="status">"Loading chatflows…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="page-error" role="alert">{e.to_string()}</p> }.into_any(),
+                Some(Ok(all)) => {
+                    let names = directory.names();
+                    GROUPS.iter().map(|(kind, title)| {
+                        let group: Vec<_> = all.iter().filter(|f| f.kind == *kind).cloned().collect();
+                        let heading_id = format!("flows-{}", kind.as_str());
+                        let labelled_by = heading_id.clone();
+                        view! {
+                            <section class="card flow-group" aria-labelledby=labelled_by>
+                                <h2 id=heading_id>{*title}</h2>
+                                {if group.is_empty() {
+                                    view! { <p class="muted">"None yet."</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <table class="data-table">
+                                            <thead><tr>
+                                                <th scope="col">"Chatflow"</th>
+                                                <th scope="col">"Bot"</th>
+                                                <th scope="col">"Workspace"</th>
+                                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                            </tr></thead>
+                                            <tbody>
+                                                {group.into_iter().map(|f| {
+                                                    let channel = names.channels.get(&f.channel_id).cloned();
+                                                    let movable = channel.as_ref().map(|c| c.movable.clone()).unwrap_or(Movability { ok: false, reasons: vec![] });
+                                                    let bot = match &f.bot {
+                                                        None => "No bot".to_string(),
+                                                        Some(b) => format!("Bot with {} action{}", b.actions.len(), if b.actions.len() == 1 { "" } else { "s" }),
+                                                    };
+                                                    let row_name = f.name.clone();
+                                                    let shown_name = f.name.clone();
+                                                    view! {
+                                                        <tr data-channel=row_name>
+                                                            <td class="channel-name">{shown_name}</td>
+                                                            <td>{bot}</td>
+                                                            <td><span class=format!("workspace-badge {}", f.workspace.as_str())>{f.workspace.label()}</span></td>
+                                                            <td class="actions">
+                                                                <Show when=move || can_move.get()>
+                                                                    {
+                                                                        let (channel, movable, name) = (channel.clone(), movable.clone(), f.name.clone());
+                                                                        view! {
+                                                                            <MoveMenu
+                                                                                trigger="More"
+                                                                                channel_name=name
+                                                                                movable=movable
+                                                                                on_move=Callback::new(move |_| chosen.set(channel.clone()))
+                                                                            />
+                                                                        }
+                                                                    }
+                                                                </Show>
+                                                            </td>
+                                                        </tr>
+                                                    }
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    }.into_any()
+                                }}
+                            </section>
+                        }
+                    }).collect_view().into_any()
+                }
+            }}
+            <MoveDialog channel=chosen on_close=Callback::new(move |_| chosen.set(None))/>
+        </main>
+    }
+}

@@ -1,0 +1,141 @@
+//! `/help-desk`: the channels connected to help desk and the tickets, by view (SCREENS.md 9).
+
+use deskmove_rules::{Pipeline, Ticket};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api;
+use crate::components::format::{date, date_time};
+use crate::components::kind_icon::KindIcon;
+use crate::components::pager::{Pager, PagerControls};
+use crate::directory::{use_directory, Names};
+use crate::live::use_live;
+use crate::session::use_session;
+
+/// The ticket views: (query value, label).
+const VIEWS: [(&str, &str); 4] = [
+    ("open", "All open"),
+    ("unassigned", "Unassigned"),
+    ("mine", "Assigned to me"),
+    ("closed", "Closed"),
+];
+
+#[component]
+pub fn HelpDesk() -> impl IntoView {
+    let session = use_session();
+    let live = use_live();
+    let directory = use_directory();
+    let query = use_query_map();
+    let view_name = move || {
+        query
+            .with(|q| q.get("view"))
+            .filter(|v| VIEWS.iter().any(|(k, _)| k == v))
+            .unwrap_or_else(|| "open".into())
+    };
+    let me = move || {
+        session
+            .me
+            .with(|m| m.as_ref().map(|m| m.id.clone()).unwrap_or_default())
+    };
+    let filter = move || match view_name().as_str() {
+        "unassigned" => "state=open&unassigned=true".to_string(),
+        "mine" => format!("owner_id={}", api::encode(&me())),
+        "closed" => "state=closed".to_string(),
+        _ => "state=open".to_string(),
+    };
+    let pager = Pager::new();
+    Effect::new(move |_| {
+        view_name();
+        pager.reset();
+    });
+    let pipeline = LocalResource::new(api::pipeline);
+    let page = LocalResource::new(move || {
+        let (filter, cursor) = (filter(), pager.cursor());
+        live.latest.track();
+        async move { api::tickets(&filter, cursor.as_deref()).await }
+    });
+    let next = Signal::derive(move || page.get().and_then(Result::ok).and_then(|p| p.next_cursor));
+    view! {
+        <main class="page" id="main">
+            <h1>"Help Desk"</h1>
+            <section aria-labelledby="hd-channels" class="hd-channels">
+                <h2 id="hd-channels">"Connected channels"</h2>
+                {move || {
+                    let names = directory.names();
+                    let mut channels: Vec<_> = names.channels.values().filter(|c| c.workspace == deskmove_rules::Workspace::HelpDesk).cloned().collect();
+                    channels.sort_by(|a, b| a.name.cmp(&b.name));
+                    if channels.is_empty() {
+                        view! { <p class="muted">"No channel is connected to help desk yet."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="chips">
+                                {channels.into_iter().map(|c| {
+                                    let key = c.name.clone();
+                                    view! { <li class="chip" data-channel=key><KindIcon kind=c.kind/>{c.name}</li> }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                }}
+            </section>
+            <nav class="tabs" aria-label="Ticket views">
+                {VIEWS.iter().map(|(key, label)| {
+                    let key = *key;
+                    view! {
+                        <a
+                            href=format!("/help-desk?view={key}")
+                            class="tab"
+                            aria-current=move || (view_name() == key).then_some("page")
+                        >{*label}</a>
+                    }
+                }).collect_view()}
+            </nav>
+            {move || match page.get() {
+                None => view! { <p class="page-status" role="status">"Loading tickets…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="page-error" role="alert">{e.to_string()}</p> }.into_any(),
+                Some(Ok(p)) if p.items.is_empty() => view! { <p class="empty">"No tickets in this view."</p> }.into_any(),
+                Some(Ok(p)) => {
+                    let names = directory.names();
+                    let pipeline = pipeline.get().and_then(Result::ok).flatten();
+                    view! {
+                        <table class="data-table tickets">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Ticket"</th>
+                                    <th scope="col">"Status"</th>
+                                    <th scope="col">"Owner"</th>
+                                    <th scope="col">"Created"</th>
+                                    <th scope="col">"First reply due"</th>
+                                    <th scope="col">"Close due"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {p.items.into_iter().map(|t| row(t, &names, pipeline.as_ref())).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }
+            }}
+            <PagerControls pager=pager next=next/>
+        </main>
+    }
+}
+
+fn row(t: Ticket, names: &Names, pipeline: Option<&Pipeline>) -> impl IntoView {
+    let status = pipeline
+        .and_then(|p| p.status(&t.status_id))
+        .map(|s| (s.label.clone(), s.state.as_str()))
+        .unwrap_or_else(|| ("Unknown".into(), "open"));
+    let due =
+        |d: Option<chrono::DateTime<chrono::Utc>>| d.map(date_time).unwrap_or_else(|| "—".into());
+    view! {
+        <tr data-ticket=t.id.clone()>
+            <td>{format!("#{}", t.id)}</td>
+            <td><span class=format!("status-badge {}", status.1)>{status.0}</span></td>
+            <td>{names.user(t.owner_id.as_deref())}</td>
+            <td class="small">{date(t.created_at)}</td>
+            <td class="small">{due(t.sla.map(|s| s.first_reply_due))}</td>
+            <td class="small">{due(t.sla.map(|s| s.close_due))}</td>
+        </tr>
+    }
+}

@@ -1,0 +1,47 @@
+//! `/moves/<id>`: the move in progress, live; the same move, finished, when opened later (R15).
+
+use deskmove_rules::Move;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api;
+use crate::components::move_progress::MoveProgress;
+use crate::directory::use_directory;
+use crate::live::use_live;
+
+#[component]
+pub fn MoveProgressPage() -> impl IntoView {
+    let params = use_params_map();
+    let live = use_live();
+    let directory = use_directory();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let fetched = LocalResource::new(move || {
+        let id = id();
+        async move { api::move_by_id(&id).await }
+    });
+    // What the stream says beats the first read, as soon as it speaks of this move.
+    let current = Memo::new(move |_| -> Option<Result<Move, String>> {
+        let heard = live.latest.get().filter(|m| m.id == id());
+        match (heard, fetched.get()) {
+            (Some(m), _) => Some(Ok(m)),
+            (None, Some(Ok(m))) => Some(Ok(m)),
+            (None, Some(Err(e))) => Some(Err(e.to_string())),
+            (None, None) => None,
+        }
+    });
+    // Rebuild the view only when loading, failing or showing flips, not on every event.
+    let shown = Memo::new(move |_| current.with(|c| c.as_ref().map(|r| r.as_ref().err().cloned())));
+    view! {
+        <main class="page narrow" id="main">
+            {move || match shown.get() {
+                None => view! { <p class="page-status" role="status">"Loading the move…"</p> }.into_any(),
+                Some(Some(e)) => view! { <p class="page-error" role="alert">{e}</p> }.into_any(),
+                Some(None) => {
+                    let m = Signal::derive(move || current.get().and_then(Result::ok).expect("a move"));
+                    let name = Signal::derive(move || directory.names().channel(&m.with(|m| m.channel_id.clone())));
+                    view! { <MoveProgress current=m channel_name=name/> }.into_any()
+                }
+            }}
+        </main>
+    }
+}

@@ -1,0 +1,104 @@
+//! `/settings/moves`: every move of the account, newest first: who, when, what, how it went (SCREENS.md 10).
+
+use deskmove_rules::{HistoryChoice, Move, MoveState, Pipeline};
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::format::{date_time, duration, thousands};
+use crate::components::settings_nav::{SettingsNav, SettingsPage};
+use crate::directory::{use_directory, Names};
+use crate::live::use_live;
+
+#[component]
+pub fn SettingsMoves() -> impl IntoView {
+    let live = use_live();
+    let directory = use_directory();
+    let moves = LocalResource::new(move || {
+        live.latest.track();
+        api::moves()
+    });
+    let pipeline = LocalResource::new(api::pipeline);
+    view! {
+        <div class="settings-layout">
+            <SettingsNav current=SettingsPage::Moves/>
+            <main class="settings-main" id="main">
+                <h1>"Move history"</h1>
+                <p class="muted">"Every channel moved to help desk, newest first."</p>
+                {move || match moves.get() {
+                    None => view! { <p class="page-status" role="status">"Loading moves…"</p> }.into_any(),
+                    Some(Err(e)) => view! { <p class="page-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Some(Ok(list)) if list.is_empty() => view! { <p class="empty">"No channel has been moved yet."</p> }.into_any(),
+                    Some(Ok(list)) => {
+                        let names = directory.names();
+                        let pipeline = pipeline.get().and_then(Result::ok).flatten();
+                        view! {
+                            <table class="data-table moves">
+                                <thead><tr>
+                                    <th scope="col">"Started"</th>
+                                    <th scope="col">"Channel"</th>
+                                    <th scope="col">"By"</th>
+                                    <th scope="col">"History"</th>
+                                    <th scope="col">"Moved"</th>
+                                    <th scope="col">"Duration"</th>
+                                    <th scope="col">"State"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|m| row(m, &names, pipeline.as_ref())).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any()
+                    }
+                }}
+            </main>
+        </div>
+    }
+}
+
+fn history(choice: &HistoryChoice, pipeline: Option<&Pipeline>) -> String {
+    let label = |id: &Option<String>| {
+        id.as_deref()
+            .and_then(|id| pipeline.and_then(|p| p.status(id)))
+            .map(|s| s.label.clone())
+            .unwrap_or_else(|| "?".into())
+    };
+    match choice {
+        HistoryChoice::None => "Don't move any conversations".into(),
+        HistoryChoice::All {
+            open_status_id,
+            closed_status_id,
+        } => format!(
+            "All conversations: Open → {}, Closed → {}",
+            label(open_status_id),
+            label(closed_status_id)
+        ),
+    }
+}
+
+fn row(m: Move, names: &Names, pipeline: Option<&Pipeline>) -> impl IntoView {
+    let (state, class) = match m.state {
+        MoveState::Running => ("Running", "running"),
+        MoveState::Completed => ("Completed", "completed"),
+        MoveState::Failed => ("Failed", "failed"),
+    };
+    let took = m
+        .finished_at
+        .map(|f| duration((f - m.started_at).num_seconds()))
+        .unwrap_or_else(|| "—".into());
+    view! {
+        <tr data-move=m.id.clone()>
+            <td class="small"><a href=format!("/moves/{}", m.id)>{date_time(m.started_at)}</a></td>
+            <td>{names.channel(&m.channel_id)}</td>
+            <td>{names.user(Some(&m.requested_by))}</td>
+            <td class="small">
+                {history(&m.history, pipeline)}
+                {m.mute_notifications.then(|| view! { <div class="muted">"Notifications off during the move"</div> })}
+            </td>
+            <td class="small">
+                {format!("{} of {}", thousands(m.moved), thousands(m.total))}
+                <div class="muted">{format!("{} tickets created, {} unassigned, {} arrived", thousands(m.tickets_created), thousands(m.unassigned), thousands(m.arrived))}</div>
+            </td>
+            <td class="small">{took}</td>
+            <td><span class=format!("state-badge {class}")>{state}</span></td>
+        </tr>
+    }
+}
