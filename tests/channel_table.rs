@@ -1,5 +1,8 @@
 //! The channel list's move action, in a real browser, with movability from the real rules crate.
 
+mod common;
+
+use common::{mount, Mounted};
 use deskmove::components::channel_table::ChannelTable;
 use deskmove_rules::fixtures::users;
 use deskmove_rules::{
@@ -81,24 +84,14 @@ fn demo_channels() -> Vec<Channel> {
         .collect()
 }
 
-struct Mounted {
-    root: HtmlElement,
+struct Table {
+    m: Mounted,
     chosen: RwSignal<Option<String>>,
-    _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
 }
 
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        self.root.remove();
-    }
-}
-
-fn mount(can_move: bool) -> Mounted {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&root).unwrap();
+fn mount_table(can_move: bool) -> Table {
     let chosen = RwSignal::new(None::<String>);
-    let handle = leptos::mount::mount_to(root.clone(), move || {
+    let m = mount(move || {
         view! {
             <ChannelTable
                 channels=demo_channels()
@@ -108,21 +101,17 @@ fn mount(can_move: bool) -> Mounted {
         }
         .into_any()
     });
-    Mounted {
-        root,
-        chosen,
-        _handle: handle,
-    }
+    Table { m, chosen }
 }
 
-fn row(m: &Mounted, name: &str) -> Element {
-    m.root
+fn row(t: &Table, name: &str) -> Element {
+    t.m.root
         .query_selector(&format!("tr[data-channel='{name}']"))
         .unwrap()
         .unwrap_or_else(|| panic!("a row for {name}"))
 }
 
-async fn open_menu(m: &Mounted, name: &str) -> Element {
+async fn open_menu(m: &Table, name: &str) -> Element {
     let trigger: HtmlElement = row(m, name)
         .query_selector(".row-menu-trigger")
         .unwrap()
@@ -151,30 +140,35 @@ async fn open_menu(m: &Mounted, name: &str) -> Element {
 #[wasm_bindgen_test]
 async fn an_agent_sees_no_move_action_on_any_channel() {
     // R1
-    let m = mount(false);
+    let m = mount_table(false);
     leptos::task::tick().await;
-    assert_eq!(m.root.query_selector_all("tbody tr").unwrap().length(), 5);
+    assert_eq!(m.m.root.query_selector_all("tbody tr").unwrap().length(), 5);
     assert_eq!(
-        m.root
+        m.m.root
             .query_selector_all(".row-menu-trigger")
             .unwrap()
             .length(),
         0
     );
     assert_eq!(
-        m.root
+        m.m.root
             .query_selector_all("[data-action=move]")
             .unwrap()
             .length(),
         0
     );
-    assert!(!m.root.text_content().unwrap().contains("Move to help desk"));
+    assert!(!m
+        .m
+        .root
+        .text_content()
+        .unwrap()
+        .contains("Move to help desk"));
 }
 
 #[wasm_bindgen_test]
 async fn a_super_admin_sees_move_disabled_with_its_reason_where_a_channel_cannot_move() {
     // R2, R21
-    let m = mount(true);
+    let m = mount_table(true);
     leptos::task::tick().await;
     for (name, reason) in [
         ("WhatsApp", "WhatsApp chatflows can't be moved to help desk. Delete the channel from the inbox and connect it to help desk instead."),
@@ -185,7 +179,7 @@ async fn a_super_admin_sees_move_disabled_with_its_reason_where_a_channel_cannot
         let item = open_menu(&m, name).await;
         assert_eq!(item.get_attribute("aria-disabled").as_deref(), Some("true"), "{name}");
         let reason_id = item.get_attribute("aria-describedby").expect("the reason describes the item");
-        let reasons = m.root.query_selector(&format!("#{reason_id}")).unwrap().expect("the reason list");
+        let reasons = m.m.root.query_selector(&format!("#{reason_id}")).unwrap().expect("the reason list");
         assert_eq!(reasons.text_content().unwrap(), reason, "{name}");
         // Choosing a disabled item does nothing.
         item.unchecked_ref::<HtmlElement>().click();
@@ -197,7 +191,7 @@ async fn a_super_admin_sees_move_disabled_with_its_reason_where_a_channel_cannot
 #[wasm_bindgen_test]
 async fn a_super_admin_can_choose_move_for_support_email() {
     // R1, R2
-    let m = mount(true);
+    let m = mount_table(true);
     leptos::task::tick().await;
     let item = open_menu(&m, "Support email").await;
     assert_eq!(
@@ -218,7 +212,7 @@ async fn a_super_admin_can_choose_move_for_support_email() {
 
 #[wasm_bindgen_test]
 async fn escape_closes_the_menu_and_returns_focus_to_its_button() {
-    let m = mount(true);
+    let m = mount_table(true);
     leptos::task::tick().await;
     let item = open_menu(&m, "Support email").await;
     let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &{

@@ -25,11 +25,11 @@ pub fn MoveBanner(
                     "Taking new conversations only.".to_string()
                 } else {
                     format!(
-                        "{} of {} conversations moved ({}%). {}.",
+                        "{} of {} conversations moved ({}%) · {}.",
                         thousands(m.moved),
                         thousands(m.total),
                         percent(m.moved, m.total),
-                        eta_words(m.eta_seconds)
+                        eta_words(m.eta_seconds).trim_end_matches('…')
                     )
                 };
                 view! {

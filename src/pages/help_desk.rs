@@ -37,11 +37,15 @@ pub fn HelpDesk() -> impl IntoView {
             .me
             .with(|m| m.as_ref().map(|m| m.id.clone()).unwrap_or_default())
     };
-    let filter = move || match view_name().as_str() {
-        "unassigned" => "state=open&unassigned=true".to_string(),
-        "mine" => format!("owner_id={}", api::encode(&me())),
-        "closed" => "state=closed".to_string(),
-        _ => "state=open".to_string(),
+    // Help desk tickets only: an agent's ticket on an inbox conversation stays in the inbox.
+    let filter = move || {
+        let view = match view_name().as_str() {
+            "unassigned" => "state=open&unassigned=true".to_string(),
+            "mine" => format!("owner_id={}", api::encode(&me())),
+            "closed" => "state=closed".to_string(),
+            _ => "state=open".to_string(),
+        };
+        format!("workspace=help_desk&{view}")
     };
     let pager = Pager::new();
     Effect::new(move |_| {

@@ -1,6 +1,6 @@
 //! The move dialog: preview, history choice, notifications, and Move channel (SCREENS.md 5).
 
-mod dialog;
+pub mod dialog;
 mod history;
 mod preview;
 

@@ -1,0 +1,102 @@
+//! Mounting helpers shared by the browser tests.
+
+#![allow(dead_code)]
+
+use chrono::{TimeZone, Utc};
+use deskmove_rules::{HistoryChoice, Move, MoveState};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
+
+/// A fresh element in the page; removed with the mount.
+pub struct Mounted {
+    pub root: HtmlElement,
+    _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.root.remove();
+    }
+}
+
+pub fn mount(view: impl FnOnce() -> AnyView + 'static) -> Mounted {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    let handle = leptos::mount::mount_to(root.clone(), view);
+    Mounted {
+        root,
+        _handle: handle,
+    }
+}
+
+impl Mounted {
+    pub fn find(&self, css: &str) -> Option<Element> {
+        self.root.query_selector(css).unwrap()
+    }
+
+    pub fn get(&self, css: &str) -> Element {
+        self.find(css)
+            .unwrap_or_else(|| panic!("no {css} in {}", self.root.inner_html()))
+    }
+
+    pub fn text(&self, css: &str) -> String {
+        self.get(css).text_content().unwrap_or_default()
+    }
+}
+
+pub fn click(e: &Element) {
+    e.unchecked_ref::<HtmlElement>().click();
+}
+
+/// Sets a select's value the way a person does: the value, then a change event.
+pub fn choose(e: &Element, value: &str) {
+    e.unchecked_ref::<web_sys::HtmlSelectElement>()
+        .set_value(value);
+    e.dispatch_event(
+        &web_sys::Event::new_with_event_init_dict("change", &{
+            let init = web_sys::EventInit::new();
+            init.set_bubbles(true);
+            init
+        })
+        .unwrap(),
+    )
+    .unwrap();
+}
+
+/// Waits for the reactive system to settle after an event.
+pub async fn settle() {
+    for _ in 0..3 {
+        leptos::task::tick().await;
+    }
+}
+
+pub fn a_move(state: MoveState, moved: u64, total: u64) -> Move {
+    Move {
+        id: "7".into(),
+        channel_id: "1".into(),
+        requested_by: "1".into(),
+        history: HistoryChoice::All {
+            open_status_id: Some("wait-us".into()),
+            closed_status_id: Some("closed".into()),
+        },
+        mute_notifications: false,
+        state,
+        total,
+        moved,
+        tickets_created: moved / 2,
+        unassigned: moved / 10,
+        arrived: 3,
+        started_at: Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap(),
+        finished_at: (state == MoveState::Completed)
+            .then(|| Utc.with_ymd_and_hms(2026, 11, 22, 8, 2, 5).unwrap()),
+        eta_seconds: (state == MoveState::Running).then_some(90),
+    }
+}
+
+/// Waits a real moment: for what the browser queues as a task (dialog close events).
+pub async fn pause(ms: u32) {
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+    settle().await;
+}

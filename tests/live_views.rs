@@ -1,0 +1,157 @@
+//! The banner and the progress page, fed live signals as the event stream would.
+
+mod common;
+
+use common::{a_move, mount, settle};
+use deskmove::components::move_banner::MoveBanner;
+use deskmove::components::move_progress::MoveProgress;
+use deskmove_rules::{Move, MoveState};
+use leptos::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+async fn the_banner_appears_while_a_move_runs_and_goes_when_it_ends() {
+    // R17
+    let running = RwSignal::new(None::<Move>);
+    let name = RwSignal::new(Some("Support email".to_string()));
+    let m = mount(move || view! { <MoveBanner running=running channel_name=name/> }.into_any());
+    settle().await;
+    assert!(m.find(".move-banner").is_none());
+    running.set(Some(a_move(MoveState::Running, 300, 1200)));
+    settle().await;
+    let text = m.text(".move-banner");
+    assert!(
+        text.contains("Support email is moving to help desk."),
+        "{text}"
+    );
+    assert!(
+        text.contains("300 of 1,200 conversations moved (25%)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Conversations assigned to you may change"),
+        "{text}"
+    );
+    assert!(text.contains("can't be stopped"), "{text}");
+    assert_eq!(
+        m.get(".move-banner").get_attribute("role").as_deref(),
+        Some("status")
+    );
+    assert_eq!(
+        m.get(".move-banner-slot")
+            .get_attribute("aria-live")
+            .as_deref(),
+        Some("polite")
+    );
+    assert!(
+        m.root.query_selector_all("button").unwrap().length() == 0,
+        "no cancel (R17)"
+    );
+    assert_eq!(
+        m.get(".move-banner-link").get_attribute("href").as_deref(),
+        Some("/moves/7")
+    );
+    running.set(Some(a_move(MoveState::Running, 900, 1200)));
+    settle().await;
+    assert!(m
+        .text(".move-banner")
+        .contains("900 of 1,200 conversations moved (75%)"));
+    running.set(Some(a_move(MoveState::Completed, 1200, 1200)));
+    settle().await;
+    assert!(m.find(".move-banner").is_none(), "gone when the move ends");
+    running.set(None);
+    settle().await;
+    assert!(m.find(".move-banner").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_progress_bar_reports_its_values_to_assistive_technology() {
+    // R15
+    let current = RwSignal::new(a_move(MoveState::Running, 0, 1200));
+    let m = mount(move || {
+        view! { <MoveProgress current=current channel_name="Support email"/> }.into_any()
+    });
+    settle().await;
+    let bar = m.get("[role=progressbar]");
+    assert_eq!(bar.get_attribute("aria-valuemin").as_deref(), Some("0"));
+    assert_eq!(bar.get_attribute("aria-valuemax").as_deref(), Some("1200"));
+    assert_eq!(bar.get_attribute("aria-valuenow").as_deref(), Some("0"));
+    assert_eq!(m.text("#progress-title"), "Your move is in progress");
+    assert!(m
+        .text(".move-progress")
+        .contains("you can leave this page, and it goes on"));
+    current.set(a_move(MoveState::Running, 600, 1200));
+    settle().await;
+    assert_eq!(bar.get_attribute("aria-valuenow").as_deref(), Some("600"));
+    assert_eq!(
+        bar.get_attribute("aria-valuetext").as_deref(),
+        Some("600 of 1,200 conversations moved")
+    );
+    assert!(m.text(".progress-line").contains("(50%)"));
+    assert!(m.text(".progress-line").contains("About 2 minutes left"));
+    assert_eq!(m.text("[data-count=tickets_created]"), "300");
+    assert_eq!(m.text("[data-count=unassigned]"), "60");
+    assert!(m.find(".summary").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_finished_move_shows_its_summary_and_the_way_to_help_desk() {
+    // R15, R16
+    let current = RwSignal::new(a_move(MoveState::Running, 1100, 1200));
+    let m = mount(move || {
+        view! { <MoveProgress current=current channel_name="Support email"/> }.into_any()
+    });
+    current.set(a_move(MoveState::Completed, 1200, 1200));
+    settle().await;
+    assert_eq!(
+        m.text("#progress-title"),
+        "Support email is now in help desk"
+    );
+    let summary = m.text(".summary");
+    assert!(
+        summary.contains(
+            "Moved 1,200 conversations in 2 min 5 s: 600 tickets created, 120 of them unassigned."
+        ),
+        "{summary}"
+    );
+    assert!(summary.contains("3 new conversations arrived"), "{summary}");
+    assert_eq!(
+        m.get(".summary a").get_attribute("href").as_deref(),
+        Some("/help-desk")
+    );
+    assert_eq!(
+        m.get("[role=progressbar]")
+            .get_attribute("aria-valuenow")
+            .as_deref(),
+        Some("1200")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_live_state_follows_events_and_ignores_stale_ones() {
+    // R15, R16, R17
+    use deskmove::live::Live;
+    let owner = Owner::new();
+    owner.with(|| {
+        let live = Live::new();
+        live.heard(a_move(MoveState::Running, 500, 1200));
+        assert_eq!(live.running.get_untracked().map(|m| m.moved), Some(500));
+        // An older progress event arriving late changes nothing.
+        live.heard(a_move(MoveState::Running, 400, 1200));
+        assert_eq!(live.latest.get_untracked().map(|m| m.moved), Some(500));
+        assert_eq!(live.channels_changed.get_untracked(), 0);
+        live.heard(a_move(MoveState::Completed, 1200, 1200));
+        assert_eq!(live.running.get_untracked(), None, "the banner goes");
+        assert_eq!(
+            live.latest.get_untracked().map(|m| m.state),
+            Some(MoveState::Completed)
+        );
+        assert_eq!(
+            live.channels_changed.get_untracked(),
+            1,
+            "channel lists read again"
+        );
+    });
+}
