@@ -77,9 +77,9 @@ pub fn Shell() -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">
-            <a class="brand" href="/">
+            <a class="brand" href="/" aria-label="Deskmove">
                 <span class="brand-mark" aria-hidden="true">"D"</span>
-                "Deskmove"
+                <span class="brand-text">"Deskmove"</span>
             </a>
             <nav class="topnav" aria-label="Main">
                 <A href="/inbox" attr:class="topnav-link">"Inbox"</A>

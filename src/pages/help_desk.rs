@@ -136,10 +136,10 @@ fn row(t: Ticket, names: &Names, pipeline: Option<&Pipeline>) -> impl IntoView {
         <tr data-ticket=t.id.clone()>
             <td>{format!("#{}", t.id)}</td>
             <td><span class=format!("status-badge {}", status.1)>{status.0}</span></td>
-            <td>{names.user(t.owner_id.as_deref())}</td>
-            <td class="small">{date(t.created_at)}</td>
-            <td class="small">{due(t.sla.map(|s| s.first_reply_due))}</td>
-            <td class="small">{due(t.sla.map(|s| s.close_due))}</td>
+            <td data-label="Owner">{names.user(t.owner_id.as_deref())}</td>
+            <td class="small" data-label="Created">{date(t.created_at)}</td>
+            <td class="small" data-label="First reply due">{due(t.sla.map(|s| s.first_reply_due))}</td>
+            <td class="small" data-label="Close due">{due(t.sla.map(|s| s.close_due))}</td>
         </tr>
     }
 }

@@ -75,8 +75,8 @@ fn row(c: Conversation, names: &crate::directory::Names) -> impl IntoView {
                 </div>
             </td>
             <td><span class=format!("status-badge {}", c.status.as_str())>{if c.status == deskmove_rules::ConversationStatus::Open { "Open" } else { "Closed" }}</span></td>
-            <td>{names.user(c.owner_id.as_deref())}</td>
-            <td class="small">{date_time(c.started_at)}</td>
+            <td data-label="Owner">{names.user(c.owner_id.as_deref())}</td>
+            <td class="small" data-label="Started">{date_time(c.started_at)}</td>
         </tr>
     }
 }
