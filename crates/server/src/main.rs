@@ -49,6 +49,12 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     println!("Ingest token: {}", app.ingest_token);
+    if settings.move_pause_ms > 0 {
+        println!(
+            "Moves are throttled: {} conversations a batch, {} ms between batches (--move-pause-ms 0 for full speed).",
+            settings.move_batch, settings.move_pause_ms
+        );
+    }
     if !settings.static_dir.join("index.html").exists() {
         println!(
             "Note: no built app in {}; only the API is served.",
