@@ -8,7 +8,9 @@ pub mod demo;
 pub mod engine;
 pub mod error;
 pub mod events;
+pub mod limits;
 pub mod routes;
+pub mod security;
 pub mod startup;
 pub mod store;
 
@@ -22,4 +24,5 @@ pub struct AppState {
     pub ingest_token: Arc<str>,
     pub hub: events::EventHub,
     pub engine: engine::Engine,
+    pub sign_in_limits: Arc<limits::SignInLimits>,
 }

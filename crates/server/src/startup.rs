@@ -3,25 +3,41 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::http::{header, HeaderName, HeaderValue};
 use axum::Router;
 use chrono::Utc;
 use tokio::net::TcpListener;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
 use crate::engine::Engine;
 use crate::events::EventHub;
+use crate::limits::SignInLimits;
 use crate::store::Store;
-use crate::{auth, demo, routes, AppState};
+use crate::{auth, demo, routes, security, AppState};
 
 pub fn app(state: AppState, settings: &Settings) -> Router {
     let index = settings.static_dir.join("index.html");
+    // The built page's own loader script is allowed by its hash; no other inline script runs.
+    let page = std::fs::read_to_string(&index).unwrap_or_default();
+    let csp = security::content_security_policy(&security::inline_scripts(&page));
     // Client routes (/inbox, /settings/inboxes…) are the app's: answer them with index.html.
     let static_files = ServeDir::new(&settings.static_dir).fallback(ServeFile::new(index));
+    let header = |name: HeaderName, value: &str| {
+        SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_str(value).expect("a valid header value"),
+        )
+    };
     Router::new()
         .nest("/api", routes::api())
         .fallback_service(static_files)
+        .layer(header(header::CONTENT_SECURITY_POLICY, &csp))
+        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header(header::REFERRER_POLICY, "same-origin"))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -62,6 +78,7 @@ impl Application {
             ingest_token: ingest_token.clone(),
             hub,
             engine: engine.clone(),
+            sign_in_limits: Arc::new(SignInLimits::new()),
         };
         let listener = TcpListener::bind(&settings.listen).await?;
         let address = listener.local_addr()?;
@@ -81,9 +98,13 @@ impl Application {
         if let Err(e) = self.engine.resume_all().await {
             tracing::error!(error = %e, "could not resume running moves");
         }
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
     }
 }
 

@@ -1,7 +1,9 @@
 //! Sign in, sign out, and who is signed in.
 
 use axum::body::Bytes;
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -18,8 +20,20 @@ static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     auth::hash_password("no user has this password").unwrap_or_default()
 });
 
-pub async fn sign_in(State(state): State<AppState>, body: Bytes) -> AppResult<Response> {
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    body: Bytes,
+) -> AppResult<Response> {
     let SignIn { email, password } = parse_body(&body)?;
+    if let Err(wait) = state.sign_in_limits.attempt(&email, client.ip()) {
+        tracing::warn!(client = %client.ip(), "sign-in attempts limited");
+        let refusal = AppError::new(
+            deskmove_rules::ErrorCode::RateLimited,
+            format!("Too many sign-in attempts. Wait {wait} seconds and try again."),
+        );
+        return Ok(([(header::RETRY_AFTER, wait.to_string())], refusal).into_response());
+    }
     let found = state.store.user_for_sign_in(&email).await?;
     let (hash, user) = match found {
         Some((user, hash)) => (hash, Some(user)),
