@@ -241,3 +241,54 @@ async fn check_names_each_broken_invariant_and_fails() {
         .unwrap();
     assert!(!missing.status.success());
 }
+
+#[tokio::test]
+async fn passwords_are_never_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("deskmove.db");
+    let log = dir.path().join("server.log");
+    let mut child = Command::new(BIN)
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+            "--demo",
+            "--demo-conversations",
+            "20",
+        ])
+        .env("RUST_LOG", "trace")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = loop {
+        let line = lines.next().unwrap().unwrap();
+        if let Some(url) = line.strip_prefix("Deskmove is running at ") {
+            break url.trim().to_string();
+        }
+    };
+    let secret = "Tr0ub4dor-and-3-horses";
+    for (email, password) in [
+        ("ada@demo.test", secret),
+        ("ada@demo.test", "deskmove-demo"),
+        ("nobody@demo.test", secret),
+    ] {
+        reqwest::Client::new()
+            .post(format!("{base}/api/session"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap();
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.contains("signed in"), "the log was captured");
+    assert!(!logged.contains(secret), "a password reached the log");
+    assert!(
+        !logged.contains("deskmove-demo"),
+        "a password reached the log"
+    );
+}

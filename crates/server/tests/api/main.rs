@@ -5,4 +5,5 @@ mod conversations;
 mod demo;
 mod helpers;
 mod moves;
+mod security;
 mod session;
