@@ -1,9 +1,10 @@
 //! Reading the account: inboxes and their channels, chatflows, the pipeline, users.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use deskmove_rules::{Channel, Chatflow, Inbox, Pipeline, User};
 
+use super::PathId;
 use crate::auth::Actor;
 use crate::catalog::Catalog;
 use crate::error::{AppError, AppResult};
@@ -26,7 +27,7 @@ pub async fn help_desk_channels(
 pub async fn channel(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<Json<Channel>> {
     let catalog = Catalog::load(&state.store, actor.user.account_id).await?;
     let row = parse_id(&id)

@@ -1,7 +1,7 @@
 //! Conversations, tickets and notifications: what agents read and do every day.
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::paging::{decode_cursor, id_filter, limit, page, parse_query};
 use super::parse_body;
+use super::PathId;
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::store::{parse_id, ChangeError, ConversationFilter, ConversationRefusal, TicketFilter};
@@ -66,7 +67,7 @@ fn path_id(raw: &str, what: &str) -> AppResult<i64> {
 pub async fn get(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<Json<Conversation>> {
     let id = path_id(&id, "conversation")?;
     state
@@ -94,7 +95,7 @@ fn change_error(e: ChangeError) -> AppError {
 pub async fn patch(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     body: Bytes,
 ) -> AppResult<Json<Conversation>> {
     let id = path_id(&id, "conversation")?;
@@ -116,7 +117,7 @@ pub async fn patch(
 pub async fn transfer(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     body: Bytes,
 ) -> AppResult<Json<Conversation>> {
     let id = path_id(&id, "conversation")?;
@@ -132,7 +133,7 @@ pub async fn transfer(
 pub async fn create_ticket(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     body: Bytes,
 ) -> AppResult<(StatusCode, Json<Ticket>)> {
     let id = path_id(&id, "conversation")?;
@@ -197,7 +198,7 @@ pub async fn tickets(
 pub async fn ticket(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<Json<Ticket>> {
     let id = path_id(&id, "ticket")?;
     state

@@ -1,7 +1,7 @@
 //! Inbound traffic: what the channels receive, authenticated with the ingest bearer token.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use chrono::Utc;
@@ -13,6 +13,7 @@ use deskmove_rules::{Conversation, ErrorCode};
 use subtle::ConstantTimeEq;
 
 use super::parse_body;
+use super::PathId;
 use crate::error::{AppError, AppResult};
 use crate::store::parse_id;
 use crate::AppState;
@@ -36,7 +37,7 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> AppResult<()> {
 pub async fn conversation(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     body: Bytes,
 ) -> AppResult<(StatusCode, Json<Conversation>)> {
     authorize(&state, &headers)?;
@@ -62,7 +63,7 @@ pub async fn conversation(
 pub async fn message(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     body: Bytes,
 ) -> AppResult<(StatusCode, Json<Conversation>)> {
     authorize(&state, &headers)?;

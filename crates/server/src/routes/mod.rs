@@ -77,3 +77,21 @@ pub(crate) fn parse_body<T: DeserializeOwned>(body: &Bytes) -> AppResult<T> {
         })
     })
 }
+
+/// A path's `{id}`: one that can't even be read (bad percent-encoding) names nothing,
+/// and is answered like any unknown id, with the API's error body.
+pub(crate) struct PathId(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathId {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, AppError> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(id)| PathId(id))
+            .map_err(|_| AppError::new(ErrorCode::NotFound, "Nothing here has that id."))
+    }
+}

@@ -1,7 +1,7 @@
 //! Moving a channel: the preview, the start, and reading moves (no cancel, no way back: R3, R17).
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
@@ -13,6 +13,7 @@ use deskmove_rules::{
 };
 
 use super::parse_body;
+use super::PathId;
 use crate::auth::Actor;
 use crate::catalog::Catalog;
 use crate::error::{AppError, AppResult};
@@ -37,7 +38,7 @@ fn view(row: &MoveRow) -> AppResult<Move> {
 pub async fn preview(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<Json<Preview>> {
     require_super_admin(&actor)?;
     let account = actor.user.account_id;
@@ -153,7 +154,7 @@ pub async fn current(State(state): State<AppState>, actor: Actor) -> AppResult<J
 pub async fn get(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<Json<Move>> {
     let id = parse_id(&id).ok_or_else(|| AppError::not_found("move"))?;
     let row = state

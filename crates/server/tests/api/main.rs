@@ -3,6 +3,7 @@
 mod catalog;
 mod conversations;
 mod demo;
+mod fuzz;
 mod helpers;
 mod moves;
 mod security;
