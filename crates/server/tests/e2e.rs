@@ -1,0 +1,383 @@
+//! End to end: the server binary serving the release build of the app on a fresh demo
+//! database, driven in Debian's Chromium through chromedriver, as people use it.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_deskmove-server");
+
+/// The release build of the app: `DESKMOVE_E2E_DIST`, or the workspace's `dist/`.
+fn dist() -> PathBuf {
+    let dir = std::env::var_os("DESKMOVE_E2E_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../dist"));
+    assert!(
+        dir.join("index.html").exists(),
+        "no built app in {}: build it first (`trunk build --release`; scripts/test does)",
+        dir.display()
+    );
+    dir
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A server and a chromedriver, both ended when this is dropped.
+struct World {
+    base: String,
+    driver_url: String,
+    children: Vec<Child>,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        for c in &mut self.children {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+async fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Command::new(BIN)
+        .args([
+            "--db",
+            dir.path().join("e2e.db").to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+            "--demo",
+        ])
+        .args(["--static", dist().to_str().unwrap()])
+        // A throttled move lasts long enough for a second person to watch it.
+        .args(["--move-batch", "25", "--move-pause-ms", "120"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server starts");
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("the server prints its address")
+            .unwrap();
+        if let Some(url) = line.strip_prefix("Deskmove is running at ") {
+            break url.trim().to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    let port = free_port();
+    let driver = Command::new(
+        std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
+    )
+    .arg(format!("--port={port}"))
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .expect("chromedriver starts (apt-get install chromium-driver; scripts/setup does)");
+    let driver_url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if reqwest::get(format!("{driver_url}/status")).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    World {
+        base,
+        driver_url,
+        children: vec![server, driver],
+        dir,
+    }
+}
+
+impl World {
+    /// A fresh browser with its own profile: one person's session.
+    async fn browser(&self, name: &str) -> Client {
+        let profile = self.dir.path().join(format!("profile-{name}"));
+        let caps = json!({
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                    "--disable-sync", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }
+        });
+        let Value::Object(caps) = caps else {
+            unreachable!()
+        };
+        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&self.driver_url)
+            .await
+            .expect("a browser session")
+    }
+
+    async fn sign_in(&self, c: &Client, email: &str, path: &str) {
+        c.goto(&format!("{}{path}", self.base)).await.unwrap();
+        find(c, "#login-email")
+            .await
+            .send_keys(email)
+            .await
+            .unwrap();
+        find(c, "#login-password")
+            .await
+            .send_keys("deskmove-demo")
+            .await
+            .unwrap();
+        find(c, "button[type=submit]").await.click().await.unwrap();
+        c.wait()
+            .at_most(Duration::from_secs(20))
+            .for_url(&url::Url::parse(&format!("{}{path}", self.base)).unwrap())
+            .await
+            .unwrap_or_else(|e| panic!("{email} lands back on {path}: {e}"));
+    }
+}
+
+async fn find(c: &Client, css: &str) -> Element {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} never showed: {e}"))
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    find(c, css).await.text().await.unwrap()
+}
+
+async fn gone(c: &Client, css: &str, within: Duration) {
+    let deadline = tokio::time::Instant::now() + within;
+    while !c.find_all(Locator::Css(css)).await.unwrap().is_empty() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{css} did not go away"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn an_admin_moves_support_email_while_an_agent_watches_the_banner() {
+    // R1, R9, R15, R16, R17 in a real browser.
+    let w = world().await;
+    let sam = w.browser("sam").await;
+    w.sign_in(&sam, "sam@demo.test", "/inbox").await;
+    find(&sam, "table.conversations").await;
+    assert!(sam
+        .find_all(Locator::Css(".move-banner"))
+        .await
+        .unwrap()
+        .is_empty());
+
+    let ada = w.browser("ada").await;
+    w.sign_in(&ada, "ada@demo.test", "/settings/inboxes").await;
+    find(&ada, "tr[data-channel='Support email'] .row-menu-trigger")
+        .await
+        .click()
+        .await
+        .unwrap();
+    find(&ada, "tr[data-channel='Support email'] [data-action=move]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    find(&ada, "dialog[open] .move-form").await;
+    assert_eq!(
+        text(&ada, "#move-dialog-title").await,
+        "Move Support email to help desk"
+    );
+    find(&ada, "#open-status")
+        .await
+        .select_by_label("Waiting on us")
+        .await
+        .unwrap();
+    find(&ada, "#closed-status")
+        .await
+        .select_by_label("Closed")
+        .await
+        .unwrap();
+    find(&ada, "[data-action=move-channel]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    find(&ada, "[role=progressbar]").await;
+    assert!(ada
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .starts_with("/moves/"));
+    assert!(text(&ada, "#progress-title").await.contains("in progress"));
+
+    // Sam never reloads: the banner comes and goes over the live connection.
+    let banner = text(&sam, ".move-banner").await;
+    assert!(
+        banner.contains("Support email is moving to help desk."),
+        "{banner}"
+    );
+    assert!(banner.contains("can't be stopped"), "{banner}");
+    gone(&sam, ".move-banner", Duration::from_secs(90)).await;
+
+    let summary = text(&ada, ".summary").await;
+    assert!(summary.starts_with("Moved "), "{summary}");
+    let now = ada.find(Locator::Css("[role=progressbar]")).await.unwrap();
+    assert_eq!(
+        now.attr("aria-valuenow").await.unwrap(),
+        now.attr("aria-valuemax").await.unwrap()
+    );
+    find(&ada, ".summary a").await.click().await.unwrap();
+    find(&ada, "table.tickets tbody tr").await;
+    assert!(text(&ada, ".hd-channels").await.contains("Support email"));
+    let rows = ada
+        .find_all(Locator::Css("table.tickets tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 50, "a page of moved tickets");
+    assert!(text(&ada, "table.tickets tbody")
+        .await
+        .contains("Waiting on us"));
+    // The moved channel left the inbox settings list (R16).
+    ada.goto(&format!("{}/settings/inboxes", w.base))
+        .await
+        .unwrap();
+    find(&ada, "tr[data-channel='Contact us form']").await;
+    assert!(ada
+        .find_all(Locator::Css("tr[data-channel='Support email']"))
+        .await
+        .unwrap()
+        .is_empty());
+    ada.close().await.unwrap();
+    sam.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_agent_sees_no_move_action_and_an_admin_sees_why_whatsapp_cannot_move() {
+    // R1, R2
+    let w = world().await;
+    let noor = w.browser("noor").await;
+    w.sign_in(&noor, "noor@demo.test", "/settings/inboxes")
+        .await;
+    find(&noor, "tr[data-channel='Support email']").await;
+    noor.goto(&format!("{}/chatflows", w.base)).await.unwrap();
+    find(&noor, "tr[data-channel='Welcome bot']").await;
+    for path in ["/settings/inboxes", "/chatflows"] {
+        noor.goto(&format!("{}{path}", w.base)).await.unwrap();
+        find(&noor, "tr[data-channel]").await;
+        assert!(
+            noor.find_all(Locator::Css(".row-menu-trigger"))
+                .await
+                .unwrap()
+                .is_empty(),
+            "{path}"
+        );
+        assert!(
+            !noor.source().await.unwrap().contains("Move to help desk"),
+            "{path}"
+        );
+    }
+    noor.close().await.unwrap();
+
+    let ada = w.browser("ada").await;
+    w.sign_in(&ada, "ada@demo.test", "/settings/inboxes").await;
+    find(&ada, "tr[data-channel='WhatsApp'] .row-menu-trigger")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let item = find(&ada, "tr[data-channel='WhatsApp'] [data-action=move]").await;
+    assert_eq!(
+        item.attr("aria-disabled").await.unwrap().as_deref(),
+        Some("true")
+    );
+    let reason = text(&ada, "tr[data-channel='WhatsApp'] .move-reasons").await;
+    assert!(
+        reason.contains("Delete the channel from the inbox and connect it to help desk"),
+        "{reason}"
+    );
+    item.click().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        ada.find_all(Locator::Css("dialog[open]"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "a disabled item opens nothing"
+    );
+    // A real Esc closes the dialog and focus returns to Options.
+    let options = find(&ada, "tr[data-channel='Support line'] .row-menu-trigger").await;
+    options.click().await.unwrap();
+    find(&ada, "tr[data-channel='Support line'] [data-action=move]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    find(&ada, "dialog[open] .move-form").await;
+    ada.active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{e00c}")
+        .await
+        .unwrap();
+    gone(&ada, "dialog[open]", Duration::from_secs(5)).await;
+    let focused = ada.active_element().await.unwrap();
+    assert_eq!(
+        focused.attr("aria-label").await.unwrap().as_deref(),
+        Some("Options for Support line")
+    );
+    ada.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn hostile_names_show_as_text_and_never_run() {
+    let w = world().await;
+    let contact = "<script>window.__owned = 1</script>Mallory";
+    let subject = "<img src=x onerror=\"window.__owned = 2\">Invoice";
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/ingest/channels/1/conversations", w.base))
+        .bearer_auth("demo-ingest-token")
+        .json(&json!({"contact": contact, "subject": subject, "body": "<b>hi</b>"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let ada = w.browser("ada").await;
+    w.sign_in(&ada, "ada@demo.test", "/inbox").await;
+    let row = find(&ada, "table.conversations tbody tr").await;
+    let shown = row.text().await.unwrap();
+    assert!(shown.contains(contact), "{shown}");
+    assert!(shown.contains(subject), "{shown}");
+    assert!(ada
+        .find_all(Locator::Css("table.conversations img"))
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(ada
+        .find_all(Locator::Css("table.conversations script"))
+        .await
+        .unwrap()
+        .is_empty());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        ada.execute("return window.__owned === undefined", vec![])
+            .await
+            .unwrap(),
+        json!(true)
+    );
+    ada.close().await.unwrap();
+}
