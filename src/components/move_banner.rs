@@ -39,6 +39,7 @@ pub fn MoveBanner(
                             <strong>{format!("{name} is moving to help desk.")}</strong>
                             " "{progress}" "
                             "Conversations assigned to you may change as they move. A started move can't be stopped."
+                            {m.paused_reason.clone().map(|why| view! { <span class="paused">" "{why}</span> })}
                         </p>
                         <a class="move-banner-link" href=format!("/moves/{}", m.id)>"See progress"</a>
                     </div>

@@ -45,6 +45,9 @@ pub fn MoveProgress(
                     " · "{move || eta_words(current.with(|m| m.eta_seconds))}
                 </Show>
             </p>
+            {move || current.with(|m| m.paused_reason.clone()).map(|why| view! {
+                <p class="page-error paused" role="alert">{why}</p>
+            })}
             <dl class="progress-counts">
                 <div><dt>"Tickets created"</dt><dd data-count="tickets_created">{move || thousands(current.with(|m| m.tickets_created))}</dd></div>
                 <div><dt>"Unassigned"</dt><dd data-count="unassigned">{move || thousands(current.with(|m| m.unassigned))}</dd></div>

@@ -92,6 +92,7 @@ pub fn a_move(state: MoveState, moved: u64, total: u64) -> Move {
         finished_at: (state == MoveState::Completed)
             .then(|| Utc.with_ymd_and_hms(2026, 11, 22, 8, 2, 5).unwrap()),
         eta_seconds: (state == MoveState::Running).then_some(90),
+        paused_reason: None,
     }
 }
 

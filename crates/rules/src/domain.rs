@@ -454,6 +454,9 @@ pub struct Move {
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
     pub eta_seconds: Option<u64>,
+    /// Why a running move is held back right now (a server fault it will ride out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paused_reason: Option<String>,
 }
 
 /// What a move of a channel would do, and what stands in its way.
@@ -598,6 +601,7 @@ mod tests {
             started_at: Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap(),
             finished_at: None,
             eta_seconds: Some(7),
+            paused_reason: None,
         };
         let v = serde_json::to_value(&m).unwrap();
         assert_eq!(

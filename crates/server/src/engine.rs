@@ -6,6 +6,11 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use deskmove_rules::progress::PROGRESS_EVENT_INTERVAL_MS;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use deskmove_rules::{Move, MoveState};
+
 use crate::catalog::Catalog;
 use crate::events::{EventHub, LiveEvent};
 use crate::store::{BatchOutcome, MoveRow, Store, StoreResult};
@@ -20,6 +25,9 @@ pub struct Engine {
     hub: EventHub,
     batch: i64,
     pause: Duration,
+    /// What holds each move back now; kept in memory too, since a full disk may
+    /// refuse even the note of it.
+    faults: Arc<Mutex<HashMap<i64, String>>>,
 }
 
 impl Engine {
@@ -30,13 +38,50 @@ impl Engine {
             hub,
             batch: batch.max(1),
             pause,
+            faults: Arc::default(),
         }
     }
 
-    /// Runs a move in the background until it is done.
+    /// The API's view of a move, with what holds it back right now.
+    pub fn view(&self, row: &MoveRow) -> StoreResult<Move> {
+        let mut m = row.to_move(Utc::now())?;
+        if m.state == MoveState::Running {
+            if let Some(f) = self.fault(row.id) {
+                m.paused_reason = Some(f);
+            }
+        }
+        Ok(m)
+    }
+
+    fn fault(&self, move_id: i64) -> Option<String> {
+        self.faults.lock().ok()?.get(&move_id).cloned()
+    }
+
+    fn set_fault(&self, move_id: i64, fault: Option<String>) {
+        if let Ok(mut f) = self.faults.lock() {
+            match fault {
+                Some(text) => f.insert(move_id, text),
+                None => f.remove(&move_id),
+            };
+        }
+    }
+
+    /// Runs a move in the background until it is done. A panic in a batch (a bug) is
+    /// caught and the move resumed from its last committed batch, not left stranded.
     pub fn spawn(&self, move_id: i64) {
         let engine = self.clone();
-        tokio::spawn(async move { engine.drive(move_id).await });
+        tokio::spawn(async move {
+            loop {
+                let run = std::panic::AssertUnwindSafe(engine.drive(move_id));
+                match futures_util::FutureExt::catch_unwind(run).await {
+                    Ok(()) => return,
+                    Err(_) => {
+                        tracing::error!(move_id, "move task panicked; resuming in a second");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        });
     }
 
     /// Picks up every move that was running when the server stopped.
@@ -50,7 +95,7 @@ impl Engine {
     }
 
     pub fn publish_move(&self, row: &MoveRow) {
-        match row.to_move(Utc::now()) {
+        match self.view(row) {
             Ok(body) => self.hub.publish(LiveEvent::Move {
                 account_id: row.account_id,
                 body,
@@ -67,6 +112,11 @@ impl Engine {
         loop {
             match self.store.move_batch(move_id, self.batch, Utc::now()).await {
                 Ok(BatchOutcome::Progress(row)) => {
+                    if self.fault(move_id).is_some() {
+                        tracing::info!(move_id, "move resumed");
+                        self.set_fault(move_id, None);
+                        self.publish_move(&row);
+                    }
                     backoff = Duration::from_millis(100);
                     if last_event.elapsed() >= interval {
                         self.publish_move(&row);
@@ -114,11 +164,35 @@ impl Engine {
     /// running, says what holds it back, and tries again a little later.
     async fn hold_back(&self, move_id: i64, error: &str, backoff: Duration) -> Duration {
         tracing::error!(move_id, error, "move batch failed; retrying");
-        let message = format!("Paused by a server fault, retrying: {error}");
+        let message = fault_words(error);
+        let first = self.fault(move_id).as_deref() != Some(message.as_str());
+        self.set_fault(move_id, Some(message.clone()));
         if let Err(e) = self.store.record_move_error(move_id, &message).await {
             tracing::warn!(move_id, error = %e, "could not record the fault");
+        }
+        if first {
+            if let Ok(Some(row)) = self.store.move_by_id_any(move_id).await {
+                self.publish_move(&row);
+            }
         }
         tokio::time::sleep(backoff).await;
         (backoff * 2).min(Duration::from_secs(5))
     }
+}
+
+/// A fault in words an admin understands; the move resumes by itself once it is gone.
+fn fault_words(error: &str) -> String {
+    let e = error.to_ascii_lowercase();
+    let what = if e.contains("full") {
+        "the server's disk is full"
+    } else if e.contains("readonly") || e.contains("read-only") {
+        "the database can't be written to"
+    } else if e.contains("locked") || e.contains("busy") {
+        "the database is busy"
+    } else {
+        "the server hit a fault"
+    };
+    format!(
+        "Paused: {what}. The move resumes by itself once that is fixed; nothing is lost. ({error})"
+    )
 }

@@ -40,24 +40,47 @@ impl From<ApiError> for AppError {
     }
 }
 
+/// SQLite's primary result codes for a machine in trouble rather than a bad request:
+/// BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN.
+const UNAVAILABLE_CODES: [i64; 6] = [5, 6, 8, 10, 13, 14];
+
+fn machine_trouble(e: &StoreError) -> bool {
+    match e {
+        StoreError::Db(sqlx::Error::Database(db)) => {
+            let by_code = db
+                .code()
+                .and_then(|c| c.parse::<i64>().ok())
+                .is_some_and(|c| UNAVAILABLE_CODES.contains(&(c & 0xff)));
+            let msg = db.message().to_ascii_lowercase();
+            by_code
+                || [
+                    "locked",
+                    "busy",
+                    "full",
+                    "readonly",
+                    "read-only",
+                    "disk i/o",
+                ]
+                .iter()
+                .any(|m| msg.contains(m))
+        }
+        StoreError::Db(
+            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed,
+        ) => true,
+        _ => false,
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
-        if let StoreError::Db(sqlx::Error::Database(db)) = &e {
-            let msg = db.message().to_ascii_lowercase();
-            // A full disk, a read-only file or a long lock is the machine's trouble,
-            // not the client's: say so and let them retry.
-            if msg.contains("locked")
-                || msg.contains("busy")
-                || msg.contains("full")
-                || msg.contains("readonly")
-                || msg.contains("read-only")
-            {
-                tracing::warn!(error = %e, "database unavailable");
-                return Self::new(
-                    ErrorCode::Unavailable,
-                    "The database can't take this change right now. Nothing was changed; try again in a moment.",
-                );
-            }
+        // A full disk, a read-only file or a long lock is the machine's trouble, not
+        // the client's: say so and let them retry.
+        if machine_trouble(&e) {
+            tracing::warn!(error = %e, "database unavailable");
+            return Self::new(
+                ErrorCode::Unavailable,
+                "The database can't take this change right now. Nothing was changed; try again in a moment.",
+            );
         }
         tracing::error!(error = %e, "store failure");
         Self::new(

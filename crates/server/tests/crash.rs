@@ -1,13 +1,13 @@
 //! The real server binary, killed with SIGKILL again and again in the middle of a move (I4).
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use deskmove_rules::{Me, Move, MoveState, Preview};
 use deskmove_server::store::Store;
-use serde_json::json;
+use serde_json::{json, Value};
 
 const BIN: &str = env!("CARGO_BIN_EXE_deskmove-server");
 
@@ -30,7 +30,13 @@ fn start(db: &Path, extra: &[&str]) -> Server {
         .args(extra)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(db.parent().unwrap().with_extension("log"))
+                .unwrap(),
+        )
         .spawn()
         .expect("the server binary starts");
     let stdout = child.stdout.take().unwrap();
@@ -291,4 +297,184 @@ async fn passwords_are_never_logged() {
         !logged.contains("deskmove-demo"),
         "a password reached the log"
     );
+}
+
+/// A tmpfs of `size` at `dir` (needs root, as CI runs).
+fn mount_tmpfs(dir: &Path, size: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    let ok = Command::new("mount")
+        .args([
+            "-t",
+            "tmpfs",
+            "-o",
+            &format!("size={size}"),
+            "tmpfs",
+            dir.to_str().unwrap(),
+        ])
+        .status()
+        .expect("mount runs");
+    assert!(
+        ok.success(),
+        "mounting a tmpfs needs root (CI runs as root)"
+    );
+}
+
+fn resize_tmpfs(dir: &Path, size: &str) {
+    let ok = Command::new("mount")
+        .args(["-o", &format!("remount,size={size}"), dir.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(ok.success(), "remount to {size}");
+}
+
+struct Unmount(PathBuf);
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+#[tokio::test]
+async fn a_full_disk_pauses_the_move_with_a_clear_error_and_it_resumes_when_space_returns() {
+    // I4, I5, R15
+    let dir = tempfile::tempdir().unwrap();
+    let disk = dir.path().join("disk");
+    mount_tmpfs(&disk, "64m");
+    let _unmount = Unmount(disk.clone());
+    let db = disk.join("deskmove.db");
+    let flags = [
+        "--demo",
+        "--demo-conversations",
+        "20000",
+        "--move-batch",
+        "200",
+    ];
+    let server = start(&db, &flags);
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let me: Me = client
+        .post(format!("{}/api/session", server.base))
+        .json(&json!({"email": "ada@demo.test", "password": "deskmove-demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let preview: Preview = client
+        .get(format!("{}/api/channels/1/move-preview", server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // Leave the database no room to grow: the move's tickets won't fit.
+    let used_kib: u64 = String::from_utf8(
+        Command::new("du")
+            .args(["-sk", disk.to_str().unwrap()])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap()
+    .split_whitespace()
+    .next()
+    .unwrap()
+    .parse()
+    .unwrap();
+    resize_tmpfs(&disk, &format!("{}k", used_kib + 64));
+    let m: Move = client
+        .post(format!("{}/api/moves", server.base))
+        .header("x-csrf-token", &me.csrf_token)
+        .json(&json!({"channel_id": "1", "history": {"mode": "all", "open_status_id": "3", "closed_status_id": "4"}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let read = |id: String| {
+        let (client, base) = (client.clone(), server.base.clone());
+        async move {
+            client
+                .get(format!("{base}/api/moves/{id}"))
+                .send()
+                .await
+                .unwrap()
+                .json::<Move>()
+                .await
+                .unwrap()
+        }
+    };
+    let mut paused = None;
+    let mut last = None;
+    for _ in 0..200 {
+        let now = read(m.id.clone()).await;
+        last = Some(now.clone());
+        assert_eq!(now.state, MoveState::Running, "a fault never ends the move");
+        if let Some(why) = now.paused_reason.clone() {
+            paused = Some((why, now.moved));
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let log = std::fs::read_to_string(disk.with_extension("log")).unwrap_or_default();
+    let (why, moved_then) = paused
+        .unwrap_or_else(|| panic!("the full disk is reported on the move: {last:?}\n{log:.2000}"));
+    assert!(why.contains("the server's disk is full"), "{why}");
+    // Other writes either still fit or are refused with a clear answer: never a 500.
+    for i in 0..20 {
+        let arrival = reqwest::Client::new()
+            .post(format!("{}/api/ingest/channels/2/conversations", server.base))
+            .bearer_auth("demo-ingest-token")
+            .json(&json!({"contact": format!("Maria {i}"), "subject": "Hi", "body": "x".repeat(20_000)}))
+            .send()
+            .await
+            .unwrap();
+        let status = arrival.status().as_u16();
+        if status != 201 {
+            let body: Value = arrival.json().await.unwrap();
+            assert_eq!(
+                (status, body["error"]["code"].as_str()),
+                (503, Some("unavailable")),
+                "{body}"
+            );
+            assert!(body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("Nothing was changed"));
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        read(m.id.clone()).await.moved,
+        moved_then,
+        "no progress while full"
+    );
+
+    resize_tmpfs(&disk, "64m");
+    let mut done = read(m.id.clone()).await;
+    for _ in 0..400 {
+        if done.state != MoveState::Running {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        done = read(m.id.clone()).await;
+    }
+    assert_eq!(
+        done.state,
+        MoveState::Completed,
+        "resumed once space returned: {done:?}"
+    );
+    assert_eq!(done.paused_reason, None);
+    assert_eq!(
+        (done.moved, done.tickets_created),
+        (preview.conversations, preview.without_ticket)
+    );
+    kill(server);
+    let store = Store::open_sqlite(&db).await.unwrap();
+    assert!(store.check().await.unwrap().is_empty());
 }

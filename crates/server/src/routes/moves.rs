@@ -31,8 +31,8 @@ fn require_super_admin(actor: &Actor) -> AppResult<()> {
     }
 }
 
-fn view(row: &MoveRow) -> AppResult<Move> {
-    Ok(row.to_move(Utc::now())?)
+fn view(state: &AppState, row: &MoveRow) -> AppResult<Move> {
+    Ok(state.engine.view(row)?)
 }
 
 pub async fn preview(
@@ -143,12 +143,12 @@ pub async fn start(
     );
     state.engine.publish_move(&row);
     state.engine.spawn(row.id);
-    Ok((StatusCode::ACCEPTED, Json(view(&row)?)))
+    Ok((StatusCode::ACCEPTED, Json(view(&state, &row)?)))
 }
 
 pub async fn current(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Option<Move>>> {
     let row = state.store.current_move(actor.user.account_id).await?;
-    Ok(Json(row.as_ref().map(view).transpose()?))
+    Ok(Json(row.as_ref().map(|r| view(&state, r)).transpose()?))
 }
 
 pub async fn get(
@@ -162,10 +162,14 @@ pub async fn get(
         .move_by_id(actor.user.account_id, id)
         .await?
         .ok_or_else(|| AppError::not_found("move"))?;
-    Ok(Json(view(&row)?))
+    Ok(Json(view(&state, &row)?))
 }
 
 pub async fn list(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Vec<Move>>> {
     let rows = state.store.moves(actor.user.account_id).await?;
-    Ok(Json(rows.iter().map(view).collect::<AppResult<_>>()?))
+    Ok(Json(
+        rows.iter()
+            .map(|r| view(&state, r))
+            .collect::<AppResult<_>>()?,
+    ))
 }

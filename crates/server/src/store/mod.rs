@@ -19,7 +19,7 @@ use deskmove_rules::{
     StatusState, User, Workspace,
 };
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
-use sqlx::{AnyConnection, AnyPool, Executor, Row};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor, Row};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -247,6 +247,10 @@ impl Store {
                     Ok(())
                 })
             })
+            // A transaction whose rollback failed (a full disk refuses even that) leaves
+            // its connection inside it: close such a connection instead of reusing it.
+            .after_release(|conn, _meta| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
+            .before_acquire(|conn, _meta| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;

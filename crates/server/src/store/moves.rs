@@ -98,6 +98,10 @@ impl MoveRow {
             started_at: from_millis(self.started_at)?,
             finished_at: self.finished_at.map(from_millis).transpose()?,
             eta_seconds: eta,
+            paused_reason: match self.state {
+                MoveState::Running => self.last_error.clone(),
+                MoveState::Completed | MoveState::Failed => None,
+            },
         })
     }
 }
@@ -180,6 +184,11 @@ impl Store {
         .await?
         .map(|r| move_row(&r))
         .transpose()
+    }
+
+    /// A move of any account (the engine's own reads).
+    pub async fn move_by_id_any(&self, id: i64) -> StoreResult<Option<MoveRow>> {
+        move_in(&mut *self.pool.acquire().await?, id).await
     }
 
     pub async fn current_move(&self, account_id: i64) -> StoreResult<Option<MoveRow>> {
