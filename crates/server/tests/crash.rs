@@ -78,12 +78,18 @@ async fn killing_the_server_mid_move_loses_nothing_and_does_nothing_twice() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("deskmove.db");
     // Small throttled batches make the move last a few seconds: room for many kills.
+    // DESKMOVE_CRASH_CONVERSATIONS=340000 makes Support email's history over 100,000.
+    let demo: u32 = std::env::var("DESKMOVE_CRASH_CONVERSATIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(40_000);
+    let (demo, batch) = (demo.to_string(), (demo / 1600).max(25).to_string());
     let flags = [
         "--demo",
         "--demo-conversations",
-        "40000",
+        demo.as_str(),
         "--move-batch",
-        "25",
+        batch.as_str(),
         "--move-pause-ms",
         "4",
     ];
@@ -149,7 +155,7 @@ async fn killing_the_server_mid_move_loses_nothing_and_does_nothing_twice() {
         );
         server = start(&db, &flags);
     }
-    assert!(kills >= 5, "the move outlived only {kills} kills");
+    assert!(kills >= 10, "the move outlived only {kills} kills");
 
     let done = store
         .move_by_id(1, move_id)
@@ -190,7 +196,10 @@ async fn killing_the_server_mid_move_loses_nothing_and_does_nothing_twice() {
         "{}",
         String::from_utf8_lossy(&check.stdout)
     );
-    eprintln!("survived {kills} kills");
+    eprintln!(
+        "survived {kills} kills moving {} conversations ({} tickets created)",
+        done.moved, done.tickets_created
+    );
 }
 
 async fn ticket_count(store: &Store) -> i64 {

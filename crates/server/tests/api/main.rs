@@ -5,6 +5,7 @@ mod conversations;
 mod demo;
 mod fuzz;
 mod helpers;
+mod load;
 mod moves;
 mod security;
 mod session;
