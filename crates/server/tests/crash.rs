@@ -1,63 +1,30 @@
 //! The real server binary, killed with SIGKILL again and again in the middle of a move (I4).
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use deskmove_rules::{Me, Move, MoveState, Preview};
 use deskmove_server::store::Store;
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_deskmove-server");
+mod support;
 
-struct Server {
-    child: Child,
-    base: String,
-}
+use support::{log_file, Server, BIN};
 
-/// Starts the binary on a free port and waits until it says where it listens.
+/// The server over `db` with `extra` flags; its log beside the database's folder.
 fn start(db: &Path, extra: &[&str]) -> Server {
-    let mut child = Command::new(BIN)
-        .args([
-            "--db",
-            db.to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
-            "--static",
-            "/nonexistent",
-        ])
-        .args(extra)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(db.parent().unwrap().with_extension("log"))
-                .unwrap(),
-        )
-        .spawn()
-        .expect("the server binary starts");
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let base = loop {
-        let line = lines
-            .next()
-            .expect("the server prints its address")
-            .unwrap();
-        if let Some(url) = line.strip_prefix("Deskmove is running at ") {
-            break url.trim().to_string();
-        }
-    };
-    // Keep draining stdout so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, base }
+    let log = db.parent().unwrap().with_extension("log");
+    Server::start(
+        db,
+        &[&["--static", "/nonexistent"], extra].concat(),
+        "warn",
+        log_file(&log),
+    )
 }
 
-fn kill(mut s: Server) {
-    s.child.kill().expect("SIGKILL");
-    s.child.wait().unwrap();
+fn kill(s: Server) {
+    s.kill();
 }
 
 /// A small deterministic random source for the kill instants.
@@ -262,28 +229,13 @@ async fn passwords_are_never_logged() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("deskmove.db");
     let log = dir.path().join("server.log");
-    let mut child = Command::new(BIN)
-        .args([
-            "--db",
-            db.to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
-            "--demo",
-            "--demo-conversations",
-            "20",
-        ])
-        .env("RUST_LOG", "trace")
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let base = loop {
-        let line = lines.next().unwrap().unwrap();
-        if let Some(url) = line.strip_prefix("Deskmove is running at ") {
-            break url.trim().to_string();
-        }
-    };
+    let server = Server::start(
+        &db,
+        &["--demo", "--demo-conversations", "20"],
+        "trace",
+        log_file(&log),
+    );
+    let base = server.base.clone();
     let secret = "Tr0ub4dor-and-3-horses";
     for (email, password) in [
         ("ada@demo.test", secret),
@@ -297,8 +249,7 @@ async fn passwords_are_never_logged() {
             .await
             .unwrap();
     }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    server.kill();
     let logged = std::fs::read_to_string(&log).unwrap();
     assert!(logged.contains("signed in"), "the log was captured");
     assert!(!logged.contains(secret), "a password reached the log");

@@ -1,7 +1,6 @@
 //! End to end: the server binary serving the release build of the app on a fresh demo
 //! database, driven in Debian's Chromium through chromedriver, as people use it.
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -9,7 +8,9 @@ use std::time::Duration;
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_deskmove-server");
+mod support;
+
+use support::Server;
 
 /// The release build of the app: `DESKMOVE_E2E_DIST`, or the workspace's `dist/`.
 fn dist() -> PathBuf {
@@ -36,6 +37,7 @@ fn free_port() -> u16 {
 struct World {
     base: String,
     driver_url: String,
+    _server: Server,
     children: Vec<Child>,
     dir: tempfile::TempDir,
 }
@@ -51,33 +53,23 @@ impl Drop for World {
 
 async fn world() -> World {
     let dir = tempfile::tempdir().unwrap();
-    let mut server = Command::new(BIN)
-        .args([
-            "--db",
-            dir.path().join("e2e.db").to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
+    let db = dir.path().join("e2e.db");
+    // A throttled move lasts long enough for a second person to watch it.
+    let server = Server::start(
+        &db,
+        &[
             "--demo",
-        ])
-        .args(["--static", dist().to_str().unwrap()])
-        // A throttled move lasts long enough for a second person to watch it.
-        .args(["--move-batch", "25", "--move-pause-ms", "120"])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server starts");
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let base = loop {
-        let line = lines
-            .next()
-            .expect("the server prints its address")
-            .unwrap();
-        if let Some(url) = line.strip_prefix("Deskmove is running at ") {
-            break url.trim().to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
+            "--static",
+            dist().to_str().unwrap(),
+            "--move-batch",
+            "25",
+            "--move-pause-ms",
+            "120",
+        ],
+        "warn",
+        Stdio::null(),
+    );
+    let base = server.base.clone();
     let port = free_port();
     let driver = Command::new(
         std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
@@ -97,7 +89,8 @@ async fn world() -> World {
     World {
         base,
         driver_url,
-        children: vec![server, driver],
+        _server: server,
+        children: vec![driver],
         dir,
     }
 }

@@ -276,3 +276,16 @@ pub async fn move_all(s: &Session, channel: &str) -> Value {
             "closed_status_id": status_id(s, "Closed").await},
     })
 }
+
+/// I3 over time: sorted by start, each move had finished before the next one started.
+pub fn assert_never_two_running(mut moves: Vec<deskmove_rules::Move>) {
+    moves.sort_by_key(|m| m.started_at);
+    for w in moves.windows(2) {
+        assert!(
+            w[0].finished_at.is_some_and(|f| f <= w[1].started_at),
+            "{:?} overlaps {:?}",
+            w[0],
+            w[1]
+        );
+    }
+}

@@ -6,7 +6,7 @@ use deskmove_server::store;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{channel_id, move_all, spawn_app_with, status_id};
+use crate::helpers::{assert_never_two_running, channel_id, move_all, spawn_app_with, status_id};
 
 #[tokio::test]
 async fn fifty_parallel_starts_for_different_channels_never_run_two_moves_at_once() {
@@ -55,16 +55,8 @@ async fn fifty_parallel_starts_for_different_channels_never_run_two_moves_at_onc
         }
     }
     assert!(accepted >= 1);
-    let mut moves: Vec<Move> = ada.get("/api/moves").await.json().await.unwrap();
-    moves.sort_by_key(|m| m.started_at);
-    for w in moves.windows(2) {
-        assert!(
-            w[0].finished_at.is_some_and(|f| f <= w[1].started_at),
-            "{:?} overlaps {:?}",
-            w[0],
-            w[1]
-        );
-    }
+    let moves: Vec<Move> = ada.get("/api/moves").await.json().await.unwrap();
+    assert_never_two_running(moves);
     assert!(app.store.check().await.unwrap().is_empty());
 }
 

@@ -12,7 +12,8 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::helpers::{
-    channel_id, error_of, move_all, spawn_app, spawn_app_with, status_id, Session,
+    assert_never_two_running, channel_id, error_of, move_all, spawn_app, spawn_app_with, status_id,
+    Session,
 };
 
 async fn preview(s: &Session, channel: &str) -> Preview {
@@ -209,18 +210,9 @@ async fn many_concurrent_starts_make_exactly_one_running_move() {
     assert!(accepted >= 1);
     // "Don't move any conversations" finishes at once, so later starts may succeed;
     // what must never happen is two moves running at the same time.
-    let mut moves: Vec<Move> = ada.get("/api/moves").await.json().await.unwrap();
+    let moves: Vec<Move> = ada.get("/api/moves").await.json().await.unwrap();
     assert_eq!(moves.len(), accepted);
-    moves.sort_by_key(|m| m.started_at);
-    for w in moves.windows(2) {
-        let first_end = w[0].finished_at.expect("an earlier move had finished");
-        assert!(
-            first_end <= w[1].started_at,
-            "{:?} overlaps {:?}",
-            w[0],
-            w[1]
-        );
-    }
+    assert_never_two_running(moves);
     assert!(app.store.check().await.unwrap().is_empty());
 }
 
