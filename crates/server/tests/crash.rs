@@ -27,6 +27,49 @@ fn kill(s: Server) {
     s.kill();
 }
 
+/// Ada signed in: her client (it keeps the session cookie) and who she is.
+async fn sign_in_ada(base: &str) -> (reqwest::Client, Me) {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let me = client
+        .post(format!("{base}/api/session"))
+        .json(&json!({"email": "ada@demo.test", "password": "deskmove-demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    (client, me)
+}
+
+async fn support_email_preview(client: &reqwest::Client, base: &str) -> Preview {
+    client
+        .get(format!("{base}/api/channels/1/move-preview"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Starts the demo's walk-through move: Support email, Waiting on us / Closed.
+async fn move_support_email(client: &reqwest::Client, base: &str, me: &Me) -> Move {
+    client
+        .post(format!("{base}/api/moves"))
+        .header("x-csrf-token", &me.csrf_token)
+        .json(&json!({"channel_id": "1", "history": {"mode": "all", "open_status_id": "3", "closed_status_id": "4"}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// A small deterministic random source for the kill instants.
 struct Dice(u64);
 impl Dice {
@@ -61,27 +104,8 @@ async fn killing_the_server_mid_move_loses_nothing_and_does_nothing_twice() {
         "4",
     ];
     let mut server = start(&db, &flags);
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let me: Me = client
-        .post(format!("{}/api/session", server.base))
-        .json(&json!({"email": "ada@demo.test", "password": "deskmove-demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let preview: Preview = client
-        .get(format!("{}/api/channels/1/move-preview", server.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (client, me) = sign_in_ada(&server.base).await;
+    let preview = support_email_preview(&client, &server.base).await;
     assert!(
         preview.conversations > 10_000,
         "tens of thousands of conversations: {}",
@@ -90,16 +114,7 @@ async fn killing_the_server_mid_move_loses_nothing_and_does_nothing_twice() {
     let store = Store::open_sqlite(&db).await.unwrap();
     let tickets_before = ticket_count(&store).await;
 
-    let m: Move = client
-        .post(format!("{}/api/moves", server.base))
-        .header("x-csrf-token", &me.csrf_token)
-        .json(&json!({"channel_id": "1", "history": {"mode": "all", "open_status_id": "3", "closed_status_id": "4"}}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let m = move_support_email(&client, &server.base, &me).await;
     let move_id: i64 = m.id.parse().unwrap();
 
     let mut dice = Dice(0x5eed);
@@ -310,27 +325,8 @@ async fn a_full_disk_pauses_the_move_with_a_clear_error_and_it_resumes_when_spac
         "200",
     ];
     let server = start(&db, &flags);
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let me: Me = client
-        .post(format!("{}/api/session", server.base))
-        .json(&json!({"email": "ada@demo.test", "password": "deskmove-demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let preview: Preview = client
-        .get(format!("{}/api/channels/1/move-preview", server.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (client, me) = sign_in_ada(&server.base).await;
+    let preview = support_email_preview(&client, &server.base).await;
     // Leave the database no room to grow: the move's tickets won't fit.
     let used_kib: u64 = String::from_utf8(
         Command::new("du")
@@ -346,16 +342,7 @@ async fn a_full_disk_pauses_the_move_with_a_clear_error_and_it_resumes_when_spac
     .parse()
     .unwrap();
     resize_tmpfs(&disk, &format!("{}k", used_kib + 64));
-    let m: Move = client
-        .post(format!("{}/api/moves", server.base))
-        .header("x-csrf-token", &me.csrf_token)
-        .json(&json!({"channel_id": "1", "history": {"mode": "all", "open_status_id": "3", "closed_status_id": "4"}}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let m = move_support_email(&client, &server.base, &me).await;
     let read = |id: String| {
         let (client, base) = (client.clone(), server.base.clone());
         async move {
