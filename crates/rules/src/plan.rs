@@ -124,6 +124,15 @@ pub fn plan_arrival_ticket(
     })
 }
 
+/// R6: a new conversation in a channel still in the inbox (no ticket) is owned by the
+/// channel's routing owner, as long as they are still a user of the account.
+pub fn inbox_arrival_owner(
+    settings: &ChannelSettings,
+    is_user: impl Fn(&str) -> bool,
+) -> Option<Id> {
+    settings.routing.owner_id.clone().filter(|o| is_user(o))
+}
+
 /// An inbox conversation's agent-made ticket: owned by the conversation's owner,
 /// and no SLA until it is in help desk (R10's decision adds one when it moves).
 pub fn plan_inbox_ticket(
@@ -316,6 +325,30 @@ mod tests {
         let ticket = plan_arrival_ticket(&settings, &pipeline(), access, None, t(10)).unwrap();
         assert_eq!(ticket.owner_id, None);
         assert_eq!(ticket.status_id, "new");
+    }
+
+    #[test]
+    fn an_inbox_arrival_keeps_the_routing_owner_while_they_are_a_user() {
+        // R6
+        let settings = ChannelSettings {
+            routing: Routing {
+                owner_id: Some("noor".into()),
+            },
+            ..ChannelSettings::default()
+        };
+        assert_eq!(
+            inbox_arrival_owner(&settings, |id| id == "noor"),
+            Some("noor".into())
+        );
+        assert_eq!(
+            inbox_arrival_owner(&settings, |_| false),
+            None,
+            "a removed user"
+        );
+        assert_eq!(
+            inbox_arrival_owner(&ChannelSettings::default(), |_| true),
+            None
+        );
     }
 
     #[test]

@@ -17,6 +17,19 @@ pub fn busy_window_start(now: DateTime<Utc>) -> DateTime<Utc> {
     now - Duration::minutes(BUSY_WINDOW_MINUTES)
 }
 
+/// R20: whether a channel is one of the email channels agents answer a form's
+/// submissions from: an email channel of the form's inbox still in the inbox.
+pub fn is_linked_email(
+    form_inbox_id: &str,
+    inbox_id: &str,
+    kind: ChannelKind,
+    workspace: crate::domain::Workspace,
+) -> bool {
+    inbox_id == form_inbox_id
+        && kind == ChannelKind::Email
+        && workspace == crate::domain::Workspace::Inbox
+}
+
 /// What the warnings need to know of the channel and its account.
 #[derive(Clone, Copy, Debug)]
 pub struct WarningFacts<'a> {
@@ -224,6 +237,38 @@ mod tests {
         assert!(w[0]
             .message
             .contains("Turn off notifications during the move"));
+    }
+
+    #[test]
+    fn a_form_s_linked_channels_are_its_inbox_s_email_channels_still_in_the_inbox() {
+        // R20
+        use crate::domain::Workspace;
+        assert!(is_linked_email(
+            "1",
+            "1",
+            ChannelKind::Email,
+            Workspace::Inbox
+        ));
+        assert!(
+            !is_linked_email("1", "2", ChannelKind::Email, Workspace::Inbox),
+            "another inbox"
+        );
+        assert!(
+            !is_linked_email("1", "1", ChannelKind::Email, Workspace::HelpDesk),
+            "already moved"
+        );
+        assert!(!is_linked_email(
+            "1",
+            "1",
+            ChannelKind::FallbackEmail,
+            Workspace::Inbox
+        ));
+        assert!(!is_linked_email(
+            "1",
+            "1",
+            ChannelKind::Chat,
+            Workspace::Inbox
+        ));
     }
 
     #[test]

@@ -6,10 +6,9 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
 use deskmove_rules::validation::invalid_request;
-use deskmove_rules::warnings::busy_window_start;
+use deskmove_rules::warnings::{busy_window_start, is_linked_email};
 use deskmove_rules::{
-    may_move, refusal, validate_move_request, ChannelKind, ErrorCode, Move, MoveRequest, Preview,
-    WarningFacts, Workspace,
+    may_move, refusal, validate_move_request, ErrorCode, Move, MoveRequest, Preview, WarningFacts,
 };
 
 use super::parse_body;
@@ -56,9 +55,12 @@ pub async fn preview(
         .channels
         .iter()
         .filter(|c| {
-            c.inbox_id == row.inbox_id
-                && c.kind == ChannelKind::Email
-                && c.workspace == Workspace::Inbox
+            is_linked_email(
+                &row.inbox_id.to_string(),
+                &c.inbox_id.to_string(),
+                c.kind,
+                c.workspace,
+            )
         })
         .map(|c| c.name.clone())
         .collect();

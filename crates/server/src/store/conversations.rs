@@ -1,7 +1,9 @@
 //! Conversations, tickets, notifications and arrivals.
 
 use chrono::{DateTime, Utc};
-use deskmove_rules::plan::{notification, plan_arrival_ticket, plan_inbox_ticket, TicketEvent};
+use deskmove_rules::plan::{
+    inbox_arrival_owner, notification, plan_arrival_ticket, plan_inbox_ticket, TicketEvent,
+};
 use deskmove_rules::requests::check_owner;
 use deskmove_rules::scope::{arrival_gets_ticket, arrival_workspace, ChannelPhase};
 use deskmove_rules::{
@@ -570,13 +572,7 @@ impl Store {
         };
         let owner = match &ticket {
             Some((t, _)) => t.owner_id.clone(),
-            // In the inbox the routing owner is kept as long as they are a user here.
-            None => channel
-                .settings
-                .routing
-                .owner_id
-                .clone()
-                .filter(|o| is_user(o)),
+            None => inbox_arrival_owner(&channel.settings, is_user),
         };
         let owner_id = owner.as_deref().and_then(parse_id);
         let conversation_id: i64 = sqlx::query(
