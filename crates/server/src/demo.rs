@@ -287,7 +287,8 @@ pub async fn seed(store: &Store, conversations: u32, now: DateTime<Utc>) -> Stor
     let mut dice = Dice(0x00de_5c30_7e00_0001);
     let ninety_days = Duration::days(90).num_milliseconds() as u64;
     let now_ms = now.timestamp_millis();
-    let mut rows = Vec::with_capacity(conversations as usize);
+    // Rows are made and written a chunk at a time: memory stays flat whatever N is.
+    let mut rows = Vec::with_capacity(SEED_CHUNK);
     for i in 0..conversations {
         let mut roll = dice.below(100);
         let original = spread
@@ -341,8 +342,15 @@ pub async fn seed(store: &Store, conversations: u32, now: DateTime<Utc>) -> Stor
             },
             ticket,
         ));
+        if rows.len() == SEED_CHUNK {
+            store::insert_conversations(&mut tx, account, pipeline, &rows).await?;
+            rows.clear();
+        }
     }
     store::insert_conversations(&mut tx, account, pipeline, &rows).await?;
     tx.commit().await?;
     Ok(true)
 }
+
+/// Conversations generated before they are written.
+const SEED_CHUNK: usize = 20_000;
