@@ -4,10 +4,9 @@ mod common;
 
 use common::{mount, Mounted};
 use deskmove::components::channel_table::ChannelTable;
-use deskmove_rules::fixtures::users;
+use deskmove_rules::fixtures::{pricing_bot, users};
 use deskmove_rules::{
-    movability, Bot, BotAction, BotActionKind, Channel, ChannelKind, ChannelSettings,
-    MoveCandidate, Workspace,
+    movability, Bot, Channel, ChannelKind, ChannelSettings, MoveCandidate, Workspace,
 };
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -19,18 +18,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// The demo's Support inbox, each channel judged by the rules crate as the server does.
 fn demo_channels() -> Vec<Channel> {
     let users = users();
-    let pricing_bot = Bot {
-        actions: vec![
-            BotAction {
-                kind: BotActionKind::SendMessage,
-                target_user_ids: vec![],
-            },
-            BotAction {
-                kind: BotActionKind::CreateTicket,
-                target_user_ids: vec![],
-            },
-        ],
-    };
+    let pricing_bot = pricing_bot();
     let specs: [(&str, ChannelKind, &str, Option<&Bot>); 5] = [
         (
             "Support email",

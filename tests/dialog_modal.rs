@@ -5,7 +5,8 @@ mod common;
 use common::{mount, pause, settle};
 use deskmove::components::move_dialog::MoveDialog;
 use deskmove::session::Session;
-use deskmove_rules::{Channel, ChannelKind, ChannelSettings, Movability, Workspace};
+use deskmove_rules::fixtures::support_email;
+use deskmove_rules::Channel;
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use wasm_bindgen::JsCast;
@@ -14,19 +15,6 @@ use web_sys::{HtmlDialogElement, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn channel() -> Channel {
-    Channel {
-        id: "1".into(),
-        inbox_id: "1".into(),
-        kind: ChannelKind::Email,
-        name: "Support email".into(),
-        address: "support@demo.test".into(),
-        workspace: Workspace::Inbox,
-        settings: ChannelSettings::default(),
-        movable: Movability::from_blockers(vec![]),
-    }
-}
-
 #[wasm_bindgen_test]
 async fn the_dialog_is_a_labelled_modal_and_closing_returns_focus() {
     let chosen = RwSignal::new(None::<Channel>);
@@ -34,7 +22,7 @@ async fn the_dialog_is_a_labelled_modal_and_closing_returns_focus() {
         provide_context(Session::new());
         view! {
             <Router>
-                <button id="trigger" on:click=move |_| chosen.set(Some(channel()))>"Options"</button>
+                <button id="trigger" on:click=move |_| chosen.set(Some(support_email()))>"Options"</button>
                 <MoveDialog channel=chosen on_close=Callback::new(move |_| chosen.set(None))/>
             </Router>
         }

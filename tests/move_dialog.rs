@@ -5,9 +5,9 @@ mod common;
 use common::{choose, click, mount, settle};
 use deskmove::components::move_dialog::dialog::MoveForm;
 use deskmove_rules::fixtures::pipeline;
+use deskmove_rules::fixtures::support_email;
 use deskmove_rules::{
-    Blocker, BlockerCode, Channel, ChannelKind, ChannelSettings, HistoryChoice, Movability,
-    MoveRequest, Preview, Warning, WarningCode, Workspace,
+    Blocker, BlockerCode, HistoryChoice, MoveRequest, Preview, Warning, WarningCode,
 };
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -15,19 +15,6 @@ use wasm_bindgen_test::*;
 use web_sys::HtmlButtonElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn support_email() -> Channel {
-    Channel {
-        id: "1".into(),
-        inbox_id: "1".into(),
-        kind: ChannelKind::Email,
-        name: "Support email".into(),
-        address: "support@demo.test".into(),
-        workspace: Workspace::Inbox,
-        settings: ChannelSettings::default(),
-        movable: Movability::from_blockers(vec![]),
-    }
-}
 
 fn preview(blockers: Vec<Blocker>) -> Preview {
     Preview {

@@ -10,3 +10,4 @@ pub mod move_progress;
 pub mod pager;
 pub mod settings_nav;
 pub mod shell;
+pub mod status;

@@ -8,6 +8,7 @@ use leptos_router::NavigateOptions;
 
 use crate::api;
 use crate::components::move_banner::MoveBanner;
+use crate::components::status::loading;
 use crate::directory::Directory;
 use crate::live::{self, Live};
 use crate::session::use_session;
@@ -45,7 +46,7 @@ pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
     view! {
         <Show
             when=move || session.me.with(Option::is_some)
-            fallback=|| view! { <p class="page-status" role="status">"Loading…"</p> }
+            fallback=|| loading("Loading…")
         >
             {children()}
         </Show>

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::move_dialog::MoveDialog;
 use crate::components::move_menu::MoveMenu;
+use crate::components::status::{load_error, loading};
 use crate::directory::use_directory;
 use crate::session::use_session;
 
@@ -29,8 +30,8 @@ pub fn Chatflows() -> impl IntoView {
         <main class="page" id="main">
             <h1>"Chatflows"</h1>
             {move || match flows.get() {
-                None => view! { <p class="page-status" role="status">"Loading chatflows…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="page-error" role="alert">{e.to_string()}</p> }.into_any(),
+                None => loading("Loading chatflows…"),
+                Some(Err(e)) => load_error(&e),
                 Some(Ok(all)) => {
                     let names = directory.names();
                     GROUPS.iter().map(|(kind, title)| {

@@ -8,6 +8,7 @@ use crate::api;
 use crate::components::format::{date, date_time};
 use crate::components::kind_icon::KindIcon;
 use crate::components::pager::{Pager, PagerControls};
+use crate::components::status::{load_error, loading};
 use crate::directory::{use_directory, Names};
 use crate::live::use_live;
 use crate::session::use_session;
@@ -95,8 +96,8 @@ pub fn HelpDesk() -> impl IntoView {
                 }).collect_view()}
             </nav>
             {move || match page.get() {
-                None => view! { <p class="page-status" role="status">"Loading tickets…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="page-error" role="alert">{e.to_string()}</p> }.into_any(),
+                None => loading("Loading tickets…"),
+                Some(Err(e)) => load_error(&e),
                 Some(Ok(p)) if p.items.is_empty() => view! { <p class="empty">"No tickets in this view."</p> }.into_any(),
                 Some(Ok(p)) => {
                     let names = directory.names();

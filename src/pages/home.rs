@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
+use crate::components::status::loading;
 use crate::session::use_session;
 
 /// Where a signed-in person starts.
@@ -29,5 +30,5 @@ pub fn Home() -> impl IntoView {
             );
         }
     });
-    view! { <p class="page-status" role="status">"Loading…"</p> }
+    loading("Loading…")
 }

@@ -7,6 +7,7 @@ use crate::api;
 use crate::components::format::date_time;
 use crate::components::kind_icon::KindIcon;
 use crate::components::pager::{Pager, PagerControls};
+use crate::components::status::{load_error, loading};
 use crate::directory::use_directory;
 use crate::live::use_live;
 
@@ -27,8 +28,8 @@ pub fn Inbox() -> impl IntoView {
             <h1>"Inbox"</h1>
             <p class="muted">"Conversations still answered from the inbox, newest first."</p>
             {move || match page.get() {
-                None => view! { <p class="page-status" role="status">"Loading conversations…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="page-error" role="alert">{e.to_string()}</p> }.into_any(),
+                None => loading("Loading conversations…"),
+                Some(Err(e)) => load_error(&e),
                 Some(Ok(p)) if p.items.is_empty() => view! { <p class="empty">"No conversations in the inbox."</p> }.into_any(),
                 Some(Ok(p)) => {
                     let names = directory.names();

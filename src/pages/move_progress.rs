@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::move_progress::MoveProgress;
+use crate::components::status::loading;
 use crate::directory::use_directory;
 use crate::live::use_live;
 
@@ -34,7 +35,7 @@ pub fn MoveProgressPage() -> impl IntoView {
     view! {
         <main class="page narrow" id="main">
             {move || match shown.get() {
-                None => view! { <p class="page-status" role="status">"Loading the move…"</p> }.into_any(),
+                None => loading("Loading the move…"),
                 Some(Some(e)) => view! { <p class="page-error" role="alert">{e}</p> }.into_any(),
                 Some(None) => {
                     let m = Signal::derive(move || current.get().and_then(Result::ok).expect("a move"));

@@ -9,6 +9,7 @@ use crate::api;
 use crate::components::channel_table::ChannelTable;
 use crate::components::move_dialog::MoveDialog;
 use crate::components::settings_nav::{SettingsNav, SettingsPage};
+use crate::components::status::{load_error, loading};
 use crate::live::use_live;
 use crate::session::use_session;
 
@@ -51,8 +52,8 @@ pub fn SettingsInboxes() -> impl IntoView {
             <main class="settings-main" id="main">
                 <h1>"Inboxes"</h1>
                 {move || match inboxes.get() {
-                    None => view! { <p class="page-status" role="status">"Loading inboxes…"</p> }.into_any(),
-                    Some(Err(e)) => view! { <p class="page-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    None => loading("Loading inboxes…"),
+                    Some(Err(e)) => load_error(&e),
                     Some(Ok(all)) if all.is_empty() => view! { <p>"This account has no inbox yet."</p> }.into_any(),
                     Some(Ok(all)) => {
                         let current = selected().map(|i| i.id).unwrap_or_default();

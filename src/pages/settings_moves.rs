@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::format::{date_time, duration, thousands};
 use crate::components::settings_nav::{SettingsNav, SettingsPage};
+use crate::components::status::{load_error, loading};
 use crate::directory::{use_directory, Names};
 use crate::live::use_live;
 
@@ -25,8 +26,8 @@ pub fn SettingsMoves() -> impl IntoView {
                 <h1>"Move history"</h1>
                 <p class="muted">"Every channel moved to help desk, newest first."</p>
                 {move || match moves.get() {
-                    None => view! { <p class="page-status" role="status">"Loading moves…"</p> }.into_any(),
-                    Some(Err(e)) => view! { <p class="page-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    None => loading("Loading moves…"),
+                    Some(Err(e)) => load_error(&e),
                     Some(Ok(list)) if list.is_empty() => view! { <p class="empty">"No channel has been moved yet."</p> }.into_any(),
                     Some(Ok(list)) => {
                         let names = directory.names();

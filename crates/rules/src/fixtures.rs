@@ -1,7 +1,10 @@
 //! Test data shared by the rules' tests and the app's browser tests: the demo account's
 //! people, pipeline and SLA policy as the rules see them. Built only for tests.
 
-use crate::domain::{Pipeline, PipelineStatus, Role, SlaPolicy, StatusState, User};
+use crate::domain::{
+    Bot, BotAction, BotActionKind, Channel, ChannelKind, ChannelSettings, Movability, Pipeline,
+    PipelineStatus, Role, SlaPolicy, StatusState, User, Workspace,
+};
 use crate::validation::StatusMapping;
 
 pub fn user(id: &str, name: &str, role: Role, help_desk_access: bool) -> User {
@@ -63,5 +66,33 @@ pub fn sla() -> SlaPolicy {
         name: "Standard".into(),
         first_reply_seconds: 4 * 3600,
         close_seconds: 48 * 3600,
+    }
+}
+
+/// The demo's Pricing bot: a message, then a "create ticket" action (not movable, R21).
+pub fn pricing_bot() -> Bot {
+    let action = |kind| BotAction {
+        kind,
+        target_user_ids: vec![],
+    };
+    Bot {
+        actions: vec![
+            action(BotActionKind::SendMessage),
+            action(BotActionKind::CreateTicket),
+        ],
+    }
+}
+
+/// The demo's Support email channel, in the inbox and movable.
+pub fn support_email() -> Channel {
+    Channel {
+        id: "1".into(),
+        inbox_id: "1".into(),
+        kind: ChannelKind::Email,
+        name: "Support email".into(),
+        address: "support@demo.test".into(),
+        workspace: Workspace::Inbox,
+        settings: ChannelSettings::default(),
+        movable: Movability::from_blockers(vec![]),
     }
 }

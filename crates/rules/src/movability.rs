@@ -172,7 +172,7 @@ fn blocker(code: BlockerCode, message: impl Into<String>) -> Blocker {
 mod tests {
     use super::*;
     use crate::domain::BotAction;
-    use crate::fixtures::users;
+    use crate::fixtures::{pricing_bot, users};
 
     fn candidate<'a>(kind: ChannelKind, users: &'a [User]) -> MoveCandidate<'a> {
         MoveCandidate {
@@ -311,18 +311,7 @@ mod tests {
     fn a_bot_with_a_create_ticket_action_is_not_movable_and_names_the_action() {
         // R21
         let users = users();
-        let bot = Bot {
-            actions: vec![
-                BotAction {
-                    kind: BotActionKind::SendMessage,
-                    target_user_ids: vec![],
-                },
-                BotAction {
-                    kind: BotActionKind::CreateTicket,
-                    target_user_ids: vec![],
-                },
-            ],
-        };
+        let bot = pricing_bot();
         let mut c = candidate(ChannelKind::Chat, &users);
         c.bot = Some(&bot);
         let m = movability(&c);

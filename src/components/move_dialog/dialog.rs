@@ -12,6 +12,7 @@ use leptos_router::NavigateOptions;
 use super::history::{HistoryForm, HistoryMode};
 use super::preview::PreviewSummary;
 use crate::api;
+use crate::components::status::loading;
 use crate::live::Live;
 use crate::session::use_session;
 
@@ -204,7 +205,7 @@ pub fn MoveDialog(
             {move || {
                 let c = channel.get()?;
                 Some(match data.get().flatten() {
-                    None => view! { <p class="page-status" role="status">"Reading what this move would do…"</p> }.into_any(),
+                    None => loading("Reading what this move would do…"),
                     Some(Err(e)) => view! {
                         <p class="page-error" role="alert">{e.to_string()}</p>
                         <div class="dialog-actions">

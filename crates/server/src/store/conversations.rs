@@ -215,26 +215,21 @@ impl Store {
         f: &ConversationFilter,
     ) -> StoreResult<Vec<Conversation>> {
         let mut sql = Sql::new(CONVERSATION_SELECT);
-        let a = sql.arg(Arg::Int(account_id));
-        sql.push(&format!(" WHERE c.account_id = {a}"));
+        sql.push(" WHERE TRUE");
+        sql.and("c.account_id = {}", Arg::Int(account_id));
         if let Some(w) = f.workspace {
-            let p = sql.arg(Arg::Text(w.as_str().into()));
-            sql.push(&format!(" AND c.workspace = {p}"));
+            sql.and("c.workspace = {}", Arg::Text(w.as_str().into()));
         }
         if let Some(id) = f.channel_id {
-            let p = sql.arg(Arg::Int(id));
-            sql.push(&format!(" AND c.current_channel_id = {p}"));
+            sql.and("c.current_channel_id = {}", Arg::Int(id));
         }
         if let Some(id) = f.original_channel_id {
-            let p = sql.arg(Arg::Int(id));
-            sql.push(&format!(" AND c.original_channel_id = {p}"));
+            sql.and("c.original_channel_id = {}", Arg::Int(id));
         }
         if let Some(id) = f.before_id {
-            let p = sql.arg(Arg::Int(id));
-            sql.push(&format!(" AND c.id < {p}"));
+            sql.and("c.id < {}", Arg::Int(id));
         }
-        let l = sql.arg(Arg::Int(f.limit as i64));
-        sql.push(&format!(" ORDER BY c.id DESC LIMIT {l}"));
+        sql.newest_first("c.id", f.limit);
         sql.query()
             .fetch_all(&self.pool)
             .await?
@@ -263,33 +258,27 @@ impl Store {
         if f.workspace.is_some() {
             sql.push(" JOIN conversations c ON c.id = t.conversation_id");
         }
-        let a = sql.arg(Arg::Int(account_id));
-        sql.push(&format!(" WHERE t.account_id = {a}"));
+        sql.push(" WHERE TRUE");
+        sql.and("t.account_id = {}", Arg::Int(account_id));
         if let Some(state) = f.state {
-            let p = sql.arg(Arg::Text(state.as_str().into()));
-            sql.push(&format!(" AND s.state = {p}"));
+            sql.and("s.state = {}", Arg::Text(state.as_str().into()));
         }
         if let Some(w) = f.workspace {
-            let p = sql.arg(Arg::Text(w.as_str().into()));
-            sql.push(&format!(" AND c.workspace = {p}"));
+            sql.and("c.workspace = {}", Arg::Text(w.as_str().into()));
         }
         if let Some(id) = f.status_id {
-            let p = sql.arg(Arg::Int(id));
-            sql.push(&format!(" AND t.status_id = {p}"));
+            sql.and("t.status_id = {}", Arg::Int(id));
         }
         if let Some(id) = f.owner_id {
-            let p = sql.arg(Arg::Int(id));
-            sql.push(&format!(" AND t.owner_id = {p}"));
+            sql.and("t.owner_id = {}", Arg::Int(id));
         }
         if f.unassigned {
             sql.push(" AND t.owner_id IS NULL");
         }
         if let Some(id) = f.before_id {
-            let p = sql.arg(Arg::Int(id));
-            sql.push(&format!(" AND t.id < {p}"));
+            sql.and("t.id < {}", Arg::Int(id));
         }
-        let l = sql.arg(Arg::Int(f.limit as i64));
-        sql.push(&format!(" ORDER BY t.id DESC LIMIT {l}"));
+        sql.newest_first("t.id", f.limit);
         sql.query()
             .fetch_all(&self.pool)
             .await?

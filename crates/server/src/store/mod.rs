@@ -74,6 +74,20 @@ impl Sql {
         self.text.push_str(s);
     }
 
+    /// Adds ` AND <condition>`, where `{}` in the condition stands for `a`'s placeholder.
+    pub fn and(&mut self, condition: &str, a: Arg) {
+        let p = self.arg(a);
+        self.text.push_str(" AND ");
+        self.text.push_str(&condition.replace("{}", &p));
+    }
+
+    /// Ends a keyset page: newest first, `limit` rows.
+    pub fn newest_first(&mut self, id_column: &str, limit: u32) {
+        let l = self.arg(Arg::Int(limit as i64));
+        self.text
+            .push_str(&format!(" ORDER BY {id_column} DESC LIMIT {l}"));
+    }
+
     pub fn query(&self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
         let mut q = sqlx::query(&self.text);
         for a in &self.args {
