@@ -5,6 +5,7 @@ use deskmove_rules::{
     Bot, BotAction, BotActionKind, ChannelKind, ChannelSettings, ChatflowKind, Role, Routing,
     StatusState, Workspace,
 };
+use sqlx::Connection;
 
 use crate::auth::hash_password;
 use crate::store::{self, NewConversation, NewTicketRow, Store, StoreError, StoreResult};
@@ -74,7 +75,8 @@ pub async fn seed(store: &Store, conversations: u32, now: DateTime<Utc>) -> Stor
     .map_err(|e| StoreError::Corrupt(format!("hashing task: {e}")))?
     .map_err(|e| StoreError::Corrupt(format!("hashing: {e}")))?;
 
-    let mut tx = store.begin().await?;
+    let mut conn = store.bulk_connection().await?;
+    let mut tx = conn.begin().await?;
     let account = store::insert_account(&mut tx, "Demo Co").await?;
     let mut user_ids = Vec::new();
     for ((email, name, role, access), hash) in USERS.iter().zip(&hashes) {
@@ -349,6 +351,7 @@ pub async fn seed(store: &Store, conversations: u32, now: DateTime<Utc>) -> Stor
     }
     store::insert_conversations(&mut tx, account, pipeline, &rows).await?;
     tx.commit().await?;
+    conn.close().await?;
     Ok(true)
 }
 
