@@ -50,18 +50,6 @@ pub enum Command {
         #[arg(long, default_value = "deskmove.db")]
         db: PathBuf,
     },
-    /// Seeds a fresh database with N demo conversations and times the move of Support email.
-    Bench {
-        /// How many demo conversations to seed.
-        #[arg(long, default_value_t = 100_000)]
-        conversations: u32,
-        /// Conversations per batch transaction.
-        #[arg(long, default_value_t = crate::engine::DEFAULT_BATCH)]
-        batch: i64,
-        /// Where to put the scratch database (default: the system's temp folder).
-        #[arg(long)]
-        dir: Option<PathBuf>,
-    },
 }
 
 impl Settings {

@@ -17,7 +17,7 @@ use crate::store::{BatchOutcome, MoveRow, Store, StoreResult};
 
 /// Conversations per batch transaction: large enough to amortise a commit, small
 /// enough that arrivals and reads never wait long for the write lock.
-pub const DEFAULT_BATCH: i64 = 2_000;
+pub const DEFAULT_BATCH: i64 = 1000;
 
 #[derive(Clone)]
 pub struct Engine {

@@ -1,7 +1,6 @@
 //! Deskmove's server: the JSON API over an embedded SQLite store.
 
 pub mod auth;
-pub mod bench;
 pub mod catalog;
 pub mod config;
 pub mod demo;

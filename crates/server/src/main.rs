@@ -19,15 +19,6 @@ async fn main() -> anyhow::Result<()> {
     let settings = Settings::parse();
     match &settings.command {
         Some(Command::Check { db }) => return check(db).await,
-        Some(Command::Bench {
-            conversations,
-            batch,
-            dir,
-        }) => {
-            let report = deskmove_server::bench::run(*conversations, *batch, dir.clone()).await?;
-            println!("{report}");
-            return Ok(());
-        }
         None => {}
     }
     let app = Application::build(&settings).await?;

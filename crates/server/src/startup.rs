@@ -65,6 +65,7 @@ impl Application {
             (None, true) => demo::INGEST_TOKEN.into(),
             (None, false) => auth::new_token().into(),
         };
+        store.spawn_checkpointer();
         let hub = EventHub::new();
         let engine = Engine::new(
             store.clone(),

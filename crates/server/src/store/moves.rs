@@ -268,6 +268,15 @@ impl Store {
     /// records the move. The partial unique index refuses a second running move
     /// whatever the process does (I3, R4).
     pub async fn start_move(&self, m: &NewMove) -> Result<MoveRow, StartError> {
+        // Count the history before taking the write turn: over a big channel the count
+        // takes a tenth of a second, and every writer would wait for it. Only a move
+        // of this channel takes its conversations out of the inbox, so the count holds
+        // unless one began since; then it is counted again under the lock.
+        let early = if m.history.is_some() {
+            Some(self.history_count(m.channel_id).await?)
+        } else {
+            None
+        };
         let mut tx = self.begin_write().await?;
         // Read the clock only once the write lock is ours, so start and finish times
         // order exactly as the moves did.
@@ -290,22 +299,18 @@ impl Store {
         if workspace != "inbox" {
             return Err(StartError::Refused(StartRefusal::AlreadyInHelpDesk));
         }
-        let max_id: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) AS m FROM conversations")
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("m")?;
-        let total: i64 = if m.history.is_some() {
-            sqlx::query(
-                "SELECT COUNT(*) AS n FROM conversations \
-                 WHERE original_channel_id = $1 AND workspace = 'inbox' AND id <= $2",
-            )
-            .bind(m.channel_id)
-            .bind(max_id)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("n")?
-        } else {
-            0
+        let max_id = max_conversation_id(&mut tx).await?;
+        let total = match early {
+            None => 0,
+            Some(early) => {
+                let last_move = last_move_of(&mut tx, m.channel_id).await?;
+                let (counted, from) = if last_move == early.last_move {
+                    (early.count, early.max_id)
+                } else {
+                    (0, 0)
+                };
+                counted + history_between(&mut tx, m.channel_id, from, max_id).await?
+            }
         };
         let inserted = sqlx::query(
             "INSERT INTO moves (account_id, channel_id, requested_by, history_mode, open_status_id, \
@@ -369,7 +374,8 @@ impl Store {
         let upper: Option<i64> = if m.moves_history {
             sqlx::query(
                 "SELECT MAX(id) AS upper FROM (SELECT id FROM conversations \
-                 WHERE original_channel_id = $1 AND id > $2 AND id <= $3 ORDER BY id LIMIT $4) AS b",
+                 WHERE original_channel_id = $1 AND workspace = 'inbox' AND id > $2 AND id <= $3 \
+                 ORDER BY id LIMIT $4) AS b",
             )
             .bind(m.channel_id)
             .bind(m.resume_after)
@@ -391,20 +397,11 @@ impl Store {
                 "move {move_id} moves history without statuses"
             )));
         };
-        let pipeline_id: i64 =
-            sqlx::query("SELECT pipeline_id FROM pipeline_statuses WHERE id = $1")
-                .bind(open_status)
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("pipeline_id")?;
-        let sla = super::sla_policy_on(&mut tx, m.account_id).await?;
-        let (first_ms, close_ms) = match &sla {
-            Some(p) => (
-                Some(p.first_reply_seconds * 1000),
-                Some(p.close_seconds * 1000),
-            ),
-            None => (None, None),
-        };
+        let TicketDefaults {
+            pipeline_id,
+            first_ms,
+            close_ms,
+        } = ticket_defaults(&mut tx, m.account_id, open_status).await?;
         let ticket_mark: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) AS m FROM tickets")
             .fetch_one(&mut *tx)
             .await?
@@ -495,6 +492,83 @@ impl Store {
         Ok(BatchOutcome::Progress(row))
     }
 
+    /// The benchmark's limit: the same changes a whole move of `channel_id`'s history
+    /// makes (tickets created as R11 plans them, SLA kept tickets lack, R22's
+    /// notifications, the flip to help desk with the ticket's owner) in the fewest
+    /// plain set-based statements, one transaction, no batches and no progress row.
+    /// Answers (tickets created, conversations moved).
+    pub async fn move_at_once(
+        &self,
+        account_id: i64,
+        channel_id: i64,
+        (open_status, closed_status): (i64, i64),
+        now: DateTime<Utc>,
+    ) -> StoreResult<(i64, i64)> {
+        let mut tx = self.begin_write().await?;
+        let TicketDefaults {
+            pipeline_id,
+            first_ms,
+            close_ms,
+        } = ticket_defaults(&mut tx, account_id, open_status).await?;
+        let ticket_mark: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) AS m FROM tickets")
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("m")?;
+        let created = sqlx::query(
+            "INSERT INTO tickets (account_id, conversation_id, pipeline_id, status_id, owner_id, created_at, \
+                first_reply_due, close_due) \
+             SELECT c.account_id, c.id, $1, CASE WHEN c.status = 'open' THEN $2 ELSE $3 END, \
+                CASE WHEN u.help_desk_access = 1 THEN c.owner_id END, \
+                c.started_at, c.started_at + $4, c.started_at + $5 \
+             FROM conversations c LEFT JOIN users u ON u.id = c.owner_id LEFT JOIN tickets t ON t.conversation_id = c.id \
+             WHERE c.original_channel_id = $6 AND c.workspace = 'inbox' AND t.id IS NULL",
+        )
+        .bind(pipeline_id)
+        .bind(open_status)
+        .bind(closed_status)
+        .bind(first_ms)
+        .bind(close_ms)
+        .bind(channel_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected() as i64;
+        if let (Some(first_ms), Some(close_ms)) = (first_ms, close_ms) {
+            sqlx::query(
+                "UPDATE tickets SET first_reply_due = created_at + $1, close_due = created_at + $2 \
+                 WHERE first_reply_due IS NULL AND conversation_id IN ( \
+                    SELECT id FROM conversations WHERE original_channel_id = $3 AND workspace = 'inbox')",
+            )
+            .bind(first_ms)
+            .bind(close_ms)
+            .bind(channel_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT INTO notifications (user_id, kind, ticket_id, created_at) \
+             SELECT owner_id, 'ticket_created', id, $1 FROM tickets WHERE id > $2 AND owner_id IS NOT NULL",
+        )
+        .bind(to_millis(now))
+        .bind(ticket_mark)
+        .execute(&mut *tx)
+        .await?;
+        let moved = sqlx::query(
+            "UPDATE conversations SET workspace = 'help_desk', \
+                owner_id = (SELECT t.owner_id FROM tickets t WHERE t.conversation_id = conversations.id) \
+             WHERE original_channel_id = $1 AND workspace = 'inbox'",
+        )
+        .bind(channel_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected() as i64;
+        sqlx::query("UPDATE channels SET workspace = 'help_desk' WHERE id = $1")
+            .bind(channel_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok((created, moved))
+    }
+
     /// Ends a move whose history is done: the channel flips to help desk (R16) in the
     /// same transaction. Settings are not touched (R6).
     pub async fn finish_move(&self, move_id: i64) -> StoreResult<Option<MoveRow>> {
@@ -522,11 +596,99 @@ impl Store {
 
     /// Notes the fault that holds a move back; the move stays running and retries.
     pub async fn record_move_error(&self, move_id: i64, error: &str) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE moves SET last_error = $1 WHERE id = $2")
             .bind(error)
             .bind(move_id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        Ok(())
+        Ok(tx.commit().await?)
     }
+}
+
+/// What a ticket created by a move takes from the account: its pipeline and SLA (R13).
+struct TicketDefaults {
+    pipeline_id: i64,
+    first_ms: Option<i64>,
+    close_ms: Option<i64>,
+}
+
+async fn ticket_defaults(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    open_status: i64,
+) -> StoreResult<TicketDefaults> {
+    let pipeline_id: i64 = sqlx::query("SELECT pipeline_id FROM pipeline_statuses WHERE id = $1")
+        .bind(open_status)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("pipeline_id")?;
+    let sla = super::sla_policy_on(conn, account_id).await?;
+    Ok(TicketDefaults {
+        pipeline_id,
+        first_ms: sla.as_ref().map(|p| p.first_reply_seconds * 1000),
+        close_ms: sla.as_ref().map(|p| p.close_seconds * 1000),
+    })
+}
+
+/// A channel's history counted outside the write turn, with what it was counted against.
+struct EarlyCount {
+    count: i64,
+    max_id: i64,
+    last_move: i64,
+}
+
+impl Store {
+    async fn history_count(&self, channel_id: i64) -> StoreResult<EarlyCount> {
+        // One read transaction: the three answers come from the same snapshot.
+        let mut tx = self.begin().await?;
+        let max_id = max_conversation_id(&mut tx).await?;
+        let last_move = last_move_of(&mut tx, channel_id).await?;
+        let count = history_between(&mut tx, channel_id, 0, max_id).await?;
+        tx.commit().await?;
+        Ok(EarlyCount {
+            count,
+            max_id,
+            last_move,
+        })
+    }
+}
+
+async fn max_conversation_id(conn: &mut AnyConnection) -> StoreResult<i64> {
+    Ok(
+        sqlx::query("SELECT COALESCE(MAX(id), 0) AS m FROM conversations")
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get("m")?,
+    )
+}
+
+async fn last_move_of(conn: &mut AnyConnection, channel_id: i64) -> StoreResult<i64> {
+    Ok(
+        sqlx::query("SELECT COALESCE(MAX(id), 0) AS m FROM moves WHERE channel_id = $1")
+            .bind(channel_id)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get("m")?,
+    )
+}
+
+/// The channel's history (R19: by original channel, still in the inbox) with ids in
+/// `after..=upto`.
+async fn history_between(
+    conn: &mut AnyConnection,
+    channel_id: i64,
+    after: i64,
+    upto: i64,
+) -> StoreResult<i64> {
+    Ok(sqlx::query(
+        "SELECT COUNT(*) AS n FROM conversations \
+         WHERE original_channel_id = $1 AND workspace = 'inbox' AND id > $2 AND id <= $3",
+    )
+    .bind(channel_id)
+    .bind(after)
+    .bind(upto)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("n")?)
 }
