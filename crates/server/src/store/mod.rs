@@ -12,6 +12,8 @@ pub use moves::*;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use deskmove_rules::{
@@ -111,7 +113,25 @@ pub struct Store {
     /// for the connection first come first served, holding nothing, and the one
     /// writer's page cache stays warm from batch to batch.
     writer: AnyPool,
+    /// Writers queued for the writer's connection right now.
+    writers_waiting: Arc<AtomicUsize>,
     is_sqlite: bool,
+}
+
+/// Counts a writer as waiting until it has the connection (or gives up).
+struct Waiting(Arc<AtomicUsize>);
+
+impl Waiting {
+    fn new(count: &Arc<AtomicUsize>) -> Waiting {
+        count.fetch_add(1, Ordering::SeqCst);
+        Waiting(count.clone())
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// A time as the store keeps it: Unix milliseconds.
@@ -302,6 +322,7 @@ impl Store {
         Ok(Store {
             pool,
             writer,
+            writers_waiting: Arc::default(),
             is_sqlite,
         })
     }
@@ -328,6 +349,12 @@ impl Store {
         });
     }
 
+    /// Closes every connection; SQLite then folds its WAL into the file.
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.pool.close().await;
+    }
+
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
@@ -341,11 +368,17 @@ impl Store {
     /// another writer, and writers serialize (the move's start and an arrival never
     /// interleave).
     pub async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
+        let _waiting = Waiting::new(&self.writers_waiting);
         Ok(if self.is_sqlite {
             self.writer.begin_with("BEGIN IMMEDIATE").await?
         } else {
             self.writer.begin().await?
         })
+    }
+
+    /// How many writers are waiting for their turn (the move engine yields to them).
+    pub fn writers_waiting(&self) -> usize {
+        self.writers_waiting.load(Ordering::SeqCst)
     }
 
     /// A connection of its own for a bulk load (the demo seed): a 16 MiB page cache
