@@ -21,6 +21,7 @@
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context};
@@ -30,13 +31,14 @@ use deskmove_rules::{
     ChannelKind, ChannelSettings, HistoryChoice, Me, Move, MoveRequest, MoveState, Workspace,
 };
 use deskmove_server::catalog::Catalog;
-use deskmove_server::config::Settings;
-use deskmove_server::startup::Application;
 use deskmove_server::store::{self, Store};
 use deskmove_server::{demo, engine};
 use eventsource_stream::Eventsource;
 use futures_util::StreamExt;
 use tokio::sync::{mpsc, watch};
+
+#[path = "../tests/support/mod.rs"]
+mod support;
 use tokio::task::JoinSet;
 
 #[derive(Parser)]
@@ -93,7 +95,7 @@ async fn main() -> anyhow::Result<()> {
     let t = Instant::now();
     demo::seed(&store, args.conversations, Utc::now()).await?;
     let seed = t.elapsed();
-    let seed_peak = peak_rss_kib();
+    let seed_peak = peak_rss_kib("/proc/self/status");
     let mut tx = store.begin().await?;
     for i in 0..args.event_runs {
         store::insert_channel(
@@ -152,7 +154,6 @@ async fn main() -> anyhow::Result<()> {
     let (limit, quiet_in) = (median(limits), median(quiets));
 
     let mut served = Served::start(&args, &db).await?;
-    reset_peak_rss();
     let (stop, stopped) = watch::channel(false);
     let arrivals = {
         let (base, channels) = (served.base.clone(), ids.arrival_channels.clone());
@@ -184,7 +185,7 @@ async fn main() -> anyhow::Result<()> {
         }))
     };
     let (done, moved_in) = served.move_support_email(&ids).await?;
-    let move_peak = peak_rss_kib();
+    let move_peak = served.peak_rss_kib();
     stop.send_replace(true);
     let arrivals = arrivals.await??;
     let reads = reads.await??;
@@ -228,10 +229,12 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The real server on a loopback port, with Ada and Sam signed in and Sam listening.
+/// The server binary (the bench profile's build) on a loopback port, with Ada and
+/// Sam signed in and Sam listening.
 struct Served {
+    server: support::Server,
+    db: PathBuf,
     base: String,
-    store: Store,
     ada: Session,
     sam: Session,
     heard: Heard,
@@ -239,25 +242,34 @@ struct Served {
 
 impl Served {
     async fn start(args: &Args, db: &Path) -> anyhow::Result<Served> {
-        let mut settings = Settings::for_tests(db.to_path_buf());
-        settings.demo = false;
-        settings.ingest_token = Some(INGEST_TOKEN.into());
-        settings.static_dir = args.dist.clone();
-        settings.move_batch = args.batch;
-        let app = Application::build(&settings).await?;
-        let base = format!("http://{}", app.address);
-        let store = app.store.clone();
-        tokio::spawn(app.run());
+        let batch = args.batch.to_string();
+        let dist = args.dist.to_string_lossy().into_owned();
+        let flags = [
+            "--ingest-token",
+            INGEST_TOKEN,
+            "--static",
+            &dist,
+            "--move-batch",
+            &batch,
+        ];
+        let server = support::Server::start(db, &flags, "warn", Stdio::null());
+        let base = server.base.clone();
         let ada = Session::sign_in(&base, "ada@demo.test").await?;
         let sam = Session::sign_in(&base, "sam@demo.test").await?;
         let heard = sam.listen().await?;
         Ok(Served {
+            server,
+            db: db.to_path_buf(),
             base,
-            store,
             ada,
             sam,
             heard,
         })
+    }
+
+    /// The server process's peak resident memory so far.
+    fn peak_rss_kib(&self) -> Option<u64> {
+        peak_rss_kib(&format!("/proc/{}/status", self.server.child.id()))
     }
 
     /// Ada moves Support email with all its history; answers the move as it ended
@@ -279,11 +291,13 @@ impl Served {
         Ok((done, ended - t))
     }
 
-    /// Checks the invariants and lets the database go.
+    /// Stops the server and checks the invariants on what it left.
     async fn stop(self) -> anyhow::Result<()> {
-        let violations = self.store.check().await?;
+        self.server.kill();
+        let store = Store::open_sqlite(&self.db).await?;
+        let violations = store.check().await?;
+        store.close().await;
         ensure!(violations.is_empty(), "invariants broken: {violations:?}");
-        self.store.close().await;
         Ok(())
     }
 }
@@ -572,14 +586,9 @@ fn first_load(dist: &Path) -> anyhow::Result<Option<Vec<(String, u64, u64)>>> {
     Ok(Some(files))
 }
 
-/// Starts the peak resident memory afresh (Linux: clear_refs 5 resets VmHWM).
-fn reset_peak_rss() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-/// The process's peak resident memory, from Linux's /proc.
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+/// A process's peak resident memory (VmHWM), from Linux's /proc.
+fn peak_rss_kib(status: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(status).ok()?;
     status
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))
@@ -649,7 +658,7 @@ impl std::fmt::Display for Report<'_> {
         };
         writeln!(
             f,
-            "peak memory (VmHWM)       seeding {}; the move under load {} (server and clients)",
+            "peak memory (VmHWM)       seeding {}; the server, start to the end of the move under load, {}",
             mib(self.seed_peak),
             mib(self.move_peak)
         )?;
