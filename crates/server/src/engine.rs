@@ -219,3 +219,59 @@ fn fault_words(error: &str) -> String {
         "Paused: {what}. The move resumes by itself once that is fixed; nothing is lost. ({error})"
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn engine(dir: &tempfile::TempDir, pause: Duration) -> Engine {
+        let store = Store::open_sqlite(&dir.path().join("engine.db"))
+            .await
+            .unwrap();
+        Engine::new(store, EventHub::new(), 100, pause)
+    }
+
+    #[tokio::test]
+    async fn batches_grow_while_nobody_waits_and_stay_under_the_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = engine(&dir, Duration::ZERO).await;
+        let quick = Duration::from_millis(1);
+        assert_eq!(e.next_size(100, quick), 200);
+        assert_eq!(e.next_size(200, quick), 400);
+        assert_eq!(e.next_size(400, quick), 400, "at most 4x the set size");
+        assert_eq!(e.next_size(400, BATCH_TARGET * 2), 200, "too slow: halve");
+        assert_eq!(
+            e.next_size(100, BATCH_TARGET * 2),
+            100,
+            "never below the set size"
+        );
+        assert_eq!(
+            e.next_size(200, BATCH_TARGET * 3 / 4),
+            200,
+            "near the target: keep"
+        );
+    }
+
+    #[tokio::test]
+    async fn batches_fall_back_to_the_set_size_as_soon_as_a_writer_waits() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = engine(&dir, Duration::ZERO).await;
+        let held = e.store.begin_write().await.unwrap();
+        let store = e.store.clone();
+        let waiter = tokio::spawn(async move { store.begin_write().await.map(|_| ()) });
+        while e.store.writers_waiting() == 0 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(e.next_size(400, Duration::from_millis(1)), 100);
+        drop(held);
+        waiter.await.unwrap().unwrap();
+        assert_eq!(e.store.writers_waiting(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_throttled_move_keeps_its_set_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = engine(&dir, Duration::from_millis(150)).await;
+        assert_eq!(e.next_size(100, Duration::from_millis(1)), 100);
+    }
+}
