@@ -166,6 +166,19 @@ async fn notify(
     Ok(())
 }
 
+/// Commits a write transaction and answers the conversation as it left it.
+async fn commit_with_conversation(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    account_id: i64,
+    id: i64,
+) -> StoreResult<Conversation> {
+    let after = conversation_in(&mut tx, account_id, id)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("conversation vanished".into()))?;
+    tx.commit().await?;
+    Ok(after)
+}
+
 async fn conversation_in(
     tx: &mut AnyConnection,
     account_id: i64,
@@ -375,11 +388,7 @@ impl Store {
                 }
             }
         }
-        let after = conversation_in(&mut tx, account_id, id)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt("conversation vanished".into()))?;
-        tx.commit().await?;
-        Ok(after)
+        Ok(commit_with_conversation(tx, account_id, id).await?)
     }
 
     /// The current channel changes; the original channel never does (R19).
@@ -412,11 +421,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        let after = conversation_in(&mut tx, account_id, id)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt("conversation vanished".into()))?;
-        tx.commit().await?;
-        Ok(after)
+        Ok(commit_with_conversation(tx, account_id, id).await?)
     }
 
     /// An agent makes a ticket for an inbox conversation: owned by the conversation's
@@ -616,11 +621,9 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let conversation = conversation_in(&mut tx, account_id, conversation_id)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt("conversation vanished".into()))?;
-        tx.commit().await?;
-        Ok(Some(conversation))
+        Ok(Some(
+            commit_with_conversation(tx, account_id, conversation_id).await?,
+        ))
     }
 
     /// A reply on a conversation keeps it where it is (R12). `None` when no

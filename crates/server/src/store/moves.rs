@@ -346,18 +346,9 @@ impl Store {
         Ok(row)
     }
 
-    /// Moves the next `batch` history conversations in one transaction of set-based
-    /// SQL, exactly as `deskmove_rules::plan_history_ticket` plans each one:
-    /// - R11: a conversation without ticket gets one created at its start, status
-    ///   mapped from open/closed, owner kept only with help desk access;
-    /// - R10: an existing ticket is kept as it is; one without SLA gets due times
-    ///   from its own created_at (R13);
-    /// - R22: each created ticket with an owner notifies them, unless muted.
-    ///
-    /// The conversation's owner becomes its ticket's owner (in help desk they are
-    /// one). The batch records where it stopped in the same transaction, and only
-    /// touches conversations still in the inbox without a ticket, so a batch cut
-    /// short by a crash is simply done again (I4).
+    /// Moves the next `batch` history conversations in one transaction (see
+    /// [`move_range`]) and records where it stopped in the same transaction, so a
+    /// batch cut short by a crash is simply done again (I4).
     pub async fn move_batch(
         &self,
         move_id: i64,
@@ -397,91 +388,27 @@ impl Store {
                 "move {move_id} moves history without statuses"
             )));
         };
-        let TicketDefaults {
-            pipeline_id,
-            first_ms,
-            close_ms,
-        } = ticket_defaults(&mut tx, m.account_id, open_status).await?;
-        let ticket_mark: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) AS m FROM tickets")
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("m")?;
-        // R11, R13: the missing tickets.
-        let created = sqlx::query(
-            "INSERT INTO tickets (account_id, conversation_id, pipeline_id, status_id, owner_id, created_at, \
-                first_reply_due, close_due) \
-             SELECT c.account_id, c.id, $1, \
-                CASE WHEN c.status = 'open' THEN $2 ELSE $3 END, \
-                CASE WHEN u.help_desk_access = 1 THEN c.owner_id ELSE NULL END, \
-                c.started_at, c.started_at + $4, c.started_at + $5 \
-             FROM conversations c LEFT JOIN users u ON u.id = c.owner_id \
-             WHERE c.original_channel_id = $6 AND c.id > $7 AND c.id <= $8 AND c.workspace = 'inbox' \
-                AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = c.id)",
+        let done = move_range(
+            &mut tx,
+            &HistoryRange {
+                account_id: m.account_id,
+                channel_id: m.channel_id,
+                statuses: (open_status, closed_status),
+                after: m.resume_after,
+                upto: upper,
+                notify: !m.mute_notifications,
+                now,
+            },
         )
-        .bind(pipeline_id)
-        .bind(open_status)
-        .bind(closed_status)
-        .bind(first_ms)
-        .bind(close_ms)
-        .bind(m.channel_id)
-        .bind(m.resume_after)
-        .bind(upper)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected() as i64;
-        let unassigned: i64 =
-            sqlx::query("SELECT COUNT(*) AS n FROM tickets WHERE id > $1 AND owner_id IS NULL")
-                .bind(ticket_mark)
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("n")?;
-        // R10 decision, R13: kept tickets without SLA get due times from their own creation.
-        if let (Some(first_ms), Some(close_ms)) = (first_ms, close_ms) {
-            sqlx::query(
-                "UPDATE tickets SET first_reply_due = created_at + $1, close_due = created_at + $2 \
-                 WHERE first_reply_due IS NULL AND id <= $3 AND conversation_id IN ( \
-                    SELECT id FROM conversations \
-                    WHERE original_channel_id = $4 AND id > $5 AND id <= $6 AND workspace = 'inbox')",
-            )
-            .bind(first_ms)
-            .bind(close_ms)
-            .bind(ticket_mark)
-            .bind(m.channel_id)
-            .bind(m.resume_after)
-            .bind(upper)
-            .execute(&mut *tx)
-            .await?;
-        }
-        // R22: the created tickets notify their owners unless the move is muted.
-        if !m.mute_notifications {
-            sqlx::query(
-                "INSERT INTO notifications (user_id, kind, ticket_id, created_at) \
-                 SELECT owner_id, 'ticket_created', id, $1 FROM tickets WHERE id > $2 AND owner_id IS NOT NULL",
-            )
-            .bind(to_millis(now))
-            .bind(ticket_mark)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let moved = sqlx::query(
-            "UPDATE conversations SET workspace = 'help_desk', \
-                owner_id = (SELECT t.owner_id FROM tickets t WHERE t.conversation_id = conversations.id) \
-             WHERE original_channel_id = $1 AND id > $2 AND id <= $3 AND workspace = 'inbox'",
-        )
-        .bind(m.channel_id)
-        .bind(m.resume_after)
-        .bind(upper)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected() as i64;
+        .await?;
         sqlx::query(
             "UPDATE moves SET resume_after = $1, moved = moved + $2, tickets_created = tickets_created + $3, \
                 unassigned = unassigned + $4, last_error = NULL WHERE id = $5",
         )
         .bind(upper)
-        .bind(moved)
-        .bind(created)
-        .bind(unassigned)
+        .bind(done.moved)
+        .bind(done.created)
+        .bind(done.unassigned)
         .bind(move_id)
         .execute(&mut *tx)
         .await?;
@@ -492,81 +419,35 @@ impl Store {
         Ok(BatchOutcome::Progress(row))
     }
 
-    /// The benchmark's limit: the same changes a whole move of `channel_id`'s history
-    /// makes (tickets created as R11 plans them, SLA kept tickets lack, R22's
-    /// notifications, the flip to help desk with the ticket's owner) in the fewest
-    /// plain set-based statements, one transaction, no batches and no progress row.
-    /// Answers (tickets created, conversations moved).
+    /// The benchmark's limit: the engine's statements run once over the channel's
+    /// whole history, in one transaction, with no batches and no progress row; what
+    /// is left between the two is what batching costs. Answers (tickets created,
+    /// conversations moved).
     pub async fn move_at_once(
         &self,
         account_id: i64,
         channel_id: i64,
-        (open_status, closed_status): (i64, i64),
+        statuses: (i64, i64),
         now: DateTime<Utc>,
     ) -> StoreResult<(i64, i64)> {
         let mut tx = self.begin_write().await?;
-        let TicketDefaults {
-            pipeline_id,
-            first_ms,
-            close_ms,
-        } = ticket_defaults(&mut tx, account_id, open_status).await?;
-        let ticket_mark: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) AS m FROM tickets")
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("m")?;
-        let created = sqlx::query(
-            "INSERT INTO tickets (account_id, conversation_id, pipeline_id, status_id, owner_id, created_at, \
-                first_reply_due, close_due) \
-             SELECT c.account_id, c.id, $1, CASE WHEN c.status = 'open' THEN $2 ELSE $3 END, \
-                CASE WHEN u.help_desk_access = 1 THEN c.owner_id END, \
-                c.started_at, c.started_at + $4, c.started_at + $5 \
-             FROM conversations c LEFT JOIN users u ON u.id = c.owner_id LEFT JOIN tickets t ON t.conversation_id = c.id \
-             WHERE c.original_channel_id = $6 AND c.workspace = 'inbox' AND t.id IS NULL",
+        let upto = max_conversation_id(&mut tx).await?;
+        let done = move_range(
+            &mut tx,
+            &HistoryRange {
+                account_id,
+                channel_id,
+                statuses,
+                after: 0,
+                upto,
+                notify: true,
+                now,
+            },
         )
-        .bind(pipeline_id)
-        .bind(open_status)
-        .bind(closed_status)
-        .bind(first_ms)
-        .bind(close_ms)
-        .bind(channel_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected() as i64;
-        if let (Some(first_ms), Some(close_ms)) = (first_ms, close_ms) {
-            sqlx::query(
-                "UPDATE tickets SET first_reply_due = created_at + $1, close_due = created_at + $2 \
-                 WHERE first_reply_due IS NULL AND conversation_id IN ( \
-                    SELECT id FROM conversations WHERE original_channel_id = $3 AND workspace = 'inbox')",
-            )
-            .bind(first_ms)
-            .bind(close_ms)
-            .bind(channel_id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        sqlx::query(
-            "INSERT INTO notifications (user_id, kind, ticket_id, created_at) \
-             SELECT owner_id, 'ticket_created', id, $1 FROM tickets WHERE id > $2 AND owner_id IS NOT NULL",
-        )
-        .bind(to_millis(now))
-        .bind(ticket_mark)
-        .execute(&mut *tx)
         .await?;
-        let moved = sqlx::query(
-            "UPDATE conversations SET workspace = 'help_desk', \
-                owner_id = (SELECT t.owner_id FROM tickets t WHERE t.conversation_id = conversations.id) \
-             WHERE original_channel_id = $1 AND workspace = 'inbox'",
-        )
-        .bind(channel_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected() as i64;
-        sqlx::query("UPDATE channels SET workspace = 'help_desk' WHERE id = $1")
-            .bind(channel_id)
-            .execute(&mut *tx)
-            .await?;
+        flip_channel(&mut tx, channel_id).await?;
         tx.commit().await?;
-        Ok((created, moved))
+        Ok((done.created, done.moved))
     }
 
     /// Ends a move whose history is done: the channel flips to help desk (R16) in the
@@ -580,10 +461,7 @@ impl Store {
         if m.state != MoveState::Running {
             return Ok(None);
         }
-        sqlx::query("UPDATE channels SET workspace = 'help_desk' WHERE id = $1")
-            .bind(m.channel_id)
-            .execute(&mut *tx)
-            .await?;
+        flip_channel(&mut tx, m.channel_id).await?;
         sqlx::query("UPDATE moves SET state = 'completed', finished_at = $1, last_error = NULL WHERE id = $2")
             .bind(to_millis(now))
             .bind(move_id)
@@ -691,4 +569,130 @@ async fn history_between(
     .fetch_one(&mut *conn)
     .await?
     .try_get("n")?)
+}
+
+/// A stretch of one channel's history to move: its inbox conversations by original
+/// channel (R19) with ids in `after..=upto`.
+struct HistoryRange {
+    account_id: i64,
+    channel_id: i64,
+    /// The statuses its open and closed conversations' new tickets get (R11).
+    statuses: (i64, i64),
+    after: i64,
+    upto: i64,
+    /// R22: whether created tickets notify their owners (not when the move is muted).
+    notify: bool,
+    now: DateTime<Utc>,
+}
+
+/// What moving a stretch of history did.
+struct RangeMoved {
+    created: i64,
+    unassigned: i64,
+    moved: i64,
+}
+
+/// Moves a stretch of history in set-based SQL, exactly as
+/// `deskmove_rules::plan_history_ticket` plans each conversation:
+/// - R11: a conversation without ticket gets one created at its start, status
+///   mapped from open/closed, owner kept only with help desk access;
+/// - R10: an existing ticket is kept as it is; one without SLA gets due times
+///   from its own created_at (R13);
+/// - R22: each created ticket with an owner notifies them, unless muted.
+///
+/// The conversation's owner becomes its ticket's owner (in help desk they are one).
+/// Only conversations still in the inbox without a ticket are touched, so doing a
+/// stretch again does nothing twice.
+async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<RangeMoved> {
+    let TicketDefaults {
+        pipeline_id,
+        first_ms,
+        close_ms,
+    } = ticket_defaults(conn, r.account_id, r.statuses.0).await?;
+    let ticket_mark: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) AS m FROM tickets")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("m")?;
+    // R11, R13: the missing tickets.
+    let created = sqlx::query(
+        "INSERT INTO tickets (account_id, conversation_id, pipeline_id, status_id, owner_id, created_at, \
+            first_reply_due, close_due) \
+         SELECT c.account_id, c.id, $1, \
+            CASE WHEN c.status = 'open' THEN $2 ELSE $3 END, \
+            CASE WHEN u.help_desk_access = 1 THEN c.owner_id ELSE NULL END, \
+            c.started_at, c.started_at + $4, c.started_at + $5 \
+         FROM conversations c LEFT JOIN users u ON u.id = c.owner_id \
+         WHERE c.original_channel_id = $6 AND c.workspace = 'inbox' AND c.id > $7 AND c.id <= $8 \
+            AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = c.id)",
+    )
+    .bind(pipeline_id)
+    .bind(r.statuses.0)
+    .bind(r.statuses.1)
+    .bind(first_ms)
+    .bind(close_ms)
+    .bind(r.channel_id)
+    .bind(r.after)
+    .bind(r.upto)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected() as i64;
+    let unassigned: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM tickets WHERE id > $1 AND owner_id IS NULL")
+            .bind(ticket_mark)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get("n")?;
+    // R10 decision, R13: kept tickets without SLA get due times from their own creation.
+    if let (Some(first_ms), Some(close_ms)) = (first_ms, close_ms) {
+        sqlx::query(
+            "UPDATE tickets SET first_reply_due = created_at + $1, close_due = created_at + $2 \
+             WHERE first_reply_due IS NULL AND id <= $3 AND conversation_id IN ( \
+                SELECT id FROM conversations \
+                WHERE original_channel_id = $4 AND workspace = 'inbox' AND id > $5 AND id <= $6)",
+        )
+        .bind(first_ms)
+        .bind(close_ms)
+        .bind(ticket_mark)
+        .bind(r.channel_id)
+        .bind(r.after)
+        .bind(r.upto)
+        .execute(&mut *conn)
+        .await?;
+    }
+    // R22: the created tickets notify their owners unless the move is muted.
+    if r.notify {
+        sqlx::query(
+            "INSERT INTO notifications (user_id, kind, ticket_id, created_at) \
+             SELECT owner_id, 'ticket_created', id, $1 FROM tickets WHERE id > $2 AND owner_id IS NOT NULL",
+        )
+        .bind(to_millis(r.now))
+        .bind(ticket_mark)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let moved = sqlx::query(
+        "UPDATE conversations SET workspace = 'help_desk', \
+            owner_id = (SELECT t.owner_id FROM tickets t WHERE t.conversation_id = conversations.id) \
+         WHERE original_channel_id = $1 AND workspace = 'inbox' AND id > $2 AND id <= $3",
+    )
+    .bind(r.channel_id)
+    .bind(r.after)
+    .bind(r.upto)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected() as i64;
+    Ok(RangeMoved {
+        created,
+        unassigned,
+        moved,
+    })
+}
+
+/// R16: the channel itself now belongs to help desk; its settings are not touched (R6).
+async fn flip_channel(conn: &mut AnyConnection, channel_id: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE channels SET workspace = 'help_desk' WHERE id = $1")
+        .bind(channel_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

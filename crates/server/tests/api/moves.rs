@@ -8,6 +8,8 @@ use deskmove_rules::{
     Notification, NotificationKind, Preview, SlaPolicy, StatusMapping, Ticket, User, WarningCode,
     Workspace,
 };
+use eventsource_stream::Eventsource;
+use futures_util::StreamExt;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -768,32 +770,24 @@ async fn progress_is_reported_live_with_an_estimate() {
     .await;
     let ada = app.sign_in("ada@demo.test").await;
     let sam = app.sign_in("sam@demo.test").await;
-    let mut events = sam.client.get(app.url("/api/events")).send().await.unwrap();
+    let events = sam.client.get(app.url("/api/events")).send().await.unwrap();
     assert_eq!(events.status(), StatusCode::OK);
     assert!(events.headers()["content-type"]
         .to_str()
         .unwrap()
         .starts_with("text/event-stream"));
+    let mut events = events.bytes_stream().eventsource();
     let m = ada.start_move(move_all(&ada, "Support email").await).await;
-    let mut text = String::new();
     let mut seen: Vec<Move> = Vec::new();
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
     while seen.last().is_none_or(|m| m.state == MoveState::Running) {
-        let chunk = tokio::time::timeout_at(deadline, events.chunk())
+        let event = tokio::time::timeout_at(deadline, events.next())
             .await
             .expect("events in time")
-            .unwrap()
+            .expect("the stream stays open")
             .unwrap();
-        text.push_str(&String::from_utf8_lossy(&chunk));
-        while let Some(end) = text.find("\n\n") {
-            let block: String = text.drain(..end + 2).collect();
-            if block.starts_with("event: move\n") {
-                let data = block
-                    .lines()
-                    .find_map(|l| l.strip_prefix("data: "))
-                    .unwrap();
-                seen.push(serde_json::from_str(data).unwrap());
-            }
+        if event.event == "move" {
+            seen.push(serde_json::from_str(&event.data).unwrap());
         }
     }
     assert!(seen.len() >= 3, "start, progress and end: {}", seen.len());
