@@ -1,7 +1,8 @@
 //! Who may move a channel, and whether a channel can move now (R1, R2, R4, R14, R21).
 
 use crate::domain::{
-    Blocker, BlockerCode, Bot, BotActionKind, ChannelKind, Movability, Role, User, Workspace,
+    Blocker, BlockerCode, Bot, BotActionKind, ChannelId, ChannelKind, Movability, Role, User,
+    UserId, Workspace,
 };
 use crate::error::{ApiError, ErrorCode};
 
@@ -13,14 +14,14 @@ pub fn may_move(role: Role) -> bool {
 /// The move that is running in the account now, if any (R4).
 #[derive(Clone, Copy, Debug)]
 pub struct RunningMove<'a> {
-    pub channel_id: &'a str,
+    pub channel_id: ChannelId,
     pub channel_name: &'a str,
 }
 
 /// What movability needs to know of a channel and its account.
 #[derive(Clone, Copy, Debug)]
 pub struct MoveCandidate<'a> {
-    pub channel_id: &'a str,
+    pub channel_id: ChannelId,
     pub kind: ChannelKind,
     pub workspace: Workspace,
     /// The bot of the channel's chatflow, if it runs one.
@@ -38,7 +39,7 @@ pub fn movability(c: &MoveCandidate<'_>) -> Movability {
         // R14: once in help desk, there is no history to move and no way back (R3).
         reasons.push(blocker(
             BlockerCode::AlreadyInHelpDesk,
-            "This channel is already in help desk. A move is final, so there is nothing left to move.",
+            ALREADY_IN_HELP_DESK,
         ));
     }
     match c.kind {
@@ -64,10 +65,7 @@ pub fn movability(c: &MoveCandidate<'_>) -> Movability {
         let message = if running.channel_id == c.channel_id {
             "This channel is moving to help desk right now.".to_string()
         } else {
-            format!(
-                "{} is moving to help desk right now. Only one channel can move at a time: try again when that move has finished.",
-                running.channel_name
-            )
+            another_move_running(Some(running.channel_name))
         };
         reasons.push(blocker(BlockerCode::MoveInProgress, message));
     }
@@ -93,11 +91,11 @@ pub fn bot_blockers(bot: &Bot, users: &[User]) -> Vec<Blocker> {
                 let without: Vec<String> = action
                     .target_user_ids
                     .iter()
-                    .filter(|id| !has_help_desk_access(users, id))
+                    .filter(|id| !has_help_desk_access(users, **id))
                     .map(|id| {
                         users
                             .iter()
-                            .find(|u| u.id == **id)
+                            .find(|u| u.id == *id)
                             .map(|u| u.name.clone())
                             .unwrap_or_else(|| format!("a removed user ({id})"))
                     })
@@ -120,8 +118,29 @@ pub fn bot_blockers(bot: &Bot, users: &[User]) -> Vec<Blocker> {
 }
 
 /// Whether a user of the account has help desk access; an unknown user has none.
-pub fn has_help_desk_access(users: &[User], user_id: &str) -> bool {
+pub fn has_help_desk_access(users: &[User], user_id: UserId) -> bool {
     users.iter().any(|u| u.id == user_id && u.help_desk_access)
+}
+
+/// R14: what a channel already in help desk says, as a blocker and as a refusal.
+pub const ALREADY_IN_HELP_DESK: &str =
+    "This channel is already in help desk. A move is final, so there is nothing left to move.";
+
+/// R4: what is said while another channel's move runs (named when it is known).
+pub fn another_move_running(channel_name: Option<&str>) -> String {
+    format!(
+        "{} is moving to help desk right now. Only one channel can move at a time: try again when that move has finished.",
+        channel_name.unwrap_or("Another channel")
+    )
+}
+
+/// The refusals of a start that lost a race inside its transaction (R4, R14).
+pub fn refused_already_in_help_desk() -> ApiError {
+    ApiError::new(ErrorCode::AlreadyInHelpDesk, ALREADY_IN_HELP_DESK)
+}
+
+pub fn refused_move_in_progress() -> ApiError {
+    ApiError::new(ErrorCode::MoveInProgress, another_move_running(None))
 }
 
 /// The refusal `POST /api/moves` answers for these blockers, first failing check first.
@@ -171,12 +190,13 @@ fn blocker(code: BlockerCode, message: impl Into<String>) -> Blocker {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::demo::{NOOR, SAM};
     use crate::domain::BotAction;
     use crate::fixtures::{pricing_bot, users};
 
     fn candidate<'a>(kind: ChannelKind, users: &'a [User]) -> MoveCandidate<'a> {
         MoveCandidate {
-            channel_id: "c1",
+            channel_id: ChannelId::of(1),
             kind,
             workspace: Workspace::Inbox,
             bot: None,
@@ -257,7 +277,7 @@ mod tests {
         let users = users();
         let mut c = candidate(ChannelKind::Email, &users);
         c.running_move = Some(RunningMove {
-            channel_id: "c2",
+            channel_id: ChannelId::of(2),
             channel_name: "Sales email",
         });
         let m = movability(&c);
@@ -272,7 +292,7 @@ mod tests {
         let users = users();
         let mut c = candidate(ChannelKind::Email, &users);
         c.running_move = Some(RunningMove {
-            channel_id: "c1",
+            channel_id: ChannelId::of(1),
             channel_name: "Support email",
         });
         let m = movability(&c);
@@ -298,7 +318,7 @@ mod tests {
                 },
                 BotAction {
                     kind: BotActionKind::SendToTeamMember,
-                    target_user_ids: vec!["sam".into(), "ada".into()],
+                    target_user_ids: vec![SAM, crate::demo::ADA],
                 },
             ],
         };
@@ -330,7 +350,7 @@ mod tests {
             actions: vec![
                 BotAction {
                     kind: BotActionKind::SendToTeamMember,
-                    target_user_ids: vec!["sam".into(), "noor".into(), "gone".into()],
+                    target_user_ids: vec![SAM, NOOR, UserId::of(99)],
                 },
                 BotAction {
                     kind: BotActionKind::CreateTicket,
@@ -338,7 +358,7 @@ mod tests {
                 },
                 BotAction {
                     kind: BotActionKind::SendToTeamMember,
-                    target_user_ids: vec!["noor".into()],
+                    target_user_ids: vec![NOOR],
                 },
             ],
         };
@@ -355,7 +375,7 @@ mod tests {
         );
         assert!(m.reasons[0]
             .message
-            .contains("to Noor Sales and a removed user (gone), without help desk access"));
+            .contains("to Noor Sales and a removed user (99), without help desk access"));
         assert!(!m.reasons[0].message.contains("Sam"));
         assert!(m.reasons[2].message.starts_with("Bot action 3"));
     }
@@ -386,13 +406,13 @@ mod tests {
             }],
         };
         let c = MoveCandidate {
-            channel_id: "c1",
+            channel_id: ChannelId::of(1),
             kind: ChannelKind::Chat,
             workspace: Workspace::HelpDesk,
             bot: Some(&bot),
             users: &users,
             running_move: Some(RunningMove {
-                channel_id: "c2",
+                channel_id: ChannelId::of(2),
                 channel_name: "Sales email",
             }),
         };
@@ -411,7 +431,7 @@ mod tests {
         // R2, R4, R14 — API.md's order: already in help desk, not movable, move in progress.
         let users = users();
         let running = Some(RunningMove {
-            channel_id: "c2",
+            channel_id: ChannelId::of(2),
             channel_name: "Sales email",
         });
         let mut c = candidate(ChannelKind::Whatsapp, &users);
@@ -446,7 +466,7 @@ mod tests {
                 },
                 BotAction {
                     kind: BotActionKind::SendToTeamMember,
-                    target_user_ids: vec!["noor".into()],
+                    target_user_ids: vec![NOOR],
                 },
             ],
         };

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::{
-    ChannelSettings, ConversationStatus, Id, NotificationKind, Pipeline, SlaDue, SlaPolicy,
-    StatusState,
+    ChannelSettings, ConversationStatus, NotificationKind, Pipeline, SlaDue, SlaPolicy, StatusId,
+    StatusState, UserId,
 };
 use crate::validation::StatusMapping;
 
@@ -17,15 +17,18 @@ pub fn sla_due(policy: &SlaPolicy, created_at: DateTime<Utc>) -> SlaDue {
 }
 
 /// R8, R11: a help desk ticket's owner must have help desk access; otherwise unassigned.
-pub fn help_desk_owner(owner: Option<&str>, has_access: impl Fn(&str) -> bool) -> Option<Id> {
-    owner.filter(|id| has_access(id)).map(str::to_string)
+pub fn help_desk_owner(
+    owner: Option<UserId>,
+    has_access: impl Fn(UserId) -> bool,
+) -> Option<UserId> {
+    owner.filter(|id| has_access(*id))
 }
 
 /// A ticket that a historical conversation already has, as it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExistingTicket {
-    pub status_id: Id,
-    pub owner_id: Option<Id>,
+    pub status_id: StatusId,
+    pub owner_id: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub sla: Option<SlaDue>,
 }
@@ -34,7 +37,7 @@ pub struct ExistingTicket {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HistoricalConversation {
     pub status: ConversationStatus,
-    pub owner_id: Option<Id>,
+    pub owner_id: Option<UserId>,
     pub started_at: DateTime<Utc>,
     pub ticket: Option<ExistingTicket>,
 }
@@ -42,8 +45,8 @@ pub struct HistoricalConversation {
 /// A ticket to create.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewTicket {
-    pub status_id: Id,
-    pub owner_id: Option<Id>,
+    pub status_id: StatusId,
+    pub owner_id: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub sla: Option<SlaDue>,
 }
@@ -79,7 +82,7 @@ impl TicketPlan {
 pub fn plan_history_ticket(
     conversation: &HistoricalConversation,
     mapping: &StatusMapping,
-    has_access: impl Fn(&str) -> bool,
+    has_access: impl Fn(UserId) -> bool,
     sla: Option<&SlaPolicy>,
 ) -> TicketPlan {
     match &conversation.ticket {
@@ -90,8 +93,8 @@ pub fn plan_history_ticket(
             },
         },
         None => TicketPlan::Create(NewTicket {
-            status_id: mapping.status_for(conversation.status).to_string(),
-            owner_id: help_desk_owner(conversation.owner_id.as_deref(), has_access),
+            status_id: mapping.status_for(conversation.status),
+            owner_id: help_desk_owner(conversation.owner_id, has_access),
             created_at: conversation.started_at,
             sla: sla.map(|p| sla_due(p, conversation.started_at)),
         }),
@@ -106,19 +109,18 @@ pub fn plan_history_ticket(
 pub fn plan_arrival_ticket(
     settings: &ChannelSettings,
     pipeline: &Pipeline,
-    has_access: impl Fn(&str) -> bool,
+    has_access: impl Fn(UserId) -> bool,
     sla: Option<&SlaPolicy>,
     now: DateTime<Utc>,
 ) -> Option<NewTicket> {
     let status = settings
         .ticket_creation
         .status_id
-        .as_deref()
         .and_then(|id| pipeline.status(id))
         .or_else(|| pipeline.first_in_state(StatusState::Open))?;
     Some(NewTicket {
-        status_id: status.id.clone(),
-        owner_id: help_desk_owner(settings.routing.owner_id.as_deref(), has_access),
+        status_id: status.id,
+        owner_id: help_desk_owner(settings.routing.owner_id, has_access),
         created_at: now,
         sla: sla.map(|p| sla_due(p, now)),
     })
@@ -128,21 +130,21 @@ pub fn plan_arrival_ticket(
 /// channel's routing owner, as long as they are still a user of the account.
 pub fn inbox_arrival_owner(
     settings: &ChannelSettings,
-    is_user: impl Fn(&str) -> bool,
-) -> Option<Id> {
-    settings.routing.owner_id.clone().filter(|o| is_user(o))
+    is_user: impl Fn(UserId) -> bool,
+) -> Option<UserId> {
+    settings.routing.owner_id.filter(|o| is_user(*o))
 }
 
 /// An inbox conversation's agent-made ticket: owned by the conversation's owner,
 /// and no SLA until it is in help desk (R10's decision adds one when it moves).
 pub fn plan_inbox_ticket(
-    status_id: &str,
-    conversation_owner: Option<&str>,
+    status_id: StatusId,
+    conversation_owner: Option<UserId>,
     now: DateTime<Utc>,
 ) -> NewTicket {
     NewTicket {
-        status_id: status_id.to_string(),
-        owner_id: conversation_owner.map(str::to_string),
+        status_id,
+        owner_id: conversation_owner,
         created_at: now,
         sla: None,
     }
@@ -160,9 +162,9 @@ pub enum TicketEvent {
 /// turned off.
 pub fn notification(
     event: TicketEvent,
-    owner: Option<&str>,
+    owner: Option<UserId>,
     muted_by_running_move: bool,
-) -> Option<(NotificationKind, Id)> {
+) -> Option<(NotificationKind, UserId)> {
     if muted_by_running_move {
         return None;
     }
@@ -170,13 +172,15 @@ pub fn notification(
         TicketEvent::Created => NotificationKind::TicketCreated,
         TicketEvent::Assigned => NotificationKind::TicketAssigned,
     };
-    owner.map(|o| (kind, o.to_string()))
+    owner.map(|o| (kind, o))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::demo::{ADA, CLOSED, NEW, NOOR, SAM, WAITING_ON_US};
     use crate::domain::{Routing, TicketCreation};
+    use crate::domain::{StatusId, UserId};
     use crate::fixtures::{access, mapping, pipeline, sla};
     use chrono::TimeZone;
     use proptest::prelude::*;
@@ -185,10 +189,10 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, 1, h, 0, 0).unwrap()
     }
 
-    fn conversation(status: ConversationStatus, owner: Option<&str>) -> HistoricalConversation {
+    fn conversation(status: ConversationStatus, owner: Option<UserId>) -> HistoricalConversation {
         HistoricalConversation {
             status,
-            owner_id: owner.map(Into::into),
+            owner_id: owner,
             started_at: t(9),
             ticket: None,
         }
@@ -206,7 +210,7 @@ mod tests {
     fn historical_conversation_without_ticket_gets_conversation_start_as_created_at() {
         // R11
         let plan = plan_history_ticket(
-            &conversation(ConversationStatus::Open, Some("sam")),
+            &conversation(ConversationStatus::Open, Some(SAM)),
             &mapping(),
             access,
             Some(&sla()),
@@ -214,8 +218,8 @@ mod tests {
         assert_eq!(
             plan,
             TicketPlan::Create(NewTicket {
-                status_id: "wait-us".into(),
-                owner_id: Some("sam".into()),
+                status_id: WAITING_ON_US,
+                owner_id: Some(SAM),
                 created_at: t(9),
                 sla: Some(sla_due(&sla(), t(9))),
             })
@@ -235,7 +239,7 @@ mod tests {
         ) else {
             panic!("expected a new ticket");
         };
-        assert_eq!(ticket.status_id, "closed");
+        assert_eq!(ticket.status_id, CLOSED);
         assert_eq!(ticket.owner_id, None);
         assert_eq!(ticket.sla, None);
     }
@@ -244,7 +248,7 @@ mod tests {
     fn an_owner_without_help_desk_access_leaves_the_new_ticket_unassigned() {
         // R11, R13
         let plan = plan_history_ticket(
-            &conversation(ConversationStatus::Open, Some("noor")),
+            &conversation(ConversationStatus::Open, Some(NOOR)),
             &mapping(),
             access,
             Some(&sla()),
@@ -255,11 +259,11 @@ mod tests {
     #[test]
     fn a_conversation_with_a_ticket_keeps_it_as_it_is() {
         // R10
-        let mut c = conversation(ConversationStatus::Closed, Some("noor"));
+        let mut c = conversation(ConversationStatus::Closed, Some(NOOR));
         let due = sla_due(&sla(), t(1));
         c.ticket = Some(ExistingTicket {
-            status_id: "new".into(),
-            owner_id: Some("noor".into()),
+            status_id: NEW,
+            owner_id: Some(NOOR),
             created_at: t(1),
             sla: Some(due),
         });
@@ -274,7 +278,7 @@ mod tests {
         // R10 decision, R13
         let mut c = conversation(ConversationStatus::Open, None);
         c.ticket = Some(ExistingTicket {
-            status_id: "new".into(),
+            status_id: NEW,
             owner_id: None,
             created_at: t(2),
             sla: None,
@@ -297,7 +301,7 @@ mod tests {
         let settings = ChannelSettings::default();
         let ticket =
             plan_arrival_ticket(&settings, &pipeline(), access, Some(&sla()), t(10)).unwrap();
-        assert_eq!(ticket.status_id, "new");
+        assert_eq!(ticket.status_id, NEW);
         assert_eq!(ticket.owner_id, None);
         assert_eq!(ticket.created_at, t(10));
         assert_eq!(ticket.sla, Some(sla_due(&sla(), t(10))));
@@ -308,23 +312,23 @@ mod tests {
         // R6, R7, R8
         let mut settings = ChannelSettings {
             routing: Routing {
-                owner_id: Some("sam".into()),
+                owner_id: Some(SAM),
             },
             ticket_creation: TicketCreation {
-                status_id: Some("wait-us".into()),
+                status_id: Some(WAITING_ON_US),
             },
             ..ChannelSettings::default()
         };
         let ticket = plan_arrival_ticket(&settings, &pipeline(), access, None, t(10)).unwrap();
-        assert_eq!(ticket.status_id, "wait-us");
-        assert_eq!(ticket.owner_id, Some("sam".into()));
+        assert_eq!(ticket.status_id, WAITING_ON_US);
+        assert_eq!(ticket.owner_id, Some(SAM));
         // R8: a routing owner without help desk access is not kept.
-        settings.routing.owner_id = Some("noor".into());
+        settings.routing.owner_id = Some(NOOR);
         // A stale status that left the pipeline falls back to the first open one.
-        settings.ticket_creation.status_id = Some("gone".into());
+        settings.ticket_creation.status_id = Some(StatusId::of(99));
         let ticket = plan_arrival_ticket(&settings, &pipeline(), access, None, t(10)).unwrap();
         assert_eq!(ticket.owner_id, None);
-        assert_eq!(ticket.status_id, "new");
+        assert_eq!(ticket.status_id, NEW);
     }
 
     #[test]
@@ -332,14 +336,11 @@ mod tests {
         // R6
         let settings = ChannelSettings {
             routing: Routing {
-                owner_id: Some("noor".into()),
+                owner_id: Some(NOOR),
             },
             ..ChannelSettings::default()
         };
-        assert_eq!(
-            inbox_arrival_owner(&settings, |id| id == "noor"),
-            Some("noor".into())
-        );
+        assert_eq!(inbox_arrival_owner(&settings, |id| id == NOOR), Some(NOOR));
         assert_eq!(
             inbox_arrival_owner(&settings, |_| false),
             None,
@@ -365,8 +366,8 @@ mod tests {
     #[test]
     fn an_inbox_ticket_is_owned_by_the_conversation_owner_and_has_no_sla() {
         // R10 (the tickets that history brings along), I1
-        let ticket = plan_inbox_ticket("new", Some("noor"), t(3));
-        assert_eq!(ticket.owner_id, Some("noor".into()));
+        let ticket = plan_inbox_ticket(NEW, Some(NOOR), t(3));
+        assert_eq!(ticket.owner_id, Some(NOOR));
         assert_eq!(ticket.sla, None);
     }
 
@@ -374,38 +375,34 @@ mod tests {
     fn ticket_events_notify_the_owner_unless_a_move_mutes_them() {
         // R22
         assert_eq!(
-            notification(TicketEvent::Created, Some("sam"), false),
-            Some((NotificationKind::TicketCreated, "sam".into()))
+            notification(TicketEvent::Created, Some(SAM), false),
+            Some((NotificationKind::TicketCreated, SAM))
         );
         assert_eq!(
-            notification(TicketEvent::Assigned, Some("sam"), false),
-            Some((NotificationKind::TicketAssigned, "sam".into()))
+            notification(TicketEvent::Assigned, Some(SAM), false),
+            Some((NotificationKind::TicketAssigned, SAM))
         );
         assert_eq!(notification(TicketEvent::Created, None, false), None);
-        assert_eq!(notification(TicketEvent::Created, Some("sam"), true), None);
-        assert_eq!(notification(TicketEvent::Assigned, Some("sam"), true), None);
+        assert_eq!(notification(TicketEvent::Created, Some(SAM), true), None);
+        assert_eq!(notification(TicketEvent::Assigned, Some(SAM), true), None);
     }
 
     fn arb_time() -> impl Strategy<Value = DateTime<Utc>> {
         (0i64..4_000_000_000).prop_map(|s| DateTime::from_timestamp(s, 0).unwrap())
     }
 
-    fn arb_owner() -> impl Strategy<Value = Option<Id>> {
+    fn arb_owner() -> impl Strategy<Value = Option<UserId>> {
         prop::option::of(prop_oneof![
-            Just("ada".to_string()),
-            Just("sam".to_string()),
-            Just("noor".to_string()),
-            "[a-z]{1,6}",
+            Just(ADA),
+            Just(SAM),
+            Just(NOOR),
+            (5i64..1000).prop_map(UserId::of),
         ])
     }
 
     fn arb_ticket() -> impl Strategy<Value = ExistingTicket> {
         (
-            prop_oneof![
-                Just("new".to_string()),
-                Just("closed".to_string()),
-                "[a-z]{1,8}"
-            ],
+            prop_oneof![Just(NEW), Just(CLOSED), (5i64..1000).prop_map(StatusId::of)],
             arb_owner(),
             arb_time(),
             prop::option::of((arb_time(), arb_time())),
@@ -451,8 +448,8 @@ mod tests {
                 }
             }
             TicketPlan::Create(n) => tickets.push(ExistingTicket {
-                status_id: n.status_id.clone(),
-                owner_id: n.owner_id.clone(),
+                status_id: n.status_id,
+                owner_id: n.owner_id,
                 created_at: n.created_at,
                 sla: n.sla,
             }),
@@ -498,14 +495,14 @@ mod tests {
                 return Err(TestCaseError::fail("a conversation without ticket must get one"));
             };
             let kept = ticket.owner_id.is_some();
-            let should = c.owner_id.as_deref().is_some_and(access);
+            let should = c.owner_id.is_some_and(access);
             prop_assert_eq!(kept, should);
             if kept {
-                prop_assert_eq!(ticket.owner_id, c.owner_id.clone());
+                prop_assert_eq!(ticket.owner_id, c.owner_id);
             }
             prop_assert_eq!(ticket.created_at, c.started_at);
             let m = mapping();
-            prop_assert_eq!(ticket.status_id.as_str(), m.status_for(c.status));
+            prop_assert_eq!(ticket.status_id, m.status_for(c.status));
         }
     }
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::domain::{ConversationStatus, Id, User, Workspace};
+use crate::domain::{ConversationStatus, IdText, User, Workspace};
 use crate::validation::FieldError;
 
 /// `PATCH /api/conversations/{id}`: what agents do in the inbox every day.
@@ -18,7 +18,7 @@ pub struct ConversationPatch {
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub owner_id: Option<Option<Id>>,
+    pub owner_id: Option<Option<IdText>>,
 }
 
 /// Tells a present `null` (Some(None)) from an absent field (None).
@@ -32,12 +32,12 @@ where
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransferRequest {
-    pub channel_id: Id,
+    pub channel_id: IdText,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateTicketRequest {
-    pub status_id: Id,
+    pub status_id: IdText,
 }
 
 /// `POST /api/ingest/channels/{id}/conversations`: a conversation arriving in a channel.

@@ -1,7 +1,8 @@
 //! Validation of a move request, field by field, in words a person understands (R9).
 
 use crate::domain::{
-    ConversationStatus, HistoryChoice, Id, MoveRequest, Pipeline, PipelineStatus, StatusState,
+    ChannelId, ConversationStatus, HistoryChoice, MoveRequest, Pipeline, PipelineId,
+    PipelineStatus, StatusId, StatusState,
 };
 use crate::error::{ApiError, ErrorCode};
 
@@ -16,16 +17,16 @@ pub struct FieldError {
 /// Which new ticket status the history's open and closed conversations get (R9).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatusMapping {
-    pub pipeline_id: Id,
-    pub open_status_id: Id,
-    pub closed_status_id: Id,
+    pub pipeline_id: PipelineId,
+    pub open_status_id: StatusId,
+    pub closed_status_id: StatusId,
 }
 
 impl StatusMapping {
-    pub fn status_for(&self, status: ConversationStatus) -> &str {
+    pub fn status_for(&self, status: ConversationStatus) -> StatusId {
         match status {
-            ConversationStatus::Open => &self.open_status_id,
-            ConversationStatus::Closed => &self.closed_status_id,
+            ConversationStatus::Open => self.open_status_id,
+            ConversationStatus::Closed => self.closed_status_id,
         }
     }
 }
@@ -33,7 +34,8 @@ impl StatusMapping {
 /// A move request that passed validation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValidMove {
-    pub channel_id: Id,
+    /// `None` when the text names no channel of ours (the API answers 404).
+    pub channel_id: Option<ChannelId>,
     /// `None` for "Don't move any conversations".
     pub history: Option<StatusMapping>,
     pub mute_notifications: bool,
@@ -90,9 +92,9 @@ pub fn validate_move_request(
             );
             match (open, closed) {
                 (Ok(open), Ok(closed)) => Some(StatusMapping {
-                    pipeline_id: pipeline.id.clone(),
-                    open_status_id: open.id.clone(),
-                    closed_status_id: closed.id.clone(),
+                    pipeline_id: pipeline.id,
+                    open_status_id: open.id,
+                    closed_status_id: closed.id,
                 }),
                 (open, closed) => {
                     errors.extend(open.err());
@@ -104,7 +106,7 @@ pub fn validate_move_request(
     };
     if errors.is_empty() {
         Ok(ValidMove {
-            channel_id: req.channel_id.clone(),
+            channel_id: ChannelId::parse(req.channel_id.trim()),
             history,
             mute_notifications: req.mute_notifications,
         })
@@ -124,7 +126,7 @@ fn check_status<'p>(
             field,
             message: format!("Pick a new ticket status for {which} conversations."),
         }),
-        Some(id) => pipeline.status(id).ok_or_else(|| FieldError {
+        Some(id) => StatusId::parse(id).and_then(|id| pipeline.status(id)).ok_or_else(|| FieldError {
             field,
             message: format!(
                 "The new ticket status for {which} conversations must be a status of the “{}” pipeline.",
@@ -157,6 +159,7 @@ pub fn invalid_request(errors: &[FieldError]) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::demo::{CLOSED, NEW, PIPELINE, WAITING_ON_US};
     use crate::fixtures::pipeline;
 
     fn all(open: Option<&str>, closed: Option<&str>) -> MoveRequest {
@@ -173,27 +176,24 @@ mod tests {
     #[test]
     fn all_conversations_with_two_pipeline_statuses_is_valid() {
         // R9
-        let v = validate_move_request(&all(Some("wait-us"), Some("closed")), Some(&pipeline()))
-            .unwrap();
+        let v = validate_move_request(&all(Some("3"), Some("4")), Some(&pipeline())).unwrap();
         assert_eq!(
             v.history,
             Some(StatusMapping {
-                pipeline_id: "p1".into(),
-                open_status_id: "wait-us".into(),
-                closed_status_id: "closed".into()
+                pipeline_id: PIPELINE,
+                open_status_id: WAITING_ON_US,
+                closed_status_id: CLOSED
             })
         );
         let m = v.history.unwrap();
-        assert_eq!(m.status_for(ConversationStatus::Open), "wait-us");
-        assert_eq!(m.status_for(ConversationStatus::Closed), "closed");
+        assert_eq!(m.status_for(ConversationStatus::Open), WAITING_ON_US);
+        assert_eq!(m.status_for(ConversationStatus::Closed), CLOSED);
     }
 
     #[test]
     fn any_pipeline_status_may_be_chosen_for_either() {
         // R9 decision
-        assert!(
-            validate_move_request(&all(Some("closed"), Some("new")), Some(&pipeline())).is_ok()
-        );
+        assert!(validate_move_request(&all(Some("4"), Some("1")), Some(&pipeline())).is_ok());
     }
 
     #[test]
@@ -216,8 +216,7 @@ mod tests {
     fn a_status_outside_the_help_desk_pipeline_is_refused() {
         // R9
         let errs =
-            validate_move_request(&all(Some("wait-us"), Some("sales-won")), Some(&pipeline()))
-                .unwrap_err();
+            validate_move_request(&all(Some("3"), Some("99")), Some(&pipeline())).unwrap_err();
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].field, FIELD_CLOSED_STATUS);
         assert!(errs[0].message.contains("“Support pipeline”"));
@@ -239,7 +238,7 @@ mod tests {
     #[test]
     fn a_move_needs_a_channel_and_a_help_desk_pipeline() {
         // R9
-        let mut req = all(Some("new"), Some("closed"));
+        let mut req = all(Some("1"), Some("4"));
         req.channel_id = "".into();
         let errs = validate_move_request(&req, None).unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field).collect();
@@ -252,11 +251,11 @@ mod tests {
         let p = pipeline();
         assert_eq!(
             natural_status(&p, ConversationStatus::Open).unwrap().id,
-            "new"
+            NEW
         );
         assert_eq!(
             natural_status(&p, ConversationStatus::Closed).unwrap().id,
-            "closed"
+            CLOSED
         );
     }
 

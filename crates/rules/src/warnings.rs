@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::domain::{ChannelKind, SlaPolicy, User, Warning, WarningCode};
+use crate::domain::{ChannelKind, InboxId, SlaPolicy, User, Warning, WarningCode};
 use crate::movability::join_names;
 
 /// **decision**: a channel is busy when more than [`BUSY_THRESHOLD`] conversations
@@ -20,8 +20,8 @@ pub fn busy_window_start(now: DateTime<Utc>) -> DateTime<Utc> {
 /// R20: whether a channel is one of the email channels agents answer a form's
 /// submissions from: an email channel of the form's inbox still in the inbox.
 pub fn is_linked_email(
-    form_inbox_id: &str,
-    inbox_id: &str,
+    form_inbox_id: InboxId,
+    inbox_id: InboxId,
     kind: ChannelKind,
     workspace: crate::domain::Workspace,
 ) -> bool {
@@ -127,8 +127,11 @@ mod tests {
     use chrono::TimeZone;
 
     fn user(name: &str, access: bool) -> User {
+        let n = name
+            .bytes()
+            .fold(0i64, |n, b| n * 31 % 1_000_003 + b as i64);
         User {
-            id: name.to_lowercase(),
+            id: crate::domain::UserId::of(n),
             name: name.into(),
             email: format!("{}@demo.test", name.to_lowercase()),
             role: Role::Agent,
@@ -243,29 +246,30 @@ mod tests {
     fn a_form_s_linked_channels_are_its_inbox_s_email_channels_still_in_the_inbox() {
         // R20
         use crate::domain::Workspace;
+        let one = InboxId::of(1);
         assert!(is_linked_email(
-            "1",
-            "1",
+            one,
+            one,
             ChannelKind::Email,
             Workspace::Inbox
         ));
         assert!(
-            !is_linked_email("1", "2", ChannelKind::Email, Workspace::Inbox),
+            !is_linked_email(one, InboxId::of(2), ChannelKind::Email, Workspace::Inbox),
             "another inbox"
         );
         assert!(
-            !is_linked_email("1", "1", ChannelKind::Email, Workspace::HelpDesk),
+            !is_linked_email(one, one, ChannelKind::Email, Workspace::HelpDesk),
             "already moved"
         );
         assert!(!is_linked_email(
-            "1",
-            "1",
+            one,
+            one,
             ChannelKind::FallbackEmail,
             Workspace::Inbox
         ));
         assert!(!is_linked_email(
-            "1",
-            "1",
+            one,
+            one,
             ChannelKind::Chat,
             Workspace::Inbox
         ));

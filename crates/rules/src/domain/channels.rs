@@ -1,0 +1,154 @@
+//! Inboxes, their channels and chatflows, and whether a channel can move.
+
+use serde::{Deserialize, Serialize};
+
+use super::{codes, ChannelId, ChatflowId, InboxId, StatusId, UserId};
+
+codes! {
+    pub enum Workspace("workspace") {
+        Inbox = "inbox" => "Inbox",
+        HelpDesk = "help_desk" => "Help desk",
+    }
+
+    pub enum ChannelKind("channel kind") {
+        Email = "email" => "Team email",
+        Form = "form" => "Form",
+        Calling = "calling" => "Calling",
+        Chat = "chat" => "Chat",
+        Whatsapp = "whatsapp" => "WhatsApp",
+        Messenger = "messenger" => "Facebook Messenger",
+        FallbackEmail = "fallback_email" => "Fallback email",
+    }
+
+    pub enum ChatflowKind("chatflow kind") {
+        Chat = "chat" => "Website chat",
+        Whatsapp = "whatsapp" => "WhatsApp",
+        Messenger = "messenger" => "Facebook Messenger",
+    }
+
+    pub enum BotActionKind("bot action") {
+        SendMessage = "send_message" => "Send message",
+        AskQuestion = "ask_question" => "Ask a question",
+        CreateTicket = "create_ticket" => "Create ticket",
+        SendToTeamMember = "send_to_team_member" => "Send to team member",
+    }
+}
+
+impl ChannelKind {
+    /// The chatflow kinds have a chatflow behind the channel.
+    pub fn has_chatflow(self) -> bool {
+        matches!(
+            self,
+            ChannelKind::Chat | ChannelKind::Whatsapp | ChannelKind::Messenger
+        )
+    }
+}
+
+/// A channel's settings. A move carries them over unchanged (R6).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelSettings {
+    /// The signature appended to replies.
+    #[serde(default)]
+    pub signature: Option<String>,
+    #[serde(default)]
+    pub routing: Routing,
+    /// Names of the automation rules that run on the channel's conversations.
+    #[serde(default)]
+    pub automation: Vec<String>,
+    #[serde(default)]
+    pub ticket_creation: TicketCreation,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Routing {
+    /// Who new conversations are assigned to; none leaves them unassigned.
+    #[serde(default)]
+    pub owner_id: Option<UserId>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketCreation {
+    /// The status new tickets get; none means the pipeline's first open status.
+    #[serde(default)]
+    pub status_id: Option<StatusId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Channel {
+    pub id: ChannelId,
+    pub inbox_id: InboxId,
+    pub kind: ChannelKind,
+    pub name: String,
+    pub address: String,
+    pub workspace: Workspace,
+    pub settings: ChannelSettings,
+    pub movable: Movability,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inbox {
+    pub id: InboxId,
+    pub name: String,
+    pub channels: Vec<Channel>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BotAction {
+    pub kind: BotActionKind,
+    #[serde(default)]
+    pub target_user_ids: Vec<UserId>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bot {
+    pub actions: Vec<BotAction>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chatflow {
+    pub id: ChatflowId,
+    pub name: String,
+    pub kind: ChatflowKind,
+    pub channel_id: ChannelId,
+    pub bot: Option<Bot>,
+    pub workspace: Workspace,
+}
+
+/// Why a channel cannot move (API.md's blocker codes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockerCode {
+    NotMovableKind,
+    FallbackAddress,
+    AlreadyInHelpDesk,
+    MoveInProgress,
+    BotCreateTicketAction,
+    BotTargetWithoutAccess,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Blocker {
+    pub code: BlockerCode,
+    pub message: String,
+}
+
+/// Whether a channel can move now, with every reason it cannot.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Movability {
+    pub ok: bool,
+    pub reasons: Vec<Blocker>,
+}
+
+impl Movability {
+    pub fn from_blockers(reasons: Vec<Blocker>) -> Self {
+        Movability {
+            ok: reasons.is_empty(),
+            reasons,
+        }
+    }
+
+    /// The first reason, in words: what a disabled action says.
+    pub fn summary(&self) -> Option<&str> {
+        self.reasons.first().map(|r| r.message.as_str())
+    }
+}

@@ -1,0 +1,101 @@
+//! A move: what the admin asks for, the durable job as the API shows it, and its preview.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{codes, Blocker, ChannelId, IdText, MoveId, StatusId, UserId};
+
+/// What happens to the channel's history (R9), as the admin asks for it.
+///
+/// The statuses are optional text on the wire so that a missing or unknown one gets
+/// the field-by-field message of [`crate::validate_move_request`], not a bare parse error.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum HistoryChoice {
+    All {
+        #[serde(default)]
+        open_status_id: Option<IdText>,
+        #[serde(default)]
+        closed_status_id: Option<IdText>,
+    },
+    None,
+}
+
+/// `POST /api/moves`. Irreversible, so nothing in it may go unread.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoveRequest {
+    pub channel_id: IdText,
+    pub history: HistoryChoice,
+    #[serde(default)]
+    pub mute_notifications: bool,
+}
+
+/// What a move does with the channel's history, as the move records it (R9).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum MoveHistory {
+    All {
+        open_status_id: StatusId,
+        closed_status_id: StatusId,
+    },
+    None,
+}
+
+codes! {
+    pub enum MoveState("move state") {
+        Running = "running" => "Running",
+        Completed = "completed" => "Completed",
+        Failed = "failed" => "Failed",
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Move {
+    pub id: MoveId,
+    pub channel_id: ChannelId,
+    pub requested_by: UserId,
+    pub history: MoveHistory,
+    pub mute_notifications: bool,
+    pub state: MoveState,
+    pub total: u64,
+    pub moved: u64,
+    pub tickets_created: u64,
+    pub unassigned: u64,
+    pub arrived: u64,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub eta_seconds: Option<u64>,
+    /// Why a running move is held back right now (a server fault it will ride out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paused_reason: Option<String>,
+}
+
+/// What a move of a channel would do, and what stands in its way.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preview {
+    pub conversations: u64,
+    pub with_ticket: u64,
+    pub without_ticket: u64,
+    pub open: u64,
+    pub closed: u64,
+    pub owners_without_access: u64,
+    pub blockers: Vec<Blocker>,
+    pub warnings: Vec<Warning>,
+}
+
+/// What the admin should know before a move; warnings never block (R5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningCode {
+    AgentsWithoutAccess,
+    NoSlaPolicy,
+    BusyChannel,
+    Notifications,
+    FormLinkedEmail,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    pub code: WarningCode,
+    pub message: String,
+}

@@ -1,0 +1,94 @@
+//! The JSON shapes of API.md, and codes that round-trip through their names.
+
+use super::*;
+use chrono::{TimeZone, Utc};
+use serde_json::json;
+
+#[test]
+fn a_channel_has_the_json_shape_of_the_api() {
+    let c = Channel {
+        id: ChannelId::of(1),
+        inbox_id: InboxId::of(2),
+        kind: ChannelKind::FallbackEmail,
+        name: "Fallback address".into(),
+        address: "fallback@inbox.demo.test".into(),
+        workspace: Workspace::HelpDesk,
+        settings: ChannelSettings::default(),
+        movable: Movability::from_blockers(vec![Blocker {
+            code: BlockerCode::FallbackAddress,
+            message: "no".into(),
+        }]),
+    };
+    assert_eq!(
+        serde_json::to_value(&c).unwrap(),
+        json!({"id":"1","inbox_id":"2","kind":"fallback_email","name":"Fallback address",
+            "address":"fallback@inbox.demo.test","workspace":"help_desk",
+            "settings":{"signature":null,"routing":{"owner_id":null},"automation":[],
+                "ticket_creation":{"status_id":null}},
+            "movable":{"ok":false,"reasons":[{"code":"fallback_address","message":"no"}]}})
+    );
+}
+
+#[test]
+fn a_move_has_the_json_shape_of_the_api() {
+    let m = Move {
+        id: MoveId::of(9),
+        channel_id: ChannelId::of(1),
+        requested_by: UserId::of(3),
+        history: MoveHistory::All {
+            open_status_id: StatusId::of(1),
+            closed_status_id: StatusId::of(4),
+        },
+        mute_notifications: true,
+        state: MoveState::Running,
+        total: 10,
+        moved: 4,
+        tickets_created: 3,
+        unassigned: 1,
+        arrived: 2,
+        started_at: Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap(),
+        finished_at: None,
+        eta_seconds: Some(7),
+        paused_reason: None,
+    };
+    let v = serde_json::to_value(&m).unwrap();
+    assert_eq!(
+        v["history"],
+        json!({"mode":"all","open_status_id":"1","closed_status_id":"4"})
+    );
+    assert_eq!(v["state"], "running");
+    assert_eq!(v["started_at"], "2026-11-22T08:00:00Z");
+    assert_eq!(v["finished_at"], serde_json::Value::Null);
+    assert_eq!(serde_json::from_value::<Move>(v).unwrap(), m);
+    assert_eq!(
+        serde_json::to_value(HistoryChoice::None).unwrap(),
+        json!({"mode":"none"})
+    );
+}
+
+#[test]
+fn codes_round_trip_through_their_names() {
+    for k in ChannelKind::ALL {
+        assert_eq!(ChannelKind::parse(k.as_str()), Some(k));
+        assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+    }
+    for r in [Role::SuperAdmin, Role::Agent] {
+        assert_eq!(Role::parse(r.as_str()), Some(r));
+    }
+    for w in [Workspace::Inbox, Workspace::HelpDesk] {
+        assert_eq!(Workspace::parse(w.as_str()), Some(w));
+    }
+    for s in [MoveState::Running, MoveState::Completed, MoveState::Failed] {
+        assert_eq!(MoveState::parse(s.as_str()), Some(s));
+    }
+    assert_eq!(ChannelKind::parse("fax"), None);
+    assert_eq!(
+        serde_json::to_value(crate::ErrorBody {
+            error: crate::ApiError::new(crate::ErrorCode::MoveInProgress, "busy")
+        })
+        .unwrap(),
+        json!({"error":{"code":"move_in_progress","message":"busy"}})
+    );
+    assert_eq!(crate::ErrorCode::MoveInProgress.http_status(), 409);
+    assert_eq!(crate::ErrorCode::Csrf.http_status(), 403);
+}

@@ -1,0 +1,100 @@
+//! Conversations, their tickets, the help desk pipeline, SLAs and notifications.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    codes, ChannelId, ConversationId, NotificationId, PipelineId, SlaPolicyId, StatusId, TicketId,
+    UserId, Workspace,
+};
+
+codes! {
+    pub enum ConversationStatus("conversation status") {
+        Open = "open" => "Open",
+        Closed = "closed" => "Closed",
+    }
+
+    pub enum StatusState("status state") {
+        Open = "open" => "Open",
+        Closed = "closed" => "Closed",
+    }
+
+    pub enum NotificationKind("notification kind") {
+        TicketCreated = "ticket_created" => "Ticket created",
+        TicketAssigned = "ticket_assigned" => "Ticket assigned",
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub id: ConversationId,
+    pub original_channel_id: ChannelId,
+    pub current_channel_id: ChannelId,
+    pub status: ConversationStatus,
+    pub owner_id: Option<UserId>,
+    pub started_at: DateTime<Utc>,
+    pub workspace: Workspace,
+    pub ticket_id: Option<TicketId>,
+    /// Who the conversation is with (added to API.md's shape for the inbox list).
+    pub contact: String,
+    pub subject: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SlaDue {
+    pub first_reply_due: DateTime<Utc>,
+    pub close_due: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub id: TicketId,
+    pub conversation_id: ConversationId,
+    pub pipeline_id: PipelineId,
+    pub status_id: StatusId,
+    pub owner_id: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+    pub sla: Option<SlaDue>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipelineStatus {
+    pub id: StatusId,
+    pub label: String,
+    pub state: StatusState,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pipeline {
+    pub id: PipelineId,
+    pub name: String,
+    pub statuses: Vec<PipelineStatus>,
+}
+
+impl Pipeline {
+    pub fn status(&self, id: StatusId) -> Option<&PipelineStatus> {
+        self.statuses.iter().find(|s| s.id == id)
+    }
+
+    /// The first status in the given state, in pipeline order.
+    pub fn first_in_state(&self, state: StatusState) -> Option<&PipelineStatus> {
+        self.statuses.iter().find(|s| s.state == state)
+    }
+}
+
+/// Time to first reply and time to close, applied to help desk tickets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaPolicy {
+    pub id: SlaPolicyId,
+    pub name: String,
+    pub first_reply_seconds: i64,
+    pub close_seconds: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: NotificationId,
+    pub kind: NotificationKind,
+    pub ticket_id: TicketId,
+    pub created_at: DateTime<Utc>,
+}
