@@ -17,7 +17,8 @@ pub mod warnings;
 pub use domain::*;
 pub use error::{ApiError, ErrorBody, ErrorCode};
 pub use movability::{
-    has_help_desk_access, may_move, movability, refusal, MoveCandidate, RunningMove,
+    has_help_desk_access, may_move, movability, refusal, refused_already_in_help_desk,
+    refused_move_in_progress, MoveCandidate, RunningMove,
 };
 pub use plan::{plan_history_ticket, HistoricalConversation, TicketPlan};
 pub use validation::{validate_move_request, FieldError, StatusMapping, ValidMove};

@@ -100,7 +100,7 @@ pub struct Actor {
 impl Actor {
     pub fn me(&self) -> Me {
         Me {
-            id: self.user.id.to_string(),
+            id: self.user.id,
             name: self.user.name.clone(),
             email: self.user.email.clone(),
             role: self.user.role,

@@ -1,7 +1,8 @@
 //! The account's channels, chatflows and users as the API shows them, movability asked of the rules crate.
 
 use deskmove_rules::{
-    movability, Channel, Chatflow, Inbox, Movability, MoveCandidate, RunningMove, User, Workspace,
+    movability, AccountId, Channel, ChannelId, Chatflow, Inbox, Movability, MoveCandidate,
+    RunningMove, User, Workspace,
 };
 
 use crate::store::{ChannelRow, ChatflowRow, InboxRow, Store, StoreResult};
@@ -14,11 +15,11 @@ pub struct Catalog {
     pub channels: Vec<ChannelRow>,
     pub chatflows: Vec<ChatflowRow>,
     /// The id of the channel whose move is running, if any (R4).
-    pub moving_channel_id: Option<i64>,
+    pub moving_channel_id: Option<ChannelId>,
 }
 
 impl Catalog {
-    pub async fn load(store: &Store, account_id: i64) -> StoreResult<Catalog> {
+    pub async fn load(store: &Store, account_id: AccountId) -> StoreResult<Catalog> {
         Ok(Catalog {
             users: store
                 .users(account_id)
@@ -33,7 +34,7 @@ impl Catalog {
         })
     }
 
-    pub fn channel_row(&self, id: i64) -> Option<&ChannelRow> {
+    pub fn channel_row(&self, id: ChannelId) -> Option<&ChannelRow> {
         self.channels.iter().find(|c| c.id == id)
     }
 
@@ -44,26 +45,23 @@ impl Catalog {
             .find(|f| f.channel_id == row.id)
             .and_then(|f| f.bot.as_ref());
         let running = self.moving_channel_id.and_then(|id| self.channel_row(id));
-        let running_id = running.map(|c| c.id.to_string());
         movability(&MoveCandidate {
-            channel_id: &row.id.to_string(),
+            channel_id: row.id,
             kind: row.kind,
             workspace: row.workspace,
             bot,
             users: &self.users,
-            running_move: running
-                .zip(running_id.as_deref())
-                .map(|(c, id)| RunningMove {
-                    channel_id: id,
-                    channel_name: &c.name,
-                }),
+            running_move: running.map(|c| RunningMove {
+                channel_id: c.id,
+                channel_name: &c.name,
+            }),
         })
     }
 
     pub fn channel(&self, row: &ChannelRow) -> Channel {
         Channel {
-            id: row.id.to_string(),
-            inbox_id: row.inbox_id.to_string(),
+            id: row.id,
+            inbox_id: row.inbox_id,
             kind: row.kind,
             name: row.name.clone(),
             address: row.address.clone(),
@@ -78,7 +76,7 @@ impl Catalog {
         self.inboxes
             .iter()
             .map(|inbox| Inbox {
-                id: inbox.id.to_string(),
+                id: inbox.id,
                 name: inbox.name.clone(),
                 channels: self
                     .channels
@@ -104,10 +102,10 @@ impl Catalog {
             .filter_map(|f| {
                 let channel = self.channel_row(f.channel_id)?;
                 Some(Chatflow {
-                    id: f.id.to_string(),
+                    id: f.id,
                     name: f.name.clone(),
                     kind: f.kind,
-                    channel_id: f.channel_id.to_string(),
+                    channel_id: f.channel_id,
                     bot: f.bot.clone(),
                     workspace: channel.workspace,
                 })

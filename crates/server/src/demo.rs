@@ -1,24 +1,17 @@
-//! The demo account of DEMO.md: the same world for every person and every acceptance check.
+//! Seeds the demo account of DEMO.md (`deskmove_rules::demo`): the same world for
+//! every person and every acceptance check, with conversations generated over 90 days.
 
 use chrono::{DateTime, Duration, Utc};
-use deskmove_rules::{
-    Bot, BotAction, BotActionKind, ChannelKind, ChannelSettings, ChatflowKind, Role, Routing,
-    StatusState, Workspace,
-};
+use deskmove_rules::demo::{self, CONTACT_FORM, SPREAD, SUPPORT_EMAIL, WEBSITE_CHAT};
+use deskmove_rules::{UserId, Workspace};
 use sqlx::Connection;
 
 use crate::auth::hash_password;
-use crate::store::{self, NewConversation, NewTicketRow, Store, StoreError, StoreResult};
+use crate::store::{
+    self, NewChannel, NewConversation, NewTicketRow, NewUser, Store, StoreError, StoreResult,
+};
 
-pub const PASSWORD: &str = "deskmove-demo";
-pub const INGEST_TOKEN: &str = "demo-ingest-token";
-
-pub const USERS: [(&str, &str, Role, bool); 4] = [
-    ("ada@demo.test", "Ada Admin", Role::SuperAdmin, true),
-    ("sam@demo.test", "Sam Support", Role::Agent, true),
-    ("noor@demo.test", "Noor Sales", Role::Agent, false),
-    ("lee@demo.test", "Lee Lead", Role::SuperAdmin, true),
-];
+pub use deskmove_rules::demo::{INGEST_TOKEN, PASSWORD};
 
 /// A deterministic stream of numbers (splitmix64), so every demo has the same conversations.
 struct Dice(u64);
@@ -64,10 +57,11 @@ pub async fn seed(store: &Store, conversations: u32, now: DateTime<Utc>) -> Stor
     if !store.is_empty().await? {
         return Ok(false);
     }
+    let users = demo::users();
     // Hash before the transaction: it is slow, and nothing should wait on it.
-    let hashes = tokio::task::spawn_blocking(|| {
-        USERS
-            .iter()
+    let count = users.len();
+    let hashes = tokio::task::spawn_blocking(move || {
+        (0..count)
             .map(|_| hash_password(PASSWORD))
             .collect::<Result<Vec<_>, _>>()
     })
@@ -77,213 +71,86 @@ pub async fn seed(store: &Store, conversations: u32, now: DateTime<Utc>) -> Stor
 
     let mut conn = store.bulk_connection().await?;
     let mut tx = conn.begin().await?;
-    let account = store::insert_account(&mut tx, "Demo Co").await?;
-    let mut user_ids = Vec::new();
-    for ((email, name, role, access), hash) in USERS.iter().zip(&hashes) {
-        user_ids
-            .push(store::insert_user(&mut tx, account, name, email, *role, *access, hash).await?);
+    // On an empty database rows get the world's ids in order; say so if they don't.
+    let expect = |what: &str, got: i64, want: i64| {
+        if got == want {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt(format!(
+                "the demo's {what} got id {got}, not {want}: seed an empty database"
+            )))
+        }
+    };
+    let account = store::insert_account(&mut tx, demo::ACCOUNT).await?;
+    for (u, hash) in users.iter().zip(&hashes) {
+        let new = NewUser {
+            name: &u.name,
+            email: &u.email,
+            role: u.role,
+            help_desk_access: u.help_desk_access,
+            password_hash: hash,
+        };
+        let id = store::insert_user(&mut tx, account, &new).await?;
+        expect("user", id.get(), u.id.get())?;
     }
-    let [ada, sam, noor, _lee] = user_ids[..] else {
-        unreachable!("four demo users")
-    };
-
-    let (pipeline, statuses) = store::insert_pipeline(
-        &mut tx,
-        account,
-        "Support pipeline",
-        &[
-            ("New", StatusState::Open),
-            ("Waiting on contact", StatusState::Open),
-            ("Waiting on us", StatusState::Open),
-            ("Closed", StatusState::Closed),
-        ],
-    )
-    .await?;
-    store::insert_sla_policy(&mut tx, account, "Standard", 4 * 3600, 48 * 3600).await?;
-
-    let support = store::insert_inbox(&mut tx, account, "Support").await?;
-    let sales = store::insert_inbox(&mut tx, account, "Sales").await?;
-    let signature = |team: &str| ChannelSettings {
-        signature: Some(format!("— The Demo Co {team} team")),
-        automation: vec!["Auto-reply outside business hours".into()],
-        ..ChannelSettings::default()
-    };
-    let plan: [(ChannelKind, &str, &str, i64, ChannelSettings); 10] = [
-        (
-            ChannelKind::Email,
-            "Support email",
-            "support@demo.test",
-            support,
-            signature("support"),
-        ),
-        (
-            ChannelKind::Form,
-            "Contact us form",
-            "contact-form",
-            support,
-            ChannelSettings::default(),
-        ),
-        (
-            ChannelKind::Calling,
-            "Support line",
-            "+1 555 0100",
-            support,
-            ChannelSettings::default(),
-        ),
-        (
-            ChannelKind::Chat,
-            "Website chat",
-            "website-chat",
-            support,
-            ChannelSettings::default(),
-        ),
-        (
-            ChannelKind::Chat,
-            "Welcome bot",
-            "welcome-bot",
-            support,
-            ChannelSettings {
-                routing: Routing {
-                    owner_id: Some(sam.to_string()),
-                },
-                ..ChannelSettings::default()
-            },
-        ),
-        (
-            ChannelKind::Chat,
-            "Pricing bot",
-            "pricing-bot",
-            support,
-            ChannelSettings::default(),
-        ),
-        (
-            ChannelKind::Whatsapp,
-            "WhatsApp",
-            "+1 555 0101",
-            support,
-            ChannelSettings::default(),
-        ),
-        (
-            ChannelKind::Messenger,
-            "Facebook Messenger",
-            "demo-co",
-            support,
-            ChannelSettings::default(),
-        ),
-        (
-            ChannelKind::FallbackEmail,
-            "Fallback address",
-            "fallback@inbox.demo.test",
-            support,
-            ChannelSettings::default(),
-        ),
-        (
-            ChannelKind::Email,
-            "Sales email",
-            "sales@demo.test",
-            sales,
-            signature("sales"),
-        ),
-    ];
-    let mut channel_ids = Vec::new();
-    for (kind, name, address, inbox, settings) in &plan {
-        channel_ids.push(
-            store::insert_channel(
-                &mut tx,
-                account,
-                *inbox,
-                *kind,
-                name,
-                address,
-                Workspace::Inbox,
-                settings,
-            )
-            .await?,
-        );
+    let pipeline = demo::pipeline();
+    let labels: Vec<_> = pipeline
+        .statuses
+        .iter()
+        .map(|s| (s.label.as_str(), s.state))
+        .collect();
+    let (pipeline_id, statuses) =
+        store::insert_pipeline(&mut tx, account, &pipeline.name, &labels).await?;
+    expect("pipeline", pipeline_id.get(), pipeline.id.get())?;
+    for (got, want) in statuses.iter().zip(&pipeline.statuses) {
+        expect("status", got.get(), want.id.get())?;
     }
-    let [support_email, form, calling, website_chat, welcome_bot, pricing_bot, whatsapp, messenger, fallback, _sales_email] =
-        channel_ids[..]
-    else {
-        unreachable!("ten demo channels")
-    };
+    let sla = demo::sla_policy();
+    let sla_id = store::insert_sla_policy(
+        &mut tx,
+        account,
+        &sla.name,
+        sla.first_reply_seconds,
+        sla.close_seconds,
+    )
+    .await?;
+    expect("SLA policy", sla_id, sla.id.get())?;
+    for (id, name) in demo::inboxes() {
+        expect(
+            "inbox",
+            store::insert_inbox(&mut tx, account, name).await?.get(),
+            id.get(),
+        )?;
+    }
+    for c in demo::channels() {
+        let new = NewChannel {
+            inbox: c.inbox_id,
+            kind: c.kind,
+            name: c.name,
+            address: c.address,
+            workspace: Workspace::Inbox,
+            settings: &c.settings,
+        };
+        expect(
+            "channel",
+            store::insert_channel(&mut tx, account, &new).await?.get(),
+            c.id.get(),
+        )?;
+    }
+    for f in demo::chatflows() {
+        let id = store::insert_chatflow(
+            &mut tx,
+            account,
+            f.name,
+            f.kind,
+            f.channel_id,
+            f.bot.as_ref(),
+        )
+        .await?;
+        expect("chatflow", id, f.id.get())?;
+    }
 
-    let say = |kind| BotAction {
-        kind,
-        target_user_ids: vec![],
-    };
-    store::insert_chatflow(
-        &mut tx,
-        account,
-        "Website chat",
-        ChatflowKind::Chat,
-        website_chat,
-        None,
-    )
-    .await?;
-    store::insert_chatflow(
-        &mut tx,
-        account,
-        "Welcome bot",
-        ChatflowKind::Chat,
-        welcome_bot,
-        Some(&Bot {
-            actions: vec![
-                say(BotActionKind::SendMessage),
-                say(BotActionKind::AskQuestion),
-                BotAction {
-                    kind: BotActionKind::SendToTeamMember,
-                    target_user_ids: vec![sam.to_string()],
-                },
-            ],
-        }),
-    )
-    .await?;
-    store::insert_chatflow(
-        &mut tx,
-        account,
-        "Pricing bot",
-        ChatflowKind::Chat,
-        pricing_bot,
-        Some(&Bot {
-            actions: vec![
-                say(BotActionKind::SendMessage),
-                say(BotActionKind::CreateTicket),
-            ],
-        }),
-    )
-    .await?;
-    store::insert_chatflow(
-        &mut tx,
-        account,
-        "WhatsApp",
-        ChatflowKind::Whatsapp,
-        whatsapp,
-        None,
-    )
-    .await?;
-    store::insert_chatflow(
-        &mut tx,
-        account,
-        "Facebook Messenger",
-        ChatflowKind::Messenger,
-        messenger,
-        None,
-    )
-    .await?;
-
-    // Where the Support inbox's conversations start, weighted (percent).
-    let spread = [
-        (support_email, 30),
-        (form, 12),
-        (calling, 10),
-        (website_chat, 15),
-        (welcome_bot, 8),
-        (pricing_bot, 7),
-        (whatsapp, 8),
-        (messenger, 5),
-        (fallback, 5),
-    ];
-    let owners = [Some(ada), Some(sam), Some(noor), None];
+    let owners: [Option<UserId>; 4] = [Some(demo::ADA), Some(demo::SAM), Some(demo::NOOR), None];
     let open_statuses = &statuses[..3];
     let closed_status = statuses[3];
     let mut dice = Dice(0x00de_5c30_7e00_0001);
@@ -293,7 +160,7 @@ pub async fn seed(store: &Store, conversations: u32, now: DateTime<Utc>) -> Stor
     let mut rows = Vec::with_capacity(SEED_CHUNK);
     for i in 0..conversations {
         let mut roll = dice.below(100);
-        let original = spread
+        let original = SPREAD
             .iter()
             .find(|(_, weight)| {
                 let hit = roll < *weight;
@@ -301,12 +168,12 @@ pub async fn seed(store: &Store, conversations: u32, now: DateTime<Utc>) -> Stor
                 hit
             })
             .map(|(id, _)| *id)
-            .unwrap_or(support_email);
+            .unwrap_or(SUPPORT_EMAIL);
         // R19, R20: some chats were transferred to email, and some form threads went on by email.
-        let current = if (original == website_chat && dice.below(4) == 0)
-            || (original == form && dice.below(5) == 0)
+        let current = if (original == WEBSITE_CHAT && dice.below(4) == 0)
+            || (original == CONTACT_FORM && dice.below(5) == 0)
         {
-            support_email
+            SUPPORT_EMAIL
         } else {
             original
         };
@@ -345,11 +212,11 @@ pub async fn seed(store: &Store, conversations: u32, now: DateTime<Utc>) -> Stor
             ticket,
         ));
         if rows.len() == SEED_CHUNK {
-            store::insert_conversations(&mut tx, account, pipeline, &rows).await?;
+            store::insert_conversations(&mut tx, account, pipeline_id, &rows).await?;
             rows.clear();
         }
     }
-    store::insert_conversations(&mut tx, account, pipeline, &rows).await?;
+    store::insert_conversations(&mut tx, account, pipeline_id, &rows).await?;
     tx.commit().await?;
     conn.close().await?;
     Ok(true)

@@ -9,11 +9,11 @@ use deskmove_rules::progress::PROGRESS_EVENT_INTERVAL_MS;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use deskmove_rules::{Move, MoveState};
+use deskmove_rules::{Move, MoveId, MoveState};
 
 use crate::catalog::Catalog;
 use crate::events::{EventHub, LiveEvent};
-use crate::store::{BatchOutcome, MoveRow, Store, StoreResult};
+use crate::store::{BatchOutcome, Fault, MoveRow, Store, StoreError, StoreResult};
 
 /// Conversations per batch transaction: large enough to amortise a commit, small
 /// enough that an arrival waiting for the write lock waits ~10 ms (measured: at
@@ -34,7 +34,7 @@ pub struct Engine {
     pause: Duration,
     /// What holds each move back now; kept in memory too, since a full disk may
     /// refuse even the note of it.
-    faults: Arc<Mutex<HashMap<i64, String>>>,
+    faults: Arc<Mutex<HashMap<MoveId, String>>>,
 }
 
 impl Engine {
@@ -60,11 +60,11 @@ impl Engine {
         Ok(m)
     }
 
-    fn fault(&self, move_id: i64) -> Option<String> {
+    fn fault(&self, move_id: MoveId) -> Option<String> {
         self.faults.lock().ok()?.get(&move_id).cloned()
     }
 
-    fn set_fault(&self, move_id: i64, fault: Option<String>) {
+    fn set_fault(&self, move_id: MoveId, fault: Option<String>) {
         if let Ok(mut f) = self.faults.lock() {
             match fault {
                 Some(text) => f.insert(move_id, text),
@@ -75,7 +75,7 @@ impl Engine {
 
     /// Runs a move in the background until it is done. A panic in a batch (a bug) is
     /// caught and the move resumed from its last committed batch, not left stranded.
-    pub fn spawn(&self, move_id: i64) {
+    pub fn spawn(&self, move_id: MoveId) {
         let engine = self.clone();
         tokio::spawn(async move {
             loop {
@@ -83,7 +83,10 @@ impl Engine {
                 match futures_util::FutureExt::catch_unwind(run).await {
                     Ok(()) => return,
                     Err(_) => {
-                        tracing::error!(move_id, "move task panicked; resuming in a second");
+                        tracing::error!(
+                            move_id = move_id.get(),
+                            "move task panicked; resuming in a second"
+                        );
                         tokio::time::sleep(Duration::from_secs(1)).await;
                     }
                 }
@@ -95,7 +98,7 @@ impl Engine {
     pub async fn resume_all(&self) -> StoreResult<usize> {
         let ids = self.store.running_move_ids().await?;
         for id in &ids {
-            tracing::info!(move_id = id, "resuming move");
+            tracing::info!(move_id = id.get(), "resuming move");
             self.spawn(*id);
         }
         Ok(ids.len())
@@ -112,7 +115,7 @@ impl Engine {
     }
 
     /// Runs a move's batches until it is done (or no longer running).
-    pub async fn drive(&self, move_id: i64) {
+    pub async fn drive(&self, move_id: MoveId) {
         let interval = Duration::from_millis(PROGRESS_EVENT_INTERVAL_MS);
         let mut last_event = Instant::now();
         let mut backoff = Duration::from_millis(100);
@@ -123,7 +126,7 @@ impl Engine {
                 Ok(BatchOutcome::Progress(row)) => {
                     size = self.next_size(size, t.elapsed());
                     if self.fault(move_id).is_some() {
-                        tracing::info!(move_id, "move resumed");
+                        tracing::info!(move_id = move_id.get(), "move resumed");
                         self.set_fault(move_id, None);
                         self.publish_move(&row);
                     }
@@ -141,10 +144,10 @@ impl Engine {
                 }
                 Ok(BatchOutcome::HistoryDone(_)) => match self.finish(move_id).await {
                     Ok(()) => return,
-                    Err(e) => backoff = self.hold_back(move_id, &e.to_string(), backoff).await,
+                    Err(e) => backoff = self.hold_back(move_id, &e, backoff).await,
                 },
                 Ok(BatchOutcome::NotRunning) => return,
-                Err(e) => backoff = self.hold_back(move_id, &e.to_string(), backoff).await,
+                Err(e) => backoff = self.hold_back(move_id, &e, backoff).await,
             }
         }
     }
@@ -162,12 +165,12 @@ impl Engine {
         }
     }
 
-    async fn finish(&self, move_id: i64) -> StoreResult<()> {
+    async fn finish(&self, move_id: MoveId) -> StoreResult<()> {
         let Some(row) = self.store.finish_move(move_id).await? else {
             return Ok(());
         };
         tracing::info!(
-            move_id,
+            move_id = move_id.get(),
             moved = row.moved,
             arrived = row.arrived,
             "move completed"
@@ -185,13 +188,13 @@ impl Engine {
 
     /// A fault (full disk, read-only file, lock held too long): the move stays
     /// running, says what holds it back, and tries again a little later.
-    async fn hold_back(&self, move_id: i64, error: &str, backoff: Duration) -> Duration {
-        tracing::error!(move_id, error, "move batch failed; retrying");
+    async fn hold_back(&self, move_id: MoveId, error: &StoreError, backoff: Duration) -> Duration {
+        tracing::error!(move_id = move_id.get(), error = %error, "move batch failed; retrying");
         let message = fault_words(error);
         let first = self.fault(move_id).as_deref() != Some(message.as_str());
         self.set_fault(move_id, Some(message.clone()));
         if let Err(e) = self.store.record_move_error(move_id, &message).await {
-            tracing::warn!(move_id, error = %e, "could not record the fault");
+            tracing::warn!(move_id = move_id.get(), error = %e, "could not record the fault");
         }
         if first {
             if let Ok(Some(row)) = self.store.move_by_id_any(move_id).await {
@@ -204,17 +207,8 @@ impl Engine {
 }
 
 /// A fault in words an admin understands; the move resumes by itself once it is gone.
-fn fault_words(error: &str) -> String {
-    let e = error.to_ascii_lowercase();
-    let what = if e.contains("full") {
-        "the server's disk is full"
-    } else if e.contains("readonly") || e.contains("read-only") {
-        "the database can't be written to"
-    } else if e.contains("locked") || e.contains("busy") {
-        "the database is busy"
-    } else {
-        "the server hit a fault"
-    };
+fn fault_words(error: &StoreError) -> String {
+    let what = error.fault().unwrap_or(Fault::Io).words();
     format!(
         "Paused: {what}. The move resumes by itself once that is fixed; nothing is lost. ({error})"
     )

@@ -40,42 +40,11 @@ impl From<ApiError> for AppError {
     }
 }
 
-/// SQLite's primary result codes for a machine in trouble rather than a bad request:
-/// BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN.
-const UNAVAILABLE_CODES: [i64; 6] = [5, 6, 8, 10, 13, 14];
-
-fn machine_trouble(e: &StoreError) -> bool {
-    match e {
-        StoreError::Db(sqlx::Error::Database(db)) => {
-            let by_code = db
-                .code()
-                .and_then(|c| c.parse::<i64>().ok())
-                .is_some_and(|c| UNAVAILABLE_CODES.contains(&(c & 0xff)));
-            let msg = db.message().to_ascii_lowercase();
-            by_code
-                || [
-                    "locked",
-                    "busy",
-                    "full",
-                    "readonly",
-                    "read-only",
-                    "disk i/o",
-                ]
-                .iter()
-                .any(|m| msg.contains(m))
-        }
-        StoreError::Db(
-            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed,
-        ) => true,
-        _ => false,
-    }
-}
-
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         // A full disk, a read-only file or a long lock is the machine's trouble, not
         // the client's: say so and let them retry.
-        if machine_trouble(&e) {
+        if e.fault().is_some() {
             tracing::warn!(error = %e, "database unavailable");
             return Self::new(
                 ErrorCode::Unavailable,

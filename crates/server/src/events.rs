@@ -1,18 +1,21 @@
 //! Live updates: one broadcast of move and channel events, which each SSE stream filters to its account.
 
-use deskmove_rules::{Channel, Move};
+use deskmove_rules::{AccountId, Channel, Move};
 use tokio::sync::broadcast;
 
 #[derive(Clone, Debug)]
 pub enum LiveEvent {
     /// A move started, progressed or ended.
-    Move { account_id: i64, body: Move },
+    Move { account_id: AccountId, body: Move },
     /// A channel's workspace changed (R16).
-    Channel { account_id: i64, body: Channel },
+    Channel {
+        account_id: AccountId,
+        body: Channel,
+    },
 }
 
 impl LiveEvent {
-    pub fn account_id(&self) -> i64 {
+    pub fn account_id(&self) -> AccountId {
         match self {
             LiveEvent::Move { account_id, .. } | LiveEvent::Channel { account_id, .. } => {
                 *account_id

@@ -2,13 +2,12 @@
 
 use axum::extract::State;
 use axum::Json;
-use deskmove_rules::{Channel, Chatflow, Inbox, Pipeline, User};
+use deskmove_rules::{Channel, ChannelId, Chatflow, Inbox, Pipeline, User};
 
 use super::PathId;
 use crate::auth::Actor;
 use crate::catalog::Catalog;
 use crate::error::{AppError, AppResult};
-use crate::store::parse_id;
 use crate::AppState;
 
 pub async fn inboxes(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Vec<Inbox>>> {
@@ -27,11 +26,11 @@ pub async fn help_desk_channels(
 pub async fn channel(
     State(state): State<AppState>,
     actor: Actor,
-    PathId(id): PathId,
+    PathId(id): PathId<ChannelId>,
 ) -> AppResult<Json<Channel>> {
     let catalog = Catalog::load(&state.store, actor.user.account_id).await?;
-    let row = parse_id(&id)
-        .and_then(|id| catalog.channel_row(id))
+    let row = catalog
+        .channel_row(id)
         .ok_or_else(|| AppError::not_found("channel"))?;
     Ok(Json(catalog.channel(row)))
 }

@@ -1,20 +1,21 @@
 //! Conversations, tickets and notifications: what agents read and do every day.
 
-use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
 use deskmove_rules::requests::{ConversationPatch, CreateTicketRequest, TransferRequest};
-use deskmove_rules::{Conversation, ErrorCode, Notification, Page, StatusState, Ticket, Workspace};
+use deskmove_rules::{
+    ChannelId, Conversation, ConversationId, ErrorCode, Notification, Page, StatusId, StatusState,
+    Ticket, TicketId, UserId, Workspace,
+};
 use serde::Deserialize;
 
-use super::paging::{decode_cursor, id_filter, limit, page, parse_query};
-use super::parse_body;
-use super::PathId;
+use super::paging::{decode_cursor, empty_page, limit, page, parse_query, IdFilter};
+use super::{Body, PathId};
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
-use crate::store::{parse_id, ChangeError, ConversationFilter, ConversationRefusal, TicketFilter};
+use crate::store::{ChangeError, ConversationFilter, OwnerChange, TicketFilter};
 use crate::AppState;
 
 #[derive(Deserialize)]
@@ -35,10 +36,6 @@ fn workspace(raw: Option<&str>) -> AppResult<Option<Workspace>> {
     }
 }
 
-fn conversation_id(c: &Conversation) -> i64 {
-    parse_id(&c.id).unwrap_or_default()
-}
-
 pub async fn list(
     State(state): State<AppState>,
     actor: Actor,
@@ -46,30 +43,34 @@ pub async fn list(
 ) -> AppResult<Json<Page<Conversation>>> {
     let q: ConversationQuery = parse_query(q.as_deref())?;
     let limit = limit(q.limit.as_deref())?;
+    let workspace = workspace(q.workspace.as_deref())?;
+    let before_id = decode_cursor(q.cursor.as_deref())?;
+    let ids = (
+        IdFilter::parse(q.channel_id.as_deref()).get(),
+        IdFilter::parse(q.original_channel_id.as_deref()).get(),
+    );
+    let (Ok(channel_id), Ok(original_channel_id)) = ids else {
+        return Ok(Json(empty_page()));
+    };
     let filter = ConversationFilter {
-        workspace: workspace(q.workspace.as_deref())?,
-        channel_id: id_filter(q.channel_id.as_deref()),
-        original_channel_id: id_filter(q.original_channel_id.as_deref()),
-        before_id: decode_cursor(q.cursor.as_deref())?,
+        workspace,
+        channel_id,
+        original_channel_id,
+        before_id,
         limit: limit + 1,
     };
     let items = state
         .store
         .conversations(actor.user.account_id, &filter)
         .await?;
-    Ok(Json(page(items, limit, conversation_id)))
-}
-
-fn path_id(raw: &str, what: &str) -> AppResult<i64> {
-    parse_id(raw).ok_or_else(|| AppError::not_found(what))
+    Ok(Json(page(items, limit, |c| c.id.get())))
 }
 
 pub async fn get(
     State(state): State<AppState>,
     actor: Actor,
-    PathId(id): PathId,
+    PathId(id): PathId<ConversationId>,
 ) -> AppResult<Json<Conversation>> {
-    let id = path_id(&id, "conversation")?;
     state
         .store
         .conversation(actor.user.account_id, id)
@@ -78,77 +79,70 @@ pub async fn get(
         .ok_or_else(|| AppError::not_found("conversation"))
 }
 
-fn change_error(e: ChangeError) -> AppError {
-    match e {
-        ChangeError::Refused(ConversationRefusal::NotFound) => AppError::not_found("conversation"),
-        ChangeError::Refused(ConversationRefusal::Invalid(f)) => {
-            AppError::invalid(format!("{}: {}", f.field, f.message))
+impl From<ChangeError> for AppError {
+    fn from(e: ChangeError) -> Self {
+        match e {
+            ChangeError::NotFound => AppError::not_found("conversation"),
+            ChangeError::Invalid(f) => AppError::invalid(format!("{}: {}", f.field, f.message)),
+            ChangeError::TicketExists => AppError::new(
+                ErrorCode::TicketExists,
+                "This conversation already has a ticket; a conversation has at most one.",
+            ),
+            ChangeError::Store(e) => e.into(),
         }
-        ChangeError::Refused(ConversationRefusal::TicketExists) => AppError::new(
-            ErrorCode::TicketExists,
-            "This conversation already has a ticket; a conversation has at most one.",
-        ),
-        ChangeError::Store(e) => e.into(),
     }
 }
 
 pub async fn patch(
     State(state): State<AppState>,
     actor: Actor,
-    PathId(id): PathId,
-    body: Bytes,
+    PathId(id): PathId<ConversationId>,
+    Body(patch): Body<ConversationPatch>,
 ) -> AppResult<Json<Conversation>> {
-    let id = path_id(&id, "conversation")?;
-    let patch: ConversationPatch = parse_body(&body)?;
     let owner = match patch.owner_id {
-        None => None,
-        Some(None) => Some(None),
+        None => OwnerChange::Leave,
+        Some(None) => OwnerChange::Unassign,
         // An id that names nobody here is refused inside the store's transaction.
-        Some(Some(o)) => Some(Some(parse_id(&o).unwrap_or(-1))),
+        Some(Some(o)) => UserId::parse(&o).map_or(OwnerChange::Unknown, OwnerChange::To),
     };
-    state
-        .store
-        .patch_conversation(actor.user.account_id, id, patch.status, owner, Utc::now())
-        .await
-        .map(Json)
-        .map_err(change_error)
+    Ok(Json(
+        state
+            .store
+            .patch_conversation(actor.user.account_id, id, patch.status, owner, Utc::now())
+            .await?,
+    ))
 }
 
 pub async fn transfer(
     State(state): State<AppState>,
     actor: Actor,
-    PathId(id): PathId,
-    body: Bytes,
+    PathId(id): PathId<ConversationId>,
+    Body(req): Body<TransferRequest>,
 ) -> AppResult<Json<Conversation>> {
-    let id = path_id(&id, "conversation")?;
-    let req: TransferRequest = parse_body(&body)?;
-    state
-        .store
-        .transfer_conversation(actor.user.account_id, id, parse_id(&req.channel_id))
-        .await
-        .map(Json)
-        .map_err(change_error)
+    Ok(Json(
+        state
+            .store
+            .transfer_conversation(actor.user.account_id, id, ChannelId::parse(&req.channel_id))
+            .await?,
+    ))
 }
 
 pub async fn create_ticket(
     State(state): State<AppState>,
     actor: Actor,
-    PathId(id): PathId,
-    body: Bytes,
+    PathId(id): PathId<ConversationId>,
+    Body(req): Body<CreateTicketRequest>,
 ) -> AppResult<(StatusCode, Json<Ticket>)> {
-    let id = path_id(&id, "conversation")?;
-    let req: CreateTicketRequest = parse_body(&body)?;
-    state
+    let ticket = state
         .store
         .create_ticket(
             actor.user.account_id,
             id,
-            parse_id(&req.status_id),
+            StatusId::parse(&req.status_id),
             Utc::now(),
         )
-        .await
-        .map(|t| (StatusCode::CREATED, Json(t)))
-        .map_err(change_error)
+        .await?;
+    Ok((StatusCode::CREATED, Json(ticket)))
 }
 
 #[derive(Deserialize)]
@@ -180,27 +174,33 @@ pub async fn tickets(
             StatusState::parse(s).ok_or_else(|| AppError::invalid("state: use open or closed."))?,
         ),
     };
+    let workspace = workspace(q.workspace.as_deref())?;
+    let before_id = decode_cursor(q.cursor.as_deref())?;
+    let ids = (
+        IdFilter::parse(q.status_id.as_deref()).get(),
+        IdFilter::parse(q.owner_id.as_deref()).get(),
+    );
+    let (Ok(status_id), Ok(owner_id)) = ids else {
+        return Ok(Json(empty_page()));
+    };
     let filter = TicketFilter {
-        status_id: id_filter(q.status_id.as_deref()),
-        owner_id: id_filter(q.owner_id.as_deref()),
+        status_id,
+        owner_id,
         unassigned,
         state: status_state,
-        workspace: workspace(q.workspace.as_deref())?,
-        before_id: decode_cursor(q.cursor.as_deref())?,
+        workspace,
+        before_id,
         limit: limit + 1,
     };
     let items = state.store.tickets(actor.user.account_id, &filter).await?;
-    Ok(Json(page(items, limit, |t: &Ticket| {
-        parse_id(&t.id).unwrap_or_default()
-    })))
+    Ok(Json(page(items, limit, |t| t.id.get())))
 }
 
 pub async fn ticket(
     State(state): State<AppState>,
     actor: Actor,
-    PathId(id): PathId,
+    PathId(id): PathId<TicketId>,
 ) -> AppResult<Json<Ticket>> {
-    let id = path_id(&id, "ticket")?;
     state
         .store
         .ticket(actor.user.account_id, id)

@@ -3,17 +3,18 @@
 mod catalog;
 mod conversations;
 mod events;
+mod extract;
 mod ingest;
 mod moves;
 mod paging;
 mod session;
 
-use axum::body::Bytes;
 use axum::routing::{get, post};
 use axum::Router;
-use serde::de::DeserializeOwned;
 
-use crate::error::{AppError, AppResult};
+pub use extract::{Body, IngestToken, Named, PathId};
+
+use crate::error::AppError;
 use crate::AppState;
 use deskmove_rules::ErrorCode;
 
@@ -66,32 +67,4 @@ async fn method_not_allowed() -> AppError {
         ErrorCode::MethodNotAllowed,
         "This endpoint does not take that method.",
     )
-}
-
-/// Parses a JSON body into the rules crate's type; a malformed one is a 400 that says why.
-pub(crate) fn parse_body<T: DeserializeOwned>(body: &Bytes) -> AppResult<T> {
-    serde_json::from_slice(body).map_err(|e| {
-        AppError(deskmove_rules::ApiError {
-            code: ErrorCode::InvalidRequest,
-            message: format!("The request body is not valid: {e}."),
-        })
-    })
-}
-
-/// A path's `{id}`: one that can't even be read (bad percent-encoding) names nothing,
-/// and is answered like any unknown id, with the API's error body.
-pub(crate) struct PathId(pub String);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathId {
-    type Rejection = AppError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, AppError> {
-        axum::extract::Path::<String>::from_request_parts(parts, state)
-            .await
-            .map(|axum::extract::Path(id)| PathId(id))
-            .map_err(|_| AppError::new(ErrorCode::NotFound, "Nothing here has that id."))
-    }
 }

@@ -1,6 +1,5 @@
 //! Moving a channel: the preview, the start, and reading moves (no cancel, no way back: R3, R17).
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -8,15 +7,15 @@ use chrono::Utc;
 use deskmove_rules::validation::invalid_request;
 use deskmove_rules::warnings::{busy_window_start, is_linked_email};
 use deskmove_rules::{
-    may_move, refusal, validate_move_request, ErrorCode, Move, MoveRequest, Preview, WarningFacts,
+    may_move, refusal, refused_already_in_help_desk, refused_move_in_progress,
+    validate_move_request, ChannelId, Move, MoveId, MoveRequest, Preview, WarningFacts,
 };
 
-use super::parse_body;
-use super::PathId;
+use super::{Body, PathId};
 use crate::auth::Actor;
 use crate::catalog::Catalog;
 use crate::error::{AppError, AppResult};
-use crate::store::{parse_id, MoveRow, NewMove, StartError, StartRefusal};
+use crate::store::{MoveRow, NewMove, StartError};
 use crate::AppState;
 
 /// R1: the server refuses whatever the client does.
@@ -37,13 +36,13 @@ fn view(state: &AppState, row: &MoveRow) -> AppResult<Move> {
 pub async fn preview(
     State(state): State<AppState>,
     actor: Actor,
-    PathId(id): PathId,
+    PathId(id): PathId<ChannelId>,
 ) -> AppResult<Json<Preview>> {
     require_super_admin(&actor)?;
     let account = actor.user.account_id;
     let catalog = Catalog::load(&state.store, account).await?;
-    let row = parse_id(&id)
-        .and_then(|id| catalog.channel_row(id))
+    let row = catalog
+        .channel_row(id)
         .ok_or_else(|| AppError::not_found("channel"))?;
     let now = Utc::now();
     let counts = state
@@ -54,14 +53,7 @@ pub async fn preview(
     let linked: Vec<String> = catalog
         .channels
         .iter()
-        .filter(|c| {
-            is_linked_email(
-                &row.inbox_id.to_string(),
-                &c.inbox_id.to_string(),
-                c.kind,
-                c.workspace,
-            )
-        })
+        .filter(|c| is_linked_email(row.inbox_id, c.inbox_id, c.kind, c.workspace))
         .map(|c| c.name.clone())
         .collect();
     let warnings = deskmove_rules::warnings(&WarningFacts {
@@ -90,13 +82,13 @@ pub async fn preview(
 pub async fn start(
     State(state): State<AppState>,
     actor: Actor,
-    body: Bytes,
+    body: Result<Body<MoveRequest>, AppError>,
 ) -> AppResult<(StatusCode, Json<Move>)> {
     require_super_admin(&actor)?;
-    let req: MoveRequest = parse_body(&body)?;
+    let Body(req) = body?;
     let account = actor.user.account_id;
     let catalog = Catalog::load(&state.store, account).await?;
-    let row = parse_id(&req.channel_id)
+    let row = ChannelId::parse(req.channel_id.trim())
         .and_then(|id| catalog.channel_row(id))
         .ok_or_else(|| AppError::not_found("channel"))?;
     if let Some(refused) = refusal(&catalog.movability(row)) {
@@ -105,42 +97,28 @@ pub async fn start(
     let pipeline = state.store.pipeline(account).await?;
     let valid = validate_move_request(&req, pipeline.as_ref())
         .map_err(|e| AppError(invalid_request(&e)))?;
-    let history = valid.history.map(|m| {
-        (
-            parse_id(&m.open_status_id).unwrap_or_default(),
-            parse_id(&m.closed_status_id).unwrap_or_default(),
-        )
-    });
     let started = state
         .store
         .start_move(&NewMove {
             account_id: account,
             channel_id: row.id,
             requested_by: actor.user.id,
-            history,
+            history: valid
+                .history
+                .map(|m| (m.open_status_id, m.closed_status_id)),
             mute_notifications: valid.mute_notifications,
         })
         .await;
     let row = match started {
         Ok(row) => row,
-        Err(StartError::Refused(StartRefusal::MoveInProgress)) => {
-            return Err(AppError::new(
-                ErrorCode::MoveInProgress,
-                "Another channel is moving to help desk right now. Only one channel can move at a time: try again when that move has finished.",
-            ))
-        }
-        Err(StartError::Refused(StartRefusal::AlreadyInHelpDesk)) => {
-            return Err(AppError::new(
-                ErrorCode::AlreadyInHelpDesk,
-                "This channel is already in help desk. A move is final, so there is nothing left to move.",
-            ))
-        }
+        Err(StartError::MoveInProgress) => return Err(refused_move_in_progress().into()),
+        Err(StartError::AlreadyInHelpDesk) => return Err(refused_already_in_help_desk().into()),
         Err(StartError::Store(e)) => return Err(e.into()),
     };
     tracing::info!(
-        move_id = row.id,
-        channel_id = row.channel_id,
-        by = actor.user.id,
+        move_id = row.id.get(),
+        channel_id = row.channel_id.get(),
+        by = actor.user.id.get(),
         "move started"
     );
     state.engine.publish_move(&row);
@@ -156,9 +134,8 @@ pub async fn current(State(state): State<AppState>, actor: Actor) -> AppResult<J
 pub async fn get(
     State(state): State<AppState>,
     actor: Actor,
-    PathId(id): PathId,
+    PathId(id): PathId<MoveId>,
 ) -> AppResult<Json<Move>> {
-    let id = parse_id(&id).ok_or_else(|| AppError::not_found("move"))?;
     let row = state
         .store
         .move_by_id(actor.user.account_id, id)

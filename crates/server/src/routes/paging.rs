@@ -47,10 +47,40 @@ pub fn decode_cursor(raw: Option<&str>) -> AppResult<Option<i64>> {
         })
 }
 
-/// An id filter: one that names nothing of ours matches nothing.
-pub fn id_filter(raw: Option<&str>) -> Option<i64> {
-    raw.filter(|r| !r.is_empty())
-        .map(|r| crate::store::parse_id(r).unwrap_or(-1))
+/// An id filter of a query string, parsed: absent (or empty), an id of ours, or
+/// text that names nothing of ours and so matches nothing.
+pub enum IdFilter<T> {
+    Any,
+    Is(T),
+    Nothing,
+}
+
+impl<T: std::str::FromStr> IdFilter<T> {
+    pub fn parse(raw: Option<&str>) -> Self {
+        match raw.filter(|r| !r.is_empty()) {
+            None => IdFilter::Any,
+            Some(r) => r.parse().map_or(IdFilter::Nothing, IdFilter::Is),
+        }
+    }
+
+    /// The filter for the store; `Err` when it matches nothing at all.
+    pub fn get(self) -> Result<Option<T>, MatchesNothing> {
+        match self {
+            IdFilter::Any => Ok(None),
+            IdFilter::Is(t) => Ok(Some(t)),
+            IdFilter::Nothing => Err(MatchesNothing),
+        }
+    }
+}
+
+/// A filter no row can pass: the answer is an empty page.
+pub struct MatchesNothing;
+
+pub fn empty_page<T>() -> deskmove_rules::Page<T> {
+    deskmove_rules::Page {
+        items: Vec::new(),
+        next_cursor: None,
+    }
 }
 
 /// Cuts a page fetched with one extra item and says where the next one starts.

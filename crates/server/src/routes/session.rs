@@ -1,6 +1,5 @@
 //! Sign in, sign out, and who is signed in.
 
-use axum::body::Bytes;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
@@ -12,7 +11,7 @@ use deskmove_rules::{Me, SignIn};
 
 use crate::auth::{self, Actor};
 use crate::error::{AppError, AppResult};
-use crate::routes::parse_body;
+use crate::routes::Body;
 use crate::AppState;
 
 /// Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
@@ -23,9 +22,8 @@ static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 pub async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
-    body: Bytes,
+    Body(SignIn { email, password }): Body<SignIn>,
 ) -> AppResult<Response> {
-    let SignIn { email, password } = parse_body(&body)?;
     if let Err(wait) = state.sign_in_limits.attempt(&email, client.ip()) {
         tracing::warn!(client = %client.ip(), "sign-in attempts limited");
         let refusal = AppError::new(
@@ -65,9 +63,9 @@ pub async fn sign_in(
             (now + Duration::days(auth::SESSION_DAYS)).timestamp_millis(),
         )
         .await?;
-    tracing::info!(user_id = user.id, "signed in");
+    tracing::info!(user_id = user.id.get(), "signed in");
     let me = Me {
-        id: user.id.to_string(),
+        id: user.id,
         name: user.name,
         email: user.email,
         role: user.role,

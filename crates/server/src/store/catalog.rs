@@ -1,0 +1,311 @@
+//! The account's catalog: users, inboxes, channels, chatflows, the pipeline and the SLA policy.
+
+use deskmove_rules::{
+    AccountId, Bot, ChannelId, ChannelKind, ChannelSettings, ChatflowId, ChatflowKind, InboxId,
+    MoveId, Pipeline, PipelineId, PipelineStatus, Role, SlaPolicy, SlaPolicyId, StatusId,
+    StatusState, User, UserId, Workspace,
+};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, FromRow, Row};
+
+use super::{Store, StoreError, StoreResult};
+
+/// Reads a typed column (an id or a code) of a row, as the rules crate parses it.
+pub(crate) fn typed<T, R>(r: &AnyRow, column: &str) -> sqlx::Result<T>
+where
+    T: TryFrom<R>,
+    T::Error: std::error::Error + Send + Sync + 'static,
+    R: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    let raw: R = r.try_get(column)?;
+    T::try_from(raw).map_err(|e| sqlx::Error::ColumnDecode {
+        index: column.to_string(),
+        source: Box::new(e),
+    })
+}
+
+/// A JSON column (channel settings, a bot).
+fn json<T: serde::de::DeserializeOwned>(r: &AnyRow, column: &str) -> sqlx::Result<T> {
+    let raw: String = r.try_get(column)?;
+    serde_json::from_str(&raw).map_err(|e| sqlx::Error::ColumnDecode {
+        index: column.to_string(),
+        source: Box::new(e),
+    })
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserRow {
+    pub id: UserId,
+    pub account_id: AccountId,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub help_desk_access: bool,
+}
+
+pub(crate) const USER_COLUMNS: &str =
+    "u.id, u.account_id, u.name, u.email, u.role, u.help_desk_access";
+
+impl FromRow<'_, AnyRow> for UserRow {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(UserRow {
+            id: typed::<_, i64>(r, "id")?,
+            account_id: typed::<_, i64>(r, "account_id")?,
+            name: r.try_get("name")?,
+            email: r.try_get("email")?,
+            role: typed::<_, String>(r, "role")?,
+            help_desk_access: r.try_get::<i64, _>("help_desk_access")? != 0,
+        })
+    }
+}
+
+impl UserRow {
+    pub fn to_user(&self) -> User {
+        User {
+            id: self.id,
+            name: self.name.clone(),
+            email: self.email.clone(),
+            role: self.role,
+            help_desk_access: self.help_desk_access,
+        }
+    }
+}
+
+#[derive(Clone, Debug, FromRow)]
+pub struct InboxRow {
+    #[sqlx(try_from = "i64")]
+    pub id: InboxId,
+    pub name: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct ChannelRow {
+    pub id: ChannelId,
+    pub account_id: AccountId,
+    pub inbox_id: InboxId,
+    pub kind: ChannelKind,
+    pub name: String,
+    pub address: String,
+    pub workspace: Workspace,
+    pub settings: ChannelSettings,
+}
+
+pub(crate) const CHANNEL_COLUMNS: &str =
+    "id, account_id, inbox_id, kind, name, address, workspace, settings";
+
+impl FromRow<'_, AnyRow> for ChannelRow {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(ChannelRow {
+            id: typed::<_, i64>(r, "id")?,
+            account_id: typed::<_, i64>(r, "account_id")?,
+            inbox_id: typed::<_, i64>(r, "inbox_id")?,
+            kind: typed::<_, String>(r, "kind")?,
+            name: r.try_get("name")?,
+            address: r.try_get("address")?,
+            workspace: typed::<_, String>(r, "workspace")?,
+            settings: json(r, "settings")?,
+        })
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ChatflowRow {
+    pub id: ChatflowId,
+    pub name: String,
+    pub kind: ChatflowKind,
+    pub channel_id: ChannelId,
+    pub bot: Option<Bot>,
+}
+
+impl FromRow<'_, AnyRow> for ChatflowRow {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        let bot: Option<String> = r.try_get("bot")?;
+        Ok(ChatflowRow {
+            id: typed::<_, i64>(r, "id")?,
+            name: r.try_get("name")?,
+            kind: typed::<_, String>(r, "kind")?,
+            channel_id: typed::<_, i64>(r, "channel_id")?,
+            bot: match bot {
+                None => None,
+                Some(_) => Some(json(r, "bot")?),
+            },
+        })
+    }
+}
+
+#[derive(Clone, Debug, FromRow)]
+pub struct RunningMoveRow {
+    #[sqlx(try_from = "i64")]
+    pub id: MoveId,
+    #[sqlx(try_from = "i64")]
+    pub channel_id: ChannelId,
+}
+
+#[derive(FromRow)]
+struct StatusRecord {
+    #[sqlx(try_from = "i64")]
+    id: StatusId,
+    label: String,
+    #[sqlx(try_from = "String")]
+    state: StatusState,
+}
+
+#[derive(FromRow)]
+struct PipelineRecord {
+    #[sqlx(try_from = "i64")]
+    id: PipelineId,
+    name: String,
+}
+
+#[derive(FromRow)]
+struct SlaRecord {
+    #[sqlx(try_from = "i64")]
+    id: SlaPolicyId,
+    name: String,
+    first_reply_seconds: i64,
+    close_seconds: i64,
+}
+
+impl Store {
+    /// Whether the database holds no account yet (`--demo` seeds only then).
+    pub async fn is_empty(&self) -> StoreResult<bool> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM accounts")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        Ok(n == 0)
+    }
+
+    pub async fn users(&self, account: AccountId) -> StoreResult<Vec<UserRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.account_id = $1 ORDER BY u.id"
+        ))
+        .bind(account.get())
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn inboxes(&self, account: AccountId) -> StoreResult<Vec<InboxRow>> {
+        Ok(
+            sqlx::query_as("SELECT id, name FROM inboxes WHERE account_id = $1 ORDER BY id")
+                .bind(account.get())
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    pub async fn channels(&self, account: AccountId) -> StoreResult<Vec<ChannelRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {CHANNEL_COLUMNS} FROM channels WHERE account_id = $1 ORDER BY id"
+        ))
+        .bind(account.get())
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn chatflows(&self, account: AccountId) -> StoreResult<Vec<ChatflowRow>> {
+        Ok(sqlx::query_as(
+            "SELECT id, name, kind, channel_id, bot FROM chatflows WHERE account_id = $1 ORDER BY id",
+        )
+        .bind(account.get())
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The account's help desk pipeline with its statuses in order.
+    pub async fn pipeline(&self, account: AccountId) -> StoreResult<Option<Pipeline>> {
+        pipeline_on(&mut *self.pool.acquire().await?, account).await
+    }
+
+    pub async fn sla_policy(&self, account: AccountId) -> StoreResult<Option<SlaPolicy>> {
+        sla_policy_on(&mut *self.pool.acquire().await?, account).await
+    }
+
+    pub async fn running_move(&self, account: AccountId) -> StoreResult<Option<RunningMoveRow>> {
+        running_move_on(&mut *self.pool.acquire().await?, account).await
+    }
+}
+
+/// The account's running move, if any (R4).
+pub(crate) async fn running_move_on(
+    conn: &mut AnyConnection,
+    account: AccountId,
+) -> StoreResult<Option<RunningMoveRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, channel_id FROM moves WHERE account_id = $1 AND state = 'running'",
+    )
+    .bind(account.get())
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// Every user of the account, as the rules see them.
+pub(crate) async fn users_on(
+    conn: &mut AnyConnection,
+    account: AccountId,
+) -> StoreResult<Vec<User>> {
+    let rows: Vec<UserRow> = sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM users u WHERE u.account_id = $1"
+    ))
+    .bind(account.get())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.iter().map(UserRow::to_user).collect())
+}
+
+/// The account's help desk pipeline with its statuses in order.
+pub(crate) async fn pipeline_on(
+    conn: &mut AnyConnection,
+    account: AccountId,
+) -> StoreResult<Option<Pipeline>> {
+    let Some(p): Option<PipelineRecord> =
+        sqlx::query_as("SELECT id, name FROM pipelines WHERE account_id = $1")
+            .bind(account.get())
+            .fetch_optional(&mut *conn)
+            .await?
+    else {
+        return Ok(None);
+    };
+    let statuses: Vec<StatusRecord> = sqlx::query_as(
+        "SELECT id, label, state FROM pipeline_statuses WHERE pipeline_id = $1 ORDER BY position, id",
+    )
+    .bind(p.id.get())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Some(Pipeline {
+        id: p.id,
+        name: p.name,
+        statuses: statuses
+            .into_iter()
+            .map(|s| PipelineStatus {
+                id: s.id,
+                label: s.label,
+                state: s.state,
+            })
+            .collect(),
+    }))
+}
+
+pub(crate) async fn sla_policy_on(
+    conn: &mut AnyConnection,
+    account: AccountId,
+) -> StoreResult<Option<SlaPolicy>> {
+    let r: Option<SlaRecord> = sqlx::query_as(
+        "SELECT id, name, first_reply_seconds, close_seconds FROM sla_policies WHERE account_id = $1",
+    )
+    .bind(account.get())
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(r.map(|r| SlaPolicy {
+        id: r.id,
+        name: r.name,
+        first_reply_seconds: r.first_reply_seconds,
+        close_seconds: r.close_seconds,
+    }))
+}
+
+impl From<deskmove_rules::UnknownCode> for StoreError {
+    fn from(e: deskmove_rules::UnknownCode) -> Self {
+        StoreError::Corrupt(e.to_string())
+    }
+}

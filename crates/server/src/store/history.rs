@@ -1,0 +1,352 @@
+//! A channel's history on its way to help desk: the preview's counts, the engine's
+//! batches, and the set-based SQL both the batch and the benchmark's limit run.
+
+use chrono::{DateTime, Utc};
+use deskmove_rules::{AccountId, ChannelId, MoveId, MoveState, StatusId};
+use sqlx::{AnyConnection, Row};
+
+use super::catalog::sla_policy_on;
+use super::moves::{move_in, move_present, MoveRow};
+use super::{to_millis, Store, StoreResult};
+
+/// What one batch did.
+#[derive(Clone, Debug)]
+pub enum BatchOutcome {
+    /// Some history moved; the move row as it now stands.
+    Progress(MoveRow),
+    /// No history left: the move can finish.
+    HistoryDone(MoveRow),
+    /// The move is no longer running (finished before, by another worker).
+    NotRunning,
+}
+
+/// The preview's counts of a channel's history (by original channel, R19).
+#[derive(Clone, Debug, Default, sqlx::FromRow)]
+pub struct HistoryCounts {
+    pub conversations: i64,
+    pub with_ticket: i64,
+    pub open: i64,
+    pub owners_without_access: i64,
+    #[sqlx(skip)]
+    pub recent_arrivals: i64,
+}
+
+impl Store {
+    /// The preview's counts: the channel's history by original channel (R19), and
+    /// how many conversations started in it since `busy_since` (R5).
+    pub async fn history_counts(
+        &self,
+        channel: ChannelId,
+        busy_since: DateTime<Utc>,
+    ) -> StoreResult<HistoryCounts> {
+        let mut counts: HistoryCounts = sqlx::query_as(
+            "SELECT COUNT(*) AS conversations, \
+                COALESCE(SUM(CASE WHEN t.id IS NOT NULL THEN 1 ELSE 0 END), 0) AS with_ticket, \
+                COALESCE(SUM(CASE WHEN c.status = 'open' THEN 1 ELSE 0 END), 0) AS open, \
+                COALESCE(SUM(CASE WHEN t.id IS NULL AND c.owner_id IS NOT NULL \
+                    AND COALESCE(u.help_desk_access, 0) = 0 THEN 1 ELSE 0 END), 0) AS owners_without_access \
+             FROM conversations c \
+             LEFT JOIN tickets t ON t.conversation_id = c.id \
+             LEFT JOIN users u ON u.id = c.owner_id \
+             WHERE c.original_channel_id = $1 AND c.workspace = 'inbox'",
+        )
+        .bind(channel.get())
+        .fetch_one(&self.pool)
+        .await?;
+        counts.recent_arrivals = sqlx::query(
+            "SELECT COUNT(*) AS n FROM conversations WHERE original_channel_id = $1 AND started_at >= $2",
+        )
+        .bind(channel.get())
+        .bind(to_millis(busy_since))
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("n")?;
+        Ok(counts)
+    }
+
+    /// Moves the next `batch` history conversations in one transaction (see
+    /// [`move_range`]) and records where it stopped in the same transaction, so a
+    /// batch cut short by a crash is simply done again (I4).
+    pub async fn move_batch(
+        &self,
+        id: MoveId,
+        batch: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<BatchOutcome> {
+        let mut tx = self.begin_write().await?;
+        let Some(m) = move_in(&mut tx, id).await? else {
+            return Ok(BatchOutcome::NotRunning);
+        };
+        if m.state != MoveState::Running {
+            return Ok(BatchOutcome::NotRunning);
+        }
+        let Some(statuses) = m.history else {
+            tx.commit().await?;
+            return Ok(BatchOutcome::HistoryDone(m));
+        };
+        let upper: Option<i64> = sqlx::query(
+            "SELECT MAX(id) AS upper FROM (SELECT id FROM conversations \
+             WHERE original_channel_id = $1 AND workspace = 'inbox' AND id > $2 AND id <= $3 \
+             ORDER BY id LIMIT $4) AS b",
+        )
+        .bind(m.channel_id.get())
+        .bind(m.resume_after)
+        .bind(m.history_max_id)
+        .bind(batch)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("upper")?;
+        let Some(upper) = upper else {
+            tx.commit().await?;
+            return Ok(BatchOutcome::HistoryDone(m));
+        };
+        let done = move_range(
+            &mut tx,
+            &HistoryRange {
+                account: m.account_id,
+                channel: m.channel_id,
+                statuses,
+                after: m.resume_after,
+                upto: upper,
+                notify: !m.mute_notifications,
+                now,
+            },
+        )
+        .await?;
+        sqlx::query(
+            "UPDATE moves SET resume_after = $1, moved = moved + $2, tickets_created = tickets_created + $3, \
+                unassigned = unassigned + $4, last_error = NULL WHERE id = $5",
+        )
+        .bind(upper)
+        .bind(done.moved)
+        .bind(done.created)
+        .bind(done.unassigned)
+        .bind(id.get())
+        .execute(&mut *tx)
+        .await?;
+        let row = move_present(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(BatchOutcome::Progress(row))
+    }
+
+    /// The benchmark's limit: the engine's statements run once over the channel's
+    /// whole history, in one transaction, with no batches and no progress row; what
+    /// is left between the two is what batching costs. Answers (tickets created,
+    /// conversations moved).
+    pub async fn move_at_once(
+        &self,
+        account: AccountId,
+        channel: ChannelId,
+        statuses: (StatusId, StatusId),
+        now: DateTime<Utc>,
+    ) -> StoreResult<(i64, i64)> {
+        let mut tx = self.begin_write().await?;
+        let upto = max_conversation_id(&mut tx).await?;
+        let done = move_range(
+            &mut tx,
+            &HistoryRange {
+                account,
+                channel,
+                statuses,
+                after: 0,
+                upto,
+                notify: true,
+                now,
+            },
+        )
+        .await?;
+        flip_channel(&mut tx, channel).await?;
+        tx.commit().await?;
+        Ok((done.created, done.moved))
+    }
+}
+
+/// What a ticket created by a move takes from the account: its pipeline and SLA (R13).
+struct TicketDefaults {
+    pipeline_id: i64,
+    first_ms: Option<i64>,
+    close_ms: Option<i64>,
+}
+
+async fn ticket_defaults(
+    conn: &mut AnyConnection,
+    account: AccountId,
+    open_status: StatusId,
+) -> StoreResult<TicketDefaults> {
+    let pipeline_id: i64 = sqlx::query("SELECT pipeline_id FROM pipeline_statuses WHERE id = $1")
+        .bind(open_status.get())
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("pipeline_id")?;
+    let sla = sla_policy_on(conn, account).await?;
+    Ok(TicketDefaults {
+        pipeline_id,
+        first_ms: sla.as_ref().map(|p| p.first_reply_seconds * 1000),
+        close_ms: sla.as_ref().map(|p| p.close_seconds * 1000),
+    })
+}
+
+pub(crate) async fn max_conversation_id(conn: &mut AnyConnection) -> StoreResult<i64> {
+    Ok(
+        sqlx::query("SELECT COALESCE(MAX(id), 0) AS m FROM conversations")
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get("m")?,
+    )
+}
+
+pub(crate) async fn last_move_of(conn: &mut AnyConnection, channel: ChannelId) -> StoreResult<i64> {
+    Ok(
+        sqlx::query("SELECT COALESCE(MAX(id), 0) AS m FROM moves WHERE channel_id = $1")
+            .bind(channel.get())
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get("m")?,
+    )
+}
+
+/// The channel's history (R19: by original channel, still in the inbox) with ids in
+/// `after..=upto`.
+pub(crate) async fn history_between(
+    conn: &mut AnyConnection,
+    channel: ChannelId,
+    after: i64,
+    upto: i64,
+) -> StoreResult<i64> {
+    Ok(sqlx::query(
+        "SELECT COUNT(*) AS n FROM conversations \
+         WHERE original_channel_id = $1 AND workspace = 'inbox' AND id > $2 AND id <= $3",
+    )
+    .bind(channel.get())
+    .bind(after)
+    .bind(upto)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("n")?)
+}
+
+/// A stretch of one channel's history to move: its inbox conversations by original
+/// channel (R19) with ids in `after..=upto`.
+struct HistoryRange {
+    account: AccountId,
+    channel: ChannelId,
+    /// The statuses its open and closed conversations' new tickets get (R11).
+    statuses: (StatusId, StatusId),
+    after: i64,
+    upto: i64,
+    /// R22: whether created tickets notify their owners (not when the move is muted).
+    notify: bool,
+    now: DateTime<Utc>,
+}
+
+/// What moving a stretch of history did.
+struct RangeMoved {
+    created: i64,
+    unassigned: i64,
+    moved: i64,
+}
+
+/// Moves a stretch of history in set-based SQL, exactly as
+/// `deskmove_rules::plan_history_ticket` plans each conversation:
+/// - R11: a conversation without ticket gets one created at its start, status
+///   mapped from open/closed, owner kept only with help desk access;
+/// - R10: an existing ticket is kept as it is; one without SLA gets due times
+///   from its own created_at (R13);
+/// - R22: each created ticket with an owner notifies them, unless muted.
+///
+/// The conversation's owner becomes its ticket's owner (in help desk they are one).
+/// Only conversations still in the inbox without a ticket are touched, so doing a
+/// stretch again does nothing twice.
+async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<RangeMoved> {
+    let TicketDefaults {
+        pipeline_id,
+        first_ms,
+        close_ms,
+    } = ticket_defaults(conn, r.account, r.statuses.0).await?;
+    let ticket_mark: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) AS m FROM tickets")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("m")?;
+    // R11, R13: the missing tickets.
+    let created = sqlx::query(
+        "INSERT INTO tickets (account_id, conversation_id, pipeline_id, status_id, owner_id, created_at, \
+            first_reply_due, close_due) \
+         SELECT c.account_id, c.id, $1, \
+            CASE WHEN c.status = 'open' THEN $2 ELSE $3 END, \
+            CASE WHEN u.help_desk_access = 1 THEN c.owner_id ELSE NULL END, \
+            c.started_at, c.started_at + $4, c.started_at + $5 \
+         FROM conversations c LEFT JOIN users u ON u.id = c.owner_id \
+         WHERE c.original_channel_id = $6 AND c.workspace = 'inbox' AND c.id > $7 AND c.id <= $8 \
+            AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = c.id)",
+    )
+    .bind(pipeline_id)
+    .bind(r.statuses.0.get())
+    .bind(r.statuses.1.get())
+    .bind(first_ms)
+    .bind(close_ms)
+    .bind(r.channel.get())
+    .bind(r.after)
+    .bind(r.upto)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected() as i64;
+    let unassigned: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM tickets WHERE id > $1 AND owner_id IS NULL")
+            .bind(ticket_mark)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get("n")?;
+    // R10 decision, R13: kept tickets without SLA get due times from their own creation.
+    if let (Some(first_ms), Some(close_ms)) = (first_ms, close_ms) {
+        sqlx::query(
+            "UPDATE tickets SET first_reply_due = created_at + $1, close_due = created_at + $2 \
+             WHERE first_reply_due IS NULL AND id <= $3 AND conversation_id IN ( \
+                SELECT id FROM conversations \
+                WHERE original_channel_id = $4 AND workspace = 'inbox' AND id > $5 AND id <= $6)",
+        )
+        .bind(first_ms)
+        .bind(close_ms)
+        .bind(ticket_mark)
+        .bind(r.channel.get())
+        .bind(r.after)
+        .bind(r.upto)
+        .execute(&mut *conn)
+        .await?;
+    }
+    // R22: the created tickets notify their owners unless the move is muted.
+    if r.notify {
+        sqlx::query(
+            "INSERT INTO notifications (user_id, kind, ticket_id, created_at) \
+             SELECT owner_id, 'ticket_created', id, $1 FROM tickets WHERE id > $2 AND owner_id IS NOT NULL",
+        )
+        .bind(to_millis(r.now))
+        .bind(ticket_mark)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let moved = sqlx::query(
+        "UPDATE conversations SET workspace = 'help_desk', \
+            owner_id = (SELECT t.owner_id FROM tickets t WHERE t.conversation_id = conversations.id) \
+         WHERE original_channel_id = $1 AND workspace = 'inbox' AND id > $2 AND id <= $3",
+    )
+    .bind(r.channel.get())
+    .bind(r.after)
+    .bind(r.upto)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected() as i64;
+    Ok(RangeMoved {
+        created,
+        unassigned,
+        moved,
+    })
+}
+
+/// R16: the channel itself now belongs to help desk; its settings are not touched (R6).
+pub(crate) async fn flip_channel(conn: &mut AnyConnection, channel: ChannelId) -> StoreResult<()> {
+    sqlx::query("UPDATE channels SET workspace = 'help_desk' WHERE id = $1")
+        .bind(channel.get())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

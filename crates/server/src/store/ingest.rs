@@ -1,0 +1,164 @@
+//! Inbound traffic: conversations arriving in a channel (R7, R18) and replies (R12).
+
+use chrono::{DateTime, Utc};
+use deskmove_rules::plan::{inbox_arrival_owner, plan_arrival_ticket, TicketEvent};
+use deskmove_rules::scope::{arrival_gets_ticket, arrival_workspace, ChannelPhase};
+use deskmove_rules::{has_help_desk_access, ChannelId, Conversation, ConversationId, UserId};
+
+use super::catalog::{
+    pipeline_on, running_move_on, sla_policy_on, typed, users_on, ChannelRow, CHANNEL_COLUMNS,
+};
+use super::conversations::{commit_with_conversation, conversation_in};
+use super::tickets::notify;
+use super::{to_millis, Store, StoreResult};
+
+/// A conversation arriving: who it is with, what it says, when it started.
+#[derive(Clone, Copy, Debug)]
+pub struct Arrival<'a> {
+    pub contact: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub started_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// A conversation arrives in a channel (R7, R18): in the inbox before a move; from
+    /// the instant its move starts, in help desk with its ticket, in this one
+    /// transaction. Answers `None` when no channel has that id.
+    pub async fn ingest_conversation(
+        &self,
+        channel_id: ChannelId,
+        arrival: &Arrival<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Conversation>> {
+        let mut tx = self.begin_write().await?;
+        let Some(channel): Option<ChannelRow> = sqlx::query_as(&format!(
+            "SELECT {CHANNEL_COLUMNS} FROM channels WHERE id = $1"
+        ))
+        .bind(channel_id.get())
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let account = channel.account_id;
+        let moving_this = running_move_on(&mut tx, account)
+            .await?
+            .is_some_and(|m| m.channel_id == channel_id);
+        let phase = ChannelPhase::of(channel.workspace, moving_this);
+        let workspace = arrival_workspace(phase);
+
+        let users = users_on(&mut tx, account).await?;
+        let has_access = |id: UserId| has_help_desk_access(&users, id);
+        let is_user = |id: UserId| users.iter().any(|u| u.id == id);
+
+        let ticket = if arrival_gets_ticket(phase) {
+            let pipeline = pipeline_on(&mut tx, account).await?;
+            let sla = sla_policy_on(&mut tx, account).await?;
+            pipeline.and_then(|p| {
+                plan_arrival_ticket(&channel.settings, &p, has_access, sla.as_ref(), now)
+                    .map(|t| (t, p.id))
+            })
+        } else {
+            None
+        };
+        let owner = match &ticket {
+            Some((t, _)) => t.owner_id,
+            None => inbox_arrival_owner(&channel.settings, is_user),
+        };
+        let conversation: ConversationId = typed::<_, i64>(
+            &sqlx::query(
+                "INSERT INTO conversations (account_id, original_channel_id, current_channel_id, status, owner_id, \
+                 started_at, workspace, contact, subject) VALUES ($1, $2, $2, 'open', $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(account.get())
+            .bind(channel_id.get())
+            .bind(owner.map(UserId::get))
+            .bind(to_millis(arrival.started_at))
+            .bind(workspace.as_str())
+            .bind(arrival.contact)
+            .bind(arrival.subject)
+            .fetch_one(&mut *tx)
+            .await?,
+            "id",
+        )?;
+        add_message(&mut tx, conversation, arrival.body, now).await?;
+        if let Some((t, pipeline)) = &ticket {
+            let ticket = typed::<_, i64>(
+                &sqlx::query(
+                    "INSERT INTO tickets (account_id, conversation_id, pipeline_id, status_id, owner_id, created_at, \
+                     first_reply_due, close_due) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                )
+                .bind(account.get())
+                .bind(conversation.get())
+                .bind(pipeline.get())
+                .bind(t.status_id.get())
+                .bind(owner.map(UserId::get))
+                .bind(to_millis(t.created_at))
+                .bind(t.sla.map(|s| to_millis(s.first_reply_due)))
+                .bind(t.sla.map(|s| to_millis(s.close_due)))
+                .fetch_one(&mut *tx)
+                .await?,
+                "id",
+            )?;
+            notify(
+                &mut tx,
+                account,
+                TicketEvent::Created,
+                t.owner_id,
+                ticket,
+                to_millis(now),
+            )
+            .await?;
+        }
+        if phase == ChannelPhase::Moving {
+            sqlx::query(
+                "UPDATE moves SET arrived = arrived + 1 WHERE account_id = $1 AND state = 'running'",
+            )
+            .bind(account.get())
+            .execute(&mut *tx)
+            .await?;
+        }
+        Ok(Some(
+            commit_with_conversation(tx, account, conversation).await?,
+        ))
+    }
+
+    /// A reply on a conversation keeps it where it is (R12). `None` when no
+    /// conversation has that id.
+    pub async fn ingest_message(
+        &self,
+        id: ConversationId,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Conversation>> {
+        let mut tx = self.begin_write().await?;
+        let Some(row) = sqlx::query("SELECT account_id FROM conversations WHERE id = $1")
+            .bind(id.get())
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let account = typed::<_, i64>(&row, "account_id")?;
+        add_message(&mut tx, id, body, now).await?;
+        let conversation = conversation_in(&mut tx, account, id).await?;
+        tx.commit().await?;
+        Ok(conversation)
+    }
+}
+
+async fn add_message(
+    conn: &mut sqlx::AnyConnection,
+    conversation: ConversationId,
+    body: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO messages (conversation_id, body, created_at) VALUES ($1, $2, $3)")
+        .bind(conversation.get())
+        .bind(body)
+        .bind(to_millis(now))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,237 @@
+//! Tickets, their notifications (R22), and the ticket an agent makes for an inbox conversation.
+
+use chrono::{DateTime, Utc};
+use deskmove_rules::plan::{notification, plan_inbox_ticket, TicketEvent};
+use deskmove_rules::{
+    AccountId, ConversationId, Notification, SlaDue, StatusId, StatusState, Ticket, TicketId,
+    UserId, Workspace,
+};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, FromRow, Row};
+
+use super::catalog::typed;
+use super::conversations::{conversation_in, invalid, ChangeError};
+use super::sql::{Arg, Sql};
+use super::{from_millis, opt_id, to_millis, Store, StoreError, StoreResult};
+
+const TICKET_SELECT: &str =
+    "SELECT t.id, t.conversation_id, t.pipeline_id, t.status_id, t.owner_id, \
+     t.created_at, t.first_reply_due, t.close_due FROM tickets t";
+
+fn corrupt(e: StoreError) -> sqlx::Error {
+    sqlx::Error::Decode(e.to_string().into())
+}
+
+struct TicketRecord(Ticket);
+
+impl FromRow<'_, AnyRow> for TicketRecord {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        let first: Option<i64> = r.try_get("first_reply_due")?;
+        let close: Option<i64> = r.try_get("close_due")?;
+        let sla = match (first, close) {
+            (Some(f), Some(c)) => Some(SlaDue {
+                first_reply_due: from_millis(f).map_err(corrupt)?,
+                close_due: from_millis(c).map_err(corrupt)?,
+            }),
+            _ => None,
+        };
+        Ok(TicketRecord(Ticket {
+            id: typed::<_, i64>(r, "id")?,
+            conversation_id: typed::<_, i64>(r, "conversation_id")?,
+            pipeline_id: typed::<_, i64>(r, "pipeline_id")?,
+            status_id: typed::<_, i64>(r, "status_id")?,
+            owner_id: opt_id(r.try_get("owner_id")?).map_err(corrupt)?,
+            created_at: from_millis(r.try_get("created_at")?).map_err(corrupt)?,
+            sla,
+        }))
+    }
+}
+
+struct NotificationRecord(Notification);
+
+impl FromRow<'_, AnyRow> for NotificationRecord {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(NotificationRecord(Notification {
+            id: typed::<_, i64>(r, "id")?,
+            kind: typed::<_, String>(r, "kind")?,
+            ticket_id: typed::<_, i64>(r, "ticket_id")?,
+            created_at: from_millis(r.try_get("created_at")?).map_err(corrupt)?,
+        }))
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct TicketFilter {
+    pub status_id: Option<StatusId>,
+    pub owner_id: Option<UserId>,
+    pub unassigned: bool,
+    /// Only tickets whose status is in this pipeline state.
+    pub state: Option<StatusState>,
+    pub workspace: Option<Workspace>,
+    pub before_id: Option<i64>,
+    pub limit: u32,
+}
+
+/// R22: a running move of the account with notifications turned off mutes every ticket event.
+async fn notifications_muted(conn: &mut AnyConnection, account: AccountId) -> StoreResult<bool> {
+    Ok(sqlx::query(
+        "SELECT 1 AS x FROM moves WHERE account_id = $1 AND state = 'running' AND mute_notifications = 1",
+    )
+    .bind(account.get())
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some())
+}
+
+/// R22: tells a ticket's owner of what happened to it, unless a move mutes it.
+pub(crate) async fn notify(
+    conn: &mut AnyConnection,
+    account: AccountId,
+    event: TicketEvent,
+    owner: Option<UserId>,
+    ticket: TicketId,
+    now: i64,
+) -> StoreResult<()> {
+    let muted = notifications_muted(conn, account).await?;
+    if let Some((kind, user)) = notification(event, owner, muted) {
+        sqlx::query("INSERT INTO notifications (user_id, kind, ticket_id, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(user.get())
+            .bind(kind.as_str())
+            .bind(ticket.get())
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn ticket_in(conn: &mut AnyConnection, id: TicketId) -> StoreResult<Ticket> {
+    let r: TicketRecord = sqlx::query_as(&format!("{TICKET_SELECT} WHERE t.id = $1"))
+        .bind(id.get())
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(r.0)
+}
+
+impl Store {
+    pub async fn ticket(&self, account: AccountId, id: TicketId) -> StoreResult<Option<Ticket>> {
+        let r: Option<TicketRecord> = sqlx::query_as(&format!(
+            "{TICKET_SELECT} WHERE t.id = $1 AND t.account_id = $2"
+        ))
+        .bind(id.get())
+        .bind(account.get())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(r.map(|r| r.0))
+    }
+
+    pub async fn tickets(&self, account: AccountId, f: &TicketFilter) -> StoreResult<Vec<Ticket>> {
+        let mut sql = Sql::new(TICKET_SELECT);
+        if f.state.is_some() {
+            sql.push(" JOIN pipeline_statuses s ON s.id = t.status_id");
+        }
+        if f.workspace.is_some() {
+            sql.push(" JOIN conversations c ON c.id = t.conversation_id");
+        }
+        sql.push(" WHERE TRUE");
+        sql.and("t.account_id = {}", Arg::Int(account.get()));
+        sql.and_some(
+            "s.state = {}",
+            f.state.map(|s| Arg::Text(s.as_str().into())),
+        );
+        sql.and_some(
+            "c.workspace = {}",
+            f.workspace.map(|w| Arg::Text(w.as_str().into())),
+        );
+        sql.and_some("t.status_id = {}", f.status_id.map(|s| Arg::Int(s.get())));
+        sql.and_some("t.owner_id = {}", f.owner_id.map(|u| Arg::Int(u.get())));
+        if f.unassigned {
+            sql.push(" AND t.owner_id IS NULL");
+        }
+        sql.and_some("t.id < {}", f.before_id.map(Arg::Int));
+        sql.newest_first("t.id", f.limit);
+        let rows: Vec<TicketRecord> = sql.query_as().fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    pub async fn notifications(&self, user: UserId, limit: u32) -> StoreResult<Vec<Notification>> {
+        let rows: Vec<NotificationRecord> = sqlx::query_as(
+            "SELECT id, kind, ticket_id, created_at FROM notifications WHERE user_id = $1 \
+             ORDER BY id DESC LIMIT $2",
+        )
+        .bind(user.get())
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// An agent makes a ticket for an inbox conversation: owned by the conversation's
+    /// owner, no SLA until it is in help desk, and never a second one (I1).
+    pub async fn create_ticket(
+        &self,
+        account: AccountId,
+        conversation_id: ConversationId,
+        status: Option<StatusId>,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket, ChangeError> {
+        let mut tx = self.begin_write().await?;
+        let Some(conversation) = conversation_in(&mut tx, account, conversation_id).await? else {
+            return Err(ChangeError::NotFound);
+        };
+        if conversation.ticket_id.is_some() {
+            return Err(ChangeError::TicketExists);
+        }
+        let found = match status {
+            Some(s) => sqlx::query(
+                "SELECT p.id AS pipeline_id FROM pipeline_statuses s JOIN pipelines p ON p.id = s.pipeline_id \
+                 WHERE s.id = $1 AND p.account_id = $2",
+            )
+            .bind(s.get())
+            .bind(account.get())
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get::<i64, _>("pipeline_id").map(|p| (s, p)))
+            .transpose()?,
+            None => None,
+        };
+        let Some((status, pipeline_id)) = found else {
+            return invalid("status_id", "Pick a status of the help desk pipeline.");
+        };
+        let plan = plan_inbox_ticket(status, conversation.owner_id, now);
+        let inserted = sqlx::query(
+            "INSERT INTO tickets (account_id, conversation_id, pipeline_id, status_id, owner_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(account.get())
+        .bind(conversation_id.get())
+        .bind(pipeline_id)
+        .bind(status.get())
+        .bind(plan.owner_id.map(UserId::get))
+        .bind(to_millis(plan.created_at))
+        .fetch_one(&mut *tx)
+        .await;
+        let ticket: TicketId = match inserted {
+            Ok(r) => typed::<_, i64>(&r, "id")?,
+            Err(e) => {
+                let e = StoreError::from(e);
+                if e.is_unique_violation() {
+                    return Err(ChangeError::TicketExists);
+                }
+                return Err(e.into());
+            }
+        };
+        notify(
+            &mut tx,
+            account,
+            TicketEvent::Created,
+            plan.owner_id,
+            ticket,
+            to_millis(now),
+        )
+        .await?;
+        let ticket = ticket_in(&mut tx, ticket).await?;
+        tx.commit().await?;
+        Ok(ticket)
+    }
+}
