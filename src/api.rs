@@ -1,8 +1,8 @@
 //! The one place that talks HTTP: typed by the rules crate, errors in words a person understands.
 
 use deskmove_rules::{
-    Channel, Chatflow, Conversation, ErrorBody, ErrorCode, Inbox, Me, Move, MoveRequest, Page,
-    Pipeline, Preview, SignIn, Ticket, User,
+    Channel, ChannelId, Chatflow, Conversation, ErrorBody, ErrorCode, Inbox, Me, Move, MoveId,
+    MoveRequest, Page, Pipeline, Preview, SignIn, Ticket, User,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -26,6 +26,15 @@ pub enum ApiFailure {
 }
 
 impl ApiFailure {
+    /// What the server says of an address that names nothing, said without asking it.
+    pub fn not_found(what: &str) -> Self {
+        ApiFailure::Refused {
+            status: 404,
+            code: ErrorCode::NotFound,
+            message: format!("No {what} with that id."),
+        }
+    }
+
     pub fn code(&self) -> Option<ErrorCode> {
         match self {
             ApiFailure::Refused { code, .. } => Some(*code),
@@ -110,8 +119,8 @@ pub async fn help_desk_channels() -> ApiResult<Vec<Channel>> {
     get("/api/help-desk/channels").await
 }
 
-pub async fn channel(id: &str) -> ApiResult<Channel> {
-    get(&format!("/api/channels/{}", encode(id))).await
+pub async fn channel(id: ChannelId) -> ApiResult<Channel> {
+    get(&format!("/api/channels/{id}")).await
 }
 
 pub async fn chatflows() -> ApiResult<Vec<Chatflow>> {
@@ -129,12 +138,8 @@ pub async fn users() -> ApiResult<Vec<User>> {
     get("/api/users").await
 }
 
-pub async fn move_preview(channel_id: &str) -> ApiResult<Preview> {
-    get(&format!(
-        "/api/channels/{}/move-preview",
-        encode(channel_id)
-    ))
-    .await
+pub async fn move_preview(channel_id: ChannelId) -> ApiResult<Preview> {
+    get(&format!("/api/channels/{channel_id}/move-preview")).await
 }
 
 pub async fn start_move(request: &MoveRequest, csrf: &str) -> ApiResult<Move> {
@@ -145,8 +150,8 @@ pub async fn current_move() -> ApiResult<Option<Move>> {
     get("/api/moves/current").await
 }
 
-pub async fn move_by_id(id: &str) -> ApiResult<Move> {
-    get(&format!("/api/moves/{}", encode(id))).await
+pub async fn move_by_id(id: MoveId) -> ApiResult<Move> {
+    get(&format!("/api/moves/{id}")).await
 }
 
 pub async fn moves() -> ApiResult<Vec<Move>> {

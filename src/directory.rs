@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use deskmove_rules::{Channel, User};
+use deskmove_rules::{Channel, ChannelId, User, UserId};
 use leptos::prelude::*;
 
 use crate::api;
@@ -11,26 +11,26 @@ use crate::live::Live;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Names {
-    pub users: HashMap<String, User>,
+    pub users: HashMap<UserId, User>,
     /// Every channel, in the inbox or in help desk.
-    pub channels: HashMap<String, Channel>,
+    pub channels: HashMap<ChannelId, Channel>,
 }
 
 impl Names {
-    pub fn user(&self, id: Option<&str>) -> String {
+    pub fn user(&self, id: Option<UserId>) -> String {
         match id {
             None => "Unassigned".to_string(),
             Some(id) => self
                 .users
-                .get(id)
+                .get(&id)
                 .map(|u| u.name.clone())
                 .unwrap_or_else(|| "Someone".into()),
         }
     }
 
-    pub fn channel(&self, id: &str) -> String {
+    pub fn channel(&self, id: ChannelId) -> String {
         self.channels
-            .get(id)
+            .get(&id)
             .map(|c| c.name.clone())
             .unwrap_or_else(|| "A channel".into())
     }
@@ -46,7 +46,7 @@ impl Directory {
             async move {
                 let mut names = Names::default();
                 if let Ok(users) = api::users().await {
-                    names.users = users.into_iter().map(|u| (u.id.clone(), u)).collect();
+                    names.users = users.into_iter().map(|u| (u.id, u)).collect();
                 }
                 let inbox = api::inboxes()
                     .await
@@ -54,7 +54,7 @@ impl Directory {
                     .into_iter()
                     .flat_map(|i| i.channels);
                 let help_desk = api::help_desk_channels().await.unwrap_or_default();
-                names.channels = inbox.chain(help_desk).map(|c| (c.id.clone(), c)).collect();
+                names.channels = inbox.chain(help_desk).map(|c| (c.id, c)).collect();
                 names
             }
         }))

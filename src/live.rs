@@ -65,7 +65,7 @@ impl Live {
                     None => {
                         if let Some(gone) = live.running.get_untracked() {
                             // It ended while we weren't listening: read how.
-                            if let Ok(m) = api::move_by_id(&gone.id).await {
+                            if let Ok(m) = api::move_by_id(gone.id).await {
                                 live.heard(m);
                             }
                         }

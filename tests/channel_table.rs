@@ -6,7 +6,8 @@ use common::{mount, Mounted};
 use deskmove::components::channel_table::ChannelTable;
 use deskmove_rules::fixtures::{pricing_bot, users};
 use deskmove_rules::{
-    movability, Bot, Channel, ChannelKind, ChannelSettings, MoveCandidate, Workspace,
+    movability, Bot, Channel, ChannelId, ChannelKind, ChannelSettings, InboxId, MoveCandidate,
+    Workspace,
 };
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -50,10 +51,10 @@ fn demo_channels() -> Vec<Channel> {
         .iter()
         .enumerate()
         .map(|(i, (name, kind, address, bot))| {
-            let id = (i + 1).to_string();
+            let id = ChannelId::of(i as i64 + 1);
             Channel {
                 movable: movability(&MoveCandidate {
-                    channel_id: &id,
+                    channel_id: id,
                     kind: *kind,
                     workspace: Workspace::Inbox,
                     bot: *bot,
@@ -61,7 +62,7 @@ fn demo_channels() -> Vec<Channel> {
                     running_move: None,
                 }),
                 id,
-                inbox_id: "1".into(),
+                inbox_id: InboxId::of(1),
                 kind: *kind,
                 name: name.to_string(),
                 address: address.to_string(),

@@ -84,7 +84,7 @@ async fn the_form_suggests_the_natural_statuses_and_may_move_at_once() {
     let closed: web_sys::HtmlSelectElement = f.m.get("#closed-status").unchecked_into();
     assert_eq!(
         (open.value(), closed.value()),
-        ("new".to_string(), "closed".to_string())
+        ("1".to_string(), "4".to_string())
     );
     assert_eq!(
         open.options().length(),
@@ -126,7 +126,7 @@ async fn a_missing_status_disables_move_channel_and_says_why_beside_the_field() 
     click(&f.m.get("[data-action=move-channel]"));
     settle().await;
     assert!(f.sent.get_untracked().is_empty());
-    choose(&f.m.get("#open-status"), "wait-us");
+    choose(&f.m.get("#open-status"), "3");
     settle().await;
     assert!(!move_button(&f).disabled());
     assert_eq!(f.m.text("#open-status-error"), "");
@@ -158,7 +158,7 @@ async fn submitting_sends_what_the_rules_validated_with_notifications_choice() {
     // R9, R22
     let f = form(vec![]);
     settle().await;
-    choose(&f.m.get("#open-status"), "wait-us");
+    choose(&f.m.get("#open-status"), "3");
     let warning = f.m.get("p.warning[data-code=Notifications]");
     assert!(!warning.class_list().contains("hidden"));
     click(&f.m.get("#mute-notifications"));
@@ -174,8 +174,8 @@ async fn submitting_sends_what_the_rules_validated_with_notifications_choice() {
         vec![MoveRequest {
             channel_id: "1".into(),
             history: HistoryChoice::All {
-                open_status_id: Some("wait-us".into()),
-                closed_status_id: Some("closed".into())
+                open_status_id: Some("3".into()),
+                closed_status_id: Some("4".into())
             },
             mute_notifications: true,
         }]

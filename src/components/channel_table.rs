@@ -30,7 +30,7 @@ pub fn ChannelTable(
             <tbody>
                 <For
                     each=move || channels.get()
-                    key=|c| (c.id.clone(), c.movable.clone(), c.workspace)
+                    key=|c| (c.id, c.movable.clone(), c.workspace)
                     children=move |channel: Channel| {
                         let for_menu = channel.clone();
                         view! {

@@ -33,7 +33,7 @@ pub fn MoveBanner(
                     )
                 };
                 view! {
-                    <div class="move-banner" role="status" data-move=m.id.clone()>
+                    <div class="move-banner" role="status" data-move=m.id.to_string()>
                         <span class="move-banner-icon" aria-hidden="true">"⇢"</span>
                         <p>
                             <strong>{format!("{name} is moving to help desk.")}</strong>

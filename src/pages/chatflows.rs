@@ -10,10 +10,11 @@ use crate::components::status::{load_error, loading};
 use crate::directory::use_directory;
 use crate::session::use_session;
 
-const GROUPS: [(ChatflowKind, &str); 3] = [
-    (ChatflowKind::Chat, "Website chat"),
-    (ChatflowKind::Messenger, "Facebook Messenger"),
-    (ChatflowKind::Whatsapp, "WhatsApp"),
+/// The order the groups are listed in; each is titled by its kind's label.
+const GROUPS: [ChatflowKind; 3] = [
+    ChatflowKind::Chat,
+    ChatflowKind::Messenger,
+    ChatflowKind::Whatsapp,
 ];
 
 #[component]
@@ -34,13 +35,13 @@ pub fn Chatflows() -> impl IntoView {
                 Some(Err(e)) => load_error(&e),
                 Some(Ok(all)) => {
                     let names = directory.names();
-                    GROUPS.iter().map(|(kind, title)| {
+                    GROUPS.iter().map(|kind| {
                         let group: Vec<_> = all.iter().filter(|f| f.kind == *kind).cloned().collect();
                         let heading_id = format!("flows-{}", kind.as_str());
                         let labelled_by = heading_id.clone();
                         view! {
                             <section class="card flow-group" aria-labelledby=labelled_by>
-                                <h2 id=heading_id>{*title}</h2>
+                                <h2 id=heading_id>{kind.label()}</h2>
                                 {if group.is_empty() {
                                     view! { <p class="muted">"None yet."</p> }.into_any()
                                 } else {

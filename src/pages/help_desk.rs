@@ -36,7 +36,7 @@ pub fn HelpDesk() -> impl IntoView {
     let me = move || {
         session
             .me
-            .with(|m| m.as_ref().map(|m| m.id.clone()).unwrap_or_default())
+            .with(|m| m.as_ref().map(|m| m.id.to_string()).unwrap_or_default())
     };
     // Help desk tickets only: an agent's ticket on an inbox conversation stays in the inbox.
     let filter = move || {
@@ -128,16 +128,16 @@ pub fn HelpDesk() -> impl IntoView {
 
 fn row(t: Ticket, names: &Names, pipeline: Option<&Pipeline>) -> impl IntoView {
     let status = pipeline
-        .and_then(|p| p.status(&t.status_id))
+        .and_then(|p| p.status(t.status_id))
         .map(|s| (s.label.clone(), s.state.as_str()))
         .unwrap_or_else(|| ("Unknown".into(), "open"));
     let due =
         |d: Option<chrono::DateTime<chrono::Utc>>| d.map(date_time).unwrap_or_else(|| "—".into());
     view! {
-        <tr data-ticket=t.id.clone()>
+        <tr data-ticket=t.id.to_string()>
             <td>{format!("#{}", t.id)}</td>
             <td><span class=format!("status-badge {}", status.1)>{status.0}</span></td>
-            <td data-label="Owner">{names.user(t.owner_id.as_deref())}</td>
+            <td data-label="Owner">{names.user(t.owner_id)}</td>
             <td class="small" data-label="Created">{date(t.created_at)}</td>
             <td class="small" data-label="First reply due">{due(t.sla.map(|s| s.first_reply_due))}</td>
             <td class="small" data-label="Close due">{due(t.sla.map(|s| s.close_due))}</td>

@@ -59,9 +59,9 @@ pub fn Inbox() -> impl IntoView {
 fn row(c: Conversation, names: &crate::directory::Names) -> impl IntoView {
     let channel = names.channels.get(&c.current_channel_id).cloned();
     let via = (c.original_channel_id != c.current_channel_id)
-        .then(|| format!("started on {}", names.channel(&c.original_channel_id)));
+        .then(|| format!("started on {}", names.channel(c.original_channel_id)));
     view! {
-        <tr data-conversation=c.id.clone()>
+        <tr data-conversation=c.id.to_string()>
             <td>
                 <div class="channel-name">{c.contact.clone()}</div>
                 <div class="muted small">{c.subject.clone()}</div>
@@ -70,13 +70,13 @@ fn row(c: Conversation, names: &crate::directory::Names) -> impl IntoView {
                 <div class="channel-cell">
                     {channel.as_ref().map(|ch| view! { <KindIcon kind=ch.kind/> })}
                     <div>
-                        <div>{names.channel(&c.current_channel_id)}</div>
+                        <div>{names.channel(c.current_channel_id)}</div>
                         {via.map(|v| view! { <div class="muted small">{v}</div> })}
                     </div>
                 </div>
             </td>
-            <td><span class=format!("status-badge {}", c.status.as_str())>{if c.status == deskmove_rules::ConversationStatus::Open { "Open" } else { "Closed" }}</span></td>
-            <td data-label="Owner">{names.user(c.owner_id.as_deref())}</td>
+            <td><span class=format!("status-badge {}", c.status.as_str())>{c.status.label()}</span></td>
+            <td data-label="Owner">{names.user(c.owner_id)}</td>
             <td class="small" data-label="Started">{date_time(c.started_at)}</td>
         </tr>
     }

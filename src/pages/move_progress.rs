@@ -1,6 +1,6 @@
 //! `/moves/<id>`: the move in progress, live; the same move, finished, when opened later (R15).
 
-use deskmove_rules::Move;
+use deskmove_rules::{Move, MoveId};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -15,14 +15,19 @@ pub fn MoveProgressPage() -> impl IntoView {
     let params = use_params_map();
     let live = use_live();
     let directory = use_directory();
-    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let id = move || params.with(|p| p.get("id").and_then(|id| MoveId::parse(&id)));
     let fetched = LocalResource::new(move || {
         let id = id();
-        async move { api::move_by_id(&id).await }
+        async move {
+            match id {
+                Some(id) => api::move_by_id(id).await,
+                None => Err(api::ApiFailure::not_found("move")),
+            }
+        }
     });
     // What the stream says beats the first read, as soon as it speaks of this move.
     let current = Memo::new(move |_| -> Option<Result<Move, String>> {
-        let heard = live.latest.get().filter(|m| m.id == id());
+        let heard = live.latest.get().filter(|m| Some(m.id) == id());
         match (heard, fetched.get()) {
             (Some(m), _) => Some(Ok(m)),
             (None, Some(Ok(m))) => Some(Ok(m)),
@@ -39,7 +44,7 @@ pub fn MoveProgressPage() -> impl IntoView {
                 Some(Some(e)) => view! { <p class="page-error" role="alert">{e}</p> }.into_any(),
                 Some(None) => {
                     let m = Signal::derive(move || current.get().and_then(Result::ok).expect("a move"));
-                    let name = Signal::derive(move || directory.names().channel(&m.with(|m| m.channel_id.clone())));
+                    let name = Signal::derive(move || directory.names().channel(m.with(|m| m.channel_id)));
                     view! { <MoveProgress current=m channel_name=name/> }.into_any()
                 }
             }}

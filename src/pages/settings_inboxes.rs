@@ -20,7 +20,7 @@ pub fn SettingsInboxes() -> impl IntoView {
     let navigate = use_navigate();
     let live = use_live();
     // A channel that moved leaves this list (R16), and movability changes as moves start and end.
-    let running_id = Memo::new(move |_| live.running.with(|r| r.as_ref().map(|m| m.id.clone())));
+    let running_id = Memo::new(move |_| live.running.with(|r| r.as_ref().map(|m| m.id)));
     let inboxes = LocalResource::new(move || {
         live.channels_changed.track();
         running_id.track();
@@ -34,7 +34,7 @@ pub fn SettingsInboxes() -> impl IntoView {
         let all = inboxes.get()?.ok()?;
         let id = selected_id();
         all.iter()
-            .find(|i| Some(&i.id) == id.as_ref())
+            .find(|i| Some(i.id.to_string()) == id)
             .or_else(|| all.first())
             .cloned()
     };
@@ -56,14 +56,14 @@ pub fn SettingsInboxes() -> impl IntoView {
                     Some(Err(e)) => load_error(&e),
                     Some(Ok(all)) if all.is_empty() => view! { <p>"This account has no inbox yet."</p> }.into_any(),
                     Some(Ok(all)) => {
-                        let current = selected().map(|i| i.id).unwrap_or_default();
+                        let current = selected().map(|i| i.id);
                         view! {
                             <div class="field inline">
                                 <label for="inbox-picker">"Inbox"</label>
                                 <select id="inbox-picker" on:change=pick.clone()>
                                     {all.into_iter().map(|i| {
-                                        let is = i.id == current;
-                                        view! { <option value=i.id.clone() selected=is>{i.name}</option> }
+                                        let is = Some(i.id) == current;
+                                        view! { <option value=i.id.to_string() selected=is>{i.name}</option> }
                                     }).collect_view()}
                                 </select>
                             </div>

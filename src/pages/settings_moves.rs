@@ -1,6 +1,6 @@
 //! `/settings/moves`: every move of the account, newest first: who, when, what, how it went (SCREENS.md 10).
 
-use deskmove_rules::{HistoryChoice, Move, MoveState, Pipeline};
+use deskmove_rules::{Move, MoveHistory, Pipeline, StatusId};
 use leptos::prelude::*;
 
 use crate::api;
@@ -55,16 +55,16 @@ pub fn SettingsMoves() -> impl IntoView {
     }
 }
 
-fn history(choice: &HistoryChoice, pipeline: Option<&Pipeline>) -> String {
-    let label = |id: &Option<String>| {
-        id.as_deref()
-            .and_then(|id| pipeline.and_then(|p| p.status(id)))
+fn history(choice: &MoveHistory, pipeline: Option<&Pipeline>) -> String {
+    let label = |id: &StatusId| {
+        pipeline
+            .and_then(|p| p.status(*id))
             .map(|s| s.label.clone())
             .unwrap_or_else(|| "?".into())
     };
     match choice {
-        HistoryChoice::None => "Don't move any conversations".into(),
-        HistoryChoice::All {
+        MoveHistory::None => "Don't move any conversations".into(),
+        MoveHistory::All {
             open_status_id,
             closed_status_id,
         } => format!(
@@ -76,20 +76,16 @@ fn history(choice: &HistoryChoice, pipeline: Option<&Pipeline>) -> String {
 }
 
 fn row(m: Move, names: &Names, pipeline: Option<&Pipeline>) -> impl IntoView {
-    let (state, class) = match m.state {
-        MoveState::Running => ("Running", "running"),
-        MoveState::Completed => ("Completed", "completed"),
-        MoveState::Failed => ("Failed", "failed"),
-    };
+    let (state, class) = (m.state.label(), m.state.as_str());
     let took = m
         .finished_at
         .map(|f| duration((f - m.started_at).num_seconds()))
         .unwrap_or_else(|| "—".into());
     view! {
-        <tr data-move=m.id.clone()>
+        <tr data-move=m.id.to_string()>
             <td class="small"><a href=format!("/moves/{}", m.id)>{date_time(m.started_at)}</a></td>
-            <td>{names.channel(&m.channel_id)}</td>
-            <td>{names.user(Some(&m.requested_by))}</td>
+            <td>{names.channel(m.channel_id)}</td>
+            <td>{names.user(Some(m.requested_by))}</td>
             <td class="small">
                 {history(&m.history, pipeline)}
                 {m.mute_notifications.then(|| view! { <div class="muted">"Notifications off during the move"</div> })}

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use chrono::{TimeZone, Utc};
-use deskmove_rules::{HistoryChoice, Move, MoveState};
+use deskmove_rules::{ChannelId, Move, MoveHistory, MoveId, MoveState, StatusId, UserId};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
@@ -74,12 +74,12 @@ pub async fn settle() {
 
 pub fn a_move(state: MoveState, moved: u64, total: u64) -> Move {
     Move {
-        id: "7".into(),
-        channel_id: "1".into(),
-        requested_by: "1".into(),
-        history: HistoryChoice::All {
-            open_status_id: Some("wait-us".into()),
-            closed_status_id: Some("closed".into()),
+        id: MoveId::of(7),
+        channel_id: ChannelId::of(1),
+        requested_by: UserId::of(1),
+        history: MoveHistory::All {
+            open_status_id: StatusId::of(3),
+            closed_status_id: StatusId::of(4),
         },
         mute_notifications: false,
         state,

@@ -24,21 +24,17 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, ensure, Context};
+use anyhow::{ensure, Context};
 use chrono::Utc;
 use clap::Parser;
 use deskmove_rules::{
-    ChannelKind, ChannelSettings, HistoryChoice, Me, Move, MoveRequest, MoveState, Workspace,
+    demo, AccountId, ChannelId, ChannelKind, ChannelSettings, Move, StatusId, Workspace,
 };
 use deskmove_server::catalog::Catalog;
+use deskmove_server::engine;
 use deskmove_server::store::{self, Store};
-use deskmove_server::{demo, engine};
-use eventsource_stream::Eventsource;
-use futures_util::StreamExt;
-use tokio::sync::{mpsc, watch};
-
-#[path = "../tests/support/mod.rs"]
-mod support;
+use deskmove_testkit::{Events, Server, Session};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 #[derive(Parser)]
@@ -72,7 +68,8 @@ struct Args {
     bench: bool,
 }
 
-const ACCOUNT: i64 = 1;
+const ACCOUNT: AccountId = AccountId::of(1);
+const BIN: &str = env!("CARGO_BIN_EXE_deskmove-server");
 const INGEST_TOKEN: &str = "bench-ingest-token";
 const ARRIVAL_CHANNELS: [&str; 4] = [
     "Contact us form",
@@ -93,7 +90,7 @@ async fn main() -> anyhow::Result<()> {
     // Seeding, plus one empty channel per `move` event run.
     let store = Store::open_sqlite(&db).await?;
     let t = Instant::now();
-    demo::seed(&store, args.conversations, Utc::now()).await?;
+    deskmove_server::demo::seed(&store, args.conversations, Utc::now()).await?;
     let seed = t.elapsed();
     let seed_peak = peak_rss_kib("/proc/self/status");
     let mut tx = store.begin().await?;
@@ -101,12 +98,14 @@ async fn main() -> anyhow::Result<()> {
         store::insert_channel(
             &mut tx,
             ACCOUNT,
-            1,
-            ChannelKind::Email,
-            &format!("Event run {i}"),
-            &format!("event-run-{i}@demo.test"),
-            Workspace::Inbox,
-            &ChannelSettings::default(),
+            &store::NewChannel {
+                inbox: demo::SUPPORT,
+                kind: ChannelKind::Email,
+                name: &format!("Event run {i}"),
+                address: &format!("event-run-{i}@demo.test"),
+                workspace: Workspace::Inbox,
+                settings: &ChannelSettings::default(),
+            },
         )
         .await?;
     }
@@ -176,7 +175,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let reads = {
         let (http, url) = (
-            served.sam.http.clone(),
+            served.sam.client.clone(),
             format!("{}/api/moves/current", served.base),
         );
         tokio::spawn(paced(args.reads, stopped, move |_| {
@@ -200,14 +199,10 @@ async fn main() -> anyhow::Result<()> {
         let t = Instant::now();
         let m = served
             .ada
-            .start_move(&MoveRequest {
-                channel_id: channel.to_string(),
-                history: HistoryChoice::None,
-                mute_notifications: false,
-            })
-            .await?;
-        event_latency.push(served.heard.first_of(&m.id).await? - t);
-        served.heard.until_ended(&m.id).await?;
+            .start_move(serde_json::json!({"channel_id": channel, "history": {"mode": "none"}}))
+            .await;
+        event_latency.push(served.heard.next_of(m.id).await.1 - t);
+        served.heard.until_ended(m.id).await;
     }
     served.stop().await?;
 
@@ -232,12 +227,12 @@ async fn main() -> anyhow::Result<()> {
 /// The server binary (the bench profile's build) on a loopback port, with Ada and
 /// Sam signed in and Sam listening.
 struct Served {
-    server: support::Server,
+    server: Server,
     db: PathBuf,
     base: String,
     ada: Session,
     sam: Session,
-    heard: Heard,
+    heard: Events,
 }
 
 impl Served {
@@ -252,11 +247,11 @@ impl Served {
             "--move-batch",
             &batch,
         ];
-        let server = support::Server::start(db, &flags, "warn", Stdio::null());
+        let server = Server::start(BIN, db, &flags, "warn", Stdio::null());
         let base = server.base.clone();
-        let ada = Session::sign_in(&base, "ada@demo.test").await?;
-        let sam = Session::sign_in(&base, "sam@demo.test").await?;
-        let heard = sam.listen().await?;
+        let ada = Session::sign_in(&base, "ada@demo.test").await;
+        let sam = Session::sign_in(&base, "sam@demo.test").await;
+        let heard = sam.events().await;
         Ok(Served {
             server,
             db: db.to_path_buf(),
@@ -278,16 +273,13 @@ impl Served {
         let t = Instant::now();
         let started = self
             .ada
-            .start_move(&MoveRequest {
-                channel_id: ids.support_email.to_string(),
-                history: HistoryChoice::All {
-                    open_status_id: Some(ids.statuses.0.to_string()),
-                    closed_status_id: Some(ids.statuses.1.to_string()),
-                },
-                mute_notifications: false,
-            })
-            .await?;
-        let (done, ended) = self.heard.until_ended(&started.id).await?;
+            .start_move(serde_json::json!({
+                "channel_id": ids.support_email,
+                "history": {"mode": "all",
+                    "open_status_id": ids.statuses.0, "closed_status_id": ids.statuses.1},
+            }))
+            .await;
+        let (done, ended) = self.heard.until_ended(started.id).await;
         Ok((done, ended - t))
     }
 
@@ -304,11 +296,11 @@ impl Served {
 
 /// The ids the run needs, read from the seeded database.
 struct Ids {
-    support_email: i64,
+    support_email: ChannelId,
     /// Waiting on us, Closed.
-    statuses: (i64, i64),
-    arrival_channels: Vec<i64>,
-    event_channels: Vec<i64>,
+    statuses: (StatusId, StatusId),
+    arrival_channels: Vec<ChannelId>,
+    event_channels: Vec<ChannelId>,
 }
 
 impl Ids {
@@ -328,7 +320,7 @@ impl Ids {
                 .statuses
                 .iter()
                 .find(|s| s.label == label)
-                .and_then(|s| store::parse_id(&s.id))
+                .map(|s| s.id)
                 .with_context(|| format!("no status {label}"))
         };
         Ok(Ids {
@@ -348,97 +340,6 @@ impl Ids {
     }
 }
 
-/// A signed-in browser-like client.
-struct Session {
-    http: reqwest::Client,
-    csrf: String,
-    base: String,
-}
-
-impl Session {
-    async fn sign_in(base: &str, email: &str) -> anyhow::Result<Session> {
-        let http = reqwest::Client::builder().cookie_store(true).build()?;
-        let res = http
-            .post(format!("{base}/api/session"))
-            .json(&serde_json::json!({"email": email, "password": demo::PASSWORD}))
-            .send()
-            .await?;
-        let me: Me = expect_json(res, reqwest::StatusCode::OK).await?;
-        Ok(Session {
-            http,
-            csrf: me.csrf_token,
-            base: base.to_string(),
-        })
-    }
-
-    async fn start_move(&self, req: &MoveRequest) -> anyhow::Result<Move> {
-        let res = self
-            .http
-            .post(format!("{}/api/moves", self.base))
-            .header("x-csrf-token", &self.csrf)
-            .json(req)
-            .send()
-            .await?;
-        expect_json(res, reqwest::StatusCode::ACCEPTED).await
-    }
-
-    /// Opens the event stream; each `move` event comes with when it was read.
-    async fn listen(&self) -> anyhow::Result<Heard> {
-        let res = self
-            .http
-            .get(format!("{}/api/events", self.base))
-            .send()
-            .await?;
-        ensure!(res.status().is_success(), "events: {}", res.status());
-        let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(async move {
-            let mut events = res.bytes_stream().eventsource();
-            while let Some(Ok(event)) = events.next().await {
-                if event.event == "move" {
-                    if let Ok(m) = serde_json::from_str::<Move>(&event.data) {
-                        if tx.send((m, Instant::now())).is_err() {
-                            return;
-                        }
-                    }
-                }
-            }
-        });
-        Ok(Heard(rx))
-    }
-}
-
-/// The `move` events one client has read.
-struct Heard(mpsc::UnboundedReceiver<(Move, Instant)>);
-
-impl Heard {
-    async fn next_of(&mut self, id: &str) -> anyhow::Result<(Move, Instant)> {
-        loop {
-            let next = tokio::time::timeout(Duration::from_secs(600), self.0.recv()).await;
-            match next {
-                Ok(Some((m, at))) if m.id == id => return Ok((m, at)),
-                Ok(Some(_)) => continue,
-                Ok(None) => bail!("the event stream closed"),
-                Err(_) => bail!("no event of move {id} in 10 minutes"),
-            }
-        }
-    }
-
-    async fn first_of(&mut self, id: &str) -> anyhow::Result<Instant> {
-        Ok(self.next_of(id).await?.1)
-    }
-
-    async fn until_ended(&mut self, id: &str) -> anyhow::Result<(Move, Instant)> {
-        loop {
-            let (m, at) = self.next_of(id).await?;
-            match m.state {
-                MoveState::Running => continue,
-                MoveState::Completed => return Ok((m, at)),
-                MoveState::Failed => bail!("move {id} failed: {m:?}"),
-            }
-        }
-    }
-}
-
 fn expect_status(res: reqwest::Response, want: reqwest::StatusCode) -> anyhow::Result<()> {
     ensure!(
         res.status() == want,
@@ -447,17 +348,6 @@ fn expect_status(res: reqwest::Response, want: reqwest::StatusCode) -> anyhow::R
         res.status()
     );
     Ok(())
-}
-
-async fn expect_json<T: serde::de::DeserializeOwned>(
-    res: reqwest::Response,
-    want: reqwest::StatusCode,
-) -> anyhow::Result<T> {
-    let (url, status) = (res.url().clone(), res.status());
-    if status != want {
-        bail!("{url} answered {status}: {}", res.text().await?);
-    }
-    Ok(res.json().await?)
 }
 
 /// Sends `per_second` requests a second until `stop`, each on its own task, and

@@ -4,18 +4,19 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use deskmove_rules::{Me, Move, MoveState, Preview};
+use deskmove_rules::{demo, AccountId, Move, MoveState, Preview};
 use deskmove_server::store::Store;
+use deskmove_testkit::{log_file, Server, Session};
 use serde_json::{json, Value};
 
-mod support;
-
-use support::{log_file, Server, BIN};
+const BIN: &str = env!("CARGO_BIN_EXE_deskmove-server");
+const ACCOUNT: AccountId = AccountId::of(1);
 
 /// The server over `db` with `extra` flags; its log beside the database's folder.
 fn start(db: &Path, extra: &[&str]) -> Server {
     let log = db.parent().unwrap().with_extension("log");
     Server::start(
+        BIN,
         db,
         &[&["--static", "/nonexistent"], extra].concat(),
         "warn",
@@ -27,47 +28,19 @@ fn kill(s: Server) {
     s.kill();
 }
 
-/// Ada signed in: her client (it keeps the session cookie) and who she is.
-async fn sign_in_ada(base: &str) -> (reqwest::Client, Me) {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let me = client
-        .post(format!("{base}/api/session"))
-        .json(&json!({"email": "ada@demo.test", "password": "deskmove-demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (client, me)
-}
-
-async fn support_email_preview(client: &reqwest::Client, base: &str) -> Preview {
-    client
-        .get(format!("{base}/api/channels/1/move-preview"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+/// Ada signed in, with the preview of Support email's move.
+async fn sign_in_ada(base: &str) -> (Session, Preview) {
+    let ada = Session::sign_in(base, "ada@demo.test").await;
+    let channel = ada.channel_id("Support email").await;
+    let preview = ada
+        .read(&format!("/api/channels/{channel}/move-preview"))
+        .await;
+    (ada, preview)
 }
 
 /// Starts the demo's walk-through move: Support email, Waiting on us / Closed.
-async fn move_support_email(client: &reqwest::Client, base: &str, me: &Me) -> Move {
-    client
-        .post(format!("{base}/api/moves"))
-        .header("x-csrf-token", &me.csrf_token)
-        .json(&json!({"channel_id": "1", "history": {"mode": "all", "open_status_id": "3", "closed_status_id": "4"}}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+async fn move_support_email(ada: &Session) -> Move {
+    ada.start_move(ada.move_all("Support email").await).await
 }
 
 /// A small deterministic random source for the kill instants.
@@ -104,8 +77,7 @@ async fn killing_the_server_mid_move_loses_nothing_and_does_nothing_twice() {
         "4",
     ];
     let mut server = start(&db, &flags);
-    let (client, me) = sign_in_ada(&server.base).await;
-    let preview = support_email_preview(&client, &server.base).await;
+    let (ada, preview) = sign_in_ada(&server.base).await;
     assert!(
         preview.conversations > 10_000,
         "tens of thousands of conversations: {}",
@@ -114,21 +86,21 @@ async fn killing_the_server_mid_move_loses_nothing_and_does_nothing_twice() {
     let store = Store::open_sqlite(&db).await.unwrap();
     let tickets_before = ticket_count(&store).await;
 
-    let m = move_support_email(&client, &server.base, &me).await;
-    let move_id: i64 = m.id.parse().unwrap();
+    let m = move_support_email(&ada).await;
+    let move_id = m.id;
 
     let mut dice = Dice(0x5eed);
     let mut kills = 0;
     let mut last_moved = 0;
     loop {
         tokio::time::sleep(Duration::from_millis(50 + dice.below(300))).await;
-        let row = store.move_by_id(1, move_id).await.unwrap().unwrap();
+        let row = store.move_by_id(ACCOUNT, move_id).await.unwrap().unwrap();
         if row.state != MoveState::Running {
             break;
         }
         kill(server);
         kills += 1;
-        let after_kill = store.move_by_id(1, move_id).await.unwrap().unwrap();
+        let after_kill = store.move_by_id(ACCOUNT, move_id).await.unwrap().unwrap();
         assert!(after_kill.moved >= last_moved, "progress never goes back");
         last_moved = after_kill.moved;
         assert!(
@@ -140,7 +112,7 @@ async fn killing_the_server_mid_move_loses_nothing_and_does_nothing_twice() {
     assert!(kills >= 10, "the move outlived only {kills} kills");
 
     let done = store
-        .move_by_id(1, move_id)
+        .move_by_id(ACCOUNT, move_id)
         .await
         .unwrap()
         .unwrap()
@@ -159,14 +131,7 @@ async fn killing_the_server_mid_move_loses_nothing_and_does_nothing_twice() {
     );
     assert!(store.check().await.unwrap().is_empty());
     // The session survived every restart: it lives in the database.
-    let again: Move = client
-        .get(format!("{}/api/moves/{}", server.base, m.id))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let again: Move = ada.read(&format!("/api/moves/{}", m.id)).await;
     assert_eq!(again.state, MoveState::Completed);
     kill(server);
     let check = Command::new(BIN)
@@ -245,6 +210,7 @@ async fn passwords_are_never_logged() {
     let db = dir.path().join("deskmove.db");
     let log = dir.path().join("server.log");
     let server = Server::start(
+        BIN,
         &db,
         &["--demo", "--demo-conversations", "20"],
         "trace",
@@ -325,8 +291,7 @@ async fn a_full_disk_pauses_the_move_with_a_clear_error_and_it_resumes_when_spac
         "200",
     ];
     let server = start(&db, &flags);
-    let (client, me) = sign_in_ada(&server.base).await;
-    let preview = support_email_preview(&client, &server.base).await;
+    let (ada, preview) = sign_in_ada(&server.base).await;
     // Leave the database no room to grow: the move's tickets won't fit.
     let used_kib: u64 = String::from_utf8(
         Command::new("du")
@@ -342,9 +307,9 @@ async fn a_full_disk_pauses_the_move_with_a_clear_error_and_it_resumes_when_spac
     .parse()
     .unwrap();
     resize_tmpfs(&disk, &format!("{}k", used_kib + 64));
-    let m = move_support_email(&client, &server.base, &me).await;
-    let read = |id: String| {
-        let (client, base) = (client.clone(), server.base.clone());
+    let m = move_support_email(&ada).await;
+    let read = |id: deskmove_rules::MoveId| {
+        let (client, base) = (ada.client.clone(), server.base.clone());
         async move {
             client
                 .get(format!("{base}/api/moves/{id}"))
@@ -359,7 +324,7 @@ async fn a_full_disk_pauses_the_move_with_a_clear_error_and_it_resumes_when_spac
     let mut paused = None;
     let mut last = None;
     for _ in 0..200 {
-        let now = read(m.id.clone()).await;
+        let now = read(m.id).await;
         last = Some(now.clone());
         assert_eq!(now.state, MoveState::Running, "a fault never ends the move");
         if let Some(why) = now.paused_reason.clone() {
@@ -375,8 +340,12 @@ async fn a_full_disk_pauses_the_move_with_a_clear_error_and_it_resumes_when_spac
     // Other writes either still fit or are refused with a clear answer: never a 500.
     for i in 0..20 {
         let arrival = reqwest::Client::new()
-            .post(format!("{}/api/ingest/channels/2/conversations", server.base))
-            .bearer_auth("demo-ingest-token")
+            .post(format!(
+                "{}/api/ingest/channels/{}/conversations",
+                server.base,
+                demo::CONTACT_FORM
+            ))
+            .bearer_auth(demo::INGEST_TOKEN)
             .json(&json!({"contact": format!("Maria {i}"), "subject": "Hi", "body": "x".repeat(20_000)}))
             .send()
             .await
@@ -396,20 +365,16 @@ async fn a_full_disk_pauses_the_move_with_a_clear_error_and_it_resumes_when_spac
         }
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(
-        read(m.id.clone()).await.moved,
-        moved_then,
-        "no progress while full"
-    );
+    assert_eq!(read(m.id).await.moved, moved_then, "no progress while full");
 
     resize_tmpfs(&disk, "64m");
-    let mut done = read(m.id.clone()).await;
+    let mut done = read(m.id).await;
     for _ in 0..400 {
         if done.state != MoveState::Running {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
-        done = read(m.id.clone()).await;
+        done = read(m.id).await;
     }
     assert_eq!(
         done.state,

@@ -8,9 +8,9 @@ use std::time::Duration;
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
-mod support;
+use deskmove_testkit::Server;
 
-use support::Server;
+const BIN: &str = env!("CARGO_BIN_EXE_deskmove-server");
 
 /// The release build of the app: `DESKMOVE_E2E_DIST`, or the workspace's `dist/`.
 fn dist() -> PathBuf {
@@ -56,6 +56,7 @@ async fn world() -> World {
     let db = dir.path().join("e2e.db");
     // A throttled move lasts long enough for a second person to watch it.
     let server = Server::start(
+        BIN,
         &db,
         &[
             "--demo",
@@ -129,7 +130,7 @@ impl World {
             .unwrap();
         find(c, "#login-password")
             .await
-            .send_keys("deskmove-demo")
+            .send_keys(deskmove_testkit::PASSWORD)
             .await
             .unwrap();
         find(c, "button[type=submit]").await.click().await.unwrap();

@@ -3,7 +3,7 @@
 use deskmove_rules::validation::natural_status;
 use deskmove_rules::{
     validate_move_request, Channel, ConversationStatus, HistoryChoice, MoveRequest, Pipeline,
-    Preview, WarningCode,
+    PipelineId, Preview, WarningCode,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -39,14 +39,14 @@ pub fn MoveForm(
         pipeline
             .as_ref()
             .and_then(|p| natural_status(p, status))
-            .map(|s| s.id.clone())
+            .map(|s| s.id.to_string())
             .unwrap_or_default()
     };
     let mode = RwSignal::new(HistoryMode::All);
     let open_status = RwSignal::new(natural(ConversationStatus::Open));
     let closed_status = RwSignal::new(natural(ConversationStatus::Closed));
     let mute = RwSignal::new(false);
-    let channel_id = channel.id.clone();
+    let channel_id = channel.id.to_string();
     let request = Memo::new(move |_| {
         let chosen = |s: String| Some(s).filter(|s| !s.is_empty());
         MoveRequest {
@@ -94,7 +94,7 @@ pub fn MoveForm(
         <form class="move-form" on:submit=submit novalidate>
             <PreviewSummary preview=shown/>
             {(!blocked).then(|| {
-                let pipeline = pipeline.clone().unwrap_or(Pipeline { id: String::new(), name: String::new(), statuses: vec![] });
+                let pipeline = pipeline.clone().unwrap_or(Pipeline { id: PipelineId::of(1), name: String::new(), statuses: vec![] });
                 view! {
                     <HistoryForm
                         address=channel.address.clone()
@@ -167,7 +167,7 @@ pub fn MoveDialog(
         let c = channel.get();
         async move {
             let c = c?;
-            let preview = api::move_preview(&c.id).await;
+            let preview = api::move_preview(c.id).await;
             let pipeline = api::pipeline().await;
             Some(preview.and_then(|p| pipeline.map(|pl| (p, pl))))
         }

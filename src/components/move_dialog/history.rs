@@ -52,8 +52,8 @@ pub fn HistoryForm(
                 >
                     <option value="">"Choose a status…"</option>
                     {options.into_iter().map(|s| {
-                        let id = s.id.clone();
-                        view! { <option value=s.id selected=move || value.get() == id>{s.label}</option> }
+                        let id = s.id.to_string();
+                        view! { <option value=s.id.to_string() selected=move || value.get() == id>{s.label}</option> }
                     }).collect_view()}
                 </select>
                 <p class="field-error" id=error_id>{error_for(field)}</p>

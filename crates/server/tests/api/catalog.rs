@@ -98,7 +98,7 @@ async fn a_channel_answers_by_id_and_keeps_its_settings() {
         Some("— The Demo Co support team")
     );
     let welcome = by_name(&inboxes, "Welcome bot");
-    let sam = s.me.id.clone();
+    let sam = s.me.id;
     assert_eq!(welcome.settings.routing.owner_id, Some(sam));
 }
 
@@ -112,12 +112,14 @@ async fn unknown_and_foreign_ids_are_404() {
     let foreign = store::insert_channel(
         &mut tx,
         other,
-        inbox,
-        ChannelKind::Email,
-        "Their email",
-        "x@other.test",
-        Workspace::Inbox,
-        &ChannelSettings::default(),
+        &store::NewChannel {
+            inbox,
+            kind: ChannelKind::Email,
+            name: "Their email",
+            address: "x@other.test",
+            workspace: Workspace::Inbox,
+            settings: &ChannelSettings::default(),
+        },
     )
     .await
     .unwrap();

@@ -26,7 +26,7 @@ async fn conversations_page_newest_first_with_filters_and_opaque_cursors() {
     )
     .unwrap();
     assert_eq!(next.items[..], all[50..100]);
-    let ids: Vec<i64> = all.iter().map(|c| c.id.parse().unwrap()).collect();
+    let ids: Vec<i64> = all.iter().map(|c| c.id.get()).collect();
     assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first");
 
     let email = channel_id(&sam, "Support email").await;
@@ -82,8 +82,8 @@ async fn agents_change_status_and_owner_in_the_inbox() {
     let after: Conversation = res.json().await.unwrap();
     assert_eq!(after.status, ConversationStatus::Closed);
     assert_eq!(
-        after.owner_id.as_deref(),
-        Some(noor.me.id.as_str()),
+        after.owner_id,
+        Some(noor.me.id),
         "anyone may own an inbox conversation"
     );
     let res = noor
@@ -166,7 +166,7 @@ async fn in_help_desk_the_owner_is_the_ticket_s_and_needs_access() {
         )
         .await;
     let after: Conversation = res.json().await.unwrap();
-    assert_eq!(after.owner_id.as_deref(), Some(sam.me.id.as_str()));
+    assert_eq!(after.owner_id, Some(sam.me.id));
     let t: Ticket = serde_json::from_value(
         ada.get_json(&format!("/api/tickets/{}", after.ticket_id.unwrap()))
             .await,
@@ -174,11 +174,7 @@ async fn in_help_desk_the_owner_is_the_ticket_s_and_needs_access() {
     .unwrap();
     assert_eq!(t.owner_id, after.owner_id, "setting the owner sets both");
     let notes: Vec<Notification> = sam.get("/api/notifications").await.json().await.unwrap();
-    let expected = if c.owner_id.as_deref() == Some(sam.me.id.as_str()) {
-        0
-    } else {
-        1
-    };
+    let expected = if c.owner_id == Some(sam.me.id) { 0 } else { 1 };
     assert_eq!(notes.len(), notes_before.len() + expected);
     if expected == 1 {
         assert_eq!(notes[0].kind, NotificationKind::TicketAssigned);
@@ -232,7 +228,7 @@ async fn an_agent_makes_at_most_one_ticket_for_an_inbox_conversation() {
         .all_pages::<Conversation>("/api/conversations?workspace=inbox")
         .await
         .into_iter()
-        .find(|c| c.ticket_id.is_none() && c.owner_id.as_deref() == Some(sam.me.id.as_str()))
+        .find(|c| c.ticket_id.is_none() && c.owner_id == Some(sam.me.id))
         .expect("an unticketed conversation of Sam's");
     let new = status_id(&sam, "New").await;
     let res = sam
@@ -244,13 +240,13 @@ async fn an_agent_makes_at_most_one_ticket_for_an_inbox_conversation() {
     assert_eq!(res.status(), StatusCode::CREATED);
     let t: Ticket = res.json().await.unwrap();
     assert_eq!(
-        (t.owner_id.as_deref(), t.sla, t.status_id.as_str()),
-        (Some(sam.me.id.as_str()), None, new.as_str())
+        (t.owner_id, t.sla, t.status_id),
+        (Some(sam.me.id), None, new)
     );
     let notes: Vec<Notification> = sam.get("/api/notifications").await.json().await.unwrap();
     assert_eq!(
-        (notes[0].kind, notes[0].ticket_id.as_str()),
-        (NotificationKind::TicketCreated, t.id.as_str())
+        (notes[0].kind, notes[0].ticket_id),
+        (NotificationKind::TicketCreated, t.id)
     );
     let before = app.fingerprint().await;
     let (status, code, _) = error_of(
@@ -289,7 +285,7 @@ async fn an_agent_makes_at_most_one_ticket_for_an_inbox_conversation() {
     let sam = std::sync::Arc::new(sam);
     let tasks: Vec<_> = (0..12)
         .map(|_| {
-            let (sam, id, new) = (sam.clone(), other.id.clone(), new.clone());
+            let (sam, id, new) = (sam.clone(), other.id, new);
             tokio::spawn(async move {
                 sam.post(
                     &format!("/api/conversations/{id}/ticket"),
@@ -339,9 +335,7 @@ async fn tickets_filter_by_status_owner_state_and_assignment() {
     let mine: Vec<Ticket> = ada
         .all_pages(&format!("/api/tickets?owner_id={}", ada.me.id))
         .await;
-    assert!(mine
-        .iter()
-        .all(|t| t.owner_id.as_deref() == Some(ada.me.id.as_str())));
+    assert!(mine.iter().all(|t| t.owner_id == Some(ada.me.id)));
     let in_help_desk: Vec<Ticket> = ada.all_pages("/api/tickets?workspace=help_desk").await;
     let moved: Vec<Conversation> = ada
         .all_pages("/api/conversations?workspace=help_desk")

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use deskmove_rules::{ChannelKind, ChannelSettings, Conversation, Move, Workspace};
+use deskmove_rules::{AccountId, ChannelKind, ChannelSettings, Conversation, Move, Workspace};
 use deskmove_server::store;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -18,13 +18,15 @@ async fn fifty_parallel_starts_for_different_channels_never_run_two_moves_at_onc
         channels.push(
             store::insert_channel(
                 &mut tx,
-                1,
-                1,
-                ChannelKind::Email,
-                &format!("Team {i}"),
-                &format!("team{i}@demo.test"),
-                Workspace::Inbox,
-                &ChannelSettings::default(),
+                AccountId::of(1),
+                &store::NewChannel {
+                    inbox: deskmove_rules::demo::SUPPORT,
+                    kind: ChannelKind::Email,
+                    name: &format!("Team {i}"),
+                    address: &format!("team{i}@demo.test"),
+                    workspace: Workspace::Inbox,
+                    settings: &ChannelSettings::default(),
+                },
             )
             .await
             .unwrap(),
@@ -39,7 +41,7 @@ async fn fifty_parallel_starts_for_different_channels_never_run_two_moves_at_onc
     let tasks: Vec<_> = channels
         .into_iter()
         .map(|c| {
-            let (ada, open, closed) = (ada.clone(), open.clone(), closed.clone());
+            let (ada, open, closed) = (ada.clone(), open, closed);
             tokio::spawn(async move {
                 ada.post("/api/moves", json!({"channel_id": c.to_string(), "history": {"mode": "all", "open_status_id": open, "closed_status_id": closed}}))
                     .await
@@ -84,11 +86,7 @@ async fn hundreds_of_arrivals_a_second_land_where_the_rules_say_during_a_move() 
     let writers: Vec<_> = (0..4)
         .map(|w| {
             let app = app.clone();
-            let channel = if w % 2 == 0 {
-                moving.clone()
-            } else {
-                others[w / 2].clone()
-            };
+            let channel = if w % 2 == 0 { moving } else { others[w / 2] };
             tokio::spawn(async move {
                 let mut landed = Vec::new();
                 let mut tick = tokio::time::interval(Duration::from_millis(10));
@@ -108,7 +106,7 @@ async fn hundreds_of_arrivals_a_second_land_where_the_rules_say_during_a_move() 
     let current: Option<Move> = ada.get("/api/moves/current").await.json().await.unwrap();
     assert_eq!(
         current.map(|c| c.id),
-        Some(m.id.clone()),
+        Some(m.id),
         "the move outlasted the arrivals"
     );
     let done = ada.wait_for_move(&m.id).await;

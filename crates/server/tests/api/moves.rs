@@ -4,9 +4,9 @@ use deskmove_rules::plan::{
     plan_history_ticket, ExistingTicket, HistoricalConversation, TicketPlan,
 };
 use deskmove_rules::{
-    BlockerCode, Channel, Conversation, ConversationStatus, ErrorCode, Inbox, Move, MoveState,
-    Notification, NotificationKind, Preview, SlaPolicy, StatusMapping, Ticket, User, WarningCode,
-    Workspace,
+    BlockerCode, Channel, Conversation, ConversationId, ConversationStatus, ErrorCode, Inbox, Move,
+    MoveState, Notification, NotificationKind, Preview, SlaPolicy, SlaPolicyId, StatusMapping,
+    Ticket, User, WarningCode, Workspace,
 };
 use eventsource_stream::Eventsource;
 use futures_util::StreamExt;
@@ -273,10 +273,7 @@ async fn a_moved_channel_leaves_the_inbox_for_help_desk_with_its_settings() {
     );
     let help_desk: Vec<Channel> =
         serde_json::from_value(ada.get_json("/api/help-desk/channels").await).unwrap();
-    assert_eq!(
-        help_desk.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
-        [id.as_str()]
-    );
+    assert_eq!(help_desk.iter().map(|c| c.id).collect::<Vec<_>>(), [id]);
     let after: Channel =
         serde_json::from_value(ada.get_json(&format!("/api/channels/{id}")).await).unwrap();
     assert_eq!(after.workspace, Workspace::HelpDesk);
@@ -303,7 +300,7 @@ async fn plans_before(
     history: &[Conversation],
     mapping: &StatusMapping,
     sla: &SlaPolicy,
-) -> HashMap<String, (Option<Ticket>, TicketPlan)> {
+) -> HashMap<ConversationId, (Option<Ticket>, TicketPlan)> {
     let users: Vec<User> = serde_json::from_value(s.get_json("/api/users").await).unwrap();
     let mut out = HashMap::new();
     for c in history {
@@ -316,11 +313,11 @@ async fn plans_before(
         let plan = plan_history_ticket(
             &HistoricalConversation {
                 status: c.status,
-                owner_id: c.owner_id.clone(),
+                owner_id: c.owner_id,
                 started_at: c.started_at,
                 ticket: ticket.as_ref().map(|t| ExistingTicket {
-                    status_id: t.status_id.clone(),
-                    owner_id: t.owner_id.clone(),
+                    status_id: t.status_id,
+                    owner_id: t.owner_id,
                     created_at: t.created_at,
                     sla: t.sla,
                 }),
@@ -329,7 +326,7 @@ async fn plans_before(
             |id| deskmove_rules::has_help_desk_access(&users, id),
             Some(sla),
         );
-        out.insert(c.id.clone(), (ticket, plan));
+        out.insert(c.id, (ticket, plan));
     }
     out
 }
@@ -351,12 +348,12 @@ async fn the_engine_does_exactly_what_the_rules_plan_for_every_conversation() {
         history.len()
     );
     let mapping = StatusMapping {
-        pipeline_id: "1".into(),
+        pipeline_id: deskmove_rules::demo::PIPELINE,
         open_status_id: status_id(&ada, "Waiting on us").await,
         closed_status_id: status_id(&ada, "Closed").await,
     };
     let sla = SlaPolicy {
-        id: "1".into(),
+        id: SlaPolicyId::of(1),
         name: "Standard".into(),
         first_reply_seconds: 4 * 3600,
         close_seconds: 48 * 3600,
@@ -387,7 +384,7 @@ async fn the_engine_does_exactly_what_the_rules_plan_for_every_conversation() {
         let ticket: Ticket = serde_json::from_value(
             ada.get_json(&format!(
                 "/api/tickets/{}",
-                after.ticket_id.clone().expect("I1: a ticket")
+                after.ticket_id.expect("I1: a ticket")
             ))
             .await,
         )
@@ -478,9 +475,9 @@ async fn a_transfer_during_the_move_does_not_change_where_a_conversation_ends() 
     let email = channel_id(&ada, "Support email").await;
     let line = channel_id(&ada, "Support line").await;
     let email_history = history(&ada, "Support email").await;
-    let leaving = email_history.last().unwrap().id.clone();
+    let leaving = email_history.last().unwrap().id;
     let line_history = history(&ada, "Support line").await;
-    let joining = line_history[0].id.clone();
+    let joining = line_history[0].id;
     let m = ada.start_move(move_all(&ada, "Support email").await).await;
     assert_eq!(
         ada.post(
@@ -508,12 +505,12 @@ async fn a_transfer_during_the_move_does_not_change_where_a_conversation_ends() 
         serde_json::from_value(ada.get_json(&format!("/api/conversations/{joining}")).await)
             .unwrap();
     assert_eq!(
-        (left.workspace, left.current_channel_id.as_str()),
-        (Workspace::HelpDesk, line.as_str())
+        (left.workspace, left.current_channel_id),
+        (Workspace::HelpDesk, line)
     );
     assert_eq!(
-        (joined.workspace, joined.current_channel_id.as_str()),
-        (Workspace::Inbox, email.as_str())
+        (joined.workspace, joined.current_channel_id),
+        (Workspace::Inbox, email)
     );
 }
 
@@ -535,7 +532,7 @@ async fn conversations_arriving_during_the_move_land_in_help_desk_with_one_ticke
     let m = ada.start_move(move_all(&ada, "Support email").await).await;
     let writer = {
         let app = app.clone();
-        let (email, other) = (email.clone(), other.clone());
+        let (email, other) = (email, other);
         tokio::spawn(async move {
             let mut mine = Vec::new();
             for i in 0..60 {
@@ -555,13 +552,13 @@ async fn conversations_arriving_during_the_move_land_in_help_desk_with_one_ticke
     let current: Option<Move> = ada.get("/api/moves/current").await.json().await.unwrap();
     assert_eq!(
         current.map(|c| c.id),
-        Some(m.id.clone()),
+        Some(m.id),
         "the move outlasted the arrivals"
     );
     let done = ada.wait_for_move(&m.id).await;
     assert_eq!(done.arrived, 60);
     let sla = SlaPolicy {
-        id: "1".into(),
+        id: SlaPolicyId::of(1),
         name: "Standard".into(),
         first_reply_seconds: 4 * 3600,
         close_seconds: 48 * 3600,
@@ -569,11 +566,8 @@ async fn conversations_arriving_during_the_move_land_in_help_desk_with_one_ticke
     for c in &arrivals {
         assert_eq!(c.workspace, Workspace::HelpDesk, "R18");
         let ticket: Ticket = serde_json::from_value(
-            ada.get_json(&format!(
-                "/api/tickets/{}",
-                c.ticket_id.clone().expect("R7")
-            ))
-            .await,
+            ada.get_json(&format!("/api/tickets/{}", c.ticket_id.expect("R7")))
+                .await,
         )
         .unwrap();
         assert_eq!(
@@ -605,7 +599,7 @@ async fn an_arrival_s_routing_owner_without_access_is_not_kept() {
     let bot = channel_id(&ada, "Welcome bot").await;
     let c = app.ingest(&bot, "Visitor").await;
     let sam = app.sign_in("sam@demo.test").await.me.id;
-    assert_eq!(c.owner_id, Some(sam.clone()));
+    assert_eq!(c.owner_id, Some(sam));
     let t: Ticket = serde_json::from_value(
         ada.get_json(&format!("/api/tickets/{}", c.ticket_id.unwrap()))
             .await,
@@ -696,7 +690,7 @@ async fn created_tickets_notify_their_owners_unless_the_move_is_muted() {
     let notes = notifications(&app, "sam@demo.test").await;
     assert_eq!(notes.len(), before + 1);
     assert_eq!(notes[0].kind, NotificationKind::TicketAssigned);
-    assert_eq!(Some(notes[0].ticket_id.clone()), conversation.ticket_id);
+    assert_eq!(Some(notes[0].ticket_id), conversation.ticket_id);
 }
 
 #[tokio::test]
@@ -723,7 +717,7 @@ async fn the_preview_counts_the_history_and_warns() {
     let noor = app.sign_in("noor@demo.test").await.me.id;
     let noor_owned = history
         .iter()
-        .filter(|c| c.ticket_id.is_none() && c.owner_id.as_deref() == Some(noor.as_str()))
+        .filter(|c| c.ticket_id.is_none() && c.owner_id == Some(noor))
         .count();
     assert_eq!(p.owners_without_access as usize, noor_owned);
     assert!(p.blockers.is_empty());

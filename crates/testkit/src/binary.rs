@@ -1,0 +1,69 @@
+//! The server binary run from a test: killed (SIGKILL) when dropped or by [`Server::kill`].
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+}
+
+impl Server {
+    /// Starts `bin` (the caller's `env!("CARGO_BIN_EXE_deskmove-server")`) on a free
+    /// port over `db` and waits until it says where it listens. Its log goes to
+    /// `log` (at `RUST_LOG=log_level`).
+    pub fn start(bin: &str, db: &Path, extra: &[&str], log_level: &str, log: Stdio) -> Server {
+        let mut child = Command::new(bin)
+            .args([
+                "--db",
+                db.to_str().expect("a UTF-8 path"),
+                "--listen",
+                "127.0.0.1:0",
+            ])
+            .args(extra)
+            .env("RUST_LOG", log_level)
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .expect("the server binary starts");
+        let mut lines = BufReader::new(child.stdout.take().expect("its stdout")).lines();
+        let base = loop {
+            let line = lines
+                .next()
+                .expect("the server prints its address")
+                .expect("a line");
+            if let Some(url) = line.strip_prefix("Deskmove is running at ") {
+                break url.trim().to_string();
+            }
+        };
+        // Keep draining stdout so the child never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, base }
+    }
+
+    pub fn kill(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A log file that appends, for [`Server::start`].
+pub fn log_file(path: &Path) -> Stdio {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .expect("a log file")
+        .into()
+}

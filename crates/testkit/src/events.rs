@@ -1,0 +1,65 @@
+//! `GET /api/events` as a client reads it: each `move` event with when it arrived.
+
+use std::time::{Duration, Instant};
+
+use deskmove_rules::{Move, MoveId, MoveState};
+use eventsource_stream::Eventsource;
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+
+/// The `move` events one client has read, in order.
+pub struct Events(mpsc::UnboundedReceiver<(Move, Instant)>);
+
+impl Events {
+    /// Reads the stream of an open `GET /api/events` answer in the background.
+    pub fn read(res: reqwest::Response) -> Events {
+        assert!(res.status().is_success(), "events: {}", res.status());
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let mut events = res.bytes_stream().eventsource();
+            while let Some(Ok(event)) = events.next().await {
+                if event.event != "move" {
+                    continue;
+                }
+                if let Ok(m) = serde_json::from_str::<Move>(&event.data) {
+                    if tx.send((m, Instant::now())).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        Events(rx)
+    }
+
+    /// The next event of move `id`, within `within`; `None` if the stream ended or
+    /// nothing came.
+    pub async fn next_within(&mut self, id: MoveId, within: Duration) -> Option<(Move, Instant)> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            match tokio::time::timeout_at(deadline, self.0.recv()).await {
+                Ok(Some((m, at))) if m.id == id => return Some((m, at)),
+                Ok(Some(_)) => continue,
+                Ok(None) | Err(_) => return None,
+            }
+        }
+    }
+
+    /// The next event of move `id`; panics after ten minutes of silence.
+    pub async fn next_of(&mut self, id: MoveId) -> (Move, Instant) {
+        self.next_within(id, Duration::from_secs(600))
+            .await
+            .unwrap_or_else(|| panic!("no event of move {id} in 10 minutes"))
+    }
+
+    /// Reads move `id`'s events until it completes; panics if it fails.
+    pub async fn until_ended(&mut self, id: MoveId) -> (Move, Instant) {
+        loop {
+            let (m, at) = self.next_of(id).await;
+            match m.state {
+                MoveState::Running => continue,
+                MoveState::Completed => return (m, at),
+                MoveState::Failed => panic!("move {id} failed: {m:?}"),
+            }
+        }
+    }
+}

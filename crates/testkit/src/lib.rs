@@ -1,0 +1,15 @@
+//! What Deskmove's tests and bench share: a real server (in this process on a fresh
+//! SQLite file, or the binary), a browser-like signed-in client, "start a move and
+//! wait", and a reader of the event stream.
+
+mod app;
+mod binary;
+mod events;
+mod session;
+
+pub use app::{spawn_app, spawn_app_with, TestApp};
+pub use binary::{log_file, Server};
+pub use events::Events;
+pub use session::{assert_never_two_running, client, error_of, ingest, Session};
+
+pub use deskmove_rules::demo::{INGEST_TOKEN, PASSWORD};
