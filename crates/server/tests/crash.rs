@@ -130,8 +130,17 @@ async fn killing_the_server_mid_move_loses_nothing_and_does_nothing_twice() {
         tickets_before + preview.without_ticket as i64
     );
     assert!(store.check().await.unwrap().is_empty());
-    // The session survived every restart: it lives in the database.
-    let again: Move = ada.read(&format!("/api/moves/{}", m.id)).await;
+    // The session survived every restart: it lives in the database (and the server
+    // listens on a new port now).
+    let again: Move = ada
+        .client
+        .get(format!("{}/api/moves/{}", server.base, m.id))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(again.state, MoveState::Completed);
     kill(server);
     let check = Command::new(BIN)
