@@ -123,8 +123,8 @@ async fn account_user(
     Ok(row.map(|u| u.to_user()))
 }
 
-/// What `PATCH /api/conversations/{id}` may change. An owner is `Some(None)` to
-/// unassign; `Some(Some(None))`-like text that names nobody arrives as `Unknown`.
+/// What `PATCH /api/conversations/{id}` does to the owner: leave them, unassign,
+/// give it to a user, or refuse an id that names nobody of ours (`Unknown`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OwnerChange {
     Leave,
