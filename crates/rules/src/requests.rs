@@ -60,24 +60,56 @@ pub const MAX_CONTACT_CHARS: usize = 320;
 pub const MAX_SUBJECT_CHARS: usize = 1_000;
 pub const MAX_BODY_CHARS: usize = 100_000;
 
-fn text_field(
-    errors: &mut Vec<FieldError>,
+/// One text field of a body: its name there, what a person calls it, its limit.
+struct Text {
     field: &'static str,
-    what: &str,
-    value: &str,
+    what: &'static str,
     max: usize,
     required: bool,
-) {
-    if required && value.trim().is_empty() {
-        errors.push(FieldError {
-            field,
-            message: format!("The {what} can't be empty."),
-        });
-    } else if value.chars().count() > max {
-        errors.push(FieldError {
-            field,
-            message: format!("The {what} is too long: at most {max} characters."),
-        });
+}
+
+const CONTACT: Text = Text {
+    field: "contact",
+    what: "contact",
+    max: MAX_CONTACT_CHARS,
+    required: true,
+};
+const SUBJECT: Text = Text {
+    field: "subject",
+    what: "subject",
+    max: MAX_SUBJECT_CHARS,
+    required: false,
+};
+const MESSAGE: Text = Text {
+    field: "body",
+    what: "message",
+    max: MAX_BODY_CHARS,
+    required: true,
+};
+
+impl Text {
+    fn check(&self, value: &str, errors: &mut Vec<FieldError>) {
+        let (field, what, max) = (self.field, self.what, self.max);
+        if self.required && value.trim().is_empty() {
+            errors.push(FieldError {
+                field,
+                message: format!("The {what} can't be empty."),
+            });
+        } else if value.chars().count() > max {
+            errors.push(FieldError {
+                field,
+                message: format!("The {what} is too long: at most {max} characters."),
+            });
+        }
+    }
+}
+
+/// `ok` when nothing was wrong, else every field that was.
+pub(crate) fn all_or_errors<T>(errors: Vec<FieldError>, ok: T) -> Result<T, Vec<FieldError>> {
+    if errors.is_empty() {
+        Ok(ok)
+    } else {
+        Err(errors)
     }
 }
 
@@ -88,30 +120,9 @@ pub fn validate_ingest(
     now: DateTime<Utc>,
 ) -> Result<DateTime<Utc>, Vec<FieldError>> {
     let mut errors = Vec::new();
-    text_field(
-        &mut errors,
-        "contact",
-        "contact",
-        &body.contact,
-        MAX_CONTACT_CHARS,
-        true,
-    );
-    text_field(
-        &mut errors,
-        "subject",
-        "subject",
-        &body.subject,
-        MAX_SUBJECT_CHARS,
-        false,
-    );
-    text_field(
-        &mut errors,
-        "body",
-        "message",
-        &body.body,
-        MAX_BODY_CHARS,
-        true,
-    );
+    CONTACT.check(&body.contact, &mut errors);
+    SUBJECT.check(&body.subject, &mut errors);
+    MESSAGE.check(&body.body, &mut errors);
     let started_at = body.started_at.unwrap_or(now);
     if started_at > now + chrono::Duration::minutes(5) {
         errors.push(FieldError {
@@ -119,28 +130,13 @@ pub fn validate_ingest(
             message: "A conversation can't start in the future.".into(),
         });
     }
-    if errors.is_empty() {
-        Ok(started_at)
-    } else {
-        Err(errors)
-    }
+    all_or_errors(errors, started_at)
 }
 
 pub fn validate_message(body: &IngestMessage) -> Result<(), Vec<FieldError>> {
     let mut errors = Vec::new();
-    text_field(
-        &mut errors,
-        "body",
-        "message",
-        &body.body,
-        MAX_BODY_CHARS,
-        true,
-    );
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
+    MESSAGE.check(&body.body, &mut errors);
+    all_or_errors(errors, ())
 }
 
 /// Who may own a conversation: a user of the account, and in help desk (where the

@@ -5,6 +5,7 @@ use crate::domain::{
     PipelineStatus, StatusId, StatusState,
 };
 use crate::error::{ApiError, ErrorCode};
+use crate::requests::all_or_errors;
 
 /// One field that is wrong, and what to do about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,15 +105,14 @@ pub fn validate_move_request(
             }
         }
     };
-    if errors.is_empty() {
-        Ok(ValidMove {
+    all_or_errors(
+        errors,
+        ValidMove {
             channel_id: ChannelId::parse(req.channel_id.trim()),
             history,
             mute_notifications: req.mute_notifications,
-        })
-    } else {
-        Err(errors)
-    }
+        },
+    )
 }
 
 fn check_status<'p>(
