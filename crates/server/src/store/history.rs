@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use deskmove_rules::{AccountId, ChannelId, MoveId, MoveState, StatusId};
-use sqlx::{AnyConnection, Row};
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, AnyConnection, Row};
 
 use super::catalog::sla_policy_on;
 use super::moves::{move_in, move_present, MoveRow};
@@ -84,18 +86,22 @@ impl Store {
             tx.commit().await?;
             return Ok(BatchOutcome::HistoryDone(m));
         };
-        let upper: Option<i64> = sqlx::query(
-            "SELECT MAX(id) AS upper FROM (SELECT id FROM conversations \
-             WHERE original_channel_id = $1 AND workspace = 'inbox' AND id > $2 AND id <= $3 \
+        let left = Stretch {
+            channel: m.channel_id,
+            after: m.resume_after,
+            upto: m.history_max_id,
+        };
+        let sql = format!(
+            "SELECT MAX(id) AS upper FROM (SELECT id FROM conversations WHERE {} \
              ORDER BY id LIMIT $4) AS b",
-        )
-        .bind(m.channel_id.get())
-        .bind(m.resume_after)
-        .bind(m.history_max_id)
-        .bind(batch)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("upper")?;
+            Stretch::condition("", 1)
+        );
+        let upper: Option<i64> = left
+            .bind(sqlx::query(&sql))
+            .bind(batch)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("upper")?;
         let Some(upper) = upper else {
             tx.commit().await?;
             return Ok(BatchOutcome::HistoryDone(m));
@@ -104,10 +110,11 @@ impl Store {
             &mut tx,
             &HistoryRange {
                 account: m.account_id,
-                channel: m.channel_id,
+                stretch: Stretch {
+                    upto: upper,
+                    ..left
+                },
                 statuses,
-                after: m.resume_after,
-                upto: upper,
                 notify: !m.mute_notifications,
                 now,
             },
@@ -146,10 +153,12 @@ impl Store {
             &mut tx,
             &HistoryRange {
                 account,
-                channel,
+                stretch: Stretch {
+                    channel,
+                    after: 0,
+                    upto,
+                },
                 statuses,
-                after: 0,
-                upto,
                 notify: true,
                 now,
             },
@@ -213,27 +222,55 @@ pub(crate) async fn history_between(
     after: i64,
     upto: i64,
 ) -> StoreResult<i64> {
-    Ok(sqlx::query(
-        "SELECT COUNT(*) AS n FROM conversations \
-         WHERE original_channel_id = $1 AND workspace = 'inbox' AND id > $2 AND id <= $3",
-    )
-    .bind(channel.get())
-    .bind(after)
-    .bind(upto)
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get("n")?)
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM conversations WHERE {}",
+        Stretch::condition("", 1)
+    );
+    let stretch = Stretch {
+        channel,
+        after,
+        upto,
+    };
+    Ok(stretch
+        .bind(sqlx::query(&sql))
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("n")?)
 }
 
-/// A stretch of one channel's history to move: its inbox conversations by original
-/// channel (R19) with ids in `after..=upto`.
-struct HistoryRange {
-    account: AccountId,
+/// A stretch of one channel's history: its conversations still in the inbox by
+/// original channel (R19) with ids in `after..=upto`.
+#[derive(Clone, Copy, Debug)]
+struct Stretch {
     channel: ChannelId,
-    /// The statuses its open and closed conversations' new tickets get (R11).
-    statuses: (StatusId, StatusId),
     after: i64,
     upto: i64,
+}
+
+impl Stretch {
+    /// The stretch as a condition on `conversations` (its columns named with
+    /// `prefix`, "" or "c."), on the three parameters from `$first`; bind them
+    /// after the others, with [`Stretch::bind`].
+    fn condition(prefix: &str, first: usize) -> String {
+        format!(
+            "{prefix}original_channel_id = ${first} AND {prefix}workspace = 'inbox' \
+             AND {prefix}id > ${} AND {prefix}id <= ${}",
+            first + 1,
+            first + 2
+        )
+    }
+
+    fn bind<'q>(self, q: Query<'q, Any, AnyArguments<'q>>) -> Query<'q, Any, AnyArguments<'q>> {
+        q.bind(self.channel.get()).bind(self.after).bind(self.upto)
+    }
+}
+
+/// A stretch of one channel's history to move, and how.
+struct HistoryRange {
+    account: AccountId,
+    stretch: Stretch,
+    /// The statuses its open and closed conversations' new tickets get (R11).
+    statuses: (StatusId, StatusId),
     /// R22: whether created tickets notify their owners (not when the move is muted).
     notify: bool,
     now: DateTime<Utc>,
@@ -268,7 +305,7 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
         .await?
         .try_get("m")?;
     // R11, R13: the missing tickets.
-    let created = sqlx::query(
+    let sql = format!(
         "INSERT INTO tickets (account_id, conversation_id, pipeline_id, status_id, owner_id, created_at, \
             first_reply_due, close_due) \
          SELECT c.account_id, c.id, $1, \
@@ -276,20 +313,21 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
             CASE WHEN u.help_desk_access = 1 THEN c.owner_id ELSE NULL END, \
             c.started_at, c.started_at + $4, c.started_at + $5 \
          FROM conversations c LEFT JOIN users u ON u.id = c.owner_id \
-         WHERE c.original_channel_id = $6 AND c.workspace = 'inbox' AND c.id > $7 AND c.id <= $8 \
-            AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = c.id)",
-    )
-    .bind(pipeline_id)
-    .bind(r.statuses.0.get())
-    .bind(r.statuses.1.get())
-    .bind(first_ms)
-    .bind(close_ms)
-    .bind(r.channel.get())
-    .bind(r.after)
-    .bind(r.upto)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected() as i64;
+         WHERE {} AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = c.id)",
+        Stretch::condition("c.", 6)
+    );
+    let query = sqlx::query(&sql)
+        .bind(pipeline_id)
+        .bind(r.statuses.0.get())
+        .bind(r.statuses.1.get())
+        .bind(first_ms)
+        .bind(close_ms);
+    let created = r
+        .stretch
+        .bind(query)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected() as i64;
     let unassigned: i64 =
         sqlx::query("SELECT COUNT(*) AS n FROM tickets WHERE id > $1 AND owner_id IS NULL")
             .bind(ticket_mark)
@@ -298,20 +336,17 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
             .try_get("n")?;
     // R10 decision, R13: kept tickets without SLA get due times from their own creation.
     if let (Some(first_ms), Some(close_ms)) = (first_ms, close_ms) {
-        sqlx::query(
+        let sql = format!(
             "UPDATE tickets SET first_reply_due = created_at + $1, close_due = created_at + $2 \
              WHERE first_reply_due IS NULL AND id <= $3 AND conversation_id IN ( \
-                SELECT id FROM conversations \
-                WHERE original_channel_id = $4 AND workspace = 'inbox' AND id > $5 AND id <= $6)",
-        )
-        .bind(first_ms)
-        .bind(close_ms)
-        .bind(ticket_mark)
-        .bind(r.channel.get())
-        .bind(r.after)
-        .bind(r.upto)
-        .execute(&mut *conn)
-        .await?;
+                SELECT c.id FROM conversations c WHERE {})",
+            Stretch::condition("c.", 4)
+        );
+        let query = sqlx::query(&sql)
+            .bind(first_ms)
+            .bind(close_ms)
+            .bind(ticket_mark);
+        r.stretch.bind(query).execute(&mut *conn).await?;
     }
     // R22: the created tickets notify their owners unless the move is muted.
     if r.notify {
@@ -324,17 +359,18 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
         .execute(&mut *conn)
         .await?;
     }
-    let moved = sqlx::query(
+    let sql = format!(
         "UPDATE conversations SET workspace = 'help_desk', \
             owner_id = (SELECT t.owner_id FROM tickets t WHERE t.conversation_id = conversations.id) \
-         WHERE original_channel_id = $1 AND workspace = 'inbox' AND id > $2 AND id <= $3",
-    )
-    .bind(r.channel.get())
-    .bind(r.after)
-    .bind(r.upto)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected() as i64;
+         WHERE {}",
+        Stretch::condition("", 1)
+    );
+    let moved = r
+        .stretch
+        .bind(sqlx::query(&sql))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected() as i64;
     Ok(RangeMoved {
         created,
         unassigned,
