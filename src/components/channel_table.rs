@@ -4,6 +4,7 @@ use deskmove_rules::Channel;
 use leptos::prelude::*;
 
 use super::kind_icon::KindIcon;
+use super::list::DataTable;
 use super::move_menu::MoveMenu;
 
 #[component]
@@ -18,16 +19,7 @@ pub fn ChannelTable(
     on_move: Callback<Channel>,
 ) -> impl IntoView {
     view! {
-        <table class="data-table channel-table">
-            <thead>
-                <tr>
-                    <th scope="col">"Channel"</th>
-                    <th scope="col">"Address"</th>
-                    <th scope="col">"Workspace"</th>
-                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                </tr>
-            </thead>
-            <tbody>
+        <DataTable class="channel-table" columns=&["Channel", "Address", "Workspace"] actions=true>
                 <For
                     each=move || channels.get()
                     key=|c| (c.id, c.movable.clone(), c.workspace)
@@ -69,7 +61,6 @@ pub fn ChannelTable(
                         }
                     }
                 />
-            </tbody>
-        </table>
+        </DataTable>
     }
 }

@@ -3,6 +3,7 @@
 pub mod channel_table;
 pub mod format;
 pub mod kind_icon;
+pub mod list;
 pub mod move_banner;
 pub mod move_dialog;
 pub mod move_menu;

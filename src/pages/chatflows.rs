@@ -1,13 +1,14 @@
 //! `/chatflows`: Service ▸ Chatflows by kind, with More ▸ Move to help desk (SCREENS.md 4).
 
-use deskmove_rules::{Channel, ChatflowKind, Movability};
+use deskmove_rules::{Channel, Chatflow, ChatflowKind, Movability};
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::list::DataTable;
 use crate::components::move_dialog::MoveDialog;
 use crate::components::move_menu::MoveMenu;
 use crate::components::status::{load_error, loading};
-use crate::directory::use_directory;
+use crate::directory::{use_directory, Names};
 use crate::session::use_session;
 
 /// The order the groups are listed in; each is titled by its kind's label.
@@ -45,49 +46,11 @@ pub fn Chatflows() -> impl IntoView {
                                 {if group.is_empty() {
                                     view! { <p class="muted">"None yet."</p> }.into_any()
                                 } else {
+                                    let rows = group.into_iter().map(|f| row(f, &names, can_move, chosen)).collect_view();
                                     view! {
-                                        <table class="data-table">
-                                            <thead><tr>
-                                                <th scope="col">"Chatflow"</th>
-                                                <th scope="col">"Bot"</th>
-                                                <th scope="col">"Workspace"</th>
-                                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                                            </tr></thead>
-                                            <tbody>
-                                                {group.into_iter().map(|f| {
-                                                    let channel = names.channels.get(&f.channel_id).cloned();
-                                                    let movable = channel.as_ref().map(|c| c.movable.clone()).unwrap_or(Movability { ok: false, reasons: vec![] });
-                                                    let bot = match &f.bot {
-                                                        None => "No bot".to_string(),
-                                                        Some(b) => format!("Bot with {} action{}", b.actions.len(), if b.actions.len() == 1 { "" } else { "s" }),
-                                                    };
-                                                    let row_name = f.name.clone();
-                                                    let shown_name = f.name.clone();
-                                                    view! {
-                                                        <tr data-channel=row_name>
-                                                            <td class="channel-name">{shown_name}</td>
-                                                            <td>{bot}</td>
-                                                            <td><span class=format!("workspace-badge {}", f.workspace.as_str())>{f.workspace.label()}</span></td>
-                                                            <td class="actions">
-                                                                <Show when=move || can_move.get()>
-                                                                    {
-                                                                        let (channel, movable, name) = (channel.clone(), movable.clone(), f.name.clone());
-                                                                        view! {
-                                                                            <MoveMenu
-                                                                                trigger="More"
-                                                                                channel_name=name
-                                                                                movable=movable
-                                                                                on_move=Callback::new(move |_| chosen.set(channel.clone()))
-                                                                            />
-                                                                        }
-                                                                    }
-                                                                </Show>
-                                                            </td>
-                                                        </tr>
-                                                    }
-                                                }).collect_view()}
-                                            </tbody>
-                                        </table>
+                                        <DataTable class="chatflows" columns=&["Chatflow", "Bot", "Workspace"] actions=true>
+                                            {rows}
+                                        </DataTable>
                                     }.into_any()
                                 }}
                             </section>
@@ -97,5 +60,52 @@ pub fn Chatflows() -> impl IntoView {
             }}
             <MoveDialog channel=chosen on_close=Callback::new(move |_| chosen.set(None))/>
         </main>
+    }
+}
+
+fn row(
+    f: Chatflow,
+    names: &Names,
+    can_move: Signal<bool>,
+    chosen: RwSignal<Option<Channel>>,
+) -> impl IntoView {
+    let channel = names.channels.get(&f.channel_id).cloned();
+    let movable = channel
+        .as_ref()
+        .map(|c| c.movable.clone())
+        .unwrap_or(Movability {
+            ok: false,
+            reasons: vec![],
+        });
+    let bot = match &f.bot {
+        None => "No bot".to_string(),
+        Some(b) => format!(
+            "Bot with {} action{}",
+            b.actions.len(),
+            if b.actions.len() == 1 { "" } else { "s" }
+        ),
+    };
+    let name = f.name.clone();
+    view! {
+        <tr data-channel=f.name.clone()>
+            <td class="channel-name">{f.name.clone()}</td>
+            <td>{bot}</td>
+            <td><span class=format!("workspace-badge {}", f.workspace.as_str())>{f.workspace.label()}</span></td>
+            <td class="actions">
+                <Show when=move || can_move.get()>
+                    {
+                        let (channel, movable, name) = (channel.clone(), movable.clone(), name.clone());
+                        view! {
+                            <MoveMenu
+                                trigger="More"
+                                channel_name=name
+                                movable=movable
+                                on_move=Callback::new(move |_| chosen.set(channel.clone()))
+                            />
+                        }
+                    }
+                </Show>
+            </td>
+        </tr>
     }
 }

@@ -7,8 +7,8 @@ use leptos_router::hooks::use_query_map;
 use crate::api;
 use crate::components::format::{date, date_time};
 use crate::components::kind_icon::KindIcon;
+use crate::components::list::{list_view, DataTable, ListWords};
 use crate::components::pager::{Pager, PagerControls};
-use crate::components::status::{load_error, loading};
 use crate::directory::{use_directory, Names};
 use crate::live::use_live;
 use crate::session::use_session;
@@ -19,6 +19,20 @@ const VIEWS: [(&str, &str); 4] = [
     ("unassigned", "Unassigned"),
     ("mine", "Assigned to me"),
     ("closed", "Closed"),
+];
+
+const WORDS: ListWords = ListWords {
+    loading: "Loading tickets…",
+    empty: "No tickets in this view.",
+};
+
+const COLUMNS: &[&str] = &[
+    "Ticket",
+    "Status",
+    "Owner",
+    "Created",
+    "First reply due",
+    "Close due",
 ];
 
 #[component]
@@ -95,32 +109,15 @@ pub fn HelpDesk() -> impl IntoView {
                     }
                 }).collect_view()}
             </nav>
-            {move || match page.get() {
-                None => loading("Loading tickets…"),
-                Some(Err(e)) => load_error(&e),
-                Some(Ok(p)) if p.items.is_empty() => view! { <p class="empty">"No tickets in this view."</p> }.into_any(),
-                Some(Ok(p)) => {
-                    let names = directory.names();
-                    let pipeline = pipeline.get().and_then(Result::ok).flatten();
-                    view! {
-                        <table class="data-table tickets">
-                            <thead>
-                                <tr>
-                                    <th scope="col">"Ticket"</th>
-                                    <th scope="col">"Status"</th>
-                                    <th scope="col">"Owner"</th>
-                                    <th scope="col">"Created"</th>
-                                    <th scope="col">"First reply due"</th>
-                                    <th scope="col">"Close due"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {p.items.into_iter().map(|t| row(t, &names, pipeline.as_ref())).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any()
-                }
-            }}
+            {move || list_view(page.get().map(|r| r.map(|p| p.items)), WORDS, |items| {
+                let names = directory.names();
+                let pipeline = pipeline.get().and_then(Result::ok).flatten();
+                view! {
+                    <DataTable class="tickets" columns=COLUMNS>
+                        {items.into_iter().map(|t| row(t, &names, pipeline.as_ref())).collect_view()}
+                    </DataTable>
+                }.into_any()
+            })}
             <PagerControls pager=pager next=next/>
         </main>
     }

@@ -6,10 +6,17 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::format::date_time;
 use crate::components::kind_icon::KindIcon;
+use crate::components::list::{list_view, DataTable, ListWords};
 use crate::components::pager::{Pager, PagerControls};
-use crate::components::status::{load_error, loading};
 use crate::directory::use_directory;
 use crate::live::use_live;
+
+const WORDS: ListWords = ListWords {
+    loading: "Loading conversations…",
+    empty: "No conversations in the inbox.",
+};
+
+const COLUMNS: &[&str] = &["Contact", "Channel", "Status", "Owner", "Started"];
 
 #[component]
 pub fn Inbox() -> impl IntoView {
@@ -27,30 +34,14 @@ pub fn Inbox() -> impl IntoView {
         <main class="page" id="main">
             <h1>"Inbox"</h1>
             <p class="muted">"Conversations still answered from the inbox, newest first."</p>
-            {move || match page.get() {
-                None => loading("Loading conversations…"),
-                Some(Err(e)) => load_error(&e),
-                Some(Ok(p)) if p.items.is_empty() => view! { <p class="empty">"No conversations in the inbox."</p> }.into_any(),
-                Some(Ok(p)) => {
-                    let names = directory.names();
-                    view! {
-                        <table class="data-table conversations">
-                            <thead>
-                                <tr>
-                                    <th scope="col">"Contact"</th>
-                                    <th scope="col">"Channel"</th>
-                                    <th scope="col">"Status"</th>
-                                    <th scope="col">"Owner"</th>
-                                    <th scope="col">"Started"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {p.items.into_iter().map(|c| row(c, &names)).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any()
-                }
-            }}
+            {move || list_view(page.get().map(|r| r.map(|p| p.items)), WORDS, |items| {
+                let names = directory.names();
+                view! {
+                    <DataTable class="conversations" columns=COLUMNS>
+                        {items.into_iter().map(|c| row(c, &names)).collect_view()}
+                    </DataTable>
+                }.into_any()
+            })}
             <PagerControls pager=pager next=next/>
         </main>
     }

@@ -5,10 +5,19 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::format::{date_time, duration, thousands};
+use crate::components::list::{list_view, DataTable, ListWords};
 use crate::components::settings_nav::{SettingsNav, SettingsPage};
-use crate::components::status::{load_error, loading};
 use crate::directory::{use_directory, Names};
 use crate::live::use_live;
+
+const WORDS: ListWords = ListWords {
+    loading: "Loading moves…",
+    empty: "No channel has been moved yet.",
+};
+
+const COLUMNS: &[&str] = &[
+    "Started", "Channel", "By", "History", "Moved", "Duration", "State",
+];
 
 #[component]
 pub fn SettingsMoves() -> impl IntoView {
@@ -25,31 +34,15 @@ pub fn SettingsMoves() -> impl IntoView {
             <main class="settings-main" id="main">
                 <h1>"Move history"</h1>
                 <p class="muted">"Every channel moved to help desk, newest first."</p>
-                {move || match moves.get() {
-                    None => loading("Loading moves…"),
-                    Some(Err(e)) => load_error(&e),
-                    Some(Ok(list)) if list.is_empty() => view! { <p class="empty">"No channel has been moved yet."</p> }.into_any(),
-                    Some(Ok(list)) => {
-                        let names = directory.names();
-                        let pipeline = pipeline.get().and_then(Result::ok).flatten();
-                        view! {
-                            <table class="data-table moves">
-                                <thead><tr>
-                                    <th scope="col">"Started"</th>
-                                    <th scope="col">"Channel"</th>
-                                    <th scope="col">"By"</th>
-                                    <th scope="col">"History"</th>
-                                    <th scope="col">"Moved"</th>
-                                    <th scope="col">"Duration"</th>
-                                    <th scope="col">"State"</th>
-                                </tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|m| row(m, &names, pipeline.as_ref())).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any()
-                    }
-                }}
+                {move || list_view(moves.get(), WORDS, |list| {
+                    let names = directory.names();
+                    let pipeline = pipeline.get().and_then(Result::ok).flatten();
+                    view! {
+                        <DataTable class="moves" columns=COLUMNS>
+                            {list.into_iter().map(|m| row(m, &names, pipeline.as_ref())).collect_view()}
+                        </DataTable>
+                    }.into_any()
+                })}
             </main>
         </div>
     }
