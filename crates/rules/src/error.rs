@@ -16,6 +16,7 @@ pub enum ErrorCode {
     Csrf,
     MethodNotAllowed,
     PayloadTooLarge,
+    UnsupportedMediaType,
     RateLimited,
     Unavailable,
     Internal,
@@ -35,6 +36,7 @@ impl ErrorCode {
             | ErrorCode::AlreadyInHelpDesk
             | ErrorCode::TicketExists => 409,
             ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::RateLimited => 429,
             ErrorCode::Unavailable => 503,
             ErrorCode::Internal => 500,

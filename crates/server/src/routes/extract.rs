@@ -1,39 +1,107 @@
 //! What handlers take from a request, parsed once at the edge; every rejection is
 //! the API's error body.
 
-use axum::body::Bytes;
+use axum::body::to_bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::header;
 use axum::http::request::Parts;
-use deskmove_rules::{ChannelId, ConversationId, ErrorCode, MoveId, TicketId};
+use deskmove_rules::requests::{
+    ConversationPatch, CreateTicketRequest, IngestConversation, IngestMessage, TransferRequest,
+};
+use deskmove_rules::{ChannelId, ConversationId, ErrorCode, MoveId, MoveRequest, SignIn, TicketId};
 use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
 use crate::error::AppError;
 use crate::AppState;
 
-/// A JSON body parsed into the rules crate's type; a malformed one is a 422 that says why.
+/// How many bytes a request body of this type may have: each endpoint reads no
+/// more than its largest honest request.
+pub trait Limited {
+    const MAX_BYTES: usize;
+}
+
+/// A few KB: an email, a password, a handful of ids.
+const SMALL: usize = 4 * 1024;
+/// What a real email needs: the longest message the rules allow, JSON-escaped.
+const MESSAGE: usize = 1024 * 1024;
+
+impl Limited for SignIn {
+    const MAX_BYTES: usize = SMALL;
+}
+impl Limited for MoveRequest {
+    const MAX_BYTES: usize = SMALL;
+}
+impl Limited for ConversationPatch {
+    const MAX_BYTES: usize = SMALL;
+}
+impl Limited for TransferRequest {
+    const MAX_BYTES: usize = SMALL;
+}
+impl Limited for CreateTicketRequest {
+    const MAX_BYTES: usize = SMALL;
+}
+impl Limited for IngestConversation {
+    const MAX_BYTES: usize = MESSAGE;
+}
+impl Limited for IngestMessage {
+    const MAX_BYTES: usize = MESSAGE;
+}
+
+/// A JSON body parsed into the rules crate's type. Only `application/json` is
+/// read (a cross-site form can't send it, so this also closes login CSRF); one
+/// over the type's limit is refused before it is read; a malformed one is a 422
+/// that says why.
 pub struct Body<T>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+impl<S: Send + Sync, T: DeserializeOwned + Limited> FromRequest<S> for Body<T> {
     type Rejection = AppError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            let code = if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ErrorCode::PayloadTooLarge
-            } else {
-                ErrorCode::InvalidRequest
-            };
-            AppError::new(code, format!("The request body could not be read: {e}."))
-        })?;
-        serde_json::from_slice(&bytes).map(Body).map_err(|e| {
+    async fn from_request(req: Request, _: &S) -> Result<Self, AppError> {
+        if !is_json(req.headers().get(header::CONTENT_TYPE)) {
+            return Err(AppError::new(
+                ErrorCode::UnsupportedMediaType,
+                "Send the request body as JSON, with Content-Type: application/json.",
+            ));
+        }
+        let too_large = || {
             AppError::new(
-                ErrorCode::InvalidRequest,
-                format!("The request body is not valid: {e}."),
+                ErrorCode::PayloadTooLarge,
+                format!(
+                    "The request body is too large: this endpoint takes at most {} KB.",
+                    T::MAX_BYTES / 1024
+                ),
             )
-        })
+        };
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > T::MAX_BYTES as u64) {
+            return Err(too_large());
+        }
+        let bytes = to_bytes(req.into_body(), T::MAX_BYTES).await.map_err(|e| {
+            if std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+            {
+                too_large()
+            } else {
+                AppError::invalid("The request body could not be read.")
+            }
+        })?;
+        serde_json::from_slice(&bytes)
+            .map(Body)
+            .map_err(|e| AppError::invalid(format!("The request body is not valid: {e}.")))
     }
+}
+
+/// `application/json`, with or without parameters such as `charset=utf-8`.
+fn is_json(content_type: Option<&header::HeaderValue>) -> bool {
+    content_type
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
 }
 
 /// What an id in a path names, for its 404.

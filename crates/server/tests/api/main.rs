@@ -4,6 +4,7 @@ mod catalog;
 mod conversations;
 mod demo;
 mod fuzz;
+mod hardening;
 mod helpers;
 mod load;
 mod moves;

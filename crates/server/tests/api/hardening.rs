@@ -1,0 +1,109 @@
+//! The edges against hostile and careless clients: each test names the row of the
+//! hardening issue's table it proves.
+
+use deskmove_rules::ErrorCode;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{client, error_of, move_all, spawn_app, INGEST_TOKEN, PASSWORD};
+
+#[tokio::test]
+async fn a_body_over_the_endpoint_s_limit_is_413_with_the_error_body() {
+    // Row 7: a 3 MB body; and sign-in, which needs a few KB, reads no more.
+    let app = spawn_app().await;
+    let before = app.fingerprint().await;
+    let huge = "x".repeat(3 * 1024 * 1024);
+    let cases = [
+        (
+            "/api/session",
+            None,
+            json!({"email": huge, "password": "p"}),
+        ),
+        (
+            "/api/session",
+            None,
+            json!({"email": "ada@demo.test", "password": "x".repeat(16 * 1024)}),
+        ),
+        (
+            "/api/ingest/channels/1/conversations",
+            Some(INGEST_TOKEN),
+            json!({"contact": "Maria", "subject": "Hi", "body": huge}),
+        ),
+    ];
+    for (path, token, body) in cases {
+        let mut req = client().post(app.url(path)).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let (status, code, message) = error_of(req.send().await.unwrap()).await;
+        assert_eq!(
+            (status, code),
+            (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
+            "{path}"
+        );
+        assert!(message.contains("at most"), "{message}");
+    }
+    // Without a Content-Length (chunked), the limit holds while reading.
+    let chunks =
+        futures_util::stream::iter((0..64).map(|_| Ok::<_, std::io::Error>(vec![b' '; 64 * 1024])));
+    let res = client()
+        .post(app.url("/api/session"))
+        .header("content-type", "application/json")
+        .body(reqwest::Body::wrap_stream(chunks))
+        .send()
+        .await
+        .unwrap();
+    let (status, code, _) = error_of(res).await;
+    assert_eq!(
+        (status, code),
+        (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge)
+    );
+    assert_eq!(app.fingerprint().await, before);
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_is_415_so_a_cross_site_form_can_t_sign_in() {
+    // Row 8: login CSRF with <form enctype=text/plain> posting JSON-looking text.
+    let app = spawn_app().await;
+    let forged = format!(r#"{{"email":"ada@demo.test","password":"{PASSWORD}","x":"="}}"#);
+    for content_type in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+    ] {
+        let res = client()
+            .post(app.url("/api/session"))
+            .header("content-type", content_type)
+            .body(forged.clone())
+            .send()
+            .await
+            .unwrap();
+        assert!(res.headers().get("set-cookie").is_none(), "{content_type}");
+        let (status, code, message) = error_of(res).await;
+        assert_eq!(
+            (status, code),
+            (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::UnsupportedMediaType
+            ),
+            "{content_type}"
+        );
+        assert!(message.contains("application/json"));
+    }
+    let res = client()
+        .post(app.url("/api/session"))
+        .body(forged.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "no type");
+    // JSON with its charset is JSON.
+    let res = client()
+        .post(app.url("/api/session"))
+        .header("content-type", "application/json; charset=utf-8")
+        .body(json!({"email": "ada@demo.test", "password": PASSWORD}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
