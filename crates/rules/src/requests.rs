@@ -114,7 +114,8 @@ pub(crate) fn all_or_errors<T>(errors: Vec<FieldError>, ok: T) -> Result<T, Vec<
 }
 
 /// A conversation must name its contact and carry a message; none may be huge.
-/// `started_at` may not lie in the future of `now` (an importer brings the past).
+/// `started_at` may lie in the past (an importer brings history), but not before
+/// 1970 nor more than 5 minutes after `now`.
 pub fn validate_ingest(
     body: &IngestConversation,
     now: DateTime<Utc>,
@@ -127,7 +128,13 @@ pub fn validate_ingest(
     if started_at > now + chrono::Duration::minutes(5) {
         errors.push(FieldError {
             field: "started_at",
-            message: "A conversation can't start in the future.".into(),
+            message: "started_at lies in the future: a conversation can't start more than 5 minutes from now.".into(),
+        });
+    } else if started_at < DateTime::UNIX_EPOCH {
+        errors.push(FieldError {
+            field: "started_at",
+            message: "started_at is before 1970: no conversation of a help desk started then."
+                .into(),
         });
     }
     all_or_errors(errors, started_at)
@@ -207,6 +214,16 @@ mod tests {
             validate_ingest(&past, now()).unwrap_err()[0].field,
             "started_at"
         );
+        // Hardening row 12: year 0 made tickets with SLAs two millennia overdue.
+        for before_1970 in ["0000-01-01T00:00:00Z", "1969-12-31T23:59:59Z"] {
+            past.started_at = Some(before_1970.parse().unwrap());
+            assert_eq!(
+                validate_ingest(&past, now()).unwrap_err()[0].field,
+                "started_at"
+            );
+        }
+        past.started_at = Some(DateTime::UNIX_EPOCH);
+        assert!(validate_ingest(&past, now()).is_ok());
     }
 
     #[test]

@@ -107,3 +107,46 @@ async fn a_body_that_is_not_json_is_415_so_a_cross_site_form_can_t_sign_in() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn an_arrival_from_before_1970_or_from_the_future_is_422() {
+    // Row 12: started_at "0000-01-01T00:00:00Z" made a ticket dated year 0.
+    let app = spawn_app().await;
+    let before = app.fingerprint().await;
+    let send = |started_at: String| {
+        let url = app.url("/api/ingest/channels/1/conversations");
+        async move {
+            client()
+                .post(url)
+                .bearer_auth(INGEST_TOKEN)
+                .json(
+                    &json!({"contact": "Maria", "subject": "Hi", "body": "Hello",
+                    "started_at": started_at}),
+                )
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let ahead = (chrono::Utc::now() + chrono::Duration::minutes(10)).to_rfc3339();
+    for when in [
+        "0000-01-01T00:00:00Z".to_string(),
+        "1969-12-31T23:59:59Z".to_string(),
+        ahead,
+    ] {
+        let (status, code, message) = error_of(send(when.clone()).await).await;
+        assert_eq!(
+            (status, code),
+            (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRequest),
+            "{when}"
+        );
+        assert!(message.contains("started_at"), "{when}: {message}");
+    }
+    assert_eq!(app.fingerprint().await, before);
+    let res = send("1970-01-01T00:00:00Z".into()).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "the epoch itself is fine"
+    );
+}
