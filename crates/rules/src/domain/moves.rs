@@ -10,7 +10,7 @@ use super::{codes, Blocker, ChannelId, IdText, MoveId, StatusId, UserId};
 /// The statuses are optional text on the wire so that a missing or unknown one gets
 /// the field-by-field message of [`crate::validate_move_request`], not a bare parse error.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "mode", rename_all = "snake_case")]
+#[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
 pub enum HistoryChoice {
     All {
         #[serde(default)]
@@ -21,8 +21,10 @@ pub enum HistoryChoice {
     None,
 }
 
-/// `POST /api/moves`. Irreversible, so nothing in it may go unread.
+/// `POST /api/moves`. Irreversible, so nothing in it may go unread: a field the
+/// server does not know is refused, never ignored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MoveRequest {
     pub channel_id: IdText,
     pub history: HistoryChoice,

@@ -150,3 +150,26 @@ async fn an_arrival_from_before_1970_or_from_the_future_is_422() {
         "the epoch itself is fine"
     );
 }
+
+#[tokio::test]
+async fn a_move_request_with_a_field_the_server_does_not_know_is_422() {
+    // Row 13: "start_at" in two hours started the move at once.
+    let app = spawn_app().await;
+    let ada = app.sign_in("ada@demo.test").await;
+    let before = app.fingerprint().await;
+    let mut body = move_all(&ada, "Support email").await;
+    body["start_at"] = json!((chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc3339());
+    let (status, code, message) = error_of(ada.post("/api/moves", body).await).await;
+    assert_eq!(
+        (status, code),
+        (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRequest)
+    );
+    assert!(message.contains("start_at"), "{message}");
+    let mut body = move_all(&ada, "Support email").await;
+    body["history"]["closed_status"] = json!("4");
+    let (status, _, message) = error_of(ada.post("/api/moves", body).await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(message.contains("closed_status"), "{message}");
+    assert_eq!(app.fingerprint().await, before);
+    assert_eq!(ada.get_json("/api/moves/current").await, json!(null));
+}
