@@ -206,12 +206,11 @@ impl Engine {
     }
 }
 
-/// A fault in words an admin understands; the move resumes by itself once it is gone.
+/// A fault in words an admin understands; the move resumes by itself once it is
+/// gone. Every agent reads this, so the database's own text stays in the log.
 fn fault_words(error: &StoreError) -> String {
     let what = error.fault().unwrap_or(Fault::Io).words();
-    format!(
-        "Paused: {what}. The move resumes by itself once that is fixed; nothing is lost. ({error})"
-    )
+    format!("Paused: {what}. The move resumes by itself once that is fixed; nothing is lost.")
 }
 
 #[cfg(test)]

@@ -40,7 +40,18 @@ async fn main() -> anyhow::Result<()> {
             demo::PASSWORD
         );
     }
-    println!("Ingest token: {}", app.ingest_token);
+    match (&settings.ingest_token, settings.demo) {
+        // The operator's own secret: they know it, and a log is no place for it.
+        (Some(_), _) => println!("Ingest token: the one given by --ingest-token (not shown)."),
+        (None, true) => println!(
+            "Ingest token: {} (the demo's; give --ingest-token for your own)",
+            app.ingest_token
+        ),
+        (None, false) => println!(
+            "Ingest token: {} (made for this run; give --ingest-token to keep one)",
+            app.ingest_token
+        ),
+    }
     if settings.move_pause_ms > 0 {
         println!(
             "Moves are throttled: {} conversations a batch, {} ms between batches (--move-pause-ms 0 for full speed).",

@@ -346,6 +346,15 @@ async fn a_full_disk_pauses_the_move_with_a_clear_error_and_it_resumes_when_spac
     let (why, moved_then) = paused
         .unwrap_or_else(|| panic!("the full disk is reported on the move: {last:?}\n{log:.2000}"));
     assert!(why.contains("the server's disk is full"), "{why}");
+    // Hardening row 9: every agent reads this; SQLite's own words stay in the log.
+    assert!(
+        !why.contains("code:") && !why.contains("database or disk"),
+        "{why}"
+    );
+    assert!(
+        log.contains("database or disk is full"),
+        "the log has the cause"
+    );
     // Other writes either still fit or are refused with a clear answer: never a 500.
     for i in 0..20 {
         let arrival = reqwest::Client::new()

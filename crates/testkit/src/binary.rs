@@ -7,6 +7,8 @@ use std::process::{Child, Command, Stdio};
 pub struct Server {
     pub child: Child,
     pub base: String,
+    /// What it printed at start, up to the blank line that ends its banner.
+    pub banner: Vec<String>,
 }
 
 impl Server {
@@ -14,6 +16,18 @@ impl Server {
     /// port over `db` and waits until it says where it listens. Its log goes to
     /// `log` (at `RUST_LOG=log_level`).
     pub fn start(bin: &str, db: &Path, extra: &[&str], log_level: &str, log: Stdio) -> Server {
+        Server::start_with_env(bin, db, extra, &[], log_level, log)
+    }
+
+    /// [`Server::start`] with environment variables set for the server alone.
+    pub fn start_with_env(
+        bin: &str,
+        db: &Path,
+        extra: &[&str],
+        env: &[(&str, &str)],
+        log_level: &str,
+        log: Stdio,
+    ) -> Server {
         let mut child = Command::new(bin)
             .args([
                 "--db",
@@ -23,23 +37,36 @@ impl Server {
             ])
             .args(extra)
             .env("RUST_LOG", log_level)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(log)
             .spawn()
             .expect("the server binary starts");
         let mut lines = BufReader::new(child.stdout.take().expect("its stdout")).lines();
-        let base = loop {
+        let mut banner = Vec::new();
+        let mut base = None;
+        loop {
             let line = lines
                 .next()
                 .expect("the server prints its address")
                 .expect("a line");
             if let Some(url) = line.strip_prefix("Deskmove is running at ") {
-                break url.trim().to_string();
+                base = Some(url.trim().to_string());
             }
-        };
+            let ends = line.is_empty() && base.is_some();
+            banner.push(line);
+            if ends {
+                break;
+            }
+        }
+        let base = base.expect("an address");
         // Keep draining stdout so the child never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Server { child, base }
+        Server {
+            child,
+            base,
+            banner,
+        }
     }
 
     pub fn kill(mut self) {
