@@ -7,13 +7,16 @@ use deskmove_testkit::{log_file, Server};
 
 const BIN: &str = env!("CARGO_BIN_EXE_deskmove-server");
 
+/// How a server is started: its flags and its own environment.
+type Given<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
+
 #[test]
 fn an_ingest_token_the_operator_gives_is_never_printed() {
     // Row 9: the token given on the command line or in the environment was printed.
     let dir = tempfile::tempdir().unwrap();
     let secret = "operator-secret-5f3a9c";
     let log = dir.path().join("server.log");
-    let given: [(&[&str], &[(&str, &str)]); 2] = [
+    let given: [Given; 2] = [
         (&["--demo", "--ingest-token", secret], &[]),
         (&["--demo"], &[("DESKMOVE_INGEST_TOKEN", secret)]),
     ];
