@@ -54,8 +54,12 @@ pub struct NewTicket {
 /// What the move does to one historical conversation's ticket.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TicketPlan {
-    /// R10: the ticket moves as it is; `add_sla` is set only when it had no SLA.
-    Keep { add_sla: Option<SlaDue> },
+    /// R10: the ticket moves as it is; `add_sla` is set only when it had no SLA,
+    /// `unassign` only when its owner has no help desk access.
+    Keep {
+        add_sla: Option<SlaDue>,
+        unassign: bool,
+    },
     /// R11: the conversation gets its first and only ticket.
     Create(NewTicket),
 }
@@ -65,9 +69,13 @@ impl TicketPlan {
         matches!(self, TicketPlan::Create(_))
     }
 
-    /// A created ticket that nobody owns (the move's `unassigned` count).
-    pub fn creates_unassigned(&self) -> bool {
-        matches!(self, TicketPlan::Create(t) if t.owner_id.is_none())
+    /// A ticket the move leaves without owner (the move's `unassigned` count): a
+    /// created one nobody may own, or a kept one whose owner lacks access (R10).
+    pub fn leaves_unassigned(&self) -> bool {
+        match self {
+            TicketPlan::Create(t) => t.owner_id.is_none(),
+            TicketPlan::Keep { unassign, .. } => *unassign,
+        }
     }
 }
 
@@ -75,7 +83,8 @@ impl TicketPlan {
 ///
 /// - R10: a conversation with a ticket keeps it unchanged (status, owner,
 ///   created_at). **decision**: R13's SLA due times are added to a ticket that has
-///   none, computed from its own created_at.
+///   none, computed from its own created_at; and R13's help desk access applies,
+///   so a kept ticket whose owner has none becomes unassigned.
 /// - R11: a conversation without one gets a ticket created at its `started_at`, with
 ///   the status mapped from open/closed, owned by its owner only if that user has
 ///   help desk access.
@@ -91,6 +100,7 @@ pub fn plan_history_ticket(
                 (None, Some(policy)) => Some(sla_due(policy, ticket.created_at)),
                 _ => None,
             },
+            unassign: ticket.owner_id.is_some_and(|o| !has_access(o)),
         },
         None => TicketPlan::Create(NewTicket {
             status_id: mapping.status_for(conversation.status),

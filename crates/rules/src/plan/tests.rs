@@ -46,7 +46,7 @@ fn historical_conversation_without_ticket_gets_conversation_start_as_created_at(
         })
     );
     assert!(plan.creates_ticket());
-    assert!(!plan.creates_unassigned());
+    assert!(!plan.leaves_unassigned());
 }
 
 #[test]
@@ -74,24 +74,50 @@ fn an_owner_without_help_desk_access_leaves_the_new_ticket_unassigned() {
         access,
         Some(&sla()),
     );
-    assert!(plan.creates_unassigned());
+    assert!(plan.leaves_unassigned());
 }
 
 #[test]
 fn a_conversation_with_a_ticket_keeps_it_as_it_is() {
     // R10
-    let mut c = conversation(ConversationStatus::Closed, Some(NOOR));
+    let mut c = conversation(ConversationStatus::Closed, Some(SAM));
     let due = sla_due(&sla(), t(1));
+    c.ticket = Some(ExistingTicket {
+        status_id: NEW,
+        owner_id: Some(SAM),
+        created_at: t(1),
+        sla: Some(due),
+    });
+    let plan = plan_history_ticket(&c, &mapping(), access, Some(&sla()));
+    assert_eq!(
+        plan,
+        TicketPlan::Keep {
+            add_sla: None,
+            unassign: false
+        }
+    );
+    assert!(!plan.leaves_unassigned());
+}
+
+#[test]
+fn a_kept_ticket_whose_owner_has_no_help_desk_access_becomes_unassigned() {
+    // R10 decision, R13, R23: after a move, Noor owned help desk tickets she can't see.
+    let mut c = conversation(ConversationStatus::Open, Some(NOOR));
     c.ticket = Some(ExistingTicket {
         status_id: NEW,
         owner_id: Some(NOOR),
         created_at: t(1),
-        sla: Some(due),
+        sla: Some(sla_due(&sla(), t(1))),
     });
+    let plan = plan_history_ticket(&c, &mapping(), access, Some(&sla()));
     assert_eq!(
-        plan_history_ticket(&c, &mapping(), access, Some(&sla())),
-        TicketPlan::Keep { add_sla: None }
+        plan,
+        TicketPlan::Keep {
+            add_sla: None,
+            unassign: true
+        }
     );
+    assert!(plan.leaves_unassigned());
 }
 
 #[test]
@@ -107,12 +133,16 @@ fn a_kept_ticket_without_sla_gets_due_times_from_its_own_creation() {
     assert_eq!(
         plan_history_ticket(&c, &mapping(), access, Some(&sla())),
         TicketPlan::Keep {
-            add_sla: Some(sla_due(&sla(), t(2)))
+            add_sla: Some(sla_due(&sla(), t(2))),
+            unassign: false
         }
     );
     assert_eq!(
         plan_history_ticket(&c, &mapping(), access, None),
-        TicketPlan::Keep { add_sla: None }
+        TicketPlan::Keep {
+            add_sla: None,
+            unassign: false
+        }
     );
 }
 
@@ -262,9 +292,12 @@ fn arb_conversation() -> impl Strategy<Value = HistoricalConversation> {
 fn apply(c: &HistoricalConversation, plan: &TicketPlan) -> Vec<ExistingTicket> {
     let mut tickets: Vec<ExistingTicket> = c.ticket.iter().cloned().collect();
     match plan {
-        TicketPlan::Keep { add_sla } => {
-            if let (Some(t), Some(due)) = (tickets.first_mut(), add_sla) {
-                t.sla = Some(*due);
+        TicketPlan::Keep { add_sla, unassign } => {
+            if let Some(t) = tickets.first_mut() {
+                t.sla = t.sla.or(*add_sla);
+                if *unassign {
+                    t.owner_id = None;
+                }
             }
         }
         TicketPlan::Create(n) => tickets.push(ExistingTicket {
@@ -290,17 +323,18 @@ proptest! {
     }
 
     #[test]
-    fn an_existing_ticket_is_never_changed(
+    fn an_existing_ticket_keeps_all_but_an_owner_without_access(
         c in arb_conversation(), with_sla in any::<bool>()
     ) {
-        // R10: status, owner and created_at stay; SLA only ever fills a gap.
+        // R10: status and created_at stay; SLA only ever fills a gap; the owner
+        // stays unless they have no help desk access (R10 decision, R13).
         prop_assume!(c.ticket.is_some());
         let before = c.ticket.clone().unwrap();
         let policy = sla();
         let plan = plan_history_ticket(&c, &mapping(), access, with_sla.then_some(&policy));
         let after = apply(&c, &plan).remove(0);
         prop_assert_eq!(&after.status_id, &before.status_id);
-        prop_assert_eq!(&after.owner_id, &before.owner_id);
+        prop_assert_eq!(after.owner_id, before.owner_id.filter(|o| access(*o)));
         prop_assert_eq!(after.created_at, before.created_at);
         if before.sla.is_some() {
             prop_assert_eq!(after.sla, before.sla);

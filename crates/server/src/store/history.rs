@@ -45,11 +45,15 @@ impl Store {
             "SELECT COUNT(*) AS conversations, \
                 COALESCE(SUM(CASE WHEN t.id IS NOT NULL THEN 1 ELSE 0 END), 0) AS with_ticket, \
                 COALESCE(SUM(CASE WHEN c.status = 'open' THEN 1 ELSE 0 END), 0) AS open, \
-                COALESCE(SUM(CASE WHEN t.id IS NULL AND c.owner_id IS NOT NULL \
-                    AND COALESCE(u.help_desk_access, 0) = 0 THEN 1 ELSE 0 END), 0) AS owners_without_access \
+                COALESCE(SUM(CASE \
+                    WHEN t.id IS NULL AND c.owner_id IS NOT NULL \
+                        AND COALESCE(u.help_desk_access, 0) = 0 THEN 1 \
+                    WHEN t.owner_id IS NOT NULL AND COALESCE(tu.help_desk_access, 0) = 0 THEN 1 \
+                    ELSE 0 END), 0) AS owners_without_access \
              FROM conversations c \
              LEFT JOIN tickets t ON t.conversation_id = c.id \
              LEFT JOIN users u ON u.id = c.owner_id \
+             LEFT JOIN users tu ON tu.id = t.owner_id \
              WHERE c.original_channel_id = $1 AND c.workspace = 'inbox'",
         )
         .bind(channel.get())
@@ -328,12 +332,27 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
         .execute(&mut *conn)
         .await?
         .rows_affected() as i64;
-    let unassigned: i64 =
+    let created_unassigned: i64 =
         sqlx::query("SELECT COUNT(*) AS n FROM tickets WHERE id > $1 AND owner_id IS NULL")
             .bind(ticket_mark)
             .fetch_one(&mut *conn)
             .await?
             .try_get("n")?;
+    // R10 decision, R13: a kept ticket whose owner has no help desk access is unassigned.
+    let sql = format!(
+        "UPDATE tickets SET owner_id = NULL \
+         WHERE id <= $1 AND owner_id IS NOT NULL \
+            AND owner_id NOT IN (SELECT id FROM users WHERE help_desk_access = 1) \
+            AND conversation_id IN (SELECT c.id FROM conversations c WHERE {})",
+        Stretch::condition("c.", 2)
+    );
+    let kept_unassigned = r
+        .stretch
+        .bind(sqlx::query(&sql).bind(ticket_mark))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected() as i64;
+    let unassigned = created_unassigned + kept_unassigned;
     // R10 decision, R13: kept tickets without SLA get due times from their own creation.
     if let (Some(first_ms), Some(close_ms)) = (first_ms, close_ms) {
         let sql = format!(

@@ -124,7 +124,7 @@ async fn the_engine_does_exactly_what_the_rules_plan_for_every_conversation() {
     let created = plans.values().filter(|(_, p)| p.creates_ticket()).count() as u64;
     let unassigned = plans
         .values()
-        .filter(|(_, p)| p.creates_unassigned())
+        .filter(|(_, p)| p.leaves_unassigned())
         .count() as u64;
     assert_eq!(
         (done.total, done.moved),
@@ -153,11 +153,13 @@ async fn the_engine_does_exactly_what_the_rules_plan_for_every_conversation() {
             "in help desk the owner is the ticket's"
         );
         match &plans[&c.id] {
-            (Some(before), TicketPlan::Keep { add_sla }) => {
+            (Some(before), TicketPlan::Keep { add_sla, unassign }) => {
                 assert_eq!(ticket.id, before.id, "R10: the same ticket");
+                let owner = before.owner_id.filter(|_| !unassign);
                 assert_eq!(
                     (&ticket.status_id, &ticket.owner_id, ticket.created_at),
-                    (&before.status_id, &before.owner_id, before.created_at)
+                    (&before.status_id, &owner, before.created_at),
+                    "R10, and its decision: an owner without access is unassigned"
                 );
                 assert_eq!(ticket.sla, before.sla.or(*add_sla), "R10 decision, R13");
             }
