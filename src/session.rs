@@ -25,6 +25,12 @@ impl Session {
         Signal::derive(move || me.with(|m| m.as_ref().is_some_and(|m| may_move(m.role))))
     }
 
+    /// R23: whether help desk is theirs to see; the server enforces it.
+    pub fn has_help_desk_access(&self) -> Signal<bool> {
+        let me = self.me;
+        Signal::derive(move || me.with(|m| m.as_ref().is_some_and(|m| m.help_desk_access)))
+    }
+
     pub fn csrf(&self) -> Option<String> {
         self.me
             .with_untracked(|m| m.as_ref().map(|m| m.csrf_token.clone()))

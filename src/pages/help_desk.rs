@@ -1,5 +1,6 @@
 //! `/help-desk`: the channels connected to help desk and the tickets, by view (SCREENS.md 9).
 
+use deskmove_rules::scope::no_help_desk_access;
 use deskmove_rules::{Pipeline, Ticket};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -35,8 +36,30 @@ const COLUMNS: &[&str] = &[
     "Close due",
 ];
 
+/// `/help-desk`: the views for a user with help desk access; for one without, a
+/// sentence saying so and nothing else of help desk (R23).
 #[component]
 pub fn HelpDesk() -> impl IntoView {
+    let access = use_session().has_help_desk_access();
+    move || {
+        if access.get() {
+            view! { <HelpDeskViews/> }.into_any()
+        } else {
+            view! {
+                <main class="page" id="main">
+                    <h1>"Help Desk"</h1>
+                    <p class="notice no-access" role="status">
+                        {no_help_desk_access().message}
+                    </p>
+                </main>
+            }
+            .into_any()
+        }
+    }
+}
+
+#[component]
+fn HelpDeskViews() -> impl IntoView {
     let session = use_session();
     let live = use_live();
     let directory = use_directory();

@@ -1,6 +1,35 @@
-//! Where conversations land before, while and after a channel moves (R7, R16, R18).
+//! Where conversations land before, while and after a channel moves (R7, R16, R18),
+//! and who may see which workspace (R23).
 
 use crate::domain::Workspace;
+use crate::error::{ApiError, ErrorCode};
+
+/// R23: help desk conversations and tickets are for users with help desk access;
+/// the inbox is for everyone.
+pub fn may_access(workspace: Workspace, help_desk_access: bool) -> bool {
+    help_desk_access || workspace == Workspace::Inbox
+}
+
+/// R23: the workspace a list may show, given the one asked for (`None`: any).
+/// `None` when nothing asked for may be shown: the list is empty.
+pub fn visible_workspace(
+    asked: Option<Workspace>,
+    help_desk_access: bool,
+) -> Option<Option<Workspace>> {
+    match (asked, help_desk_access) {
+        (asked, true) => Some(asked),
+        (Some(Workspace::HelpDesk), false) => None,
+        (_, false) => Some(Some(Workspace::Inbox)),
+    }
+}
+
+/// R23: the refusal of a help desk record to a user without help desk access.
+pub fn no_help_desk_access() -> ApiError {
+    ApiError::new(
+        ErrorCode::Forbidden,
+        "You don't have help desk access, so you can't see or change help desk conversations and tickets. A super admin can give it to you.",
+    )
+}
 
 /// Where a channel stands with respect to help desk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +69,22 @@ pub fn arrival_gets_ticket(phase: ChannelPhase) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn without_help_desk_access_only_the_inbox_is_seen() {
+        // R23
+        assert!(may_access(Workspace::Inbox, false));
+        assert!(!may_access(Workspace::HelpDesk, false));
+        assert!(may_access(Workspace::HelpDesk, true));
+        assert_eq!(visible_workspace(None, false), Some(Some(Workspace::Inbox)));
+        assert_eq!(visible_workspace(Some(Workspace::HelpDesk), false), None);
+        assert_eq!(
+            visible_workspace(Some(Workspace::Inbox), false),
+            Some(Some(Workspace::Inbox))
+        );
+        assert_eq!(visible_workspace(None, true), Some(None));
+        assert_eq!(no_help_desk_access().code, ErrorCode::Forbidden);
+    }
 
     #[test]
     fn conversations_arriving_while_the_move_runs_land_in_help_desk_with_a_ticket() {

@@ -262,7 +262,7 @@ async fn an_admin_moves_support_email_while_an_agent_watches_the_banner() {
 
 #[tokio::test]
 async fn an_agent_sees_no_move_action_and_an_admin_sees_why_whatsapp_cannot_move() {
-    // R1, R2
+    // R1, R2, R23
     let w = world().await;
     let noor = w.browser("noor").await;
     w.sign_in(&noor, "noor@demo.test", "/settings/inboxes")
@@ -285,6 +285,16 @@ async fn an_agent_sees_no_move_action_and_an_admin_sees_why_whatsapp_cannot_move
             "{path}"
         );
     }
+    // R23: Help Desk tells her she has no access, and shows nothing of it.
+    noor.goto(&format!("{}/help-desk", w.base)).await.unwrap();
+    let notice = text(&noor, ".no-access").await;
+    assert!(notice.contains("don't have help desk access"), "{notice}");
+    assert!(notice.contains("A super admin can give it to you"), "{notice}");
+    assert!(noor
+        .find_all(Locator::Css("table, .hd-channels"))
+        .await
+        .unwrap()
+        .is_empty());
     noor.close().await.unwrap();
 
     let ada = w.browser("ada").await;

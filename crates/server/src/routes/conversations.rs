@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
 use deskmove_rules::requests::{ConversationPatch, CreateTicketRequest, TransferRequest};
+use deskmove_rules::scope::{may_access, no_help_desk_access, visible_workspace};
 use deskmove_rules::{
     ChannelId, Conversation, ConversationId, ErrorCode, Notification, Page, StatusId, StatusState,
     Ticket, TicketId, UserId, Workspace,
@@ -27,6 +28,20 @@ pub struct ConversationQuery {
     limit: Option<String>,
 }
 
+/// R23: what of the asked-for workspace the actor may list; `None`: nothing.
+fn visible(actor: &Actor, asked: Option<Workspace>) -> Option<Option<Workspace>> {
+    visible_workspace(asked, actor.user.help_desk_access)
+}
+
+/// R23: a help desk record is refused to a user without help desk access.
+fn check_access(actor: &Actor, workspace: Workspace) -> AppResult<()> {
+    if may_access(workspace, actor.user.help_desk_access) {
+        Ok(())
+    } else {
+        Err(no_help_desk_access().into())
+    }
+}
+
 fn workspace(raw: Option<&str>) -> AppResult<Option<Workspace>> {
     match raw.filter(|r| !r.is_empty()) {
         None => Ok(None),
@@ -43,7 +58,9 @@ pub async fn list(
 ) -> AppResult<Json<Page<Conversation>>> {
     let q: ConversationQuery = parse_query(q.as_deref())?;
     let limit = limit(q.limit.as_deref())?;
-    let workspace = workspace(q.workspace.as_deref())?;
+    let Some(workspace) = visible(&actor, workspace(q.workspace.as_deref())?) else {
+        return Ok(Json(empty_page()));
+    };
     let before_id = decode_cursor(q.cursor.as_deref())?;
     let ids = (
         IdFilter::parse(q.channel_id.as_deref()).get(),
@@ -71,18 +88,20 @@ pub async fn get(
     actor: Actor,
     PathId(id): PathId<ConversationId>,
 ) -> AppResult<Json<Conversation>> {
-    state
+    let conversation = state
         .store
         .conversation(actor.user.account_id, id)
         .await?
-        .map(Json)
-        .ok_or_else(|| AppError::not_found("conversation"))
+        .ok_or_else(|| AppError::not_found("conversation"))?;
+    check_access(&actor, conversation.workspace)?;
+    Ok(Json(conversation))
 }
 
 impl From<ChangeError> for AppError {
     fn from(e: ChangeError) -> Self {
         match e {
             ChangeError::NotFound => AppError::not_found("conversation"),
+            ChangeError::NoHelpDeskAccess => no_help_desk_access().into(),
             ChangeError::Invalid(f) => AppError::invalid(format!("{}: {}", f.field, f.message)),
             ChangeError::TicketExists => AppError::new(
                 ErrorCode::TicketExists,
@@ -108,7 +127,14 @@ pub async fn patch(
     Ok(Json(
         state
             .store
-            .patch_conversation(actor.user.account_id, id, patch.status, owner, Utc::now())
+            .patch_conversation(
+                actor.user.account_id,
+                id,
+                patch.status,
+                owner,
+                actor.user.help_desk_access,
+                Utc::now(),
+            )
             .await?,
     ))
 }
@@ -122,7 +148,12 @@ pub async fn transfer(
     Ok(Json(
         state
             .store
-            .transfer_conversation(actor.user.account_id, id, ChannelId::parse(&req.channel_id))
+            .transfer_conversation(
+                actor.user.account_id,
+                id,
+                ChannelId::parse(&req.channel_id),
+                actor.user.help_desk_access,
+            )
             .await?,
     ))
 }
@@ -139,6 +170,7 @@ pub async fn create_ticket(
             actor.user.account_id,
             id,
             StatusId::parse(&req.status_id),
+            actor.user.help_desk_access,
             Utc::now(),
         )
         .await?;
@@ -174,7 +206,9 @@ pub async fn tickets(
             StatusState::parse(s).ok_or_else(|| AppError::invalid("state: use open or closed."))?,
         ),
     };
-    let workspace = workspace(q.workspace.as_deref())?;
+    let Some(workspace) = visible(&actor, workspace(q.workspace.as_deref())?) else {
+        return Ok(Json(empty_page()));
+    };
     let before_id = decode_cursor(q.cursor.as_deref())?;
     let ids = (
         IdFilter::parse(q.status_id.as_deref()).get(),
@@ -201,12 +235,20 @@ pub async fn ticket(
     actor: Actor,
     PathId(id): PathId<TicketId>,
 ) -> AppResult<Json<Ticket>> {
-    state
+    let account = actor.user.account_id;
+    let ticket = state
         .store
-        .ticket(actor.user.account_id, id)
+        .ticket(account, id)
         .await?
-        .map(Json)
-        .ok_or_else(|| AppError::not_found("ticket"))
+        .ok_or_else(|| AppError::not_found("ticket"))?;
+    if let Some(c) = state
+        .store
+        .conversation(account, ticket.conversation_id)
+        .await?
+    {
+        check_access(&actor, c.workspace)?;
+    }
+    Ok(Json(ticket))
 }
 
 pub async fn notifications(

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use deskmove_rules::plan::TicketEvent;
 use deskmove_rules::requests::check_owner;
+use deskmove_rules::scope::may_access;
 use deskmove_rules::{
     AccountId, ChannelId, Conversation, ConversationId, ConversationStatus, FieldError, User,
     UserId, Workspace,
@@ -56,12 +57,30 @@ pub struct ConversationFilter {
 pub enum ChangeError {
     #[error("no such conversation")]
     NotFound,
+    /// R23: a help desk record, and the user has no help desk access.
+    #[error("no help desk access")]
+    NoHelpDeskAccess,
     #[error("{}: {}", .0.field, .0.message)]
     Invalid(FieldError),
     #[error("the conversation already has a ticket")]
     TicketExists,
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// The conversation a change is made to, read inside the change's transaction so a
+/// move can't carry it to help desk between the check and the write (R23).
+pub(crate) async fn accessible(
+    conn: &mut AnyConnection,
+    account: AccountId,
+    id: ConversationId,
+    help_desk_access: bool,
+) -> Result<Conversation, ChangeError> {
+    match conversation_in(conn, account, id).await? {
+        None => Err(ChangeError::NotFound),
+        Some(c) if !may_access(c.workspace, help_desk_access) => Err(ChangeError::NoHelpDeskAccess),
+        Some(c) => Ok(c),
+    }
 }
 
 impl From<sqlx::Error> for ChangeError {
@@ -178,12 +197,11 @@ impl Store {
         id: ConversationId,
         status: Option<ConversationStatus>,
         owner: OwnerChange,
+        help_desk_access: bool,
         now: DateTime<Utc>,
     ) -> Result<Conversation, ChangeError> {
         let mut tx = self.begin_write().await?;
-        let Some(conversation) = conversation_in(&mut tx, account, id).await? else {
-            return Err(ChangeError::NotFound);
-        };
+        let conversation = accessible(&mut tx, account, id, help_desk_access).await?;
         if let Some(status) = status {
             sqlx::query("UPDATE conversations SET status = $1 WHERE id = $2")
                 .bind(status.as_str())
@@ -244,11 +262,10 @@ impl Store {
         account: AccountId,
         id: ConversationId,
         channel: Option<ChannelId>,
+        help_desk_access: bool,
     ) -> Result<Conversation, ChangeError> {
         let mut tx = self.begin_write().await?;
-        if conversation_in(&mut tx, account, id).await?.is_none() {
-            return Err(ChangeError::NotFound);
-        }
+        accessible(&mut tx, account, id, help_desk_access).await?;
         let target = match channel {
             Some(c) => sqlx::query("SELECT id FROM channels WHERE id = $1 AND account_id = $2")
                 .bind(c.get())

@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, FromRow, Row};
 
 use super::catalog::typed;
-use super::conversations::{conversation_in, invalid, ChangeError};
+use super::conversations::{accessible, invalid, ChangeError};
 use super::sql::{Arg, Sql};
 use super::{from_millis, opt_id, to_millis, Store, StoreError, StoreResult};
 
@@ -173,12 +173,11 @@ impl Store {
         account: AccountId,
         conversation_id: ConversationId,
         status: Option<StatusId>,
+        help_desk_access: bool,
         now: DateTime<Utc>,
     ) -> Result<Ticket, ChangeError> {
         let mut tx = self.begin_write().await?;
-        let Some(conversation) = conversation_in(&mut tx, account, conversation_id).await? else {
-            return Err(ChangeError::NotFound);
-        };
+        let conversation = accessible(&mut tx, account, conversation_id, help_desk_access).await?;
         if conversation.ticket_id.is_some() {
             return Err(ChangeError::TicketExists);
         }

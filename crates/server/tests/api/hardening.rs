@@ -1,7 +1,7 @@
 //! The edges against hostile and careless clients: each test names the row of the
 //! hardening issue's table it proves.
 
-use deskmove_rules::ErrorCode;
+use deskmove_rules::{Conversation, ErrorCode, Page, Ticket, Workspace};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -172,4 +172,86 @@ async fn a_move_request_with_a_field_the_server_does_not_know_is_422() {
     assert!(message.contains("closed_status"), "{message}");
     assert_eq!(app.fingerprint().await, before);
     assert_eq!(ada.get_json("/api/moves/current").await, json!(null));
+}
+
+#[tokio::test]
+async fn without_help_desk_access_noor_neither_reads_nor_changes_help_desk() {
+    // Row 3, R23, R10: Noor listed help desk tickets, PATCHed one's owner, and a
+    // move left her owning help desk tickets.
+    let app = spawn_app().await;
+    let ada = app.sign_in("ada@demo.test").await;
+    let noor = app.sign_in("noor@demo.test").await;
+    assert!(!noor.me.help_desk_access);
+    let m = ada.start_move(move_all(&ada, "Support email").await).await;
+    ada.wait_for_move(&m.id).await;
+
+    let in_help_desk: Vec<Conversation> = ada
+        .all_pages("/api/conversations?workspace=help_desk")
+        .await;
+    assert!(!in_help_desk.is_empty());
+    let owned_by_noor: Vec<Ticket> = ada
+        .all_pages(&format!(
+            "/api/tickets?workspace=help_desk&owner_id={}",
+            noor.me.id
+        ))
+        .await;
+    assert!(owned_by_noor.is_empty(), "R10: {owned_by_noor:?}");
+
+    // Lists leave help desk out.
+    for path in [
+        "/api/tickets?workspace=help_desk",
+        "/api/conversations?workspace=help_desk",
+    ] {
+        let page: Page<serde_json::Value> = noor.read(path).await;
+        assert!(page.items.is_empty(), "{path}");
+    }
+    let tickets: Vec<Ticket> = noor.all_pages("/api/tickets").await;
+    let conversations: Vec<Conversation> = noor.all_pages("/api/conversations").await;
+    assert!(conversations
+        .iter()
+        .all(|c| c.workspace == Workspace::Inbox));
+    let hd_ids: std::collections::HashSet<_> = in_help_desk.iter().map(|c| c.id).collect();
+    assert!(tickets.iter().all(|t| !hd_ids.contains(&t.conversation_id)));
+
+    // A direct read or write is 403, and nothing changes.
+    let c = &in_help_desk[0];
+    let ticket = c.ticket_id.expect("I1");
+    let before = app.fingerprint().await;
+    let refusals = [
+        noor.get(&format!("/api/conversations/{}", c.id)).await,
+        noor.get(&format!("/api/tickets/{ticket}")).await,
+        noor.patch(
+            &format!("/api/conversations/{}", c.id),
+            json!({"owner_id": noor.me.id.to_string(), "status": "closed"}),
+        )
+        .await,
+        noor.post(
+            &format!("/api/conversations/{}/transfer", c.id),
+            json!({"channel_id": c.current_channel_id.to_string()}),
+        )
+        .await,
+        noor.post(
+            &format!("/api/conversations/{}/ticket", c.id),
+            json!({"status_id": "1"}),
+        )
+        .await,
+    ];
+    for res in refusals {
+        let url = res.url().to_string();
+        let (status, code, message) = error_of(res).await;
+        assert_eq!(
+            (status, code),
+            (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            "{url}"
+        );
+        assert!(message.contains("help desk access"), "{message}");
+    }
+    assert_eq!(app.fingerprint().await, before);
+
+    // Sam has access and reads the same records.
+    let sam = app.sign_in("sam@demo.test").await;
+    assert_eq!(
+        sam.get(&format!("/api/tickets/{ticket}")).await.status(),
+        StatusCode::OK
+    );
 }
