@@ -6,7 +6,7 @@ use argon2::password_hash::{
 use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, Method};
+use axum::http::{header, HeaderMap, Method};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::Utc;
@@ -76,9 +76,9 @@ pub fn cleared_cookie(secure: bool) -> String {
         .to_string()
 }
 
-fn session_token(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+/// The session token the request's cookie carries, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -114,7 +114,7 @@ impl FromRequestParts<AppState> for Actor {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let token = session_token(parts).ok_or_else(AppError::unauthenticated)?;
+        let token = session_token(&parts.headers).ok_or_else(AppError::unauthenticated)?;
         let session_hash = token_hash(&token);
         let session = state
             .store

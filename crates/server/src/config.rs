@@ -38,6 +38,14 @@ pub struct Settings {
     /// Milliseconds to pause between a move's batches: throttles a move on a busy database.
     #[arg(long, env = "DESKMOVE_MOVE_PAUSE_MS", default_value_t = 0)]
     pub move_pause_ms: u64,
+    /// Seconds between sweeps that delete expired sessions.
+    #[arg(
+        long,
+        env = "DESKMOVE_SESSION_SWEEP_SECS",
+        default_value_t = 600,
+        hide = true
+    )]
+    pub session_sweep_secs: u64,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -65,6 +73,7 @@ impl Settings {
             public_url: None,
             move_batch: crate::engine::DEFAULT_BATCH,
             move_pause_ms: 0,
+            session_sweep_secs: 600,
             command: None,
         }
     }

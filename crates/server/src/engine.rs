@@ -6,8 +6,10 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use deskmove_rules::progress::PROGRESS_EVENT_INTERVAL_MS;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
+
+use tokio_util::sync::CancellationToken;
 
 use deskmove_rules::{Move, MoveId, MoveState};
 
@@ -26,6 +28,10 @@ pub const DEFAULT_BATCH: i64 = 1000;
 const BATCH_GROWTH: i64 = 4;
 const BATCH_TARGET: Duration = Duration::from_millis(25);
 
+/// How often the engine looks for running moves that nobody here drives: one
+/// whose start committed while its request went away, or, after a restart, all.
+pub const WATCH_EVERY: Duration = Duration::from_secs(1);
+
 #[derive(Clone)]
 pub struct Engine {
     store: Store,
@@ -35,17 +41,29 @@ pub struct Engine {
     /// What holds each move back now; kept in memory too, since a full disk may
     /// refuse even the note of it.
     faults: Arc<Mutex<HashMap<MoveId, String>>>,
+    /// The moves a task of this process drives now: never two for one move.
+    driving: Arc<Mutex<HashSet<MoveId>>>,
+    /// Cancelled at shutdown: drivers stop between batches.
+    shutdown: CancellationToken,
 }
 
 impl Engine {
     /// `pause` is slept between batches: a throttle that spares a busy database.
-    pub fn new(store: Store, hub: EventHub, batch: i64, pause: Duration) -> Self {
+    pub fn new(
+        store: Store,
+        hub: EventHub,
+        batch: i64,
+        pause: Duration,
+        shutdown: CancellationToken,
+    ) -> Self {
         Engine {
             store,
             hub,
             batch: batch.max(1),
             pause,
             faults: Arc::default(),
+            driving: Arc::default(),
+            shutdown,
         }
     }
 
@@ -73,11 +91,21 @@ impl Engine {
         }
     }
 
-    /// Runs a move in the background until it is done. A panic in a batch (a bug) is
-    /// caught and the move resumed from its last committed batch, not left stranded.
+    /// Runs a move in the background until it is done, unless a task here already
+    /// drives it. A panic in a batch (a bug) is caught and the move resumed from its
+    /// last committed batch, not left stranded.
     pub fn spawn(&self, move_id: MoveId) {
+        let newly = self
+            .driving
+            .lock()
+            .map(|mut driving| driving.insert(move_id))
+            .unwrap_or(false);
+        if !newly {
+            return;
+        }
         let engine = self.clone();
         tokio::spawn(async move {
+            let _driving = Driving(engine.driving.clone(), move_id);
             loop {
                 let run = std::panic::AssertUnwindSafe(engine.drive(move_id));
                 match futures_util::FutureExt::catch_unwind(run).await {
@@ -94,14 +122,55 @@ impl Engine {
         });
     }
 
-    /// Picks up every move that was running when the server stopped.
-    pub async fn resume_all(&self) -> StoreResult<usize> {
+    /// Drives every running move that no task here drives: at start, those that
+    /// were running when the server stopped (I4); later, any whose start committed
+    /// but whose driver never began.
+    pub async fn pick_up(&self) -> StoreResult<usize> {
         let ids = self.store.running_move_ids().await?;
-        for id in &ids {
-            tracing::info!(move_id = id.get(), "resuming move");
-            self.spawn(*id);
+        let mut picked = 0;
+        for id in ids {
+            if !self.is_driving(id) {
+                tracing::info!(move_id = id.get(), "picking up move");
+                self.spawn(id);
+                picked += 1;
+            }
         }
-        Ok(ids.len())
+        Ok(picked)
+    }
+
+    /// Picks up moves now and every [`WATCH_EVERY`] until shutdown.
+    pub fn watch(&self) {
+        let engine = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(WATCH_EVERY);
+            loop {
+                tokio::select! {
+                    _ = engine.shutdown.cancelled() => return,
+                    _ = tick.tick() => {
+                        if let Err(e) = engine.pick_up().await {
+                            tracing::warn!(error = %e, "could not look for moves to drive");
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    fn is_driving(&self, id: MoveId) -> bool {
+        self.driving.lock().map(|d| d.contains(&id)).unwrap_or(true)
+    }
+
+    /// Waits until no task here drives a move (each stops after its batch in flight
+    /// once shutdown began), for at most `within`.
+    pub async fn stopped(&self, within: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + within;
+        while self.driving.lock().map(|d| !d.is_empty()).unwrap_or(false) {
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        true
     }
 
     pub fn publish_move(&self, row: &MoveRow) {
@@ -121,6 +190,10 @@ impl Engine {
         let mut backoff = Duration::from_millis(100);
         let mut size = self.batch;
         loop {
+            // Shutdown waits for the batch in flight, never cuts it: stop between them.
+            if self.shutdown.is_cancelled() {
+                return;
+            }
             let t = Instant::now();
             match self.store.move_batch(move_id, size, Utc::now()).await {
                 Ok(BatchOutcome::Progress(row)) => {
@@ -139,7 +212,7 @@ impl Engine {
                     if self.pause.is_zero() {
                         tokio::task::yield_now().await;
                     } else {
-                        tokio::time::sleep(self.pause).await;
+                        self.rest(self.pause).await;
                     }
                 }
                 Ok(BatchOutcome::HistoryDone(_)) => match self.finish(move_id).await {
@@ -149,6 +222,14 @@ impl Engine {
                 Ok(BatchOutcome::NotRunning) => return,
                 Err(e) => backoff = self.hold_back(move_id, &e, backoff).await,
             }
+        }
+    }
+
+    /// Sleeps `d`, or less if shutdown begins.
+    async fn rest(&self, d: Duration) {
+        tokio::select! {
+            _ = tokio::time::sleep(d) => {}
+            _ = self.shutdown.cancelled() => {}
         }
     }
 
@@ -201,8 +282,19 @@ impl Engine {
                 self.publish_move(&row);
             }
         }
-        tokio::time::sleep(backoff).await;
+        self.rest(backoff).await;
         (backoff * 2).min(Duration::from_secs(5))
+    }
+}
+
+/// Marks a move as driven here for as long as its task lives.
+struct Driving(Arc<Mutex<HashSet<MoveId>>>, MoveId);
+
+impl Drop for Driving {
+    fn drop(&mut self) {
+        if let Ok(mut d) = self.0.lock() {
+            d.remove(&self.1);
+        }
     }
 }
 
@@ -221,7 +313,7 @@ mod tests {
         let store = Store::open_sqlite(&dir.path().join("engine.db"))
             .await
             .unwrap();
-        Engine::new(store, EventHub::new(), 100, pause)
+        Engine::new(store, EventHub::new(), 100, pause, Default::default())
     }
 
     #[tokio::test]

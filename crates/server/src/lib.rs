@@ -12,6 +12,7 @@ pub mod routes;
 pub mod security;
 pub mod startup;
 pub mod store;
+pub mod streams;
 
 use std::sync::Arc;
 
@@ -24,4 +25,7 @@ pub struct AppState {
     pub hub: events::EventHub,
     pub engine: engine::Engine,
     pub sign_in_limits: Arc<limits::SignInLimits>,
+    pub streams: Arc<streams::Streams>,
+    /// Cancelled when the server begins to shut down.
+    pub shutdown: tokio_util::sync::CancellationToken,
 }

@@ -2,11 +2,13 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::Router;
 use chrono::Utc;
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -50,7 +52,15 @@ pub struct Application {
     pub ingest_token: Arc<str>,
     pub store: Store,
     engine: Engine,
+    shutdown: CancellationToken,
+    session_sweep: Duration,
 }
+
+/// After SIGTERM, how long open requests get to finish before their connections
+/// are closed anyway; the whole exit stays well within 10 s.
+const GRACE: Duration = Duration::from_secs(5);
+/// How long a move's batch in flight gets to commit once serving stopped.
+const BATCH_GRACE: Duration = Duration::from_secs(3);
 
 impl Application {
     pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
@@ -66,12 +76,14 @@ impl Application {
             (None, false) => auth::new_token().into(),
         };
         store.spawn_checkpointer();
+        let shutdown = CancellationToken::new();
         let hub = EventHub::new();
         let engine = Engine::new(
             store.clone(),
             hub.clone(),
             settings.move_batch,
-            std::time::Duration::from_millis(settings.move_pause_ms),
+            Duration::from_millis(settings.move_pause_ms),
+            shutdown.clone(),
         );
         let state = AppState {
             store: store.clone(),
@@ -80,6 +92,8 @@ impl Application {
             hub,
             engine: engine.clone(),
             sign_in_limits: Arc::new(SignInLimits::new()),
+            streams: Arc::default(),
+            shutdown: shutdown.clone(),
         };
         let listener = TcpListener::bind(&settings.listen).await?;
         let address = listener.local_addr()?;
@@ -91,22 +105,63 @@ impl Application {
             ingest_token,
             store,
             engine,
+            shutdown,
+            session_sweep: Duration::from_secs(settings.session_sweep_secs.max(1)),
         })
     }
 
-    /// Serves until SIGINT or SIGTERM, after resuming every move that was running (I4).
+    /// Serves until SIGINT or SIGTERM, driving every running move (I4). At the
+    /// signal: no new connections, event streams end, requests in flight get
+    /// [`GRACE`], each move's batch in flight commits, then the process may exit.
     pub async fn run(self) -> std::io::Result<()> {
-        if let Err(e) = self.engine.resume_all().await {
-            tracing::error!(error = %e, "could not resume running moves");
-        }
-        axum::serve(
+        self.engine.watch();
+        spawn_session_sweeper(
+            self.store.clone(),
+            self.session_sweep,
+            self.shutdown.clone(),
+        );
+        let shutdown = self.shutdown.clone();
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down");
+            shutdown.cancel();
+        });
+        let serve = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+        .with_graceful_shutdown(self.shutdown.clone().cancelled_owned());
+        let overdue = async {
+            self.shutdown.cancelled().await;
+            tokio::time::sleep(GRACE).await;
+        };
+        tokio::select! {
+            served = serve => served?,
+            _ = overdue => tracing::warn!("requests still open after the grace period; closing them"),
+        }
+        if !self.engine.stopped(BATCH_GRACE).await {
+            tracing::warn!("a move's batch did not finish in time; it rolls back and resumes at the next start");
+        }
+        Ok(())
     }
+}
+
+/// Deletes expired sessions now and every `every` until shutdown.
+fn spawn_session_sweeper(store: Store, every: Duration, shutdown: CancellationToken) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = tick.tick() => match store.prune_sessions(Utc::now().timestamp_millis()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(sessions = n, "expired sessions deleted"),
+                    Err(e) => tracing::warn!(error = %e, "could not delete expired sessions"),
+                },
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

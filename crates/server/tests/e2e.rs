@@ -289,7 +289,10 @@ async fn an_agent_sees_no_move_action_and_an_admin_sees_why_whatsapp_cannot_move
     noor.goto(&format!("{}/help-desk", w.base)).await.unwrap();
     let notice = text(&noor, ".no-access").await;
     assert!(notice.contains("don't have help desk access"), "{notice}");
-    assert!(notice.contains("A super admin can give it to you"), "{notice}");
+    assert!(
+        notice.contains("A super admin can give it to you"),
+        "{notice}"
+    );
     assert!(noor
         .find_all(Locator::Css("table, .hd-channels"))
         .await

@@ -2,8 +2,12 @@
 //! its shutdown. Each test names the row of the hardening issue's table it proves.
 
 use std::process::Stdio;
+use std::time::{Duration, Instant};
 
-use deskmove_testkit::{log_file, Server};
+use deskmove_rules::{Move, MoveState};
+use deskmove_server::store::Store;
+use deskmove_testkit::{log_file, Server, Session};
+use futures_util::StreamExt;
 
 const BIN: &str = env!("CARGO_BIN_EXE_deskmove-server");
 
@@ -46,4 +50,89 @@ fn an_ingest_token_the_operator_gives_is_never_printed() {
         .unwrap_or_default();
     assert!(line.contains(deskmove_rules::demo::INGEST_TOKEN), "{line}");
     assert!(line.contains("the demo's"), "{line}");
+}
+
+#[tokio::test]
+async fn sigterm_with_open_event_streams_and_a_running_move_exits_in_seconds_and_resumes() {
+    // Row 4: SIGTERM with one tab's /api/events open left the server up for 60 s.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("deskmove.db");
+    let log = dir.path().join("server.log");
+    let throttled = ["--demo", "--move-batch", "10", "--move-pause-ms", "100"];
+    let mut server = Server::start(BIN, &db, &throttled, "info", log_file(&log));
+    let ada = Session::sign_in(&server.base, "ada@demo.test").await;
+    let mut streams = Vec::new();
+    for i in 0..10 {
+        let who = [
+            "ada@demo.test",
+            "sam@demo.test",
+            "noor@demo.test",
+            "lee@demo.test",
+        ][i % 4];
+        let s = Session::sign_in(&server.base, who).await;
+        for _ in 0..5 {
+            let res = s.get("/api/events").await;
+            assert_eq!(res.status(), reqwest::StatusCode::OK);
+            streams.push(tokio::spawn(async move {
+                let mut body = res.bytes_stream();
+                while let Some(Ok(_)) = body.next().await {}
+            }));
+        }
+    }
+    let m = ada.start_move(ada.move_all("Support email").await).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while ada
+        .read::<Move>(&format!("/api/moves/{}", m.id))
+        .await
+        .moved
+        == 0
+    {
+        assert!(Instant::now() < deadline, "the move never got going");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let signalled = Instant::now();
+    let pid = server.child.id().to_string();
+    assert!(std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            signalled.elapsed() < Duration::from_secs(10),
+            "still up 10 s after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "a clean exit: {status}");
+    eprintln!("exited {:?} after SIGTERM", signalled.elapsed());
+    for s in streams {
+        tokio::time::timeout(Duration::from_secs(1), s)
+            .await
+            .expect("every stream ended")
+            .unwrap();
+    }
+    let stopped: Move = {
+        let store = Store::open_sqlite(&db).await.unwrap();
+        let row = store.move_by_id_any(m.id).await.unwrap().unwrap();
+        store.close().await;
+        row.to_move(chrono::Utc::now()).unwrap()
+    };
+    assert_eq!(stopped.state, MoveState::Running, "cut short, not ended");
+
+    // I4: the next start resumes it from its last committed batch.
+    let server = Server::start(BIN, &db, &["--demo"], "info", log_file(&log));
+    let ada = Session::sign_in(&server.base, "ada@demo.test").await;
+    let done = ada.wait_for_move(&m.id).await;
+    assert_eq!(done.state, MoveState::Completed);
+    assert!(done.moved >= stopped.moved);
+    server.kill();
+    let store = Store::open_sqlite(&db).await.unwrap();
+    assert!(store.check().await.unwrap().is_empty(), "I1–I3 hold");
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.contains("shutting down"), "{logged:.2000}");
 }

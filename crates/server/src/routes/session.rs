@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{Duration, Utc};
@@ -22,6 +22,7 @@ static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 pub async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Body(SignIn { email, password }): Body<SignIn>,
 ) -> AppResult<Response> {
     if let Err(wait) = state.sign_in_limits.attempt(&email, client.ip()) {
@@ -53,16 +54,22 @@ pub async fn sign_in(
     let token = auth::new_token();
     let csrf_token = auth::new_token();
     let now = Utc::now();
+    // This browser's earlier sign-in, whoever it was, ends with this one.
+    let replaced = auth::session_token(&headers).map(|t| auth::token_hash(&t));
     state
         .store
         .create_session(
             &auth::token_hash(&token),
+            replaced.as_deref(),
             user.id,
             &csrf_token,
             now.timestamp_millis(),
             (now + Duration::days(auth::SESSION_DAYS)).timestamp_millis(),
         )
         .await?;
+    if let Some(old) = &replaced {
+        state.streams.end(old);
+    }
     tracing::info!(user_id = user.id.get(), "signed in");
     let me = Me {
         id: user.id,
@@ -84,6 +91,7 @@ pub async fn sign_in(
 
 pub async fn sign_out(State(state): State<AppState>, actor: Actor) -> AppResult<Response> {
     state.store.delete_session(&actor.session_hash).await?;
+    state.streams.end(&actor.session_hash);
     Ok((
         StatusCode::NO_CONTENT,
         [(

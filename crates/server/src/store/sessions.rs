@@ -46,15 +46,24 @@ impl Store {
         Ok(row.map(|SignInRow(user, hash)| (user, hash)))
     }
 
+    /// A new session; the one it `replaces` (the browser's earlier sign-in) ends in
+    /// the same transaction, so a browser holds one session at a time.
     pub async fn create_session(
         &self,
         token_hash: &str,
+        replaces: Option<&str>,
         user: UserId,
         csrf_token: &str,
         now: i64,
         expires_at: i64,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
+        if let Some(old) = replaces {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(old)
+                .execute(&mut *tx)
+                .await?;
+        }
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5)",
@@ -78,6 +87,18 @@ impl Store {
         .bind(now)
         .fetch_optional(&self.pool)
         .await?)
+    }
+
+    /// Deletes the sessions that expired by `now`; answers how many.
+    pub async fn prune_sessions(&self, now: i64) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let gone = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(gone)
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {

@@ -1,11 +1,17 @@
 //! The edges against hostile and careless clients: each test names the row of the
 //! hardening issue's table it proves.
 
+use std::time::Duration;
+
 use deskmove_rules::{Conversation, ErrorCode, Page, Ticket, Workspace};
+use deskmove_server::store::NewMove;
+use futures_util::StreamExt;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{client, error_of, move_all, spawn_app, INGEST_TOKEN, PASSWORD};
+use crate::helpers::{
+    client, error_of, move_all, spawn_app, spawn_app_with, TestApp, INGEST_TOKEN, PASSWORD,
+};
 
 #[tokio::test]
 async fn a_body_over_the_endpoint_s_limit_is_413_with_the_error_body() {
@@ -254,4 +260,187 @@ async fn without_help_desk_access_noor_neither_reads_nor_changes_help_desk() {
         sam.get(&format!("/api/tickets/{ticket}")).await.status(),
         StatusCode::OK
     );
+}
+
+/// Signs in with a client of its own; answers it with the session's token.
+async fn sign_in_keeping_the_token(app: &TestApp, client: &reqwest::Client, email: &str) -> String {
+    let res = client
+        .post(app.url("/api/session"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    cookie
+        .split(';')
+        .next()
+        .and_then(|c| c.strip_prefix("deskmove_session="))
+        .expect("the session cookie")
+        .to_string()
+}
+
+/// `/api/me` with nothing but this session token.
+async fn me_with(app: &TestApp, token: &str) -> StatusCode {
+    reqwest::Client::new()
+        .get(app.url("/api/me"))
+        .header("cookie", format!("deskmove_session={token}"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn signing_in_again_ends_the_browser_s_old_session_and_expired_ones_are_deleted() {
+    // Row 10: sessions were never pruned; signing in again left the old one valid.
+    let app = spawn_app_with(|s| s.session_sweep_secs = 1).await;
+    let browser = client();
+    let first = sign_in_keeping_the_token(&app, &browser, "ada@demo.test").await;
+    let elsewhere = sign_in_keeping_the_token(&app, &client(), "ada@demo.test").await;
+    let second = sign_in_keeping_the_token(&app, &browser, "sam@demo.test").await;
+    assert_eq!(me_with(&app, &first).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(me_with(&app, &second).await, StatusCode::OK);
+    assert_eq!(
+        me_with(&app, &elsewhere).await,
+        StatusCode::OK,
+        "another browser's session stays"
+    );
+
+    let now = chrono::Utc::now().timestamp_millis();
+    let day = 86_400_000;
+    app.store
+        .create_session(
+            "expired-hash",
+            None,
+            deskmove_rules::demo::SAM,
+            "c",
+            now - 2 * day,
+            now - day,
+        )
+        .await
+        .unwrap();
+    let count = |hash: &'static str| {
+        let store = app.store.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sessions WHERE token_hash = $1")
+                .bind(hash)
+                .fetch_one(store.pool())
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count("expired-hash").await, 1);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while count("expired-hash").await == 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the expired session is never deleted"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        me_with(&app, &second).await,
+        StatusCode::OK,
+        "a live one stays"
+    );
+}
+
+/// Reads an event stream until it ends; false if it still runs after `within`.
+async fn ends_within(res: reqwest::Response, within: Duration) -> bool {
+    let mut body = res.bytes_stream();
+    tokio::time::timeout(within, async {
+        while let Some(Ok(_)) = body.next().await {}
+    })
+    .await
+    .is_ok()
+}
+
+#[tokio::test]
+async fn an_event_stream_ends_with_its_session() {
+    // Row 6: after sign-out the stream kept delivering events to the signed-out tab.
+    let app = spawn_app().await;
+    let sam = app.sign_in("sam@demo.test").await;
+    let stream = sam.get("/api/events").await;
+    assert_eq!(stream.status(), StatusCode::OK);
+    let res = sam
+        .send(reqwest::Method::DELETE, "/api/session", json!({}))
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert!(
+        ends_within(stream, Duration::from_secs(3)).await,
+        "sign-out"
+    );
+
+    // A session that ends in the store (expiry, another server) ends it too.
+    let browser = client();
+    let token = sign_in_keeping_the_token(&app, &browser, "sam@demo.test").await;
+    let stream = browser.get(app.url("/api/events")).send().await.unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    app.store
+        .delete_session(&deskmove_server::auth::token_hash(&token))
+        .await
+        .unwrap();
+    assert!(ends_within(stream, Duration::from_secs(6)).await, "expiry");
+}
+
+#[tokio::test]
+async fn one_sign_in_holds_a_bounded_number_of_event_streams() {
+    // Hardening: a cap on open event streams per session, refused with the error body.
+    let app = spawn_app().await;
+    let sam = app.sign_in("sam@demo.test").await;
+    let mut open = Vec::new();
+    for _ in 0..deskmove_server::streams::STREAMS_PER_SESSION {
+        let res = sam.get("/api/events").await;
+        assert_eq!(res.status(), StatusCode::OK);
+        open.push(res);
+    }
+    let (status, code, _) = error_of(sam.get("/api/events").await).await;
+    assert_eq!(
+        (status, code),
+        (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited)
+    );
+    let noor = app.sign_in("noor@demo.test").await;
+    assert_eq!(noor.get("/api/events").await.status(), StatusCode::OK);
+    drop(open.pop());
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let res = sam.get("/api/events").await;
+        if res.status() == StatusCode::OK {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "a closed stream frees its place"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_move_whose_driver_never_began_is_picked_up_without_a_restart() {
+    // Hardening: the start committed but the request went away before its driver began.
+    let app = spawn_app().await;
+    let ada = app.sign_in("ada@demo.test").await;
+    let channel = ada.channel_id("Support email").await;
+    let statuses = (
+        ada.status_id("Waiting on us").await,
+        ada.status_id("Closed").await,
+    );
+    let row = app
+        .store
+        .start_move(&NewMove {
+            account_id: deskmove_rules::AccountId::of(1),
+            channel_id: channel,
+            requested_by: ada.me.id,
+            history: Some(statuses),
+            mute_notifications: false,
+        })
+        .await
+        .unwrap();
+    let done = tokio::time::timeout(Duration::from_secs(10), ada.wait_for_move(&row.id))
+        .await
+        .expect("picked up within seconds");
+    assert_eq!(done.state, deskmove_rules::MoveState::Completed);
+    assert!(app.store.check().await.unwrap().is_empty());
 }

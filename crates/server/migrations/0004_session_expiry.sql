@@ -1,0 +1,2 @@
+-- The sweeper deletes expired sessions by their expiry.
+CREATE INDEX sessions_expiry ON sessions (expires_at);
