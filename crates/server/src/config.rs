@@ -38,6 +38,16 @@ pub struct Settings {
     /// Milliseconds to pause between a move's batches: throttles a move on a busy database.
     #[arg(long, env = "DESKMOVE_MOVE_PAUSE_MS", default_value_t = 0)]
     pub move_pause_ms: u64,
+    /// Connections open at once; more wait until one closes.
+    #[arg(long, env = "DESKMOVE_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+    /// Seconds a client may take to send a request's headers (and to stay idle
+    /// between requests on a kept-alive connection).
+    #[arg(long, env = "DESKMOVE_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_timeout_secs: u64,
+    /// Seconds any request but the event stream may take, its body included.
+    #[arg(long, env = "DESKMOVE_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
     /// Seconds between sweeps that delete expired sessions.
     #[arg(
         long,
@@ -74,6 +84,9 @@ impl Settings {
             move_batch: crate::engine::DEFAULT_BATCH,
             move_pause_ms: 0,
             session_sweep_secs: 600,
+            max_connections: 1024,
+            header_timeout_secs: 10,
+            request_timeout_secs: 30,
             command: None,
         }
     }

@@ -10,6 +10,7 @@ pub mod events;
 pub mod limits;
 pub mod routes;
 pub mod security;
+pub mod serve;
 pub mod startup;
 pub mod store;
 pub mod streams;

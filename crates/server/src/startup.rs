@@ -17,6 +17,7 @@ use crate::config::Settings;
 use crate::engine::Engine;
 use crate::events::EventHub;
 use crate::limits::SignInLimits;
+use crate::serve::{serve, ConnectionLimits};
 use crate::store::Store;
 use crate::{auth, demo, routes, security, AppState};
 
@@ -34,7 +35,10 @@ pub fn app(state: AppState, settings: &Settings) -> Router {
         )
     };
     Router::new()
-        .nest("/api", routes::api())
+        .nest(
+            "/api",
+            routes::api(Duration::from_secs(settings.request_timeout_secs.max(1))),
+        )
         .fallback_service(static_files)
         .layer(header(header::CONTENT_SECURITY_POLICY, &csp))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
@@ -54,6 +58,7 @@ pub struct Application {
     engine: Engine,
     shutdown: CancellationToken,
     session_sweep: Duration,
+    limits: ConnectionLimits,
 }
 
 /// After SIGTERM, how long open requests get to finish before their connections
@@ -107,6 +112,11 @@ impl Application {
             engine,
             shutdown,
             session_sweep: Duration::from_secs(settings.session_sweep_secs.max(1)),
+            limits: ConnectionLimits {
+                max_connections: settings.max_connections,
+                header_timeout: Duration::from_secs(settings.header_timeout_secs.max(1)),
+                grace: GRACE,
+            },
         })
     }
 
@@ -126,20 +136,13 @@ impl Application {
             tracing::info!("shutting down");
             shutdown.cancel();
         });
-        let serve = axum::serve(
+        serve(
             self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
+            self.router,
+            self.limits,
+            self.shutdown.clone(),
         )
-        .with_graceful_shutdown(self.shutdown.clone().cancelled_owned());
-        let overdue = async {
-            self.shutdown.cancelled().await;
-            tokio::time::sleep(GRACE).await;
-        };
-        tokio::select! {
-            served = serve => served?,
-            _ = overdue => tracing::warn!("requests still open after the grace period; closing them"),
-        }
+        .await;
         if !self.engine.stopped(BATCH_GRACE).await {
             tracing::warn!("a move's batch did not finish in time; it rolls back and resumes at the next start");
         }

@@ -9,8 +9,12 @@ mod moves;
 mod paging;
 mod session;
 
+use std::time::Duration;
+
+use axum::error_handling::HandleErrorLayer;
 use axum::routing::{get, post};
-use axum::Router;
+use axum::{BoxError, Router};
+use tower::ServiceBuilder;
 
 pub use extract::{Body, IngestToken, Named, PathId};
 
@@ -18,7 +22,9 @@ use crate::error::AppError;
 use crate::AppState;
 use deskmove_rules::ErrorCode;
 
-pub fn api() -> Router<AppState> {
+/// The API; every route but the event stream answers within `timeout`, its body
+/// read included.
+pub fn api(timeout: Duration) -> Router<AppState> {
     Router::new()
         .route("/session", post(session::sign_in).delete(session::sign_out))
         .route("/me", get(session::me))
@@ -48,7 +54,6 @@ pub fn api() -> Router<AppState> {
         .route("/moves", get(moves::list).post(moves::start))
         .route("/moves/current", get(moves::current))
         .route("/moves/{id}", get(moves::get))
-        .route("/events", get(events::stream))
         .route(
             "/ingest/channels/{id}/conversations",
             post(ingest::conversation),
@@ -56,6 +61,18 @@ pub fn api() -> Router<AppState> {
         .route("/ingest/conversations/{id}/messages", post(ingest::message))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(|_: BoxError| async {
+                    AppError::new(
+                        ErrorCode::Unavailable,
+                        "The request took too long and was stopped. Try again in a moment.",
+                    )
+                }))
+                .timeout(timeout),
+        )
+        // Outside the timeout: a stream lasts as long as its session.
+        .route("/events", get(events::stream))
 }
 
 async fn not_found() -> AppError {

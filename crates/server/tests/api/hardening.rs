@@ -444,3 +444,141 @@ async fn a_move_whose_driver_never_began_is_picked_up_without_a_restart() {
     assert_eq!(done.state, deskmove_rules::MoveState::Completed);
     assert!(app.store.check().await.unwrap().is_empty());
 }
+
+/// A raw connection to the app's listener, for what no well-behaved client sends.
+async fn raw(app: &TestApp) -> tokio::net::TcpStream {
+    let addr = app.base.trim_start_matches("http://");
+    tokio::net::TcpStream::connect(addr).await.unwrap()
+}
+
+/// Whether the server closes `conn` within `within` (reading whatever it sends).
+async fn closed_within(conn: &mut tokio::net::TcpStream, within: Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut buf = [0u8; 4096];
+    tokio::time::timeout(within, async {
+        loop {
+            match conn.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await
+    .is_ok()
+}
+
+#[tokio::test]
+async fn half_sent_requests_and_idle_connections_are_closed_at_the_header_deadline() {
+    // Row 5: 200 connections that sent half a request line were all held after 90 s.
+    use tokio::io::AsyncWriteExt;
+    let app = spawn_app_with(|s| s.header_timeout_secs = 2).await;
+    let mut held = Vec::new();
+    for _ in 0..200 {
+        let mut c = raw(&app).await;
+        c.write_all(b"GET /api/me HT").await.unwrap();
+        held.push(c);
+    }
+    // Meanwhile the server serves others.
+    assert_eq!(
+        client()
+            .get(app.url("/api/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let mut idle = raw(&app).await;
+    idle.write_all(b"GET /api/me HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    for c in &mut held {
+        assert!(closed_within(c, Duration::from_secs(6)).await, "held open");
+    }
+    assert!(
+        closed_within(&mut idle, Duration::from_secs(6)).await,
+        "an idle keep-alive connection stays open"
+    );
+}
+
+#[tokio::test]
+async fn connections_over_the_cap_wait_until_one_closes() {
+    // Row 5: a cap on concurrent connections.
+    use tokio::io::AsyncWriteExt;
+    let app = spawn_app_with(|s| {
+        s.max_connections = 20;
+        s.header_timeout_secs = 2;
+    })
+    .await;
+    let mut held = Vec::new();
+    for _ in 0..20 {
+        let mut c = raw(&app).await;
+        c.write_all(b"GET /api/me HT").await.unwrap();
+        held.push(c);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let quick = reqwest::Client::builder()
+        .timeout(Duration::from_millis(800))
+        .build()
+        .unwrap();
+    assert!(
+        quick.get(app.url("/api/me")).send().await.is_err(),
+        "the 21st connection is not served while 20 are open"
+    );
+    drop(held);
+    let res = client().get(app.url("/api/me")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_body_sent_too_slowly_is_cut_by_the_request_timeout() {
+    // Row 5: a request timeout on every route but the event stream.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app_with(|s| s.request_timeout_secs = 2).await;
+    let mut c = raw(&app).await;
+    c.write_all(
+        b"POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+    )
+    .await
+    .unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(6), async {
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&answer).contains("\"error\"") {
+            let n = c.read(&mut buf).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            answer.extend_from_slice(&buf[..n]);
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "no answer to a stalled body");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.contains("\"unavailable\""), "{answer}");
+    // The event stream is not cut.
+    let sam = app.sign_in("sam@demo.test").await;
+    let stream = sam.get("/api/events").await;
+    assert!(!ends_within(stream, Duration::from_secs(3)).await);
+}
+
+#[tokio::test]
+async fn an_ingest_without_the_token_is_refused_before_its_body_is_read() {
+    // Row 5: an unauthenticated 2 MB ingest body was buffered before the token was checked.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let mut c = raw(&app).await;
+    c.write_all(
+        b"POST /api/ingest/channels/1/conversations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n",
+    )
+    .await
+    .unwrap();
+    let mut buf = [0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(2), c.read(&mut buf))
+        .await
+        .expect("answered before any body byte")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&buf[..n]);
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+}
