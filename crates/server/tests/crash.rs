@@ -301,6 +301,19 @@ async fn a_full_disk_pauses_the_move_with_a_clear_error_and_it_resumes_when_spac
     ];
     let server = start(&db, &flags);
     let (ada, preview) = sign_in_ada(&server.base).await;
+    // Fold the WAL into the file first, so a background checkpoint can't grow the
+    // file after it was measured.
+    {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
+            .await
+            .unwrap();
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+    }
     // Leave the database room for the move to start but not for its tickets.
     let used_kib: u64 = String::from_utf8(
         Command::new("du")
