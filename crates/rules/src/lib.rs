@@ -21,5 +21,6 @@ pub use movability::{
     refused_move_in_progress, MoveCandidate, RunningMove,
 };
 pub use plan::{plan_history_ticket, HistoricalConversation, TicketPlan};
+pub use requests::validate_sign_in;
 pub use validation::{validate_move_request, FieldError, StatusMapping, ValidMove};
 pub use warnings::{warnings, WarningFacts};

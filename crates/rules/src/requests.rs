@@ -57,6 +57,10 @@ pub struct IngestMessage {
 }
 
 pub const MAX_CONTACT_CHARS: usize = 320;
+/// The longest email address there is (RFC 5321's path limit).
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// Far beyond any passphrase; keeps a password check's input small.
+pub const MAX_PASSWORD_CHARS: usize = 1024;
 pub const MAX_SUBJECT_CHARS: usize = 1_000;
 pub const MAX_BODY_CHARS: usize = 100_000;
 
@@ -79,6 +83,18 @@ const SUBJECT: Text = Text {
     what: "subject",
     max: MAX_SUBJECT_CHARS,
     required: false,
+};
+const EMAIL: Text = Text {
+    field: "email",
+    what: "email",
+    max: MAX_EMAIL_CHARS,
+    required: true,
+};
+const PASSWORD: Text = Text {
+    field: "password",
+    what: "password",
+    max: MAX_PASSWORD_CHARS,
+    required: true,
 };
 const MESSAGE: Text = Text {
     field: "body",
@@ -140,6 +156,15 @@ pub fn validate_ingest(
     all_or_errors(errors, started_at)
 }
 
+/// A sign-in names an email and a password, neither of them huge: checked
+/// before any limit is counted or any password hashed.
+pub fn validate_sign_in(email: &str, password: &str) -> Result<(), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    EMAIL.check(email, &mut errors);
+    PASSWORD.check(password, &mut errors);
+    all_or_errors(errors, ())
+}
+
 pub fn validate_message(body: &IngestMessage) -> Result<(), Vec<FieldError>> {
     let mut errors = Vec::new();
     MESSAGE.check(&body.body, &mut errors);
@@ -199,6 +224,25 @@ mod tests {
         let errs = validate_ingest(&ingest(" ", ""), now()).unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field).collect();
         assert_eq!(fields, ["contact", "body"]);
+    }
+
+    #[test]
+    fn a_sign_in_needs_an_email_and_a_password_of_sane_length() {
+        assert!(validate_sign_in("ada@demo.test", "deskmove-demo").is_ok());
+        let fields = |e: &str, p: &str| -> Vec<&str> {
+            validate_sign_in(e, p)
+                .err()
+                .unwrap_or_default()
+                .iter()
+                .map(|f| f.field)
+                .collect()
+        };
+        assert_eq!(fields("", " "), ["email", "password"]);
+        assert_eq!(fields(&"a".repeat(MAX_EMAIL_CHARS + 1), "p"), ["email"]);
+        assert_eq!(
+            fields("a@b.c", &"p".repeat(MAX_PASSWORD_CHARS + 1)),
+            ["password"]
+        );
     }
 
     #[test]

@@ -38,6 +38,11 @@ pub struct Settings {
     /// Milliseconds to pause between a move's batches: throttles a move on a busy database.
     #[arg(long, env = "DESKMOVE_MOVE_PAUSE_MS", default_value_t = 0)]
     pub move_pause_ms: u64,
+    /// A reverse proxy in front of the server (repeat, or comma-separated): only a
+    /// request from one of these has its `X-Forwarded-For` taken as the client's
+    /// address, for the sign-in limits.
+    #[arg(long, env = "DESKMOVE_TRUSTED_PROXY", value_delimiter = ',')]
+    pub trusted_proxy: Vec<std::net::IpAddr>,
     /// Connections open at once; more wait until one closes.
     #[arg(long, env = "DESKMOVE_MAX_CONNECTIONS", default_value_t = 1024)]
     pub max_connections: usize,
@@ -84,6 +89,7 @@ impl Settings {
             move_batch: crate::engine::DEFAULT_BATCH,
             move_pause_ms: 0,
             session_sweep_secs: 600,
+            trusted_proxy: Vec::new(),
             max_connections: 1024,
             header_timeout_secs: 10,
             request_timeout_secs: 30,

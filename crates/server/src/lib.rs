@@ -26,6 +26,9 @@ pub struct AppState {
     pub hub: events::EventHub,
     pub engine: engine::Engine,
     pub sign_in_limits: Arc<limits::SignInLimits>,
+    pub password_checks: Arc<limits::PasswordChecks>,
+    /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
     pub streams: Arc<streams::Streams>,
     /// Cancelled when the server begins to shut down.
     pub shutdown: tokio_util::sync::CancellationToken,

@@ -1,42 +1,210 @@
-//! Sign-in attempts are limited per account and per client address, against guessing.
+//! Sign-in limits (OWASP ASVS V2): failures count per (account, address) and per
+//! address, so a guesser is slowed down without locking out the person who knows
+//! their password; a success spends nothing. The state is bounded whatever
+//! clients send, and password checks run on a bounded pool.
 
+use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::IpAddr;
-use std::num::NonZeroU32;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use axum::http::HeaderMap;
+use sha2::{Digest, Sha256};
+use tokio::sync::{mpsc, oneshot};
 
-pub struct SignInLimits {
-    by_account: DefaultKeyedRateLimiter<String>,
-    by_address: DefaultKeyedRateLimiter<IpAddr>,
+/// A leaky bucket of failures: `burst` may come at once, then one per `leak`.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    pub burst: f64,
+    pub leak: Duration,
 }
 
-fn quota(burst: u32, every: Duration) -> Quota {
-    Quota::with_period(every)
-        .expect("a non-zero period")
-        .allow_burst(NonZeroU32::new(burst).expect("a non-zero burst"))
+/// Failures of one key, leaking away over time.
+#[derive(Clone, Copy, Debug)]
+struct Level {
+    failures: f64,
+    at: Instant,
 }
 
-impl SignInLimits {
-    /// 20 attempts at once per account, then one every 3 s; 100 per address, then 2 a second.
-    pub fn new() -> Self {
-        SignInLimits {
-            by_account: RateLimiter::keyed(quota(20, Duration::from_secs(3))),
-            by_address: RateLimiter::keyed(quota(100, Duration::from_millis(500))),
+impl Level {
+    fn now(self, budget: Budget, now: Instant) -> f64 {
+        let leaked =
+            now.saturating_duration_since(self.at).as_secs_f64() / budget.leak.as_secs_f64();
+        (self.failures - leaked).max(0.0)
+    }
+}
+
+/// One map of buckets, never larger than `cap` keys: when full, buckets that
+/// leaked empty go first, then arbitrary ones (an attacker who fills the map
+/// evicts mostly their own keys).
+struct Buckets<K> {
+    budget: Budget,
+    cap: usize,
+    levels: Mutex<HashMap<K, Level>>,
+}
+
+impl<K: Hash + Eq + Clone> Buckets<K> {
+    fn new(budget: Budget, cap: usize) -> Self {
+        Buckets {
+            budget,
+            cap,
+            levels: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Takes one attempt; `Err` with the seconds to wait when either limit is spent.
-    pub fn attempt(&self, email: &str, address: IpAddr) -> Result<(), u64> {
-        let clock = governor::clock::DefaultClock::default();
-        let wait = |e: governor::NotUntil<_>| {
-            use governor::clock::Clock;
-            e.wait_time_from(clock.now()).as_secs().max(1)
+    /// `Err(seconds to wait)` when `key` has spent its budget.
+    fn check(&self, key: &K, now: Instant) -> Result<(), u64> {
+        let levels = self.levels.lock().map_err(|_| 1u64)?;
+        let Some(level) = levels.get(key) else {
+            return Ok(());
         };
-        self.by_address.check_key(&address).map_err(wait)?;
-        self.by_account
-            .check_key(&email.trim().to_lowercase())
-            .map_err(wait)
+        let failures = level.now(self.budget, now);
+        if failures + 1.0 > self.budget.burst {
+            let over = failures + 1.0 - self.budget.burst;
+            Err((over * self.budget.leak.as_secs_f64()).ceil().max(1.0) as u64)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn fail(&self, key: K, now: Instant) {
+        let Ok(mut levels) = self.levels.lock() else {
+            return;
+        };
+        if levels.len() >= self.cap && !levels.contains_key(&key) {
+            levels.retain(|_, l| l.now(self.budget, now) > 0.0);
+            if levels.len() >= self.cap {
+                let evict: Vec<K> = levels.keys().take(self.cap / 10 + 1).cloned().collect();
+                for k in evict {
+                    levels.remove(&k);
+                }
+            }
+        }
+        let failures = levels.get(&key).map_or(0.0, |l| l.now(self.budget, now));
+        levels.insert(
+            key,
+            Level {
+                failures: failures + 1.0,
+                at: now,
+            },
+        );
+    }
+
+    fn forget(&self, key: &K) {
+        if let Ok(mut levels) = self.levels.lock() {
+            levels.remove(key);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.levels.lock().map(|l| l.len()).unwrap_or(0)
+    }
+}
+
+/// A fixed-size key for an (account, address) pair, whatever the email's length.
+type PairKey = [u8; 16];
+
+/// Addresses are counted by host for IPv4 and by /64 for IPv6 (one customer's
+/// network), so a single machine can't mint fresh keys by the billion.
+fn address_key(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(_) => address,
+        IpAddr::V6(v6) => {
+            let mut s = v6.segments();
+            s[4..].fill(0);
+            IpAddr::V6(s.into())
+        }
+    }
+}
+
+fn pair_key(email: &str, address: IpAddr) -> PairKey {
+    let mut h = Sha256::new();
+    h.update(deskmove_rules::normalize_email(email).as_bytes());
+    h.update([0]);
+    h.update(address_key(address).to_string().as_bytes());
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&h.finalize()[..16]);
+    key
+}
+
+/// The client's address: the peer's, unless the peer is a trusted proxy; then the
+/// nearest `X-Forwarded-For` hop that is not one (each proxy appends the address
+/// it saw, so hops to the left of that are the client's own claims).
+pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    let peer = peer.to_canonical();
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|h| h.trim().parse::<IpAddr>().ok())
+        .map(|h| h.to_canonical())
+        .collect();
+    hops.into_iter()
+        .rev()
+        .find(|h| !trusted.contains(h))
+        .unwrap_or(peer)
+}
+
+pub struct SignInLimits {
+    by_pair: Buckets<PairKey>,
+    by_address: Buckets<IpAddr>,
+}
+
+/// Keys kept at most per map: ~64 bytes each, a few MB in all.
+const MAX_KEYS: usize = 50_000;
+
+impl SignInLimits {
+    /// Per (account, address): 10 failures, then one every 30 s. Per address: 100
+    /// failures, then one a second.
+    pub fn new() -> Self {
+        Self::with(
+            Budget {
+                burst: 10.0,
+                leak: Duration::from_secs(30),
+            },
+            Budget {
+                burst: 100.0,
+                leak: Duration::from_secs(1),
+            },
+            MAX_KEYS,
+        )
+    }
+
+    pub fn with(pair: Budget, address: Budget, cap: usize) -> Self {
+        SignInLimits {
+            by_pair: Buckets::new(pair, cap),
+            by_address: Buckets::new(address, cap),
+        }
+    }
+
+    /// Before checking a password: `Err` with the seconds to wait when this
+    /// address, or this account from this address, failed too often.
+    pub fn check(&self, email: &str, address: IpAddr) -> Result<(), u64> {
+        let now = Instant::now();
+        self.by_address.check(&address_key(address), now)?;
+        self.by_pair.check(&pair_key(email, address), now)
+    }
+
+    /// A wrong email or password.
+    pub fn failed(&self, email: &str, address: IpAddr) {
+        let now = Instant::now();
+        self.by_address.fail(address_key(address), now);
+        self.by_pair.fail(pair_key(email, address), now);
+    }
+
+    /// The right password: this account's failures from this address are forgiven.
+    pub fn succeeded(&self, email: &str, address: IpAddr) {
+        self.by_pair.forget(&pair_key(email, address));
+    }
+
+    /// Keys held, over both maps.
+    pub fn keys(&self) -> usize {
+        self.by_pair.len() + self.by_address.len()
     }
 }
 
@@ -46,36 +214,172 @@ impl Default for SignInLimits {
     }
 }
 
+/// Password checks (argon2: deliberately slow, ~19 MiB each) run on a few threads
+/// of their own, with a short line in front of them; beyond it a sign-in is
+/// refused at once rather than queued without end. Own threads, not tokio's
+/// blocking pool: each thread keeps its allocator's memory, so a fixed few hold
+/// the server's memory fixed.
+pub struct PasswordChecks {
+    line: mpsc::Sender<Check>,
+}
+
+struct Check {
+    password: String,
+    hash: String,
+    verified: oneshot::Sender<bool>,
+}
+
+impl PasswordChecks {
+    pub fn start(workers: usize, waiting: usize) -> Self {
+        let (line, checks) = mpsc::channel::<Check>(waiting.max(1));
+        let checks = Arc::new(Mutex::new(checks));
+        for i in 0..workers.max(1) {
+            let checks = checks.clone();
+            let started = std::thread::Builder::new()
+                .name(format!("password-check-{i}"))
+                .spawn(move || {
+                    let mut memory = Vec::new();
+                    loop {
+                        let next = match checks.lock() {
+                            Ok(mut c) => c.blocking_recv(),
+                            Err(_) => None,
+                        };
+                        // The server is gone when the line closes.
+                        let Some(check) = next else { return };
+                        let ok = crate::auth::verify_password_in(
+                            &mut memory,
+                            &check.password,
+                            &check.hash,
+                        );
+                        let _ = check.verified.send(ok);
+                    }
+                });
+            if let Err(e) = started {
+                tracing::error!(error = %e, "could not start a password check thread");
+            }
+        }
+        PasswordChecks { line }
+    }
+
+    /// One worker per core (at most 4: each check takes ~19 MiB) and four waiting
+    /// per worker.
+    pub fn for_this_machine() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let workers = cores.min(4);
+        Self::start(workers, workers * 4)
+    }
+
+    /// Whether `password` matches `hash`; `None` when the line is full.
+    pub async fn verify(&self, password: String, hash: String) -> Option<bool> {
+        let (verified, answer) = oneshot::channel();
+        self.line
+            .try_send(Check {
+                password,
+                hash,
+                verified,
+            })
+            .ok()?;
+        answer.await.ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn an_account_is_limited_whatever_the_address_and_others_are_not() {
-        let limits = SignInLimits::new();
-        let a: IpAddr = "10.0.0.1".parse().unwrap();
-        for i in 0..20 {
-            let from: IpAddr = format!("10.0.1.{i}").parse().unwrap();
-            assert!(limits.attempt("ada@demo.test", from).is_ok());
-        }
-        assert!(
-            limits.attempt(" ADA@demo.test", a).is_err(),
-            "same account, other spelling"
-        );
-        assert!(limits.attempt("sam@demo.test", a).is_ok());
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
     }
 
     #[test]
-    fn an_address_is_limited_across_accounts() {
+    fn a_guesser_is_slowed_and_the_owner_from_elsewhere_is_not() {
         let limits = SignInLimits::new();
-        let a: IpAddr = "10.0.0.2".parse().unwrap();
-        for i in 0..100 {
-            assert!(limits.attempt(&format!("u{i}@x.test"), a).is_ok());
+        let attacker = ip("10.0.0.2");
+        for _ in 0..10 {
+            assert!(limits.check("ada@demo.test", attacker).is_ok());
+            limits.failed("ada@demo.test", attacker);
         }
-        let wait = limits.attempt("new@x.test", a).unwrap_err();
-        assert!(wait >= 1);
-        assert!(limits
-            .attempt("new@x.test", "10.0.0.3".parse().unwrap())
-            .is_ok());
+        let wait = limits.check(" ADA@demo.test", attacker).unwrap_err();
+        assert!(wait >= 1, "same account, other spelling");
+        assert!(limits.check("ada@demo.test", ip("10.0.0.1")).is_ok());
+        assert!(limits.check("sam@demo.test", attacker).is_ok());
+    }
+
+    #[test]
+    fn a_success_spends_nothing_and_forgives_earlier_failures() {
+        let limits = SignInLimits::new();
+        let a = ip("10.0.0.3");
+        for _ in 0..9 {
+            limits.failed("ada@demo.test", a);
+        }
+        for _ in 0..100 {
+            assert!(limits.check("ada@demo.test", a).is_ok());
+            limits.succeeded("ada@demo.test", a);
+        }
+    }
+
+    #[test]
+    fn an_address_is_limited_across_accounts_and_ipv6_by_its_64() {
+        let limits = SignInLimits::new();
+        for i in 0..100 {
+            limits.failed(&format!("u{i}@x.test"), ip("2001:db8::1"));
+        }
+        assert!(limits.check("new@x.test", ip("2001:db8::ffff")).is_err());
+        assert!(limits.check("new@x.test", ip("2001:db8:0:1::1")).is_ok());
+    }
+
+    #[test]
+    fn the_state_stays_bounded_whatever_is_sent() {
+        let limits = SignInLimits::with(
+            Budget {
+                burst: 10.0,
+                leak: Duration::from_secs(30),
+            },
+            Budget {
+                burst: 100.0,
+                leak: Duration::from_secs(1),
+            },
+            1000,
+        );
+        for i in 0..20_000u32 {
+            let address = IpAddr::from(i.to_be_bytes());
+            limits.failed(&format!("{i}@x.test"), address);
+        }
+        assert!(limits.keys() <= 2000, "{}", limits.keys());
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_from_a_trusted_proxy() {
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", "6.6.6.6, 203.0.113.9".parse().unwrap());
+        let proxy = ip("10.0.0.9");
+        assert_eq!(client_address(proxy, &h, &[]), proxy, "not trusted");
+        assert_eq!(client_address(ip("10.0.0.8"), &h, &[proxy]), ip("10.0.0.8"));
+        assert_eq!(client_address(proxy, &h, &[proxy]), ip("203.0.113.9"));
+        assert_eq!(
+            client_address(proxy, &HeaderMap::new(), &[proxy]),
+            proxy,
+            "no header: the proxy itself"
+        );
+    }
+
+    #[tokio::test]
+    async fn password_checks_past_the_line_are_refused_at_once() {
+        let hash = crate::auth::hash_password("right").unwrap();
+        let checks = PasswordChecks::start(1, 1);
+        assert_eq!(
+            checks.verify("right".into(), hash.clone()).await,
+            Some(true)
+        );
+        assert_eq!(
+            checks.verify("wrong".into(), hash.clone()).await,
+            Some(false)
+        );
+        let answers = futures_util::future::join_all(
+            (0..6).map(|_| checks.verify("wrong".into(), hash.clone())),
+        )
+        .await;
+        assert!(answers.contains(&None), "the line is full: {answers:?}");
+        assert!(answers.contains(&Some(false)));
     }
 }

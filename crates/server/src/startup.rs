@@ -16,7 +16,7 @@ use tower_http::trace::TraceLayer;
 use crate::config::Settings;
 use crate::engine::Engine;
 use crate::events::EventHub;
-use crate::limits::SignInLimits;
+use crate::limits::{PasswordChecks, SignInLimits};
 use crate::serve::{serve, ConnectionLimits};
 use crate::store::Store;
 use crate::{auth, demo, routes, security, AppState};
@@ -97,6 +97,8 @@ impl Application {
             hub,
             engine: engine.clone(),
             sign_in_limits: Arc::new(SignInLimits::new()),
+            password_checks: Arc::new(PasswordChecks::for_this_machine()),
+            trusted_proxies: settings.trusted_proxy.clone().into(),
             streams: Arc::default(),
             shutdown: shutdown.clone(),
         };

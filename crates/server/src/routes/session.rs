@@ -7,17 +7,20 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{Duration, Utc};
-use deskmove_rules::{Me, SignIn};
+use deskmove_rules::validation::invalid_request;
+use deskmove_rules::{validate_sign_in, ErrorCode, Me, SignIn};
 
 use crate::auth::{self, Actor};
 use crate::error::{AppError, AppResult};
+use crate::limits::client_address;
 use crate::routes::Body;
 use crate::AppState;
 
-/// Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
-static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    auth::hash_password("no user has this password").unwrap_or_default()
-});
+/// Verified against when the email is unknown, so a wrong email takes as long as a
+/// wrong password: the hash of a random password nobody kept, with the cost every
+/// stored hash has (argon2's default).
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$WTwa0FKWhwaWLiDg/YBsfw$RDGguqDaGUPHz/iBCkeoKTitNqbNKsgBsIYYhOKgyDo";
 
 pub async fn sign_in(
     State(state): State<AppState>,
@@ -25,32 +28,42 @@ pub async fn sign_in(
     headers: HeaderMap,
     Body(SignIn { email, password }): Body<SignIn>,
 ) -> AppResult<Response> {
-    if let Err(wait) = state.sign_in_limits.attempt(&email, client.ip()) {
-        tracing::warn!(client = %client.ip(), "sign-in attempts limited");
+    validate_sign_in(&email, &password).map_err(|e| AppError(invalid_request(&e)))?;
+    let client = client_address(client.ip(), &headers, &state.trusted_proxies);
+    if let Err(wait) = state.sign_in_limits.check(&email, client) {
+        tracing::warn!(client = %client, "sign-in attempts limited");
         let refusal = AppError::new(
-            deskmove_rules::ErrorCode::RateLimited,
-            format!("Too many sign-in attempts. Wait {wait} seconds and try again."),
+            ErrorCode::RateLimited,
+            format!(
+                "Too many failed sign-in attempts from here. Wait {wait} seconds and try again."
+            ),
         );
         return Ok(([(header::RETRY_AFTER, wait.to_string())], refusal).into_response());
     }
     let found = state.store.user_for_sign_in(&email).await?;
     let (hash, user) = match found {
         Some((user, hash)) => (hash, Some(user)),
-        None => (DUMMY_HASH.clone(), None),
+        None => (DUMMY_HASH.to_string(), None),
     };
-    // Hashing is deliberately slow: keep it off the async workers.
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
+    let Some(ok) = state.password_checks.verify(password, hash).await else {
+        tracing::warn!("sign-in refused: every password check is busy");
+        let refusal = AppError::new(
+            ErrorCode::Unavailable,
+            "Too many people are signing in right now. Try again in a moment.",
+        );
+        return Ok(([(header::RETRY_AFTER, "1")], refusal).into_response());
+    };
     let user = match (ok, user) {
         (true, Some(user)) => user,
         _ => {
+            state.sign_in_limits.failed(&email, client);
             return Err(AppError::new(
-                deskmove_rules::ErrorCode::Unauthenticated,
+                ErrorCode::Unauthenticated,
                 "That email and password don't match. Check them and try again.",
-            ))
+            ));
         }
     };
+    state.sign_in_limits.succeeded(&email, client);
     let token = auth::new_token();
     let csrf_token = auth::new_token();
     let now = Utc::now();

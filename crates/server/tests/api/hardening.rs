@@ -582,3 +582,84 @@ async fn an_ingest_without_the_token_is_refused_before_its_body_is_read() {
     let answer = String::from_utf8_lossy(&buf[..n]);
     assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
 }
+
+/// A client whose connections come from `local` (any 127.x address is loopback).
+fn client_from(local: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(local.parse::<std::net::IpAddr>().unwrap())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+async fn sign_in_from(app: &TestApp, c: &reqwest::Client, password: &str) -> StatusCode {
+    c.post(app.url("/api/session"))
+        .json(&json!({"email": "ada@demo.test", "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn someone_failing_from_another_address_does_not_lock_ada_out() {
+    // Row 2: a wrong password for Ada every 0.5 s from one address made Ada, with
+    // the right password, get 429 most of the time.
+    let app = spawn_app().await;
+    let attacker = client_from("127.0.0.2");
+    let ada = client_from("127.0.0.1");
+    let mut refused = 0;
+    for _ in 0..40 {
+        match sign_in_from(&app, &attacker, "guess").await {
+            StatusCode::UNAUTHORIZED => {}
+            StatusCode::TOO_MANY_REQUESTS => refused += 1,
+            other => panic!("{other}"),
+        }
+    }
+    assert!(
+        refused >= 25,
+        "the guesser is slowed: {refused} of 40 refused"
+    );
+    for _ in 0..25 {
+        assert_eq!(
+            sign_in_from(&app, &ada, PASSWORD).await,
+            StatusCode::OK,
+            "a success never spends the budget"
+        );
+    }
+}
+
+#[tokio::test]
+async fn forwarded_for_names_the_client_only_behind_a_trusted_proxy() {
+    // Hardening: --trusted-proxy makes X-Forwarded-For count, and only then.
+    let attempt = |app: &TestApp, forwarded: &'static str| {
+        let url = app.url("/api/session");
+        async move {
+            client()
+                .post(url)
+                .header("x-forwarded-for", forwarded)
+                .json(&json!({"email": "ada@demo.test", "password": "guess"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    // Not trusted: a client can't dodge its limit by claiming other addresses.
+    let app = spawn_app().await;
+    let mut last = StatusCode::OK;
+    for i in 0..11 {
+        last = attempt(&app, ["203.0.113.1", "203.0.113.2"][i % 2]).await;
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    // Trusted: each forwarded client has its own budget.
+    let app = spawn_app_with(|s| s.trusted_proxy = vec!["127.0.0.1".parse().unwrap()]).await;
+    for _ in 0..10 {
+        assert_eq!(attempt(&app, "203.0.113.1").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        attempt(&app, "203.0.113.1").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(attempt(&app, "203.0.113.2").await, StatusCode::UNAUTHORIZED);
+}
