@@ -12,6 +12,7 @@ pub mod routes;
 pub mod security;
 pub mod serve;
 pub mod startup;
+pub mod static_files;
 pub mod store;
 pub mod streams;
 

@@ -9,7 +9,6 @@ use axum::Router;
 use chrono::Utc;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -19,15 +18,11 @@ use crate::events::EventHub;
 use crate::limits::{PasswordChecks, SignInLimits};
 use crate::serve::{serve, ConnectionLimits};
 use crate::store::Store;
-use crate::{auth, demo, routes, security, AppState};
+use crate::{auth, demo, routes, static_files, AppState};
 
 pub fn app(state: AppState, settings: &Settings) -> Router {
-    let index = settings.static_dir.join("index.html");
     // The built page's own loader script is allowed by its hash; no other inline script runs.
-    let page = std::fs::read_to_string(&index).unwrap_or_default();
-    let csp = security::content_security_policy(&security::inline_scripts(&page));
-    // Client routes (/inbox, /settings/inboxes…) are the app's: answer them with index.html.
-    let static_files = ServeDir::new(&settings.static_dir).fallback(ServeFile::new(index));
+    let policy = static_files::PagePolicy::new(&settings.static_dir);
     let header = |name: HeaderName, value: &str| {
         SetResponseHeaderLayer::if_not_present(
             name,
@@ -39,8 +34,11 @@ pub fn app(state: AppState, settings: &Settings) -> Router {
             "/api",
             routes::api(Duration::from_secs(settings.request_timeout_secs.max(1))),
         )
-        .fallback_service(static_files)
-        .layer(header(header::CONTENT_SECURITY_POLICY, &csp))
+        .fallback_service(static_files::router(&settings.static_dir))
+        .layer(axum::middleware::from_fn_with_state(
+            policy,
+            static_files::with_policy,
+        ))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header(header::REFERRER_POLICY, "same-origin"))

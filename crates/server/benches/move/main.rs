@@ -35,7 +35,7 @@ use deskmove_server::store::{self, Store};
 use tokio::sync::watch;
 
 use crate::load::{median, paced, Latencies};
-use crate::report::{first_load, peak_rss_kib, Report};
+use crate::report::{peak_rss_kib, visits, Report};
 use crate::served::{expect_status, Ids, Served};
 
 #[derive(Parser)]
@@ -205,6 +205,7 @@ async fn main() -> anyhow::Result<()> {
         event_latency.push(served.heard.next_of(m.id).await.1 - t);
         served.heard.until_ended(m.id).await;
     }
+    let visits = visits(&served.base, &args.dist).await?;
     served.stop().await?;
 
     let report = Report {
@@ -217,7 +218,7 @@ async fn main() -> anyhow::Result<()> {
         arrivals,
         reads,
         event_latency: Latencies::of(event_latency, 0),
-        first_load: first_load(&args.dist)?,
+        visits,
         seed_peak,
         move_peak,
     };

@@ -7,31 +7,95 @@ use deskmove_rules::Move;
 
 use crate::load::Latencies;
 use crate::Args;
-/// Gzipped bytes (level 9) of each wasm, JS and CSS file of the release build.
-pub(crate) fn first_load(dist: &Path) -> anyhow::Result<Option<Vec<(String, u64, u64)>>> {
-    use std::io::Write;
+/// One file of the page as a browser gets it.
+pub(crate) struct Fetched {
+    pub(crate) name: String,
+    /// The file's own size.
+    pub(crate) raw: u64,
+    /// The body's bytes over the wire, and how it was encoded.
+    pub(crate) wire: u64,
+    pub(crate) encoding: String,
+}
+
+/// A first and a repeat visit of the page, as a browser that takes brotli and
+/// gzip makes them: the page, then every wasm, JS and CSS file of the build; on
+/// the repeat, the page revalidated and the hashed files from the cache.
+pub(crate) struct Visits {
+    pub(crate) first: Vec<Fetched>,
+    pub(crate) repeat_status: u16,
+    pub(crate) repeat_bytes: u64,
+    pub(crate) cached: usize,
+}
+
+pub(crate) async fn visits(base: &str, dist: &Path) -> anyhow::Result<Option<Visits>> {
     let Ok(entries) = std::fs::read_dir(dist) else {
         return Ok(None);
     };
-    let mut files = Vec::new();
+    let mut names = vec!["index.html".to_string()];
     for entry in entries {
         let path = entry?.path();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !matches!(ext, "wasm" | "js" | "css") {
-            continue;
+        if matches!(ext, "wasm" | "js" | "css") {
+            names.push(
+                path.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
         }
-        let bytes = std::fs::read(&path)?;
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        gz.write_all(&bytes)?;
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        files.push((
-            name.into_owned(),
-            bytes.len() as u64,
-            gz.finish()?.len() as u64,
-        ));
     }
-    files.sort();
-    Ok(Some(files))
+    names[1..].sort();
+    let http = reqwest::Client::new();
+    let mut first = Vec::new();
+    let mut last_modified = None;
+    let mut cached = 0;
+    for name in &names {
+        let res = http
+            .get(format!("{base}/{name}"))
+            .header("accept-encoding", "br, gzip")
+            .send()
+            .await?;
+        anyhow::ensure!(res.status().is_success(), "{name}: {}", res.status());
+        let header = |h: &str| {
+            res.headers()
+                .get(h)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string()
+        };
+        let encoding = header("content-encoding");
+        if name == "index.html" {
+            last_modified = Some(header("last-modified"));
+        } else if header("cache-control").contains("immutable") {
+            cached += 1;
+        }
+        let wire = res.bytes().await?.len() as u64;
+        let raw = std::fs::metadata(dist.join(name))?.len();
+        first.push(Fetched {
+            name: name.clone(),
+            raw,
+            wire,
+            encoding: if encoding.is_empty() {
+                "identity".into()
+            } else {
+                encoding
+            },
+        });
+    }
+    let repeat = http
+        .get(format!("{base}/"))
+        .header("accept-encoding", "br, gzip")
+        .header("if-modified-since", last_modified.unwrap_or_default())
+        .send()
+        .await?;
+    let repeat_status = repeat.status().as_u16();
+    let repeat_bytes = repeat.bytes().await?.len() as u64;
+    Ok(Some(Visits {
+        first,
+        repeat_status,
+        repeat_bytes,
+        cached,
+    }))
 }
 
 /// A process's peak resident memory (VmHWM), from Linux's /proc.
@@ -53,7 +117,7 @@ pub(crate) struct Report<'a> {
     pub(crate) arrivals: Latencies,
     pub(crate) reads: Latencies,
     pub(crate) event_latency: Latencies,
-    pub(crate) first_load: Option<Vec<(String, u64, u64)>>,
+    pub(crate) visits: Option<Visits>,
     pub(crate) seed_peak: Option<u64>,
     pub(crate) move_peak: Option<u64>,
 }
@@ -110,23 +174,35 @@ impl std::fmt::Display for Report<'_> {
             mib(self.seed_peak),
             mib(self.move_peak)
         )?;
-        match &self.first_load {
+        match &self.visits {
             None => write!(
                 f,
                 "first load                no build in {} (trunk build --release)",
                 self.args.dist.display()
             ),
-            Some(files) => {
-                let total: u64 = files.iter().map(|(_, _, gz)| gz).sum();
+            Some(v) => {
+                let total: u64 = v.first.iter().map(|x| x.wire).sum();
                 write!(
                     f,
-                    "first load                {:.1} KB gzipped:",
-                    total as f64 / 1000.0
+                    "first visit               {:.1} KB over the wire ({} requests):",
+                    total as f64 / 1000.0,
+                    v.first.len()
                 )?;
-                for (name, raw, gz) in files {
-                    write!(f, "\n  {name}: {raw} bytes, {gz} gzipped")?;
+                for x in &v.first {
+                    write!(
+                        f,
+                        "\n  {}: {} bytes, {} {}",
+                        x.name, x.raw, x.wire, x.encoding
+                    )?;
                 }
-                Ok(())
+                write!(
+                    f,
+                    "\nrepeat visit              1 request ({}, {} body bytes); {} of {} files cached as immutable",
+                    v.repeat_status,
+                    v.repeat_bytes,
+                    v.cached,
+                    v.first.len() - 1
+                )
             }
         }
     }

@@ -663,3 +663,85 @@ async fn forwarded_for_names_the_client_only_behind_a_trusted_proxy() {
     );
     assert_eq!(attempt(&app, "203.0.113.2").await, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn the_app_s_files_are_sent_compressed_cached_and_never_guessed() {
+    // Row 11: the wasm went uncompressed even to br/gzip, nothing had Cache-Control,
+    // a missing /x.wasm answered index.html as 200 text/html, and the CSP hash was
+    // read once at start.
+    let app = spawn_app().await;
+    let dir = &app.static_dir;
+    let wasm = "deskmove-e6fdc310521d4e25_bg.wasm";
+    std::fs::write(dir.join(wasm), b"\0asm plain").unwrap();
+    std::fs::write(dir.join(format!("{wasm}.br")), b"brotli bytes").unwrap();
+    std::fs::write(dir.join(format!("{wasm}.gz")), b"gzip bytes").unwrap();
+    let plain = reqwest::Client::builder()
+        .no_gzip()
+        .no_brotli()
+        .no_deflate()
+        .build()
+        .unwrap();
+    let get = |path: String, accept: &'static str| {
+        let (c, url) = (plain.clone(), app.url(&path));
+        async move {
+            c.get(url)
+                .header("accept-encoding", accept)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    for (accept, encoding, body) in [
+        ("br, gzip", Some("br"), "brotli bytes"),
+        ("gzip", Some("gzip"), "gzip bytes"),
+        ("identity", None, "\0asm plain"),
+    ] {
+        let res = get(format!("/{wasm}"), accept).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(
+            res.headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accept}"
+        );
+        assert_eq!(
+            res.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(res.headers()["content-type"], "application/wasm");
+        assert_eq!(res.headers()["vary"], "accept-encoding");
+        assert_eq!(res.text().await.unwrap(), body);
+    }
+    // The page is revalidated on every visit, whichever route it answers.
+    for path in ["/", "/index.html", "/settings/inboxes"] {
+        let res = get(path.into(), "br, gzip").await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert_eq!(res.headers()["cache-control"], "no-cache", "{path}");
+        assert!(res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+    }
+    // A file that isn't there is a 404, never the page.
+    for path in ["/x.wasm", "/deskmove-0000000000000000.js", "/favicon.ico"] {
+        let res = get(path.into(), "br, gzip").await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    // A new build's page brings its own loader's hash, without a restart.
+    let csp = |res: &reqwest::Response| {
+        res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let before = csp(&get("/".into(), "identity").await);
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><title>Deskmove</title><script type=\"module\">import init from '/new.js';</script>",
+    )
+    .unwrap();
+    let after = csp(&get("/inbox".into(), "identity").await);
+    assert_ne!(before, after);
+    assert!(after.contains("'sha256-"), "{after}");
+}

@@ -176,7 +176,6 @@ async fn pages_forbid_inline_script_but_the_app_s_own_loader() {
         "<!doctype html><title>Deskmove</title><script type=\"module\">import init from '/app.js';</script>",
     )
     .unwrap();
-    // The policy is read when the server starts.
     let app2 = crate::helpers::spawn_app_with({
         let dir = app.static_dir.clone();
         move |s| s.static_dir = dir
