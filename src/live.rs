@@ -1,11 +1,19 @@
-//! The one live connection of a tab: an EventSource on `/api/events`, exposed as signals.
+//! The live connection of a browser, not of a tab: one tab holds the Web Lock
+//! "deskmove-live", opens the EventSource on `/api/events` and relays each event
+//! to the other tabs over a BroadcastChannel; when it closes or is put away
+//! (`pagehide`, `freeze`), the lock and the stream pass to another tab. Over
+//! six tabs would otherwise take every connection the browser allows a host.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use deskmove_rules::{Move, MoveState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use web_sys::{EventSource, MessageEvent};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{BroadcastChannel, EventSource, MessageEvent};
 
 use crate::api;
 
@@ -86,6 +94,46 @@ pub fn use_live() -> Live {
     expect_context::<Live>()
 }
 
+/// The lock whose holder opens the stream, and the channel it relays on.
+const LOCK: &str = "deskmove-live";
+const CHANNEL: &str = "deskmove-live";
+
+/// What the holder tells the other tabs (and a new tab asks).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Relay {
+    /// A `move` event's JSON.
+    Move { data: String },
+    /// A `channel` event: channel lists read again.
+    Channel,
+    /// The stream opened, or is open (the answer to `Hello`).
+    Open,
+    /// The stream failed; it is being opened again.
+    Closed,
+    /// A new tab asks whether the stream is open.
+    Hello,
+}
+
+impl Relay {
+    /// What a tab does with it, wherever it came from.
+    pub fn apply(self, live: Live) {
+        match self {
+            Relay::Move { data } => {
+                if let Ok(m) = serde_json::from_str::<Move>(&data) {
+                    live.heard(m);
+                }
+            }
+            Relay::Channel => live.channels_changed.update(|n| *n += 1),
+            Relay::Open => {
+                live.connected.set(true);
+                live.refresh();
+            }
+            Relay::Closed => live.connected.set(false),
+            Relay::Hello => {}
+        }
+    }
+}
+
 /// The open stream and the handlers it calls; dropped (and closed) with its owner.
 struct Stream {
     source: EventSource,
@@ -98,35 +146,230 @@ impl Drop for Stream {
     }
 }
 
-/// Opens the stream for as long as the calling component lives, and reopens it when
-/// the browser gives up on it (a closed stream is not retried by the browser itself).
-pub fn connect(live: Live) {
-    let stream = StoredValue::new_local(open(live));
-    let retry = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
-    let check = gloo_timers::callback::Interval::new(3_000, move || {
-        let closed = stream.with_value(|s| {
-            s.as_ref()
-                .is_none_or(|s| s.source.ready_state() == EventSource::CLOSED)
-        });
-        if closed && retry.with_value(Option::is_none) {
-            retry.set_value(Some(gloo_timers::callback::Timeout::new(
-                1_000,
-                move || {
-                    stream.set_value(open(live));
-                    retry.set_value(None);
-                },
-            )));
+/// This tab's part in the browser's one stream.
+struct Tab {
+    live: Live,
+    channel: Option<BroadcastChannel>,
+    on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
+    /// Open while this tab holds the lock (or every tab, where Web Locks are missing).
+    stream: Option<Stream>,
+    /// Resolves the promise that keeps the lock: calling it lets the lock go.
+    release: Option<js_sys::Function>,
+    /// Whether this tab holds the lock, or waits for it.
+    leading: bool,
+    waiting: bool,
+    /// Put away (pagehide, freeze): holds nothing until shown again.
+    away: bool,
+    granted: Option<Closure<dyn FnMut(JsValue) -> js_sys::Promise>>,
+}
+
+type Shared = Rc<RefCell<Tab>>;
+
+impl Tab {
+    /// Tells the other tabs.
+    fn relay(&self, r: &Relay) {
+        if let (Some(c), Ok(text)) = (&self.channel, serde_json::to_string(r)) {
+            let _ = c.post_message(&JsValue::from_str(&text));
         }
-    });
-    let check = StoredValue::new_local(Some(check));
+    }
+}
+
+/// Takes part in the browser's stream for as long as the calling component lives.
+pub fn connect(live: Live) {
+    let tab: Shared = Rc::new(RefCell::new(Tab {
+        live,
+        channel: None,
+        on_message: None,
+        stream: None,
+        release: None,
+        leading: false,
+        waiting: false,
+        away: false,
+        granted: None,
+    }));
+    join(&tab);
+    let page_handlers = StoredValue::new_local(listen_to_the_page(&tab));
+    // A stream the browser gave up on is not retried by the browser itself.
+    let retry = {
+        let tab = tab.clone();
+        gloo_timers::callback::Interval::new(3_000, move || {
+            let reopen = {
+                let t = tab.borrow();
+                let holds = t.leading || (t.granted.is_none() && !t.away);
+                holds
+                    && t.stream
+                        .as_ref()
+                        .is_none_or(|s| s.source.ready_state() == EventSource::CLOSED)
+            };
+            if reopen {
+                let stream = open(&tab);
+                tab.borrow_mut().stream = stream;
+            }
+        })
+    };
+    let retry = StoredValue::new_local(Some(retry));
+    let kept = StoredValue::new_local(Some(tab));
     on_cleanup(move || {
-        check.set_value(None);
         retry.set_value(None);
-        stream.set_value(None);
+        page_handlers.set_value(Vec::new());
+        if let Some(tab) = kept.try_get_value().flatten() {
+            leave(&tab);
+        }
+        kept.set_value(None);
     });
 }
 
-fn open(live: Live) -> Option<Stream> {
+/// Opens the channel and asks for the lock (or, without Web Locks, the stream).
+fn join(tab: &Shared) {
+    let channel = BroadcastChannel::new(CHANNEL).ok();
+    let on_message = channel.as_ref().map(|c| {
+        let tab = tab.clone();
+        let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            let Some(relay) = e
+                .data()
+                .as_string()
+                .and_then(|t| serde_json::from_str::<Relay>(&t).ok())
+            else {
+                return;
+            };
+            let (live, answer) = {
+                let t = tab.borrow();
+                let open = t.leading && t.live.connected.get_untracked();
+                (t.live, relay == Relay::Hello && open)
+            };
+            if answer {
+                tab.borrow().relay(&Relay::Open);
+            }
+            relay.apply(live);
+        });
+        c.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+        handler
+    });
+    {
+        let mut t = tab.borrow_mut();
+        t.channel = channel;
+        t.on_message = on_message;
+        t.away = false;
+        t.relay(&Relay::Hello);
+    }
+    // Whatever the holder says, read the running move now.
+    let live = tab.borrow().live;
+    live.refresh();
+    ask_for_the_lock(tab);
+}
+
+/// Lets go of everything this tab holds: the stream, the lock, the channel.
+fn leave(tab: &Shared) {
+    let release = {
+        let mut t = tab.borrow_mut();
+        t.away = true;
+        t.stream = None;
+        t.leading = false;
+        if let Some(c) = t.channel.take() {
+            c.set_onmessage(None);
+            c.close();
+        }
+        t.on_message = None;
+        t.live.connected.set(false);
+        t.release.take()
+    };
+    if let Some(release) = release {
+        let _ = release.call0(&JsValue::NULL);
+    }
+}
+
+fn ask_for_the_lock(tab: &Shared) {
+    if tab.borrow().waiting || tab.borrow().leading {
+        return;
+    }
+    let locks = web_sys::window()
+        .map(|w| w.navigator())
+        .and_then(|n| js_sys::Reflect::get(&n, &"locks".into()).ok())
+        .filter(|l| !l.is_undefined() && !l.is_null());
+    let request = locks.as_ref().and_then(|l| {
+        js_sys::Reflect::get(l, &"request".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    });
+    let (Some(locks), Some(request)) = (locks, request) else {
+        // No Web Locks (an insecure context, an old browser): this tab's own stream.
+        let stream = open(tab);
+        tab.borrow_mut().stream = stream;
+        return;
+    };
+    let granted = {
+        let tab = tab.clone();
+        Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |_lock: JsValue| {
+            let away = tab.borrow().away;
+            if away {
+                // Granted after this tab was put away: pass it on at once.
+                tab.borrow_mut().waiting = false;
+                return js_sys::Promise::resolve(&JsValue::NULL);
+            }
+            let held = js_sys::Promise::new(&mut |resolve, _| {
+                let mut t = tab.borrow_mut();
+                t.release = Some(resolve);
+                t.leading = true;
+                t.waiting = false;
+            });
+            let stream = open(&tab);
+            tab.borrow_mut().stream = stream;
+            held
+        })
+    };
+    let asked = request.call2(
+        &locks,
+        &JsValue::from_str(LOCK),
+        granted.as_ref().unchecked_ref(),
+    );
+    let mut t = tab.borrow_mut();
+    t.waiting = asked.is_ok();
+    t.granted = Some(granted);
+}
+
+/// `pagehide` and `freeze` put the tab away; `pageshow` and `resume` bring it back.
+fn listen_to_the_page(tab: &Shared) -> Vec<Closure<dyn FnMut(web_sys::Event)>> {
+    let Some(window) = web_sys::window() else {
+        return Vec::new();
+    };
+    let document = window.document();
+    let mut handlers = Vec::new();
+    let mut on = |target: &web_sys::EventTarget, name: &str, f: Box<dyn FnMut(web_sys::Event)>| {
+        let c = Closure::wrap(f);
+        let _ = target.add_event_listener_with_callback(name, c.as_ref().unchecked_ref());
+        handlers.push(c);
+    };
+    for (target, away, back) in [
+        (
+            window.unchecked_ref::<web_sys::EventTarget>().clone(),
+            "pagehide",
+            "pageshow",
+        ),
+        (
+            document
+                .map(|d| d.unchecked_into::<web_sys::EventTarget>())
+                .unwrap_or_else(|| window.clone().unchecked_into()),
+            "freeze",
+            "resume",
+        ),
+    ] {
+        let gone = tab.clone();
+        on(&target, away, Box::new(move |_| leave(&gone)));
+        let shown = tab.clone();
+        on(
+            &target,
+            back,
+            Box::new(move |_| {
+                if shown.borrow().away {
+                    join(&shown);
+                }
+            }),
+        );
+    }
+    handlers
+}
+
+fn open(tab: &Shared) -> Option<Stream> {
     let source = EventSource::new("/api/events").ok()?;
     let mut handlers: Vec<Closure<dyn FnMut(web_sys::Event)>> = Vec::new();
     let mut on = |name: &str, f: Box<dyn FnMut(web_sys::Event)>| {
@@ -134,29 +377,30 @@ fn open(live: Live) -> Option<Stream> {
         let _ = source.add_event_listener_with_callback(name, c.as_ref().unchecked_ref());
         handlers.push(c);
     };
+    let take = |tab: Shared,
+                read: fn(&web_sys::Event) -> Option<Relay>|
+     -> Box<dyn FnMut(web_sys::Event)> {
+        Box::new(move |e: web_sys::Event| {
+            let Some(relay) = read(&e) else { return };
+            let live = {
+                let t = tab.borrow();
+                t.relay(&relay);
+                t.live
+            };
+            relay.apply(live);
+        })
+    };
     on(
         "move",
-        Box::new(move |e: web_sys::Event| {
-            let data = e
-                .dyn_ref::<MessageEvent>()
-                .and_then(|m| m.data().as_string());
-            if let Some(m) = data.and_then(|d| serde_json::from_str::<Move>(&d).ok()) {
-                live.heard(m);
-            }
+        take(tab.clone(), |e| {
+            e.dyn_ref::<MessageEvent>()
+                .and_then(|m| m.data().as_string())
+                .map(|data| Relay::Move { data })
         }),
     );
-    on(
-        "channel",
-        Box::new(move |_| live.channels_changed.update(|n| *n += 1)),
-    );
-    on(
-        "open",
-        Box::new(move |_| {
-            live.connected.set(true);
-            live.refresh();
-        }),
-    );
-    on("error", Box::new(move |_| live.connected.set(false)));
+    on("channel", take(tab.clone(), |_| Some(Relay::Channel)));
+    on("open", take(tab.clone(), |_| Some(Relay::Open)));
+    on("error", take(tab.clone(), |_| Some(Relay::Closed)));
     Some(Stream {
         source,
         _handlers: handlers,

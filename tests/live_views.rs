@@ -155,3 +155,24 @@ async fn the_live_state_follows_events_and_ignores_stale_ones() {
         );
     });
 }
+
+#[wasm_bindgen_test]
+async fn what_the_stream_s_holder_relays_is_what_every_tab_shows() {
+    // One stream per browser: a relayed move event is taken in as the stream's own.
+    use deskmove::live::{Live, Relay};
+    let live = Live::new();
+    let m = a_move(MoveState::Running, 10, 100);
+    let relayed: Relay = serde_json::from_str(
+        &serde_json::to_string(&Relay::Move {
+            data: serde_json::to_string(&m).unwrap(),
+        })
+        .unwrap(),
+    )
+    .unwrap();
+    relayed.apply(live);
+    assert_eq!(live.running.get_untracked().map(|r| r.id), Some(m.id));
+    Relay::Channel.apply(live);
+    assert_eq!(live.channels_changed.get_untracked(), 1);
+    Relay::Closed.apply(live);
+    assert!(!live.connected.get_untracked());
+}

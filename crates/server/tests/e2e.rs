@@ -388,3 +388,46 @@ async fn hostile_names_show_as_text_and_never_run() {
     );
     ada.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn twenty_tabs_and_twenty_reloads_all_reach_their_content_and_hear_moves() {
+    // Daily use: the 7th tab stayed on "Loading…" for good, since each tab held its
+    // own event stream and HTTP/1.1 allows six connections per host.
+    let w = world().await;
+    let sam = w.browser("tabs").await;
+    w.sign_in(&sam, "sam@demo.test", "/settings/inboxes").await;
+    find(&sam, "tr[data-channel='Support email']").await;
+    let mut tabs = Vec::new();
+    for i in 0..20 {
+        let tab = sam.new_window(true).await.unwrap().handle;
+        sam.switch_to_window(tab.clone()).await.unwrap();
+        sam.goto(&format!("{}/settings/inboxes", w.base))
+            .await
+            .unwrap();
+        tokio::time::timeout(
+            Duration::from_secs(20),
+            find(&sam, "tr[data-channel='Support email']"),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("tab {} never reached its content", i + 2));
+        tabs.push(tab);
+    }
+    for i in 0..20 {
+        sam.refresh().await.unwrap();
+        tokio::time::timeout(
+            Duration::from_secs(20),
+            find(&sam, "tr[data-channel='Support email']"),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("reload {} never reached its content", i + 1));
+    }
+    // The one stream still reaches every tab: a move shows in the first and the last.
+    let ada = deskmove_testkit::Session::sign_in(&w.base, "ada@demo.test").await;
+    ada.start_move(ada.move_all("Support line").await).await;
+    for tab in [tabs[0].clone(), tabs[19].clone()] {
+        sam.switch_to_window(tab).await.unwrap();
+        let banner = text(&sam, ".move-banner").await;
+        assert!(banner.contains("Support line"), "{banner}");
+    }
+    sam.close().await.unwrap();
+}
