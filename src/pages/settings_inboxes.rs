@@ -19,24 +19,25 @@ pub fn SettingsInboxes() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
     let live = use_live();
-    // A channel that moved leaves this list (R16), and movability changes as moves start and end.
+    // A channel that moved stays listed, marked Help desk (R14, R16); movability
+    // changes as moves start and end.
     let running_id = Memo::new(move |_| live.running.with(|r| r.as_ref().map(|m| m.id)));
     let inboxes = LocalResource::new(move || {
         live.channels_changed.track();
         running_id.track();
-        api::inboxes()
+        inboxes_with_moved_channels()
     });
     // The channel whose "Move to help desk" the admin chose: the dialog opens on it.
     let chosen = RwSignal::new(None::<Channel>);
 
     let selected_id = move || query.with(|q| q.get("inbox"));
+    // No `?inbox=`: the first inbox. One that names no inbox: none, and a sentence.
     let selected = move || -> Option<Inbox> {
         let all = inboxes.get()?.ok()?;
-        let id = selected_id();
-        all.iter()
-            .find(|i| Some(i.id.to_string()) == id)
-            .or_else(|| all.first())
-            .cloned()
+        match selected_id() {
+            None => all.first().cloned(),
+            Some(id) => all.iter().find(|i| i.id.to_string() == id).cloned(),
+        }
     };
     let pick = move |ev| {
         let id = event_target_value(&ev);
@@ -57,16 +58,24 @@ pub fn SettingsInboxes() -> impl IntoView {
                     Some(Ok(all)) if all.is_empty() => view! { <p>"This account has no inbox yet."</p> }.into_any(),
                     Some(Ok(all)) => {
                         let current = selected().map(|i| i.id);
+                        let unknown = current.is_none();
                         view! {
                             <div class="field inline">
                                 <label for="inbox-picker">"Inbox"</label>
                                 <select id="inbox-picker" on:change=pick.clone()>
+                                    {unknown.then(|| view! { <option value="" selected=true>"Pick an inbox"</option> })}
                                     {all.into_iter().map(|i| {
                                         let is = Some(i.id) == current;
                                         view! { <option value=i.id.to_string() selected=is>{i.name}</option> }
                                     }).collect_view()}
                                 </select>
                             </div>
+                            {unknown.then(|| view! {
+                                <p class="page-error unknown-inbox" role="alert">
+                                    "There is no inbox with that id. Pick one of this account's inboxes."
+                                </p>
+                            })}
+                            <Show when=move || !unknown>
                             <section aria-labelledby="sources-title" class="card">
                                 <h2 id="sources-title">"Ticket sources and routing"</h2>
                                 <h3>"Channels"</h3>
@@ -77,6 +86,7 @@ pub fn SettingsInboxes() -> impl IntoView {
                                     on_move=Callback::new(move |c: Channel| chosen.set(Some(c)))
                                 />
                             </section>
+                            </Show>
                         }.into_any()
                     }
                 }}
@@ -84,4 +94,21 @@ pub fn SettingsInboxes() -> impl IntoView {
             <MoveDialog channel=chosen on_close=Callback::new(move |_| chosen.set(None))/>
         </div>
     }
+}
+
+/// The inboxes with all their channels: those still in the inbox, then those
+/// moved to help desk (the API lists those apart, R16).
+async fn inboxes_with_moved_channels() -> api::ApiResult<Vec<Inbox>> {
+    let mut inboxes = api::inboxes().await?;
+    let moved = api::help_desk_channels().await?;
+    for inbox in &mut inboxes {
+        let mut theirs: Vec<Channel> = moved
+            .iter()
+            .filter(|c| c.inbox_id == inbox.id)
+            .cloned()
+            .collect();
+        theirs.sort_by(|a, b| a.name.cmp(&b.name));
+        inbox.channels.extend(theirs);
+    }
+    Ok(inboxes)
 }
