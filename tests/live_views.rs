@@ -109,6 +109,9 @@ async fn a_finished_move_shows_its_summary_and_the_way_to_help_desk() {
         m.text("#progress-title"),
         "Support email is now in help desk"
     );
+    // Daily use: it said "Moving Support email to help desk" after the end.
+    let line = m.text(".move-progress > p.muted");
+    assert_eq!(line, "Support email moved to help desk.");
     let summary = m.text(".summary");
     assert!(
         summary.contains(

@@ -26,7 +26,11 @@ pub fn MoveProgress(
         <section class="move-progress card" aria-labelledby="progress-title">
             <h1 id="progress-title">{heading}</h1>
             <p class="muted">
-                {move || format!("Moving {} to help desk.", channel_name.get())}
+                {move || match current.with(|m| m.state) {
+                    MoveState::Running => format!("Moving {} to help desk.", channel_name.get()),
+                    MoveState::Completed => format!("{} moved to help desk.", channel_name.get()),
+                    MoveState::Failed => format!("The move of {} to help desk stopped.", channel_name.get()),
+                }}
             </p>
             <div
                 class="progress"
