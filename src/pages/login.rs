@@ -4,6 +4,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
+use deskmove_rules::{validate_sign_in, FieldError};
+
 use crate::api;
 use crate::session::{safe_next, use_session};
 
@@ -37,13 +39,29 @@ pub fn Login() -> impl IntoView {
             }
         }
     });
+    // What the fields lack, said beside each one before anything is sent.
+    let missing = RwSignal::new(Vec::<FieldError>::new());
+    let field_error = move |field: &'static str| {
+        missing.with(|m| {
+            m.iter()
+                .find(|e| e.field == field)
+                .map(|e| e.message.clone())
+        })
+    };
     let error = move || match sign_in.value().get() {
-        Some(Err(e)) => Some(e.to_string()),
+        Some(Err(e)) if missing.with(Vec::is_empty) => Some(e.to_string()),
         _ => None,
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        sign_in.dispatch((email.get_untracked(), password.get_untracked()));
+        let (e, p) = (email.get_untracked(), password.get_untracked());
+        match validate_sign_in(&e, &p) {
+            Ok(()) => {
+                missing.set(Vec::new());
+                sign_in.dispatch((e, p));
+            }
+            Err(fields) => missing.set(fields),
+        }
     };
     view! {
         <main class="login-page">
@@ -61,9 +79,10 @@ pub fn Login() -> impl IntoView {
                     required
                     prop:value=email
                     on:input=move |ev| email.set(event_target_value(&ev))
-                    aria-invalid=move || error().is_some().to_string()
-                    aria-describedby="login-error"
+                    aria-invalid=move || (error().is_some() || field_error("email").is_some()).to_string()
+                    aria-describedby="login-email-error login-error"
                 />
+                <p id="login-email-error" class="field-error">{move || field_error("email")}</p>
                 <label for="login-password">"Password"</label>
                 <input
                     id="login-password"
@@ -72,9 +91,10 @@ pub fn Login() -> impl IntoView {
                     required
                     prop:value=password
                     on:input=move |ev| password.set(event_target_value(&ev))
-                    aria-invalid=move || error().is_some().to_string()
-                    aria-describedby="login-error"
+                    aria-invalid=move || (error().is_some() || field_error("password").is_some()).to_string()
+                    aria-describedby="login-password-error login-error"
                 />
+                <p id="login-password-error" class="field-error">{move || field_error("password")}</p>
                 <p id="login-error" class="field-error" role="alert">{error}</p>
                 <button type="submit" class="button primary" disabled=move || sign_in.pending().get()>
                     {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
