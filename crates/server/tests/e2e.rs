@@ -167,7 +167,7 @@ async fn gone(c: &Client, css: &str, within: Duration) {
 
 #[tokio::test]
 async fn an_admin_moves_support_email_while_an_agent_watches_the_banner() {
-    // R1, R9, R15, R16, R17 in a real browser.
+    // R1, R9, R14, R15, R16, R17 in a real browser.
     let w = world().await;
     let sam = w.browser("sam").await;
     w.sign_in(&sam, "sam@demo.test", "/inbox").await;
@@ -246,13 +246,34 @@ async fn an_admin_moves_support_email_while_an_agent_watches_the_banner() {
     assert!(text(&ada, "table.tickets tbody")
         .await
         .contains("Waiting on us"));
-    // The moved channel left the inbox settings list (R16).
+    // The moved channel stays in the inbox settings, marked Help desk (R16), and its
+    // menu says why it can't move again (R14).
     ada.goto(&format!("{}/settings/inboxes", w.base))
         .await
         .unwrap();
     find(&ada, "tr[data-channel='Contact us form']").await;
+    let workspace = text(&ada, "tr[data-channel='Support email'] .workspace-badge").await;
+    assert_eq!(workspace, "Help desk");
+    find(&ada, "tr[data-channel='Support email'] .row-menu-trigger")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let item = find(&ada, "tr[data-channel='Support email'] [data-action=move]").await;
+    assert_eq!(
+        item.attr("aria-disabled").await.unwrap().as_deref(),
+        Some("true")
+    );
+    let why = text(&ada, "tr[data-channel='Support email'] .move-reasons").await;
+    assert!(why.contains("already in help desk"), "{why}");
+    // An inbox id that names nothing says so.
+    ada.goto(&format!("{}/settings/inboxes?inbox=999", w.base))
+        .await
+        .unwrap();
+    let unknown = text(&ada, ".unknown-inbox").await;
+    assert!(unknown.contains("no inbox with that id"), "{unknown}");
     assert!(ada
-        .find_all(Locator::Css("tr[data-channel='Support email']"))
+        .find_all(Locator::Css("tr[data-channel]"))
         .await
         .unwrap()
         .is_empty());
@@ -265,6 +286,24 @@ async fn an_agent_sees_no_move_action_and_an_admin_sees_why_whatsapp_cannot_move
     // R1, R2, R23
     let w = world().await;
     let noor = w.browser("noor").await;
+    // Daily use: empty fields said "That email and password don't match".
+    noor.goto(&format!("{}/login", w.base)).await.unwrap();
+    find(&noor, "button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let email_error = text(&noor, "#login-email-error").await;
+    assert!(
+        email_error.contains("email can't be empty"),
+        "{email_error}"
+    );
+    let password_error = text(&noor, "#login-password-error").await;
+    assert!(
+        password_error.contains("password can't be empty"),
+        "{password_error}"
+    );
+    assert!(!text(&noor, "#login-error").await.contains("don't match"));
     w.sign_in(&noor, "noor@demo.test", "/settings/inboxes")
         .await;
     find(&noor, "tr[data-channel='Support email']").await;
@@ -335,6 +374,19 @@ async fn an_agent_sees_no_move_action_and_an_admin_sees_why_whatsapp_cannot_move
         .await
         .unwrap();
     find(&ada, "dialog[open] .move-form").await;
+    // Daily use: on a small screen the dialog's buttons scrolled out of view.
+    ada.set_window_size(390, 640).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let in_view = ada
+        .execute(
+            "const b = document.querySelector('dialog[open] [data-action=move-channel]').getBoundingClientRect();\
+             return b.top >= 0 && b.bottom <= window.innerHeight;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(in_view, serde_json::json!(true), "Move channel is in view");
+    ada.set_window_size(1280, 900).await.unwrap();
     ada.active_element()
         .await
         .unwrap()
