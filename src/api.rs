@@ -19,6 +19,8 @@ pub enum ApiFailure {
     },
     #[error("Can't reach Deskmove. Check your connection and try again.")]
     Network,
+    #[error("Deskmove didn't answer in time. Try again in a moment.")]
+    TimedOut,
     #[error(
         "Deskmove sent an answer this page doesn't understand. Reload the page and try again."
     )]
@@ -64,8 +66,25 @@ async fn send(req: RequestBuilder) -> ApiResult<Response> {
     req.send().await.map_err(|_| ApiFailure::Network)
 }
 
+/// How long a read may take before the page says it failed (and offers Try again).
+pub const READ_TIMEOUT_MS: u32 = 8_000;
+
 async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    read(send(Request::get(path)).await?).await
+    let abort = web_sys::AbortController::new().ok();
+    let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
+    let _deadline = abort.clone().map(|abort| {
+        let timed_out = timed_out.clone();
+        gloo_timers::callback::Timeout::new(READ_TIMEOUT_MS, move || {
+            timed_out.set(true);
+            abort.abort();
+        })
+    });
+    let req = Request::get(path).abort_signal(abort.as_ref().map(|a| a.signal()).as_ref());
+    match req.send().await {
+        Ok(res) => read(res).await,
+        Err(_) if timed_out.get() => Err(ApiFailure::TimedOut),
+        Err(_) => Err(ApiFailure::Network),
+    }
 }
 
 /// A state-changing request: carries the session's CSRF token.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use deskmove_rules::{Channel, ChannelId, User, UserId};
 use leptos::prelude::*;
 
-use crate::api;
+use crate::api::{self, ApiResult};
 use crate::live::Live;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -24,7 +24,7 @@ impl Names {
                 .users
                 .get(&id)
                 .map(|u| u.name.clone())
-                .unwrap_or_else(|| "Someone".into()),
+                .unwrap_or_else(|| "Unknown user".into()),
         }
     }
 
@@ -32,37 +32,49 @@ impl Names {
         self.channels
             .get(&id)
             .map(|c| c.name.clone())
-            .unwrap_or_else(|| "A channel".into())
+            .unwrap_or_else(|| "Unknown channel".into())
     }
 }
 
+/// The names, read: lists wait for them rather than show stand-ins as data.
 #[derive(Clone, Copy)]
-pub struct Directory(pub LocalResource<Names>);
+pub struct Directory(pub LocalResource<ApiResult<Names>>);
 
 impl Directory {
     pub fn load(live: Live) -> Self {
         Directory(LocalResource::new(move || {
             live.channels_changed.track();
             async move {
-                let mut names = Names::default();
-                if let Ok(users) = api::users().await {
-                    names.users = users.into_iter().map(|u| (u.id, u)).collect();
-                }
-                let inbox = api::inboxes()
-                    .await
-                    .unwrap_or_default()
-                    .into_iter()
-                    .flat_map(|i| i.channels);
-                let help_desk = api::help_desk_channels().await.unwrap_or_default();
-                names.channels = inbox.chain(help_desk).map(|c| (c.id, c)).collect();
-                names
+                let users = api::users().await?;
+                let inbox = api::inboxes().await?.into_iter().flat_map(|i| i.channels);
+                let help_desk = api::help_desk_channels().await?;
+                Ok(Names {
+                    users: users.into_iter().map(|u| (u.id, u)).collect(),
+                    channels: inbox.chain(help_desk).map(|c| (c.id, c)).collect(),
+                })
             }
         }))
     }
 
-    /// The names as read so far (empty while loading).
+    /// The names as read so far (empty while loading or failed).
     pub fn names(&self) -> Names {
-        self.0.get().unwrap_or_default()
+        self.0.get().and_then(Result::ok).unwrap_or_default()
+    }
+
+    /// `state` of what a page read, held back until the names are read too: `None`
+    /// while either is on its way, the failure if either failed.
+    pub fn gate<T>(&self, state: Option<ApiResult<T>>) -> Option<ApiResult<T>> {
+        match self.0.get()? {
+            Err(e) => Some(Err(e)),
+            Ok(_) => state,
+        }
+    }
+
+    /// Reads the names again if reading them failed.
+    pub fn retry_if_failed(&self) {
+        if self.0.with_untracked(|n| matches!(n, Some(Err(_)))) {
+            self.0.refetch();
+        }
     }
 }
 

@@ -12,16 +12,17 @@ pub struct ListWords {
     pub empty: &'static str,
 }
 
-/// A list in each state it can be in: "Loading…", the failure, the empty
-/// sentence, or `items` shown by `full`.
+/// A list in each state it can be in: "Loading…", the failure with Try again
+/// (`retry`), the empty sentence, or `items` shown by `full`.
 pub fn list_view<T>(
     state: Option<ApiResult<Vec<T>>>,
     words: ListWords,
+    retry: Callback<()>,
     full: impl FnOnce(Vec<T>) -> AnyView,
 ) -> AnyView {
     match state {
         None => loading(words.loading),
-        Some(Err(e)) => load_error(&e),
+        Some(Err(e)) => load_error(&e, retry),
         Some(Ok(items)) if items.is_empty() => {
             view! { <p class="empty">{words.empty}</p> }.into_any()
         }

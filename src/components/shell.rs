@@ -71,7 +71,11 @@ pub fn Shell() -> impl IntoView {
     let running = Signal::derive(move || live.running.get().filter(|_| banner_here()));
     let channel_name = Signal::derive(move || {
         let id = live.running.with(|r| r.as_ref().map(|m| m.channel_id))?;
-        directory.0.get().map(|n| n.channel(id))
+        directory
+            .0
+            .get()
+            .and_then(Result::ok)
+            .map(|n| n.channel(id))
     });
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>

@@ -9,7 +9,15 @@ pub fn loading(text: &'static str) -> AnyView {
     view! { <p class="page-status" role="status">{text}</p> }.into_any()
 }
 
-/// The reason a read failed, in words, announced at once.
-pub fn load_error(e: &ApiFailure) -> AnyView {
-    view! { <p class="page-error" role="alert">{e.to_string()}</p> }.into_any()
+/// The reason a read failed, in words, announced at once, with the way to read again.
+pub fn load_error(e: &ApiFailure, retry: Callback<()>) -> AnyView {
+    view! {
+        <div class="load-failed" role="alert">
+            <p class="page-error">{e.to_string()}</p>
+            <button type="button" class="button secondary try-again" on:click=move |_| retry.run(())>
+                "Try again"
+            </button>
+        </div>
+    }
+    .into_any()
 }

@@ -27,13 +27,17 @@ pub fn Chatflows() -> impl IntoView {
         api::chatflows()
     });
     let chosen = RwSignal::new(None::<Channel>);
+    let retry = Callback::new(move |_| {
+        flows.refetch();
+        directory.retry_if_failed();
+    });
     let can_move = session.can_move();
     view! {
         <main class="page" id="main">
             <h1>"Chatflows"</h1>
-            {move || match flows.get() {
+            {move || match directory.gate(flows.get()) {
                 None => loading("Loading chatflows…"),
-                Some(Err(e)) => load_error(&e),
+                Some(Err(e)) => load_error(&e, retry),
                 Some(Ok(all)) => {
                     let names = directory.names();
                     GROUPS.iter().map(|kind| {

@@ -97,6 +97,11 @@ fn HelpDeskViews() -> impl IntoView {
         async move { api::tickets(&filter, cursor.as_deref()).await }
     });
     let next = Signal::derive(move || page.get().and_then(Result::ok).and_then(|p| p.next_cursor));
+    let retry = Callback::new(move |_| {
+        page.refetch();
+        pipeline.refetch();
+        directory.retry_if_failed();
+    });
     view! {
         <main class="page" id="main">
             <h1>"Help Desk"</h1>
@@ -132,7 +137,7 @@ fn HelpDeskViews() -> impl IntoView {
                     }
                 }).collect_view()}
             </nav>
-            {move || list_view(page.get().map(|r| r.map(|p| p.items)), WORDS, |items| {
+            {move || list_view(directory.gate(page.get().map(|r| r.map(|p| p.items))), WORDS, retry, |items| {
                 let names = directory.names();
                 let pipeline = pipeline.get().and_then(Result::ok).flatten();
                 view! {

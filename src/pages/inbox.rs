@@ -30,11 +30,15 @@ pub fn Inbox() -> impl IntoView {
         async move { api::conversations("workspace=inbox", cursor.as_deref()).await }
     });
     let next = Signal::derive(move || page.get().and_then(Result::ok).and_then(|p| p.next_cursor));
+    let retry = Callback::new(move |_| {
+        page.refetch();
+        directory.retry_if_failed();
+    });
     view! {
         <main class="page" id="main">
             <h1>"Inbox"</h1>
             <p class="muted">"Conversations still answered from the inbox, newest first."</p>
-            {move || list_view(page.get().map(|r| r.map(|p| p.items)), WORDS, |items| {
+            {move || list_view(directory.gate(page.get().map(|r| r.map(|p| p.items))), WORDS, retry, |items| {
                 let names = directory.names();
                 view! {
                     <DataTable class="conversations" columns=COLUMNS>

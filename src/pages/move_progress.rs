@@ -5,8 +5,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
+use crate::api::ApiFailure;
 use crate::components::move_progress::MoveProgress;
-use crate::components::status::loading;
+use crate::components::status::{load_error, loading};
 use crate::directory::use_directory;
 use crate::live::use_live;
 
@@ -26,12 +27,12 @@ pub fn MoveProgressPage() -> impl IntoView {
         }
     });
     // What the stream says beats the first read, as soon as it speaks of this move.
-    let current = Memo::new(move |_| -> Option<Result<Move, String>> {
+    let current = Memo::new(move |_| -> Option<Result<Move, ApiFailure>> {
         let heard = live.latest.get().filter(|m| Some(m.id) == id());
-        match (heard, fetched.get()) {
+        match (heard, directory.gate(fetched.get())) {
             (Some(m), _) => Some(Ok(m)),
             (None, Some(Ok(m))) => Some(Ok(m)),
-            (None, Some(Err(e))) => Some(Err(e.to_string())),
+            (None, Some(Err(e))) => Some(Err(e)),
             (None, None) => None,
         }
     });
@@ -41,7 +42,7 @@ pub fn MoveProgressPage() -> impl IntoView {
         <main class="page narrow" id="main">
             {move || match shown.get() {
                 None => loading("Loading the move…"),
-                Some(Some(e)) => view! { <p class="page-error" role="alert">{e}</p> }.into_any(),
+                Some(Some(e)) => load_error(&e, Callback::new(move |_| fetched.refetch())),
                 Some(None) => {
                     let m = Signal::derive(move || current.get().and_then(Result::ok).expect("a move"));
                     let name = Signal::derive(move || directory.names().channel(m.with(|m| m.channel_id)));

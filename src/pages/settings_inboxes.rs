@@ -54,7 +54,7 @@ pub fn SettingsInboxes() -> impl IntoView {
                 <h1>"Inboxes"</h1>
                 {move || match inboxes.get() {
                     None => loading("Loading inboxes…"),
-                    Some(Err(e)) => load_error(&e),
+                    Some(Err(e)) => load_error(&e, Callback::new(move |_| inboxes.refetch())),
                     Some(Ok(all)) if all.is_empty() => view! { <p>"This account has no inbox yet."</p> }.into_any(),
                     Some(Ok(all)) => {
                         let current = selected().map(|i| i.id);

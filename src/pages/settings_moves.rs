@@ -28,13 +28,18 @@ pub fn SettingsMoves() -> impl IntoView {
         api::moves()
     });
     let pipeline = LocalResource::new(api::pipeline);
+    let retry = Callback::new(move |_| {
+        moves.refetch();
+        pipeline.refetch();
+        directory.retry_if_failed();
+    });
     view! {
         <div class="settings-layout">
             <SettingsNav current=SettingsPage::Moves/>
             <main class="settings-main" id="main">
                 <h1>"Move history"</h1>
                 <p class="muted">"Every channel moved to help desk, newest first."</p>
-                {move || list_view(moves.get(), WORDS, |list| {
+                {move || list_view(directory.gate(moves.get()), WORDS, retry, |list| {
                     let names = directory.names();
                     let pipeline = pipeline.get().and_then(Result::ok).flatten();
                     view! {

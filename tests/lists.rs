@@ -1,0 +1,59 @@
+//! Lists while they read, when reading failed, and the names they show.
+
+mod common;
+
+use common::{click, mount, settle};
+use deskmove::api::ApiFailure;
+use deskmove::components::list::{list_view, ListWords};
+use deskmove::directory::Names;
+use deskmove_rules::{ChannelId, UserId};
+use leptos::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const WORDS: ListWords = ListWords {
+    loading: "Loading tickets…",
+    empty: "No tickets in this view.",
+};
+
+#[wasm_bindgen_test]
+async fn a_read_that_failed_says_why_and_offers_to_read_again() {
+    // Daily use: a stuck read stayed on "Loading…" for good.
+    let state = RwSignal::new(None::<Result<Vec<u32>, ApiFailure>>);
+    let retried = RwSignal::new(0);
+    let retry = Callback::new(move |_| retried.update(|n| *n += 1));
+    let m = mount(move || {
+        view! {
+            <div>
+                {move || list_view(state.get(), WORDS, retry, |items| {
+                    view! { <p class="full">{items.len()}</p> }.into_any()
+                })}
+            </div>
+        }
+        .into_any()
+    });
+    settle().await;
+    assert_eq!(m.text("[role=status]"), "Loading tickets…");
+    state.set(Some(Err(ApiFailure::TimedOut)));
+    settle().await;
+    let alert = m.text("[role=alert]");
+    assert!(alert.contains("didn't answer in time"), "{alert}");
+    click(&m.get("button.try-again"));
+    assert_eq!(retried.get_untracked(), 1);
+    state.set(Some(Ok(vec![])));
+    settle().await;
+    assert_eq!(m.text(".empty"), "No tickets in this view.");
+    state.set(Some(Ok(vec![1, 2])));
+    settle().await;
+    assert_eq!(m.text(".full"), "2");
+}
+
+#[wasm_bindgen_test]
+fn names_never_stand_in_for_data() {
+    // Daily use: rows showed "A channel" and "Owner: Someone" as if they were data.
+    let names = Names::default();
+    assert_eq!(names.user(None), "Unassigned");
+    assert_eq!(names.user(Some(UserId::of(9))), "Unknown user");
+    assert_eq!(names.channel(ChannelId::of(9)), "Unknown channel");
+}
