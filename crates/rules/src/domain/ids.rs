@@ -97,6 +97,7 @@ ids! {
     TicketId;
     MoveId;
     NotificationId;
+    MessageId;
 }
 
 /// An id as a client sent it in a request body, before validation parses it: the

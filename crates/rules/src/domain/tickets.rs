@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    codes, ChannelId, ConversationId, NotificationId, PipelineId, SlaPolicyId, StatusId, TicketId,
-    UserId, Workspace,
+    codes, ChannelId, ConversationId, MessageId, NotificationId, PipelineId, SlaPolicyId, StatusId,
+    TicketId, UserId, Workspace,
 };
 
 codes! {
@@ -55,6 +55,21 @@ pub struct Ticket {
     pub owner_id: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub sla: Option<SlaDue>,
+    /// Its conversation's contact, subject and current channel, for the lists
+    /// (added to API.md's shape).
+    #[serde(default)]
+    pub contact: String,
+    #[serde(default)]
+    pub subject: String,
+    pub channel_id: ChannelId,
+}
+
+/// One message of a conversation, oldest first (`GET /api/conversations/{id}/messages`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: MessageId,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

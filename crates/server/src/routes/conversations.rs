@@ -7,8 +7,8 @@ use chrono::Utc;
 use deskmove_rules::requests::{ConversationPatch, CreateTicketRequest, TransferRequest};
 use deskmove_rules::scope::{may_access, no_help_desk_access, visible_workspace};
 use deskmove_rules::{
-    ChannelId, Conversation, ConversationId, ErrorCode, Notification, Page, StatusId, StatusState,
-    Ticket, TicketId, UserId, Workspace,
+    ChannelId, Conversation, ConversationId, ErrorCode, Message, Notification, Page, StatusId,
+    StatusState, Ticket, TicketId, UserId, Workspace,
 };
 use serde::Deserialize;
 
@@ -95,6 +95,24 @@ pub async fn get(
         .ok_or_else(|| AppError::not_found("conversation"))?;
     check_access(&actor, conversation.workspace)?;
     Ok(Json(conversation))
+}
+
+/// The most messages a conversation's read answers with, oldest first.
+const MESSAGES: u32 = 500;
+
+/// `GET /api/conversations/{id}/messages`: what was said, oldest first (R23 applies).
+pub async fn messages(
+    State(state): State<AppState>,
+    actor: Actor,
+    PathId(id): PathId<ConversationId>,
+) -> AppResult<Json<Vec<Message>>> {
+    let conversation = state
+        .store
+        .conversation(actor.user.account_id, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("conversation"))?;
+    check_access(&actor, conversation.workspace)?;
+    Ok(Json(state.store.messages(id, MESSAGES).await?))
 }
 
 impl From<ChangeError> for AppError {

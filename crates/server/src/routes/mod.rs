@@ -47,6 +47,7 @@ pub fn api(timeout: Duration) -> Router<AppState> {
             "/conversations/{id}/ticket",
             post(conversations::create_ticket),
         )
+        .route("/conversations/{id}/messages", get(conversations::messages))
         .route("/tickets", get(conversations::tickets))
         .route("/tickets/{id}", get(conversations::ticket))
         .route("/notifications", get(conversations::notifications))

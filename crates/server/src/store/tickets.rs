@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use deskmove_rules::plan::{notification, plan_inbox_ticket, TicketEvent};
 use deskmove_rules::{
-    AccountId, ConversationId, Notification, SlaDue, StatusId, StatusState, Ticket, TicketId,
-    UserId, Workspace,
+    AccountId, ConversationId, Message, Notification, SlaDue, StatusId, StatusState, Ticket,
+    TicketId, UserId, Workspace,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, FromRow, Row};
@@ -16,7 +16,8 @@ use super::{from_millis, opt_id, to_millis, Store, StoreError, StoreResult};
 
 const TICKET_SELECT: &str =
     "SELECT t.id, t.conversation_id, t.pipeline_id, t.status_id, t.owner_id, \
-     t.created_at, t.first_reply_due, t.close_due FROM tickets t";
+     t.created_at, t.first_reply_due, t.close_due, c.contact, c.subject, c.current_channel_id \
+     FROM tickets t JOIN conversations c ON c.id = t.conversation_id";
 
 fn corrupt(e: StoreError) -> sqlx::Error {
     sqlx::Error::Decode(e.to_string().into())
@@ -43,6 +44,9 @@ impl FromRow<'_, AnyRow> for TicketRecord {
             owner_id: opt_id(r.try_get("owner_id")?).map_err(corrupt)?,
             created_at: from_millis(r.try_get("created_at")?).map_err(corrupt)?,
             sla,
+            contact: r.try_get("contact")?,
+            subject: r.try_get("subject")?,
+            channel_id: typed::<_, i64>(r, "current_channel_id")?,
         }))
     }
 }
@@ -130,9 +134,6 @@ impl Store {
         if f.state.is_some() {
             sql.push(" JOIN pipeline_statuses s ON s.id = t.status_id");
         }
-        if f.workspace.is_some() {
-            sql.push(" JOIN conversations c ON c.id = t.conversation_id");
-        }
         sql.push(" WHERE TRUE");
         sql.and("t.account_id = {}", Arg::Int(account.get()));
         sql.and_some(
@@ -164,6 +165,30 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// A conversation's messages, oldest first, at most `limit`.
+    pub async fn messages(
+        &self,
+        conversation: ConversationId,
+        limit: u32,
+    ) -> StoreResult<Vec<Message>> {
+        let rows = sqlx::query(
+            "SELECT id, body, created_at FROM messages WHERE conversation_id = $1 ORDER BY id LIMIT $2",
+        )
+        .bind(conversation.get())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Message {
+                    id: typed::<_, i64>(r, "id")?,
+                    body: r.try_get("body")?,
+                    created_at: from_millis(r.try_get("created_at")?)?,
+                })
+            })
+            .collect()
     }
 
     /// An agent makes a ticket for an inbox conversation: owned by the conversation's

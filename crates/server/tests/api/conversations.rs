@@ -1,6 +1,6 @@
 use deskmove_rules::{
-    Conversation, ConversationStatus, ErrorCode, Notification, NotificationKind, Page, Ticket,
-    Workspace,
+    Conversation, ConversationStatus, ErrorCode, Message, Notification, NotificationKind, Page,
+    Ticket, Workspace,
 };
 use reqwest::StatusCode;
 use serde_json::json;
@@ -435,4 +435,52 @@ async fn inbound_traffic_needs_the_ingest_token_and_a_valid_body() {
         (Workspace::Inbox, None),
         "R7: not moving yet"
     );
+}
+
+#[tokio::test]
+async fn a_ticket_reads_with_its_conversation_s_contact_subject_channel_and_messages() {
+    // Daily use: a ticket was only a number; its row and page show who and what.
+    let app = spawn_app().await;
+    let ada = app.sign_in("ada@demo.test").await;
+    let line = channel_id(&ada, "Support line").await;
+    let m = ada.start_move(move_all(&ada, "Support line").await).await;
+    ada.wait_for_move(&m.id).await;
+    let arrived = app.ingest(line, "Maria Keller").await;
+    let res = client()
+        .post(app.url(&format!(
+            "/api/ingest/conversations/{}/messages",
+            arrived.id
+        )))
+        .bearer_auth(INGEST_TOKEN)
+        .json(&json!({"body": "Any news?"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let ticket: Ticket = ada
+        .read(&format!("/api/tickets/{}", arrived.ticket_id.expect("R7")))
+        .await;
+    assert_eq!(
+        (
+            ticket.contact.as_str(),
+            ticket.subject.as_str(),
+            ticket.channel_id
+        ),
+        ("Maria Keller", "Help", line)
+    );
+    let page: Page<Ticket> = ada.read("/api/tickets?workspace=help_desk").await;
+    assert!(page.items.iter().all(|t| !t.contact.is_empty()));
+    let said: Vec<Message> = ada
+        .read(&format!("/api/conversations/{}/messages", arrived.id))
+        .await;
+    let bodies: Vec<_> = said.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(bodies, ["Hello there", "Any news?"], "oldest first");
+    // R23: not for someone without help desk access.
+    let noor = app.sign_in("noor@demo.test").await;
+    let (status, _, _) = error_of(
+        noor.get(&format!("/api/conversations/{}/messages", arrived.id))
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }
