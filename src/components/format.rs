@@ -25,6 +25,28 @@ pub fn date_time(t: DateTime<Utc>) -> String {
     t.format("%-d %b %Y, %H:%M UTC").to_string()
 }
 
+/// The browser's clock.
+pub fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}
+
+/// "22 Nov 2026, 09:05" in the browser's time zone (its offset at that instant).
+pub fn local_date_time(t: DateTime<Utc>) -> String {
+    let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.timestamp_millis() as f64));
+    // getTimezoneOffset is UTC minus local, in minutes.
+    let local = t - chrono::Duration::minutes(at.get_timezone_offset() as i64);
+    local.format("%-d %b %Y, %H:%M").to_string()
+}
+
+/// The browser's time zone by name ("Europe/Oslo"), if it says.
+pub fn time_zone() -> Option<String> {
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .resolved_options();
+    js_sys::Reflect::get(&options, &"timeZone".into())
+        .ok()
+        .and_then(|z| z.as_string())
+}
+
 pub fn date(t: DateTime<Utc>) -> String {
     t.format("%-d %b %Y").to_string()
 }

@@ -1,12 +1,13 @@
 //! `/help-desk`: the channels connected to help desk and the tickets, by view (SCREENS.md 9).
 
+use chrono::{DateTime, Utc};
 use deskmove_rules::scope::no_help_desk_access;
-use deskmove_rules::{Pipeline, Ticket};
+use deskmove_rules::{Pipeline, StatusState, Ticket};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api;
-use crate::components::format::{date, date_time};
+use crate::components::format::{local_date_time, now, time_zone};
 use crate::components::kind_icon::KindIcon;
 use crate::components::list::{list_view, DataTable, ListWords};
 use crate::components::pager::{Pager, PagerControls};
@@ -29,6 +30,8 @@ const WORDS: ListWords = ListWords {
 
 const COLUMNS: &[&str] = &[
     "Ticket",
+    "Contact",
+    "Channel",
     "Status",
     "Owner",
     "Created",
@@ -79,7 +82,7 @@ fn HelpDeskViews() -> impl IntoView {
     let filter = move || {
         let view = match view_name().as_str() {
             "unassigned" => "state=open&unassigned=true".to_string(),
-            "mine" => format!("owner_id={}", api::encode(&me())),
+            "mine" => format!("state=open&owner_id={}", api::encode(&me())),
             "closed" => "state=closed".to_string(),
             _ => "state=open".to_string(),
         };
@@ -137,12 +140,18 @@ fn HelpDeskViews() -> impl IntoView {
                     }
                 }).collect_view()}
             </nav>
+            <p class="muted small time-zone">
+                {match time_zone() {
+                    Some(zone) => format!("Times are in your time zone ({zone})."),
+                    None => "Times are in your time zone.".to_string(),
+                }}
+            </p>
             {move || list_view(directory.gate(page.get().map(|r| r.map(|p| p.items))), WORDS, retry, |items| {
                 let names = directory.names();
                 let pipeline = pipeline.get().and_then(Result::ok).flatten();
                 view! {
                     <DataTable class="tickets" columns=COLUMNS>
-                        {items.into_iter().map(|t| row(t, &names, pipeline.as_ref())).collect_view()}
+                        {items.into_iter().map(|t| row(t, &names, pipeline.as_ref(), now())).collect_view()}
                     </DataTable>
                 }.into_any()
             })}
@@ -151,19 +160,41 @@ fn HelpDeskViews() -> impl IntoView {
     }
 }
 
-fn row(t: Ticket, names: &Names, pipeline: Option<&Pipeline>) -> impl IntoView {
-    let status = pipeline
-        .and_then(|p| p.status(t.status_id))
+fn row(t: Ticket, names: &Names, pipeline: Option<&Pipeline>, now: DateTime<Utc>) -> impl IntoView {
+    let status = pipeline.and_then(|p| p.status(t.status_id));
+    let open = status.is_none_or(|s| s.state == StatusState::Open);
+    let (label, state) = status
         .map(|s| (s.label.clone(), s.state.as_str()))
-        .unwrap_or_else(|| ("Unknown".into(), "open"));
-    let due =
-        |d: Option<chrono::DateTime<chrono::Utc>>| d.map(date_time).unwrap_or_else(|| "—".into());
+        .unwrap_or_else(|| ("Unknown status".into(), "open"));
+    let due = move |d: Option<DateTime<Utc>>| match d {
+        None => view! { <span class="muted">"No SLA"</span> }.into_any(),
+        Some(d) => {
+            let overdue = open && d < now;
+            view! {
+                <span class:overdue=overdue>
+                    {local_date_time(d)}
+                    {overdue.then(|| view! { " " <span class="overdue-badge">"Overdue"</span> })}
+                </span>
+            }
+            .into_any()
+        }
+    };
+    let subject = if t.subject.trim().is_empty() {
+        "(no subject)".to_string()
+    } else {
+        t.subject.clone()
+    };
     view! {
         <tr data-ticket=t.id.to_string()>
-            <td>{format!("#{}", t.id)}</td>
-            <td><span class=format!("status-badge {}", status.1)>{status.0}</span></td>
+            <td>
+                <a class="ticket-link" href=format!("/help-desk/tickets/{}", t.id)>{subject}</a>
+                <div class="muted small">{format!("#{}", t.id)}</div>
+            </td>
+            <td data-label="Contact">{t.contact.clone()}</td>
+            <td data-label="Channel">{names.channel(t.channel_id)}</td>
+            <td><span class=format!("status-badge {state}")>{label}</span></td>
             <td data-label="Owner">{names.user(t.owner_id)}</td>
-            <td class="small" data-label="Created">{date(t.created_at)}</td>
+            <td class="small" data-label="Created">{local_date_time(t.created_at)}</td>
             <td class="small" data-label="First reply due">{due(t.sla.map(|s| s.first_reply_due))}</td>
             <td class="small" data-label="Close due">{due(t.sla.map(|s| s.close_due))}</td>
         </tr>
