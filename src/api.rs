@@ -1,8 +1,9 @@
 //! The one place that talks HTTP: typed by the rules crate, errors in words a person understands.
 
+use deskmove_rules::requests::ConversationPatch;
 use deskmove_rules::{
-    Channel, ChannelId, Chatflow, Conversation, ErrorBody, ErrorCode, Inbox, Me, Move, MoveId,
-    MoveRequest, Page, Pipeline, Preview, SignIn, Ticket, User,
+    Channel, ChannelId, Chatflow, Conversation, ConversationId, ErrorBody, ErrorCode, Inbox, Me,
+    Message, Move, MoveId, MoveRequest, Page, Pipeline, Preview, SignIn, Ticket, TicketId, User,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -63,6 +64,10 @@ async fn read<T: DeserializeOwned>(res: Response) -> ApiResult<T> {
 }
 
 async fn send(req: RequestBuilder) -> ApiResult<Response> {
+    req.send().await.map_err(|_| ApiFailure::Network)
+}
+
+async fn send_built(req: gloo_net::http::Request) -> ApiResult<Response> {
     req.send().await.map_err(|_| ApiFailure::Network)
 }
 
@@ -175,6 +180,30 @@ pub async fn move_by_id(id: MoveId) -> ApiResult<Move> {
 
 pub async fn moves() -> ApiResult<Vec<Move>> {
     get("/api/moves").await
+}
+
+pub async fn ticket(id: TicketId) -> ApiResult<Ticket> {
+    get(&format!("/api/tickets/{id}")).await
+}
+
+pub async fn conversation(id: ConversationId) -> ApiResult<Conversation> {
+    get(&format!("/api/conversations/{id}")).await
+}
+
+pub async fn messages(id: ConversationId) -> ApiResult<Vec<Message>> {
+    get(&format!("/api/conversations/{id}/messages")).await
+}
+
+/// Status and owner, as agents change them; in help desk the owner is the ticket's.
+pub async fn patch_conversation(
+    id: ConversationId,
+    patch: &ConversationPatch,
+    csrf: &str,
+) -> ApiResult<Conversation> {
+    let req = write(Request::patch(&format!("/api/conversations/{id}")), csrf)
+        .json(patch)
+        .map_err(|_| ApiFailure::Unreadable)?;
+    read(send_built(req).await?).await
 }
 
 /// One page of conversations; `query` is the filter part (`workspace=inbox&…`).

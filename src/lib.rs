@@ -16,7 +16,7 @@ use components::shell::{RequireSignIn, Shell};
 use pages::{
     chatflows::Chatflows, help_desk::HelpDesk, home::Home, inbox::Inbox, login::Login,
     move_progress::MoveProgressPage, not_found::NotFound, settings_inboxes::SettingsInboxes,
-    settings_moves::SettingsMoves,
+    settings_moves::SettingsMoves, ticket::TicketPage,
 };
 use session::Session;
 
@@ -37,6 +37,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=|| view! { <RequireSignIn><Shell/></RequireSignIn> }>
                     <Route path=path!("/inbox") view=Inbox/>
                     <Route path=path!("/help-desk") view=HelpDesk/>
+                    <Route path=path!("/help-desk/tickets/:id") view=TicketPage/>
                     <Route path=path!("/chatflows") view=Chatflows/>
                     <Route path=path!("/settings/inboxes") view=SettingsInboxes/>
                     <Route path=path!("/settings/moves") view=SettingsMoves/>

@@ -9,3 +9,4 @@ pub mod move_progress;
 pub mod not_found;
 pub mod settings_inboxes;
 pub mod settings_moves;
+pub mod ticket;

@@ -246,6 +246,51 @@ async fn an_admin_moves_support_email_while_an_agent_watches_the_banner() {
     assert!(text(&ada, "table.tickets tbody")
         .await
         .contains("Waiting on us"));
+    // Daily use: a ticket was a number; now its row names who and what, passed SLA
+    // times say Overdue, and the row opens the ticket.
+    let first = text(&ada, "table.tickets tbody tr:first-child").await;
+    assert!(first.contains("Support email"), "{first}");
+    assert!(!ada
+        .find_all(Locator::Css("table.tickets .overdue-badge"))
+        .await
+        .unwrap()
+        .is_empty());
+    find(&ada, "table.tickets tbody tr:first-child a.ticket-link")
+        .await
+        .click()
+        .await
+        .unwrap();
+    find(&ada, "#ticket-title").await;
+    assert!(ada
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .starts_with("/help-desk/tickets/"));
+    find(&ada, "#ticket-owner")
+        .await
+        .select_by_label("Sam Support")
+        .await
+        .unwrap();
+    let kept = async {
+        for _ in 0..50 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            ada.refresh().await.unwrap();
+            find(&ada, "#ticket-owner").await;
+            let owner = ada
+                .execute(
+                    "return document.querySelector('#ticket-owner').selectedOptions[0].text;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            if owner == serde_json::json!("Sam Support") {
+                return true;
+            }
+        }
+        false
+    };
+    assert!(kept.await, "the new owner is kept, after a reload too");
     // The moved channel stays in the inbox settings, marked Help desk (R16), and its
     // menu says why it can't move again (R14).
     ada.goto(&format!("{}/settings/inboxes", w.base))

@@ -1,0 +1,205 @@
+//! `/help-desk/tickets/<id>`: one ticket, its conversation's messages, and (with
+//! help desk access, R23) who owns it and whether it is open.
+
+use deskmove_rules::requests::ConversationPatch;
+use deskmove_rules::scope::no_help_desk_access;
+use deskmove_rules::{
+    Conversation, ConversationStatus, Message, Pipeline, StatusState, Ticket, TicketId, User,
+};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::{self, ApiFailure, ApiResult};
+use crate::components::format::{local_date_time, now};
+use crate::components::status::{load_error, loading};
+use crate::directory::use_directory;
+use crate::session::use_session;
+
+/// Everything the page shows, read together.
+#[derive(Clone)]
+struct Read {
+    ticket: Ticket,
+    conversation: Conversation,
+    messages: Vec<Message>,
+    pipeline: Option<Pipeline>,
+}
+
+async fn read(id: Option<TicketId>) -> ApiResult<Read> {
+    let id = id.ok_or_else(|| ApiFailure::not_found("ticket"))?;
+    let ticket = api::ticket(id).await?;
+    let conversation = api::conversation(ticket.conversation_id).await?;
+    let messages = api::messages(ticket.conversation_id).await?;
+    let pipeline = api::pipeline().await?;
+    Ok(Read {
+        ticket,
+        conversation,
+        messages,
+        pipeline,
+    })
+}
+
+#[component]
+pub fn TicketPage() -> impl IntoView {
+    let session = use_session();
+    let access = session.has_help_desk_access();
+    let params = use_params_map();
+    let directory = use_directory();
+    let id = move || params.with(|p| p.get("id").and_then(|id| TicketId::parse(&id)));
+    let page = LocalResource::new(move || read(id()));
+    let retry = Callback::new(move |_| {
+        page.refetch();
+        directory.retry_if_failed();
+    });
+    view! {
+        <main class="page narrow" id="main">
+            <p><a href="/help-desk">"← Help Desk"</a></p>
+            {move || {
+                if !access.get() {
+                    return view! {
+                        <h1>"Ticket"</h1>
+                        <p class="notice no-access" role="status">{no_help_desk_access().message}</p>
+                    }
+                    .into_any();
+                }
+                match directory.gate(page.get()) {
+                    None => loading("Loading the ticket…"),
+                    Some(Err(e)) => load_error(&e, retry),
+                    Some(Ok(r)) => view! { <TicketView read=r on_changed=Callback::new(move |_| page.refetch())/> }.into_any(),
+                }
+            }}
+        </main>
+    }
+}
+
+#[component]
+fn TicketView(read: Read, on_changed: Callback<()>) -> impl IntoView {
+    let session = use_session();
+    let directory = use_directory();
+    let names = directory.names();
+    let Read {
+        ticket,
+        conversation,
+        messages,
+        pipeline,
+    } = read;
+    let status = pipeline.as_ref().and_then(|p| p.status(ticket.status_id));
+    let open = status.is_none_or(|s| s.state == StatusState::Open);
+    let now = now();
+    let due = move |label: &'static str, d: Option<chrono::DateTime<chrono::Utc>>| {
+        let text = d.map(local_date_time).unwrap_or_else(|| "No SLA".into());
+        let overdue = open && d.is_some_and(|d| d < now);
+        view! {
+            <div>
+                <dt>{label}</dt>
+                <dd class:overdue=overdue>
+                    {text}
+                    {overdue.then(|| view! { " " <span class="overdue-badge">"Overdue"</span> })}
+                </dd>
+            </div>
+        }
+    };
+    // Only people with help desk access may own a help desk ticket (R8, R13).
+    let mut owners: Vec<User> = names
+        .users
+        .values()
+        .filter(|u| u.help_desk_access)
+        .cloned()
+        .collect();
+    owners.sort_by(|a, b| a.name.cmp(&b.name));
+    let error = RwSignal::new(None::<String>);
+    let change = Action::new_local(move |patch: &ConversationPatch| {
+        let (patch, csrf) = (patch.clone(), session.csrf().unwrap_or_default());
+        async move { api::patch_conversation(conversation.id, &patch, &csrf).await }
+    });
+    Effect::new(move |_| match change.value().get() {
+        Some(Ok(_)) => {
+            error.set(None);
+            on_changed.run(());
+        }
+        Some(Err(e)) => error.set(Some(e.to_string())),
+        None => {}
+    });
+    let owner_now = ticket.owner_id.map(|o| o.to_string()).unwrap_or_default();
+    let conversation_status = conversation.status;
+    let subject = if ticket.subject.trim().is_empty() {
+        "(no subject)".to_string()
+    } else {
+        ticket.subject.clone()
+    };
+    view! {
+        <article class="ticket card" aria-labelledby="ticket-title">
+            <h1 id="ticket-title">{subject}</h1>
+            <p class="muted">
+                {format!("#{} · {} · {}", ticket.id, ticket.contact, names.channel(ticket.channel_id))}
+            </p>
+            <dl class="ticket-facts">
+                <div>
+                    <dt>"Status"</dt>
+                    <dd>
+                        <span class=format!("status-badge {}", status.map_or("open", |s| s.state.as_str()))>
+                            {status.map(|s| s.label.clone()).unwrap_or_else(|| "Unknown status".into())}
+                        </span>
+                    </dd>
+                </div>
+                <div><dt>"Created"</dt><dd>{local_date_time(ticket.created_at)}</dd></div>
+                {due("First reply due", ticket.sla.map(|s| s.first_reply_due))}
+                {due("Close due", ticket.sla.map(|s| s.close_due))}
+            </dl>
+            <div class="ticket-controls">
+                <div class="field">
+                    <label for="ticket-owner">"Owner"</label>
+                    <select
+                        id="ticket-owner"
+                        disabled=move || change.pending().get()
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            change.dispatch(ConversationPatch {
+                                status: None,
+                                owner_id: Some((!v.is_empty()).then_some(v)),
+                            });
+                        }
+                    >
+                        <option value="" selected=owner_now.is_empty()>"Unassigned"</option>
+                        {owners.into_iter().map(|u| {
+                            let selected = u.id.to_string() == owner_now;
+                            view! { <option value=u.id.to_string() selected=selected>{u.name}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="conversation-status">"Conversation"</label>
+                    <select
+                        id="conversation-status"
+                        disabled=move || change.pending().get()
+                        on:change=move |ev| {
+                            let status = ConversationStatus::parse(&event_target_value(&ev));
+                            change.dispatch(ConversationPatch { status, owner_id: None });
+                        }
+                    >
+                        {ConversationStatus::ALL.iter().map(|s| view! {
+                            <option value=s.as_str() selected=*s == conversation_status>{s.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <p class="field-error" role="alert">{move || error.get()}</p>
+            </div>
+            <section aria-labelledby="messages-title">
+                <h2 id="messages-title">"Messages"</h2>
+                {if messages.is_empty() {
+                    view! { <p class="muted">"No messages in this conversation yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <ol class="messages">
+                            {messages.into_iter().map(|m| view! {
+                                <li class="message">
+                                    <div class="muted small">{local_date_time(m.created_at)}</div>
+                                    <p>{m.body}</p>
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                    }.into_any()
+                }}
+            </section>
+        </article>
+    }
+}
