@@ -83,18 +83,23 @@ pub async fn list(
     Ok(Json(page(items, limit, |c| c.id.get())))
 }
 
-pub async fn get(
-    State(state): State<AppState>,
-    actor: Actor,
-    PathId(id): PathId<ConversationId>,
-) -> AppResult<Json<Conversation>> {
+/// The conversation `id` names, if the actor may read it (R23).
+async fn readable(state: &AppState, actor: &Actor, id: ConversationId) -> AppResult<Conversation> {
     let conversation = state
         .store
         .conversation(actor.user.account_id, id)
         .await?
         .ok_or_else(|| AppError::not_found("conversation"))?;
-    check_access(&actor, conversation.workspace)?;
-    Ok(Json(conversation))
+    check_access(actor, conversation.workspace)?;
+    Ok(conversation)
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    actor: Actor,
+    PathId(id): PathId<ConversationId>,
+) -> AppResult<Json<Conversation>> {
+    Ok(Json(readable(&state, &actor, id).await?))
 }
 
 /// The most messages a conversation's read answers with, oldest first.
@@ -106,12 +111,7 @@ pub async fn messages(
     actor: Actor,
     PathId(id): PathId<ConversationId>,
 ) -> AppResult<Json<Vec<Message>>> {
-    let conversation = state
-        .store
-        .conversation(actor.user.account_id, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("conversation"))?;
-    check_access(&actor, conversation.workspace)?;
+    readable(&state, &actor, id).await?;
     Ok(Json(state.store.messages(id, MESSAGES).await?))
 }
 
@@ -253,19 +253,13 @@ pub async fn ticket(
     actor: Actor,
     PathId(id): PathId<TicketId>,
 ) -> AppResult<Json<Ticket>> {
-    let account = actor.user.account_id;
     let ticket = state
         .store
-        .ticket(account, id)
+        .ticket(actor.user.account_id, id)
         .await?
         .ok_or_else(|| AppError::not_found("ticket"))?;
-    if let Some(c) = state
-        .store
-        .conversation(account, ticket.conversation_id)
-        .await?
-    {
-        check_access(&actor, c.workspace)?;
-    }
+    // A ticket is read as its conversation is (R23).
+    readable(&state, &actor, ticket.conversation_id).await?;
     Ok(Json(ticket))
 }
 
