@@ -158,21 +158,20 @@ pub struct SignInLimits {
 /// Keys kept at most per map: ~64 bytes each, a few MB in all.
 const MAX_KEYS: usize = 50_000;
 
+/// Per (account, address): 10 failures, then one every 30 s.
+pub const PAIR_BUDGET: Budget = Budget {
+    burst: 10.0,
+    leak: Duration::from_secs(30),
+};
+/// Per address: 100 failures, then one a second.
+pub const ADDRESS_BUDGET: Budget = Budget {
+    burst: 100.0,
+    leak: Duration::from_secs(1),
+};
+
 impl SignInLimits {
-    /// Per (account, address): 10 failures, then one every 30 s. Per address: 100
-    /// failures, then one a second.
     pub fn new() -> Self {
-        Self::with(
-            Budget {
-                burst: 10.0,
-                leak: Duration::from_secs(30),
-            },
-            Budget {
-                burst: 100.0,
-                leak: Duration::from_secs(1),
-            },
-            MAX_KEYS,
-        )
+        Self::with(PAIR_BUDGET, ADDRESS_BUDGET, MAX_KEYS)
     }
 
     pub fn with(pair: Budget, address: Budget, cap: usize) -> Self {
@@ -330,17 +329,7 @@ mod tests {
 
     #[test]
     fn the_state_stays_bounded_whatever_is_sent() {
-        let limits = SignInLimits::with(
-            Budget {
-                burst: 10.0,
-                leak: Duration::from_secs(30),
-            },
-            Budget {
-                burst: 100.0,
-                leak: Duration::from_secs(1),
-            },
-            1000,
-        );
+        let limits = SignInLimits::with(PAIR_BUDGET, ADDRESS_BUDGET, 1000);
         for i in 0..20_000u32 {
             let address = IpAddr::from(i.to_be_bytes());
             limits.failed(&format!("{i}@x.test"), address);

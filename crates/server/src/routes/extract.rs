@@ -26,26 +26,17 @@ const SMALL: usize = 4 * 1024;
 /// What a real email needs: the longest message the rules allow, JSON-escaped.
 const MESSAGE: usize = 1024 * 1024;
 
-impl Limited for SignIn {
-    const MAX_BYTES: usize = SMALL;
+macro_rules! limited {
+    ($($max:ident: $($body:ty),+;)+) => {
+        $($(impl Limited for $body {
+            const MAX_BYTES: usize = $max;
+        })+)+
+    };
 }
-impl Limited for MoveRequest {
-    const MAX_BYTES: usize = SMALL;
-}
-impl Limited for ConversationPatch {
-    const MAX_BYTES: usize = SMALL;
-}
-impl Limited for TransferRequest {
-    const MAX_BYTES: usize = SMALL;
-}
-impl Limited for CreateTicketRequest {
-    const MAX_BYTES: usize = SMALL;
-}
-impl Limited for IngestConversation {
-    const MAX_BYTES: usize = MESSAGE;
-}
-impl Limited for IngestMessage {
-    const MAX_BYTES: usize = MESSAGE;
+
+limited! {
+    SMALL: SignIn, MoveRequest, ConversationPatch, TransferRequest, CreateTicketRequest;
+    MESSAGE: IngestConversation, IngestMessage;
 }
 
 /// A JSON body parsed into the rules crate's type. Only `application/json` is
