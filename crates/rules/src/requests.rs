@@ -35,6 +35,13 @@ pub struct TransferRequest {
     pub channel_id: IdText,
 }
 
+/// `PATCH /api/tickets/{id}`: a help desk ticket moves along its pipeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketPatch {
+    pub status_id: IdText,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateTicketRequest {
     pub status_id: IdText,

@@ -291,6 +291,22 @@ async fn an_admin_moves_support_email_while_an_agent_watches_the_banner() {
         false
     };
     assert!(kept.await, "the new owner is kept, after a reload too");
+    find(&ada, "#ticket-status")
+        .await
+        .select_by_label("Closed")
+        .await
+        .unwrap();
+    let closed = async {
+        for _ in 0..50 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            ada.refresh().await.unwrap();
+            if text(&ada, ".ticket-facts .status-badge").await == "Closed" {
+                return true;
+            }
+        }
+        false
+    };
+    assert!(closed.await, "the ticket's new status is kept");
     // The moved channel stays in the inbox settings, marked Help desk (R16), and its
     // menu says why it can't move again (R14).
     ada.goto(&format!("{}/settings/inboxes", w.base))

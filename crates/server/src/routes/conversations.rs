@@ -4,7 +4,9 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
-use deskmove_rules::requests::{ConversationPatch, CreateTicketRequest, TransferRequest};
+use deskmove_rules::requests::{
+    ConversationPatch, CreateTicketRequest, TicketPatch, TransferRequest,
+};
 use deskmove_rules::scope::{may_access, no_help_desk_access, visible_workspace};
 use deskmove_rules::{
     ChannelId, Conversation, ConversationId, ErrorCode, Message, Notification, Page, StatusId,
@@ -119,6 +121,7 @@ impl From<ChangeError> for AppError {
     fn from(e: ChangeError) -> Self {
         match e {
             ChangeError::NotFound => AppError::not_found("conversation"),
+            ChangeError::TicketNotFound => AppError::not_found("ticket"),
             ChangeError::NoHelpDeskAccess => no_help_desk_access().into(),
             ChangeError::Invalid(f) => AppError::invalid(format!("{}: {}", f.field, f.message)),
             ChangeError::TicketExists => AppError::new(
@@ -261,6 +264,26 @@ pub async fn ticket(
     // A ticket is read as its conversation is (R23).
     readable(&state, &actor, ticket.conversation_id).await?;
     Ok(Json(ticket))
+}
+
+/// `PATCH /api/tickets/{id}` `{"status_id"}`: the ticket's place in its pipeline.
+pub async fn patch_ticket(
+    State(state): State<AppState>,
+    actor: Actor,
+    PathId(id): PathId<TicketId>,
+    Body(patch): Body<TicketPatch>,
+) -> AppResult<Json<Ticket>> {
+    Ok(Json(
+        state
+            .store
+            .set_ticket_status(
+                actor.user.account_id,
+                id,
+                StatusId::parse(patch.status_id.trim()),
+                actor.user.help_desk_access,
+            )
+            .await?,
+    ))
 }
 
 pub async fn notifications(

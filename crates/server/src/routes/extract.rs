@@ -6,7 +6,8 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::header;
 use axum::http::request::Parts;
 use deskmove_rules::requests::{
-    ConversationPatch, CreateTicketRequest, IngestConversation, IngestMessage, TransferRequest,
+    ConversationPatch, CreateTicketRequest, IngestConversation, IngestMessage, TicketPatch,
+    TransferRequest,
 };
 use deskmove_rules::{ChannelId, ConversationId, ErrorCode, MoveId, MoveRequest, SignIn, TicketId};
 use serde::de::DeserializeOwned;
@@ -35,7 +36,7 @@ macro_rules! limited {
 }
 
 limited! {
-    SMALL: SignIn, MoveRequest, ConversationPatch, TransferRequest, CreateTicketRequest;
+    SMALL: SignIn, MoveRequest, ConversationPatch, TransferRequest, CreateTicketRequest, TicketPatch;
     MESSAGE: IngestConversation, IngestMessage;
 }
 

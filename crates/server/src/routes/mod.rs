@@ -49,7 +49,10 @@ pub fn api(timeout: Duration) -> Router<AppState> {
         )
         .route("/conversations/{id}/messages", get(conversations::messages))
         .route("/tickets", get(conversations::tickets))
-        .route("/tickets/{id}", get(conversations::ticket))
+        .route(
+            "/tickets/{id}",
+            get(conversations::ticket).patch(conversations::patch_ticket),
+        )
         .route("/notifications", get(conversations::notifications))
         .route("/channels/{id}/move-preview", get(moves::preview))
         .route("/moves", get(moves::list).post(moves::start))

@@ -57,6 +57,8 @@ pub struct ConversationFilter {
 pub enum ChangeError {
     #[error("no such conversation")]
     NotFound,
+    #[error("no such ticket")]
+    TicketNotFound,
     /// R23: a help desk record, and the user has no help desk access.
     #[error("no help desk access")]
     NoHelpDeskAccess,

@@ -191,6 +191,53 @@ impl Store {
             .collect()
     }
 
+    /// A ticket takes another status of its pipeline; its conversation must be
+    /// one the user may change (R23).
+    pub async fn set_ticket_status(
+        &self,
+        account: AccountId,
+        id: TicketId,
+        status: Option<StatusId>,
+        help_desk_access: bool,
+    ) -> Result<Ticket, ChangeError> {
+        let mut tx = self.begin_write().await?;
+        let found = sqlx::query(
+            "SELECT conversation_id, pipeline_id FROM tickets WHERE id = $1 AND account_id = $2",
+        )
+        .bind(id.get())
+        .bind(account.get())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(found) = found else {
+            return Err(ChangeError::TicketNotFound);
+        };
+        let conversation: ConversationId = typed::<_, i64>(&found, "conversation_id")?;
+        let pipeline: i64 = found.try_get("pipeline_id")?;
+        accessible(&mut tx, account, conversation, help_desk_access).await?;
+        let in_pipeline = match status {
+            Some(s) => sqlx::query(
+                "SELECT 1 AS x FROM pipeline_statuses WHERE id = $1 AND pipeline_id = $2",
+            )
+            .bind(s.get())
+            .bind(pipeline)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|_| s),
+            None => None,
+        };
+        let Some(status) = in_pipeline else {
+            return invalid("status_id", "Pick a status of this ticket's pipeline.");
+        };
+        sqlx::query("UPDATE tickets SET status_id = $1 WHERE id = $2")
+            .bind(status.get())
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await?;
+        let ticket = ticket_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(ticket)
+    }
+
     /// An agent makes a ticket for an inbox conversation: owned by the conversation's
     /// owner, no SLA until it is in help desk, and never a second one (I1).
     pub async fn create_ticket(

@@ -484,3 +484,66 @@ async fn a_ticket_reads_with_its_conversation_s_contact_subject_channel_and_mess
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_ticket_moves_along_its_pipeline_and_nothing_else_is_taken() {
+    // Daily use: the ticket page's status control; R23 for the change.
+    let app = spawn_app().await;
+    let ada = app.sign_in("ada@demo.test").await;
+    let m = ada.start_move(move_all(&ada, "Support email").await).await;
+    ada.wait_for_move(&m.id).await;
+    let page: Page<Ticket> = ada.read("/api/tickets?workspace=help_desk").await;
+    let ticket = &page.items[0];
+    let closed = status_id(&ada, "Closed").await;
+    let res = ada
+        .patch(
+            &format!("/api/tickets/{}", ticket.id),
+            json!({"status_id": closed.to_string()}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let after: Ticket = res.json().await.unwrap();
+    assert_eq!(after.status_id, closed);
+    let before = app.fingerprint().await;
+    for (body, field) in [
+        (json!({"status_id": "999"}), "status_id"),
+        (
+            json!({"status_id": closed.to_string(), "owner_id": "2"}),
+            "owner_id",
+        ),
+    ] {
+        let (status, code, message) = error_of(
+            ada.patch(&format!("/api/tickets/{}", ticket.id), body)
+                .await,
+        )
+        .await;
+        assert_eq!(
+            (status, code),
+            (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRequest)
+        );
+        assert!(message.contains(field), "{message}");
+    }
+    let (status, _, _) = error_of(
+        ada.patch(
+            "/api/tickets/999999",
+            json!({"status_id": closed.to_string()}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let noor = app.sign_in("noor@demo.test").await;
+    let (status, code, _) = error_of(
+        noor.patch(
+            &format!("/api/tickets/{}", ticket.id),
+            json!({"status_id": closed.to_string()}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, code),
+        (StatusCode::FORBIDDEN, ErrorCode::Forbidden)
+    );
+    assert_eq!(app.fingerprint().await, before);
+}
