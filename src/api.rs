@@ -1,6 +1,6 @@
 //! The one place that talks HTTP: typed by the rules crate, errors in words a person understands.
 
-use deskmove_rules::requests::ConversationPatch;
+use deskmove_rules::requests::{ConversationPatch, TicketPatch};
 use deskmove_rules::{
     Channel, ChannelId, Chatflow, Conversation, ConversationId, ErrorBody, ErrorCode, Inbox, Me,
     Message, Move, MoveId, MoveRequest, Page, Pipeline, Preview, SignIn, Ticket, TicketId, User,
@@ -201,6 +201,14 @@ pub async fn patch_conversation(
     csrf: &str,
 ) -> ApiResult<Conversation> {
     let req = write(Request::patch(&format!("/api/conversations/{id}")), csrf)
+        .json(patch)
+        .map_err(|_| ApiFailure::Unreadable)?;
+    read(send_built(req).await?).await
+}
+
+/// The ticket's status in its pipeline.
+pub async fn patch_ticket(id: TicketId, patch: &TicketPatch, csrf: &str) -> ApiResult<Ticket> {
+    let req = write(Request::patch(&format!("/api/tickets/{id}")), csrf)
         .json(patch)
         .map_err(|_| ApiFailure::Unreadable)?;
     read(send_built(req).await?).await

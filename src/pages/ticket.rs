@@ -1,7 +1,7 @@
 //! `/help-desk/tickets/<id>`: one ticket, its conversation's messages, and (with
 //! help desk access, R23) who owns it and whether it is open.
 
-use deskmove_rules::requests::ConversationPatch;
+use deskmove_rules::requests::{ConversationPatch, TicketPatch};
 use deskmove_rules::scope::no_help_desk_access;
 use deskmove_rules::{
     Conversation, ConversationStatus, Message, Pipeline, StatusState, Ticket, TicketId, User,
@@ -14,6 +14,13 @@ use crate::components::format::{local_date_time, now};
 use crate::components::status::{load_error, loading};
 use crate::directory::use_directory;
 use crate::session::use_session;
+
+/// What the controls change: the ticket's status, or its conversation (owner, open/closed).
+#[derive(Clone)]
+enum Change {
+    Ticket(TicketPatch),
+    Conversation(ConversationPatch),
+}
 
 /// Everything the page shows, read together.
 #[derive(Clone)]
@@ -107,9 +114,17 @@ fn TicketView(read: Read, on_changed: Callback<()>) -> impl IntoView {
         .collect();
     owners.sort_by(|a, b| a.name.cmp(&b.name));
     let error = RwSignal::new(None::<String>);
-    let change = Action::new_local(move |patch: &ConversationPatch| {
+    let ticket_id = ticket.id;
+    let change = Action::new_local(move |patch: &Change| {
         let (patch, csrf) = (patch.clone(), session.csrf().unwrap_or_default());
-        async move { api::patch_conversation(conversation.id, &patch, &csrf).await }
+        async move {
+            match patch {
+                Change::Conversation(p) => api::patch_conversation(conversation.id, &p, &csrf)
+                    .await
+                    .map(|_| ()),
+                Change::Ticket(p) => api::patch_ticket(ticket_id, &p, &csrf).await.map(|_| ()),
+            }
+        }
     });
     Effect::new(move |_| match change.value().get() {
         Some(Ok(_)) => {
@@ -120,6 +135,11 @@ fn TicketView(read: Read, on_changed: Callback<()>) -> impl IntoView {
         None => {}
     });
     let owner_now = ticket.owner_id.map(|o| o.to_string()).unwrap_or_default();
+    let statuses = pipeline
+        .as_ref()
+        .map(|p| p.statuses.clone())
+        .unwrap_or_default();
+    let status_now = ticket.status_id;
     let conversation_status = conversation.status;
     let subject = if ticket.subject.trim().is_empty() {
         "(no subject)".to_string()
@@ -147,16 +167,30 @@ fn TicketView(read: Read, on_changed: Callback<()>) -> impl IntoView {
             </dl>
             <div class="ticket-controls">
                 <div class="field">
+                    <label for="ticket-status">"Ticket status"</label>
+                    <select
+                        id="ticket-status"
+                        disabled=move || change.pending().get()
+                        on:change=move |ev| {
+                            change.dispatch(Change::Ticket(TicketPatch { status_id: event_target_value(&ev) }));
+                        }
+                    >
+                        {statuses.into_iter().map(|s| view! {
+                            <option value=s.id.to_string() selected=s.id == status_now>{s.label}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
                     <label for="ticket-owner">"Owner"</label>
                     <select
                         id="ticket-owner"
                         disabled=move || change.pending().get()
                         on:change=move |ev| {
                             let v = event_target_value(&ev);
-                            change.dispatch(ConversationPatch {
+                            change.dispatch(Change::Conversation(ConversationPatch {
                                 status: None,
                                 owner_id: Some((!v.is_empty()).then_some(v)),
-                            });
+                            }));
                         }
                     >
                         <option value="" selected=owner_now.is_empty()>"Unassigned"</option>
@@ -173,7 +207,7 @@ fn TicketView(read: Read, on_changed: Callback<()>) -> impl IntoView {
                         disabled=move || change.pending().get()
                         on:change=move |ev| {
                             let status = ConversationStatus::parse(&event_target_value(&ev));
-                            change.dispatch(ConversationPatch { status, owner_id: None });
+                            change.dispatch(Change::Conversation(ConversationPatch { status, owner_id: None }));
                         }
                     >
                         {ConversationStatus::ALL.iter().map(|s| view! {
