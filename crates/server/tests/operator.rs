@@ -209,7 +209,10 @@ async fn ten_thousand_hostile_sign_ins_leave_the_server_s_memory_bounded() {
         "RSS {started} KiB at start, {before} KiB warm, {after} KiB after; answers {statuses:?}"
     );
     let count = |code: u16| statuses.get(&code).copied().unwrap_or(0);
-    assert_eq!(count(413) + count(0), 200, "{statuses:?}");
+    // A 413 closes its connection; a request the client had queued on it may see
+    // the close too.
+    assert!(count(413) + count(0) >= 200, "{statuses:?}");
+    assert!(count(0) <= 250, "{statuses:?}");
     assert!(
         count(401) <= 200,
         "few passwords were checked: {statuses:?}"
