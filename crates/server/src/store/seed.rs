@@ -205,7 +205,8 @@ pub async fn insert_sla_policy(
     .await
 }
 
-/// Inserts conversations, each with its ticket if it has one, in multi-row statements.
+/// Inserts conversations, each with its first message and its ticket if it has one,
+/// in multi-row statements.
 /// Ids are given, not returned: the caller's write transaction owns the id range.
 pub async fn insert_conversations(
     tx: &mut AnyConnection,
@@ -242,6 +243,16 @@ pub async fn insert_conversations(
                 .bind(c.subject.as_str());
         }
         q.execute(&mut *tx).await?;
+        // Each conversation opens with the contact's first message, as it arrived.
+        sqlx::query(
+            "INSERT INTO messages (conversation_id, body, created_at) \
+             SELECT id, 'Hello, I need help with this: ' || subject, started_at \
+             FROM conversations WHERE id >= $1 AND id < $2",
+        )
+        .bind(base_id)
+        .bind(base_id + chunk.len() as i64)
+        .execute(&mut *tx)
+        .await?;
         let tickets: Vec<(i64, &NewTicketRow)> = chunk
             .iter()
             .enumerate()
