@@ -18,12 +18,18 @@ pub use tickets::*;
 
 use serde::{Deserialize, Serialize};
 
-/// One page of a cursor-paged list.
+/// One page of a list: by cursor (`next_cursor`), or by number (`?page=`), which
+/// also says how many match in all.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
 }
+
+/// The deepest page a list answers by number (`?page=`).
+pub const MAX_PAGE: u32 = 10_000;
 
 #[cfg(test)]
 mod tests;

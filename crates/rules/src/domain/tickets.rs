@@ -19,6 +19,19 @@ codes! {
         Closed = "closed" => "Closed",
     }
 
+    /// How a conversation list is ordered (`?sort=`).
+    pub enum ConversationSort("sort") {
+        Newest = "newest" => "Newest first",
+        Oldest = "oldest" => "Oldest first",
+    }
+
+    /// How a ticket list is ordered (`?sort=`).
+    pub enum TicketSort("sort") {
+        Newest = "newest" => "Newest first",
+        Oldest = "oldest" => "Oldest first",
+        Due = "due" => "First reply due soonest",
+    }
+
     pub enum NotificationKind("notification kind") {
         TicketCreated = "ticket_created" => "Ticket created",
         TicketAssigned = "ticket_assigned" => "Ticket assigned",

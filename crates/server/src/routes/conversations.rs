@@ -9,12 +9,13 @@ use deskmove_rules::requests::{
 };
 use deskmove_rules::scope::{may_access, no_help_desk_access, visible_workspace};
 use deskmove_rules::{
-    ChannelId, Conversation, ConversationId, ErrorCode, Message, Notification, Page, StatusId,
-    StatusState, Ticket, TicketId, UserId, Workspace,
+    ChannelId, Conversation, ConversationId, ConversationSort, ConversationStatus, ErrorCode,
+    Message, Notification, Page, StatusId, StatusState, Ticket, TicketId, TicketSort, UserId,
+    Workspace,
 };
 use serde::Deserialize;
 
-use super::paging::{decode_cursor, empty_page, limit, page, parse_query, IdFilter};
+use super::paging::{decode_cursor, empty_page, limit, numbered, page, parse_query, IdFilter};
 use super::{Body, PathId};
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
@@ -26,8 +27,37 @@ pub struct ConversationQuery {
     workspace: Option<String>,
     channel_id: Option<String>,
     original_channel_id: Option<String>,
+    status: Option<String>,
+    owner_id: Option<String>,
+    unassigned: Option<String>,
+    sort: Option<String>,
+    page: Option<String>,
     cursor: Option<String>,
     limit: Option<String>,
+}
+
+fn unassigned(raw: Option<&str>) -> AppResult<bool> {
+    match raw {
+        None | Some("") | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(AppError::invalid("unassigned: use true or false.")),
+    }
+}
+
+/// A page of `items` fetched one past `limit`: numbered (with the total) or by cursor.
+fn answer<T>(items: Vec<T>, limit: u32, total: Option<u64>, id_of: impl Fn(&T) -> i64) -> Page<T> {
+    match total {
+        Some(total) => {
+            let mut items = items;
+            items.truncate(limit as usize);
+            Page {
+                items,
+                next_cursor: None,
+                total: Some(total),
+            }
+        }
+        None => page(items, limit, id_of),
+    }
 }
 
 /// R23: what of the asked-for workspace the actor may list; `None`: nothing.
@@ -60,29 +90,52 @@ pub async fn list(
 ) -> AppResult<Json<Page<Conversation>>> {
     let q: ConversationQuery = parse_query(q.as_deref())?;
     let limit = limit(q.limit.as_deref())?;
+    let sort = numbered(
+        q.page.as_deref(),
+        q.sort.as_deref(),
+        ConversationSort::parse,
+        ConversationSort::Newest,
+        "newest or oldest",
+        limit,
+    )?;
+    let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(
+            ConversationStatus::parse(s)
+                .ok_or_else(|| AppError::invalid("status: use open or closed."))?,
+        ),
+    };
+    let unassigned = unassigned(q.unassigned.as_deref())?;
     let Some(workspace) = visible(&actor, workspace(q.workspace.as_deref())?) else {
-        return Ok(Json(empty_page()));
+        return Ok(Json(empty_page(sort.is_some())));
     };
     let before_id = decode_cursor(q.cursor.as_deref())?;
     let ids = (
         IdFilter::parse(q.channel_id.as_deref()).get(),
         IdFilter::parse(q.original_channel_id.as_deref()).get(),
+        IdFilter::parse(q.owner_id.as_deref()).get(),
     );
-    let (Ok(channel_id), Ok(original_channel_id)) = ids else {
-        return Ok(Json(empty_page()));
+    let (Ok(channel_id), Ok(original_channel_id), Ok(owner_id)) = ids else {
+        return Ok(Json(empty_page(sort.is_some())));
     };
     let filter = ConversationFilter {
         workspace,
         channel_id,
         original_channel_id,
+        status,
+        owner_id,
+        unassigned,
+        sort,
         before_id,
         limit: limit + 1,
     };
-    let items = state
-        .store
-        .conversations(actor.user.account_id, &filter)
-        .await?;
-    Ok(Json(page(items, limit, |c| c.id.get())))
+    let account = actor.user.account_id;
+    let items = state.store.conversations(account, &filter).await?;
+    let total = match sort {
+        Some(_) => Some(state.store.count_conversations(account, &filter).await?),
+        None => None,
+    };
+    Ok(Json(answer(items, limit, total, |c| c.id.get())))
 }
 
 /// The conversation `id` names, if the actor may read it (R23).
@@ -202,9 +255,12 @@ pub async fn create_ticket(
 pub struct TicketQuery {
     status_id: Option<String>,
     owner_id: Option<String>,
+    channel_id: Option<String>,
     unassigned: Option<String>,
     state: Option<String>,
     workspace: Option<String>,
+    sort: Option<String>,
+    page: Option<String>,
     cursor: Option<String>,
     limit: Option<String>,
 }
@@ -216,11 +272,15 @@ pub async fn tickets(
 ) -> AppResult<Json<Page<Ticket>>> {
     let q: TicketQuery = parse_query(q.as_deref())?;
     let limit = limit(q.limit.as_deref())?;
-    let unassigned = match q.unassigned.as_deref() {
-        None | Some("") | Some("false") => false,
-        Some("true") => true,
-        Some(_) => return Err(AppError::invalid("unassigned: use true or false.")),
-    };
+    let sort = numbered(
+        q.page.as_deref(),
+        q.sort.as_deref(),
+        TicketSort::parse,
+        TicketSort::Newest,
+        "newest, oldest or due",
+        limit,
+    )?;
+    let unassigned = unassigned(q.unassigned.as_deref())?;
     let status_state = match q.state.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(
@@ -228,15 +288,16 @@ pub async fn tickets(
         ),
     };
     let Some(workspace) = visible(&actor, workspace(q.workspace.as_deref())?) else {
-        return Ok(Json(empty_page()));
+        return Ok(Json(empty_page(sort.is_some())));
     };
     let before_id = decode_cursor(q.cursor.as_deref())?;
     let ids = (
         IdFilter::parse(q.status_id.as_deref()).get(),
         IdFilter::parse(q.owner_id.as_deref()).get(),
+        IdFilter::parse(q.channel_id.as_deref()).get(),
     );
-    let (Ok(status_id), Ok(owner_id)) = ids else {
-        return Ok(Json(empty_page()));
+    let (Ok(status_id), Ok(owner_id), Ok(channel_id)) = ids else {
+        return Ok(Json(empty_page(sort.is_some())));
     };
     let filter = TicketFilter {
         status_id,
@@ -244,11 +305,18 @@ pub async fn tickets(
         unassigned,
         state: status_state,
         workspace,
+        channel_id,
+        sort,
         before_id,
         limit: limit + 1,
     };
-    let items = state.store.tickets(actor.user.account_id, &filter).await?;
-    Ok(Json(page(items, limit, |t| t.id.get())))
+    let account = actor.user.account_id;
+    let items = state.store.tickets(account, &filter).await?;
+    let total = match sort {
+        Some(_) => Some(state.store.count_tickets(account, &filter).await?),
+        None => None,
+    };
+    Ok(Json(answer(items, limit, total, |t| t.id.get())))
 }
 
 pub async fn ticket(

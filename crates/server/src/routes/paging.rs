@@ -4,6 +4,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::de::DeserializeOwned;
 
+use deskmove_rules::MAX_PAGE;
+
 use crate::error::{AppError, AppResult};
 
 pub const DEFAULT_LIMIT: u32 = 50;
@@ -76,11 +78,45 @@ impl<T: std::str::FromStr> IdFilter<T> {
 /// A filter no row can pass: the answer is an empty page.
 pub struct MatchesNothing;
 
-pub fn empty_page<T>() -> deskmove_rules::Page<T> {
+/// A page that matches nothing; numbered pages say so with a total of 0.
+pub fn empty_page<T>(numbered: bool) -> deskmove_rules::Page<T> {
     deskmove_rules::Page {
         items: Vec::new(),
         next_cursor: None,
+        total: numbered.then_some(0),
     }
+}
+
+/// `?page=` and `?sort=`: a numbered page (1 to MAX_PAGE) in a named order, or,
+/// with neither, keyset paging by cursor. Answers the order and the offset.
+pub fn numbered<S: Copy>(
+    page: Option<&str>,
+    sort: Option<&str>,
+    parse: impl Fn(&str) -> Option<S>,
+    default: S,
+    names: &str,
+    limit: u32,
+) -> AppResult<Option<(S, u32)>> {
+    let page = match page.filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => match p.parse::<u32>() {
+            Ok(n) if (1..=MAX_PAGE).contains(&n) => Some(n),
+            _ => {
+                return Err(AppError::invalid(format!(
+                    "page: a page number from 1 to {MAX_PAGE}."
+                )))
+            }
+        },
+    };
+    let sort = match sort.filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(parse(s).ok_or_else(|| AppError::invalid(format!("sort: use {names}.")))?),
+    };
+    if page.is_none() && sort.is_none() {
+        return Ok(None);
+    }
+    let offset = (page.unwrap_or(1) - 1).saturating_mul(limit);
+    Ok(Some((sort.unwrap_or(default), offset)))
 }
 
 /// Cuts a page fetched with one extra item and says where the next one starts.
@@ -96,7 +132,11 @@ pub fn page<T>(
     } else {
         None
     };
-    deskmove_rules::Page { items, next_cursor }
+    deskmove_rules::Page {
+        items,
+        next_cursor,
+        total: None,
+    }
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ use deskmove_rules::plan::TicketEvent;
 use deskmove_rules::requests::check_owner;
 use deskmove_rules::scope::may_access;
 use deskmove_rules::{
-    AccountId, ChannelId, Conversation, ConversationId, ConversationStatus, FieldError, User,
-    UserId, Workspace,
+    AccountId, ChannelId, Conversation, ConversationId, ConversationSort, ConversationStatus,
+    FieldError, User, UserId, Workspace,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, FromRow, Row};
@@ -47,9 +47,49 @@ pub struct ConversationFilter {
     pub workspace: Option<Workspace>,
     pub channel_id: Option<ChannelId>,
     pub original_channel_id: Option<ChannelId>,
+    pub status: Option<ConversationStatus>,
+    pub owner_id: Option<UserId>,
+    pub unassigned: bool,
+    /// A numbered page in this order, from `offset`; else keyset by id.
+    pub sort: Option<(ConversationSort, u32)>,
     /// Keyset paging: only ids below this one (newest first).
     pub before_id: Option<i64>,
     pub limit: u32,
+}
+
+/// Started order, id breaking ties: the index on (account, workspace, started_at,
+/// id) walks it.
+fn conversation_order(sort: ConversationSort) -> &'static str {
+    match sort {
+        ConversationSort::Newest => "c.started_at DESC, c.id DESC",
+        ConversationSort::Oldest => "c.started_at ASC, c.id ASC",
+    }
+}
+
+/// The filter's conditions, all but the page.
+fn conversations_where(sql: &mut Sql, account: AccountId, f: &ConversationFilter) {
+    sql.push(" WHERE TRUE");
+    sql.and("c.account_id = {}", Arg::Int(account.get()));
+    sql.and_some(
+        "c.workspace = {}",
+        f.workspace.map(|w| Arg::Text(w.as_str().into())),
+    );
+    sql.and_some(
+        "c.current_channel_id = {}",
+        f.channel_id.map(|c| Arg::Int(c.get())),
+    );
+    sql.and_some(
+        "c.original_channel_id = {}",
+        f.original_channel_id.map(|c| Arg::Int(c.get())),
+    );
+    sql.and_some(
+        "c.status = {}",
+        f.status.map(|s| Arg::Text(s.as_str().into())),
+    );
+    sql.and_some("c.owner_id = {}", f.owner_id.map(|u| Arg::Int(u.get())));
+    if f.unassigned {
+        sql.push(" AND c.owner_id IS NULL");
+    }
 }
 
 /// Why a change to a conversation was refused, or the store failing.
@@ -170,24 +210,47 @@ impl Store {
         f: &ConversationFilter,
     ) -> StoreResult<Vec<Conversation>> {
         let mut sql = Sql::new(CONVERSATION_SELECT);
-        sql.push(" WHERE TRUE");
-        sql.and("c.account_id = {}", Arg::Int(account.get()));
-        sql.and_some(
-            "c.workspace = {}",
-            f.workspace.map(|w| Arg::Text(w.as_str().into())),
-        );
-        sql.and_some(
-            "c.current_channel_id = {}",
-            f.channel_id.map(|c| Arg::Int(c.get())),
-        );
-        sql.and_some(
-            "c.original_channel_id = {}",
-            f.original_channel_id.map(|c| Arg::Int(c.get())),
-        );
-        sql.and_some("c.id < {}", f.before_id.map(Arg::Int));
-        sql.newest_first("c.id", f.limit);
+        conversations_where(&mut sql, account, f);
+        match f.sort {
+            Some((sort, offset)) => sql.ordered_page(conversation_order(sort), f.limit, offset),
+            None => {
+                sql.and_some("c.id < {}", f.before_id.map(Arg::Int));
+                sql.newest_first("c.id", f.limit);
+            }
+        }
         let rows: Vec<ConversationRecord> = sql.query_as().fetch_all(&self.pool).await?;
         Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// SQLite's plan for the page `f` asks for (`EXPLAIN QUERY PLAN`), a line a
+    /// step: what the tests and the bench check for an index per list query.
+    pub async fn plan_of_conversations(
+        &self,
+        account: AccountId,
+        f: &ConversationFilter,
+    ) -> StoreResult<Vec<String>> {
+        let mut sql = Sql::new(&format!("EXPLAIN QUERY PLAN {CONVERSATION_SELECT}"));
+        conversations_where(&mut sql, account, f);
+        if let Some((sort, offset)) = f.sort {
+            sql.ordered_page(conversation_order(sort), f.limit, offset);
+        }
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| r.try_get::<String, _>("detail").ok())
+            .collect())
+    }
+
+    /// How many conversations the filter matches, all pages together.
+    pub async fn count_conversations(
+        &self,
+        account: AccountId,
+        f: &ConversationFilter,
+    ) -> StoreResult<u64> {
+        let mut sql = Sql::new("SELECT COUNT(*) AS n FROM conversations c");
+        conversations_where(&mut sql, account, f);
+        let n: i64 = sql.query().fetch_one(&self.pool).await?.try_get("n")?;
+        Ok(n.max(0) as u64)
     }
 
     /// Status and owner, as agents change them every day. In help desk the owner is

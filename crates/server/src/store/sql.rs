@@ -60,6 +60,14 @@ impl Sql {
             .push_str(&format!(" ORDER BY {id_column} DESC LIMIT {l}"));
     }
 
+    /// Ends a numbered page: `order`, `limit` rows after the first `offset`.
+    pub fn ordered_page(&mut self, order: &str, limit: u32, offset: u32) {
+        let l = self.arg(Arg::Int(limit as i64));
+        let o = self.arg(Arg::Int(offset as i64));
+        self.text
+            .push_str(&format!(" ORDER BY {order} LIMIT {l} OFFSET {o}"));
+    }
+
     fn arguments(&self) -> AnyArguments<'_> {
         let mut args = AnyArguments::default();
         for a in &self.args {
@@ -70,6 +78,11 @@ impl Sql {
             };
         }
         args
+    }
+
+    /// The query, its rows as they come.
+    pub fn query(&self) -> sqlx::query::Query<'_, sqlx::Any, AnyArguments<'_>> {
+        sqlx::query_with(&self.text, self.arguments())
     }
 
     /// The query with its rows mapped to `T`.

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use deskmove_rules::plan::{notification, plan_inbox_ticket, TicketEvent};
 use deskmove_rules::{
-    AccountId, ConversationId, Message, Notification, SlaDue, StatusId, StatusState, Ticket,
-    TicketId, UserId, Workspace,
+    AccountId, ChannelId, ConversationId, Message, Notification, SlaDue, StatusId, StatusState,
+    Ticket, TicketId, TicketSort, UserId, Workspace,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, FromRow, Row};
@@ -72,8 +72,38 @@ pub struct TicketFilter {
     /// Only tickets whose status is in this pipeline state.
     pub state: Option<StatusState>,
     pub workspace: Option<Workspace>,
+    /// Its conversation's current channel.
+    pub channel_id: Option<ChannelId>,
+    /// A numbered page in this order, from `offset`; else keyset by id.
+    pub sort: Option<(TicketSort, u32)>,
     pub before_id: Option<i64>,
     pub limit: u32,
+}
+
+/// The filter's conditions, all but the page.
+fn tickets_where(sql: &mut Sql, account: AccountId, f: &TicketFilter) {
+    if f.state.is_some() {
+        sql.push(" JOIN pipeline_statuses s ON s.id = t.status_id");
+    }
+    sql.push(" WHERE TRUE");
+    sql.and("t.account_id = {}", Arg::Int(account.get()));
+    sql.and_some(
+        "s.state = {}",
+        f.state.map(|s| Arg::Text(s.as_str().into())),
+    );
+    sql.and_some(
+        "c.workspace = {}",
+        f.workspace.map(|w| Arg::Text(w.as_str().into())),
+    );
+    sql.and_some(
+        "c.current_channel_id = {}",
+        f.channel_id.map(|c| Arg::Int(c.get())),
+    );
+    sql.and_some("t.status_id = {}", f.status_id.map(|s| Arg::Int(s.get())));
+    sql.and_some("t.owner_id = {}", f.owner_id.map(|u| Arg::Int(u.get())));
+    if f.unassigned {
+        sql.push(" AND t.owner_id IS NULL");
+    }
 }
 
 /// R22: a running move of the account with notifications turned off mutes every ticket event.
@@ -131,28 +161,34 @@ impl Store {
 
     pub async fn tickets(&self, account: AccountId, f: &TicketFilter) -> StoreResult<Vec<Ticket>> {
         let mut sql = Sql::new(TICKET_SELECT);
-        if f.state.is_some() {
-            sql.push(" JOIN pipeline_statuses s ON s.id = t.status_id");
+        tickets_where(&mut sql, account, f);
+        match f.sort {
+            Some((sort, offset)) => {
+                let order = match sort {
+                    TicketSort::Newest => "t.created_at DESC, t.id DESC",
+                    TicketSort::Oldest => "t.created_at ASC, t.id ASC",
+                    // Tickets without SLA last.
+                    TicketSort::Due => "t.first_reply_due IS NULL, t.first_reply_due ASC, t.id ASC",
+                };
+                sql.ordered_page(order, f.limit, offset);
+            }
+            None => {
+                sql.and_some("t.id < {}", f.before_id.map(Arg::Int));
+                sql.newest_first("t.id", f.limit);
+            }
         }
-        sql.push(" WHERE TRUE");
-        sql.and("t.account_id = {}", Arg::Int(account.get()));
-        sql.and_some(
-            "s.state = {}",
-            f.state.map(|s| Arg::Text(s.as_str().into())),
-        );
-        sql.and_some(
-            "c.workspace = {}",
-            f.workspace.map(|w| Arg::Text(w.as_str().into())),
-        );
-        sql.and_some("t.status_id = {}", f.status_id.map(|s| Arg::Int(s.get())));
-        sql.and_some("t.owner_id = {}", f.owner_id.map(|u| Arg::Int(u.get())));
-        if f.unassigned {
-            sql.push(" AND t.owner_id IS NULL");
-        }
-        sql.and_some("t.id < {}", f.before_id.map(Arg::Int));
-        sql.newest_first("t.id", f.limit);
         let rows: Vec<TicketRecord> = sql.query_as().fetch_all(&self.pool).await?;
         Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// How many tickets the filter matches, all pages together.
+    pub async fn count_tickets(&self, account: AccountId, f: &TicketFilter) -> StoreResult<u64> {
+        let mut sql = Sql::new(
+            "SELECT COUNT(*) AS n FROM tickets t JOIN conversations c ON c.id = t.conversation_id",
+        );
+        tickets_where(&mut sql, account, f);
+        let n: i64 = sql.query().fetch_one(&self.pool).await?.try_get("n")?;
+        Ok(n.max(0) as u64)
     }
 
     pub async fn notifications(&self, user: UserId, limit: u32) -> StoreResult<Vec<Notification>> {

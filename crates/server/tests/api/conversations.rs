@@ -1,6 +1,6 @@
 use deskmove_rules::{
-    Conversation, ConversationStatus, ErrorCode, Message, Notification, NotificationKind, Page,
-    Ticket, Workspace,
+    Conversation, ConversationSort, ConversationStatus, ErrorCode, Message, Notification,
+    NotificationKind, Page, Ticket, Workspace,
 };
 use reqwest::StatusCode;
 use serde_json::json;
@@ -546,4 +546,128 @@ async fn a_ticket_moves_along_its_pipeline_and_nothing_else_is_taken() {
         (StatusCode::FORBIDDEN, ErrorCode::Forbidden)
     );
     assert_eq!(app.fingerprint().await, before);
+}
+
+#[tokio::test]
+async fn lists_page_by_number_in_a_named_order_with_filters_and_a_total() {
+    // Daily use: lists paged with Next only, with no total, no sort, no filter, and
+    // "newest first" was not in started order.
+    let app = spawn_app().await;
+    let ada = app.sign_in("ada@demo.test").await;
+    let all: Vec<Conversation> = ada.all_pages("/api/conversations?workspace=inbox").await;
+    let first: Page<Conversation> = ada
+        .read("/api/conversations?workspace=inbox&sort=newest&page=1&limit=10")
+        .await;
+    assert_eq!(first.total, Some(all.len() as u64));
+    assert_eq!(first.items.len(), 10);
+    let mut by_start = all.clone();
+    by_start.sort_by(|a, b| b.started_at.cmp(&a.started_at).then(b.id.cmp(&a.id)));
+    let ids = |cs: &[Conversation]| cs.iter().map(|c| c.id).collect::<Vec<_>>();
+    assert_eq!(ids(&first.items), ids(&by_start[..10]), "started order");
+    let second: Page<Conversation> = ada
+        .read("/api/conversations?workspace=inbox&sort=newest&page=2&limit=10")
+        .await;
+    assert_eq!(ids(&second.items), ids(&by_start[10..20]));
+    let oldest: Page<Conversation> = ada
+        .read("/api/conversations?workspace=inbox&sort=oldest&page=1&limit=5")
+        .await;
+    assert_eq!(oldest.items[0].id, by_start.last().unwrap().id);
+    let beyond: Page<Conversation> = ada
+        .read("/api/conversations?workspace=inbox&page=9999&limit=10")
+        .await;
+    assert!(beyond.items.is_empty());
+    assert_eq!(beyond.total, first.total);
+
+    // Filters: status, owner, unassigned, channel; counted the same way.
+    let sam = ada.read::<Vec<deskmove_rules::User>>("/api/users").await;
+    let sam = sam.iter().find(|u| u.email == "sam@demo.test").unwrap().id;
+    let email = channel_id(&ada, "Support email").await;
+    for (query, keep) in [
+        (
+            "status=closed".to_string(),
+            Box::new(|c: &Conversation| c.status == ConversationStatus::Closed)
+                as Box<dyn Fn(&Conversation) -> bool>,
+        ),
+        (
+            format!("owner_id={sam}"),
+            Box::new(move |c| c.owner_id == Some(sam)),
+        ),
+        ("unassigned=true".into(), Box::new(|c| c.owner_id.is_none())),
+        (
+            format!("channel_id={email}"),
+            Box::new(move |c| c.current_channel_id == email),
+        ),
+    ] {
+        let page: Page<Conversation> = ada
+            .read(&format!(
+                "/api/conversations?workspace=inbox&{query}&page=1&limit=500"
+            ))
+            .await;
+        let want = all.iter().filter(|c| keep(c)).count() as u64;
+        assert_eq!(page.total, Some(want), "{query}");
+        assert!(page.items.iter().all(&keep), "{query}");
+    }
+    for bad in ["page=0", "page=x", "sort=sideways", "status=snoozed"] {
+        let (status, code, message) =
+            error_of(ada.get(&format!("/api/conversations?{bad}")).await).await;
+        assert_eq!(
+            (status, code),
+            (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRequest),
+            "{bad}"
+        );
+        assert!(
+            message.contains(bad.split('=').next().unwrap()),
+            "{message}"
+        );
+    }
+
+    // Tickets: by channel, soonest due first, with the total.
+    let m = ada.start_move(move_all(&ada, "Support email").await).await;
+    ada.wait_for_move(&m.id).await;
+    let due: Page<Ticket> = ada
+        .read(&format!(
+            "/api/tickets?workspace=help_desk&channel_id={email}&sort=due&page=1&limit=20"
+        ))
+        .await;
+    assert!(due.total.unwrap() >= 20);
+    assert!(due.items.iter().all(|t| t.channel_id == email));
+    let times: Vec<_> = due
+        .items
+        .iter()
+        .map(|t| t.sla.map(|s| s.first_reply_due))
+        .collect();
+    let mut sorted = times.clone();
+    sorted.sort_by_key(|d| (d.is_none(), *d));
+    assert_eq!(times, sorted, "soonest first, no SLA last");
+}
+
+#[tokio::test]
+async fn each_list_page_walks_an_index_in_its_order() {
+    // Daily use: counts and pages stay fast at 1M only if no page sorts the table.
+    use deskmove_server::store::ConversationFilter;
+    let app = spawn_app().await;
+    for (workspace, sort) in [
+        (Workspace::Inbox, ConversationSort::Newest),
+        (Workspace::HelpDesk, ConversationSort::Oldest),
+    ] {
+        let plan = app
+            .store
+            .plan_of_conversations(
+                deskmove_rules::AccountId::of(1),
+                &ConversationFilter {
+                    workspace: Some(workspace),
+                    sort: Some((sort, 0)),
+                    limit: 51,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .join("\n");
+        assert!(plan.contains("conversations_started_order"), "{plan}");
+        assert!(
+            !plan.contains("TEMP B-TREE"),
+            "sorted without the index:\n{plan}"
+        );
+    }
 }
