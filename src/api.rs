@@ -224,6 +224,19 @@ pub async fn tickets(query: &str, cursor: Option<&str>) -> ApiResult<Page<Ticket
     get(&paged("/api/tickets", query, cursor)).await
 }
 
+/// How many rows a numbered list page holds.
+pub const PAGE_SIZE: u32 = 50;
+
+/// A numbered page of conversations; `query` holds the filters, sort and page.
+pub async fn conversation_page(query: &str) -> ApiResult<Page<Conversation>> {
+    get(&format!("/api/conversations?limit={PAGE_SIZE}&{query}")).await
+}
+
+/// A numbered page of tickets; `query` holds the filters, sort and page.
+pub async fn ticket_page(query: &str) -> ApiResult<Page<Ticket>> {
+    get(&format!("/api/tickets?limit={PAGE_SIZE}&{query}")).await
+}
+
 fn paged(path: &str, query: &str, cursor: Option<&str>) -> String {
     let mut url = format!("{path}?limit=50");
     if !query.is_empty() {

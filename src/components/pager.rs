@@ -1,74 +1,150 @@
-//! Cursor paging for long lists: one page in the browser at a time, never the whole table.
+//! Lists paged by address: the page, the order and the filters live in the URL
+//! (`?page=2&sort=oldest&status=open`), so a reload, Back or a shared link lands
+//! on the same rows.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
-/// Where the reader is in a cursor-paged list.
+use super::format::thousands;
+use crate::api;
+
+/// The list's part of the address.
 #[derive(Clone, Copy)]
-pub struct Pager {
-    /// The cursors of the pages before this one; the last is this page's.
-    stack: RwSignal<Vec<Option<String>>>,
+pub struct Address {
+    query: Memo<leptos_router::params::ParamsMap>,
+    path: &'static str,
 }
 
-impl Pager {
-    pub fn new() -> Self {
-        Pager {
-            stack: RwSignal::new(vec![None]),
+impl Address {
+    pub fn here(path: &'static str) -> Self {
+        let query = use_query_map();
+        Address {
+            query: Memo::new(move |_| query.get()),
+            path,
         }
     }
 
-    /// This page's cursor (`None` for the first page).
-    pub fn cursor(&self) -> Option<String> {
-        self.stack.with(|s| s.last().cloned().flatten())
+    /// A parameter's value; `None` when absent or empty.
+    pub fn get(&self, key: &str) -> Option<String> {
+        self.query.with(|q| q.get(key)).filter(|v| !v.is_empty())
     }
 
-    pub fn number(&self) -> usize {
-        self.stack.with(Vec::len)
+    /// The page asked for (1 when absent or not a page).
+    pub fn page(&self) -> u32 {
+        self.get("page")
+            .and_then(|p| p.parse().ok())
+            .filter(|p| *p >= 1)
+            .unwrap_or(1)
     }
 
-    pub fn next(&self, cursor: String) {
-        self.stack.update(|s| s.push(Some(cursor)));
-    }
-
-    pub fn previous(&self) {
-        self.stack.update(|s| {
-            if s.len() > 1 {
-                s.pop();
-            }
+    /// This address with `key` set (or removed when `value` is empty); any change
+    /// but the page's own goes back to page 1.
+    pub fn with(&self, key: &str, value: &str) -> String {
+        let mut pairs: Vec<(String, String)> = self.query.with(|q| {
+            q.clone()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .filter(|(k, _)| k != key && (key == "page" || k != "page"))
+                .collect()
         });
-    }
-
-    pub fn reset(&self) {
-        self.stack.set(vec![None]);
+        if !value.is_empty() {
+            pairs.push((key.to_string(), value.to_string()));
+        }
+        pairs.sort();
+        let query: Vec<String> = pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", api::encode(k), api::encode(v)))
+            .collect();
+        if query.is_empty() {
+            self.path.to_string()
+        } else {
+            format!("{}?{}", self.path, query.join("&"))
+        }
     }
 }
 
-impl Default for Pager {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-/// Previous / Next buttons for a pager; `next` is the cursor of the page after this one.
+/// "1–50 of 29,637" and Previous / Next as links to the neighbouring pages. A
+/// new page scrolls to the top and puts focus on the list (`focus` is its id).
 #[component]
-pub fn PagerControls(pager: Pager, #[prop(into)] next: Signal<Option<String>>) -> impl IntoView {
+pub fn PageNav(
+    address: Address,
+    #[prop(into)] total: Signal<Option<u64>>,
+    limit: u32,
+    focus: &'static str,
+) -> impl IntoView {
+    let page = move || address.page();
+    let last = move || {
+        total
+            .get()
+            .map(|t| t.div_ceil(u64::from(limit)).max(1) as u32)
+    };
+    let shown = move || {
+        total.get().map(|t| {
+            let from = u64::from(page() - 1) * u64::from(limit) + 1;
+            let to = (from + u64::from(limit) - 1).min(t);
+            if t == 0 || from > t {
+                format!("0 of {}", thousands(t))
+            } else {
+                format!("{}–{} of {}", thousands(from), thousands(to), thousands(t))
+            }
+        })
+    };
+    // After a move to another page (not the first load), the list is where the eye
+    // and the focus go.
+    let seen = StoredValue::new(None::<u32>);
+    Effect::new(move |_| {
+        let now = page();
+        if seen.get_value().is_some_and(|p| p != now) {
+            if let Some(w) = web_sys::window() {
+                w.scroll_to_with_x_and_y(0.0, 0.0);
+                if let Some(el) = w.document().and_then(|d| d.get_element_by_id(focus)) {
+                    let _ =
+                        wasm_bindgen::JsCast::unchecked_ref::<web_sys::HtmlElement>(&el).focus();
+                }
+            }
+        }
+        seen.set_value(Some(now));
+    });
     view! {
         <nav class="pager" aria-label="Pages">
-            <button type="button" class="button secondary" disabled=move || pager.number() <= 1 on:click=move |_| pager.previous()>
-                "Previous"
-            </button>
-            <span class="muted">{move || format!("Page {}", pager.number())}</span>
-            <button
-                type="button"
-                class="button secondary"
-                disabled=move || next.with(Option::is_none)
-                on:click=move |_| {
-                    if let Some(c) = next.get_untracked() {
-                        pager.next(c);
-                    }
+            {move || (page() > 1).then(|| view! {
+                <a class="button secondary" rel="prev" href=address.with("page", &(page() - 1).to_string())>"Previous"</a>
+            })}
+            <span class="muted page-range" aria-live="polite">{shown}</span>
+            {move || last().is_some_and(|l| page() < l).then(|| view! {
+                <a class="button secondary" rel="next" href=address.with("page", &(page() + 1).to_string())>"Next"</a>
+            })}
+        </nav>
+    }
+}
+
+/// A select that sets one parameter of the address: `options` are (value, label),
+/// the first being the default (an empty value).
+#[component]
+pub fn AddressSelect(
+    address: Address,
+    key: &'static str,
+    label: &'static str,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+) -> impl IntoView {
+    let navigate = leptos_router::hooks::use_navigate();
+    let id = format!("filter-{key}");
+    let current = move || address.get(key).unwrap_or_default();
+    view! {
+        <div class="field inline">
+            <label for=id.clone()>{label}</label>
+            <select
+                id=id
+                on:change=move |ev| {
+                    let to = address.with(key, &event_target_value(&ev));
+                    navigate(&to, Default::default());
                 }
             >
-                "Next"
-            </button>
-        </nav>
+                {move || options.get().into_iter().map(|(value, text)| {
+                    let selected = value == current();
+                    view! { <option value=value selected=selected>{text}</option> }
+                }).collect_view()}
+            </select>
+        </div>
     }
 }

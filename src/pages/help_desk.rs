@@ -2,15 +2,14 @@
 
 use chrono::{DateTime, Utc};
 use deskmove_rules::scope::no_help_desk_access;
-use deskmove_rules::{Pipeline, StatusState, Ticket};
+use deskmove_rules::{Pipeline, StatusState, Ticket, TicketSort};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
-use crate::api;
+use crate::api::{self, PAGE_SIZE};
 use crate::components::format::{local_date_time, now, time_zone};
 use crate::components::kind_icon::KindIcon;
 use crate::components::list::{list_view, DataTable, ListWords};
-use crate::components::pager::{Pager, PagerControls};
+use crate::components::pager::{Address, AddressSelect, PageNav};
 use crate::directory::{use_directory, Names};
 use crate::live::use_live;
 use crate::session::use_session;
@@ -66,10 +65,10 @@ fn HelpDeskViews() -> impl IntoView {
     let session = use_session();
     let live = use_live();
     let directory = use_directory();
-    let query = use_query_map();
+    let address = Address::here("/help-desk");
     let view_name = move || {
-        query
-            .with(|q| q.get("view"))
+        address
+            .get("view")
             .filter(|v| VIEWS.iter().any(|(k, _)| k == v))
             .unwrap_or_else(|| "open".into())
     };
@@ -86,20 +85,50 @@ fn HelpDeskViews() -> impl IntoView {
             "closed" => "state=closed".to_string(),
             _ => "state=open".to_string(),
         };
-        format!("workspace=help_desk&{view}")
+        let sort = address.get("sort").and_then(|s| TicketSort::parse(&s));
+        let mut q = format!(
+            "workspace=help_desk&{view}&page={}&sort={}",
+            address.page(),
+            sort.unwrap_or(TicketSort::Newest).as_str()
+        );
+        if let Some(c) = address.get("channel") {
+            q.push_str(&format!("&channel_id={}", api::encode(&c)));
+        }
+        q
     };
-    let pager = Pager::new();
-    Effect::new(move |_| {
-        view_name();
-        pager.reset();
-    });
     let pipeline = LocalResource::new(api::pipeline);
     let page = LocalResource::new(move || {
-        let (filter, cursor) = (filter(), pager.cursor());
+        let filter = filter();
         live.latest.track();
-        async move { api::tickets(&filter, cursor.as_deref()).await }
+        async move { api::ticket_page(&filter).await }
     });
-    let next = Signal::derive(move || page.get().and_then(Result::ok).and_then(|p| p.next_cursor));
+    let total = Signal::derive(move || page.get().and_then(Result::ok).and_then(|p| p.total));
+    let sorts = Signal::derive(|| {
+        TicketSort::ALL
+            .iter()
+            .map(|s| {
+                let value = if *s == TicketSort::Newest {
+                    ""
+                } else {
+                    s.as_str()
+                };
+                (value.to_string(), s.label().to_string())
+            })
+            .collect::<Vec<_>>()
+    });
+    let channels = Signal::derive(move || {
+        let names = directory.names();
+        let mut list: Vec<_> = names
+            .channels
+            .values()
+            .filter(|c| c.workspace == deskmove_rules::Workspace::HelpDesk)
+            .cloned()
+            .collect();
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+        std::iter::once((String::new(), "All channels".to_string()))
+            .chain(list.into_iter().map(|c| (c.id.to_string(), c.name)))
+            .collect::<Vec<_>>()
+    });
     let retry = Callback::new(move |_| {
         page.refetch();
         pipeline.refetch();
@@ -133,7 +162,7 @@ fn HelpDeskViews() -> impl IntoView {
                     let key = *key;
                     view! {
                         <a
-                            href=format!("/help-desk?view={key}")
+                            href=move || address.with("view", key)
                             class="tab"
                             aria-current=move || (view_name() == key).then_some("page")
                         >{*label}</a>
@@ -146,16 +175,23 @@ fn HelpDeskViews() -> impl IntoView {
                     None => "Times are in your time zone.".to_string(),
                 }}
             </p>
-            {move || list_view(directory.gate(page.get().map(|r| r.map(|p| p.items))), WORDS, retry, |items| {
-                let names = directory.names();
-                let pipeline = pipeline.get().and_then(Result::ok).flatten();
-                view! {
-                    <DataTable class="tickets" columns=COLUMNS>
-                        {items.into_iter().map(|t| row(t, &names, pipeline.as_ref(), now())).collect_view()}
-                    </DataTable>
-                }.into_any()
-            })}
-            <PagerControls pager=pager next=next/>
+            <div class="list-filters">
+                <AddressSelect address=address key="sort" label="Order" options=sorts/>
+                <AddressSelect address=address key="channel" label="Channel" options=channels/>
+            </div>
+            <PageNav address=address total=total limit=PAGE_SIZE focus="ticket-list"/>
+            <div id="ticket-list" tabindex="-1" class="list-region" aria-label="Tickets">
+                {move || list_view(directory.gate(page.get().map(|r| r.map(|p| p.items))), WORDS, retry, |items| {
+                    let names = directory.names();
+                    let pipeline = pipeline.get().and_then(Result::ok).flatten();
+                    view! {
+                        <DataTable class="tickets" columns=COLUMNS>
+                            {items.into_iter().map(|t| row(t, &names, pipeline.as_ref(), now())).collect_view()}
+                        </DataTable>
+                    }.into_any()
+                })}
+            </div>
+            <PageNav address=address total=total limit=PAGE_SIZE focus="ticket-list"/>
         </main>
     }
 }

@@ -1,19 +1,20 @@
 //! `/inbox`: the conversations still in the inbox; moved ones leave it (SCREENS.md 8).
+//! Page, order and filters live in the address.
 
-use deskmove_rules::Conversation;
+use deskmove_rules::{Conversation, ConversationSort, ConversationStatus, Workspace};
 use leptos::prelude::*;
 
-use crate::api;
-use crate::components::format::date_time;
+use crate::api::{self, PAGE_SIZE};
+use crate::components::format::local_date_time;
 use crate::components::kind_icon::KindIcon;
 use crate::components::list::{list_view, DataTable, ListWords};
-use crate::components::pager::{Pager, PagerControls};
+use crate::components::pager::{Address, AddressSelect, PageNav};
 use crate::directory::use_directory;
 use crate::live::use_live;
 
 const WORDS: ListWords = ListWords {
     loading: "Loading conversations…",
-    empty: "No conversations in the inbox.",
+    empty: "No conversations match.",
 };
 
 const COLUMNS: &[&str] = &["Contact", "Channel", "Status", "Owner", "Started"];
@@ -22,31 +23,116 @@ const COLUMNS: &[&str] = &["Contact", "Channel", "Status", "Owner", "Started"];
 pub fn Inbox() -> impl IntoView {
     let live = use_live();
     let directory = use_directory();
-    let pager = Pager::new();
+    let address = Address::here("/inbox");
+    // The API's query for what the address asks.
+    let query = move || {
+        let mut q = vec![
+            "workspace=inbox".to_string(),
+            format!("page={}", address.page()),
+        ];
+        let sort = address
+            .get("sort")
+            .and_then(|s| ConversationSort::parse(&s));
+        q.push(format!(
+            "sort={}",
+            sort.unwrap_or(ConversationSort::Newest).as_str()
+        ));
+        if let Some(s) = address
+            .get("status")
+            .and_then(|s| ConversationStatus::parse(&s))
+        {
+            q.push(format!("status={}", s.as_str()));
+        }
+        match address.get("owner").as_deref() {
+            None => {}
+            Some("unassigned") => q.push("unassigned=true".into()),
+            Some(id) => q.push(format!("owner_id={}", api::encode(id))),
+        }
+        if let Some(c) = address.get("channel") {
+            q.push(format!("channel_id={}", api::encode(&c)));
+        }
+        q.join("&")
+    };
     let page = LocalResource::new(move || {
-        let cursor = pager.cursor();
+        let query = query();
         // While a move runs, its conversations leave this list: read again as it goes.
         live.latest.track();
-        async move { api::conversations("workspace=inbox", cursor.as_deref()).await }
+        async move { api::conversation_page(&query).await }
     });
-    let next = Signal::derive(move || page.get().and_then(Result::ok).and_then(|p| p.next_cursor));
+    let total = Signal::derive(move || page.get().and_then(Result::ok).and_then(|p| p.total));
     let retry = Callback::new(move |_| {
         page.refetch();
         directory.retry_if_failed();
     });
+    let sorts = Signal::derive(|| {
+        ConversationSort::ALL
+            .iter()
+            .map(|s| {
+                let value = if *s == ConversationSort::Newest {
+                    ""
+                } else {
+                    s.as_str()
+                };
+                (value.to_string(), s.label().to_string())
+            })
+            .collect::<Vec<_>>()
+    });
+    let statuses = Signal::derive(|| {
+        std::iter::once((String::new(), "Any status".to_string()))
+            .chain(
+                ConversationStatus::ALL
+                    .iter()
+                    .map(|s| (s.as_str().to_string(), s.label().to_string())),
+            )
+            .collect::<Vec<_>>()
+    });
+    let owners = Signal::derive(move || {
+        let names = directory.names();
+        let mut users: Vec<_> = names.users.values().cloned().collect();
+        users.sort_by(|a, b| a.name.cmp(&b.name));
+        [
+            (String::new(), "Anyone".to_string()),
+            ("unassigned".into(), "Unassigned".into()),
+        ]
+        .into_iter()
+        .chain(users.into_iter().map(|u| (u.id.to_string(), u.name)))
+        .collect::<Vec<_>>()
+    });
+    let channels = Signal::derive(move || {
+        let names = directory.names();
+        let mut list: Vec<_> = names
+            .channels
+            .values()
+            .filter(|c| c.workspace == Workspace::Inbox)
+            .cloned()
+            .collect();
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+        std::iter::once((String::new(), "All channels".to_string()))
+            .chain(list.into_iter().map(|c| (c.id.to_string(), c.name)))
+            .collect::<Vec<_>>()
+    });
     view! {
         <main class="page" id="main">
             <h1>"Inbox"</h1>
-            <p class="muted">"Conversations still answered from the inbox, newest first."</p>
-            {move || list_view(directory.gate(page.get().map(|r| r.map(|p| p.items))), WORDS, retry, |items| {
-                let names = directory.names();
-                view! {
-                    <DataTable class="conversations" columns=COLUMNS>
-                        {items.into_iter().map(|c| row(c, &names)).collect_view()}
-                    </DataTable>
-                }.into_any()
-            })}
-            <PagerControls pager=pager next=next/>
+            <p class="muted">"Conversations still answered from the inbox."</p>
+            <div class="list-filters">
+                <AddressSelect address=address key="sort" label="Order" options=sorts/>
+                <AddressSelect address=address key="status" label="Status" options=statuses/>
+                <AddressSelect address=address key="owner" label="Owner" options=owners/>
+                <AddressSelect address=address key="channel" label="Channel" options=channels/>
+            </div>
+            <PageNav address=address total=total limit=PAGE_SIZE focus="conversation-list"/>
+            <div id="conversation-list" tabindex="-1" class="list-region" aria-label="Conversations">
+                {move || list_view(directory.gate(page.get().map(|r| r.map(|p| p.items))), WORDS, retry, |items| {
+                    let names = directory.names();
+                    view! {
+                        <DataTable class="conversations" columns=COLUMNS>
+                            {items.into_iter().map(|c| row(c, &names)).collect_view()}
+                        </DataTable>
+                    }.into_any()
+                })}
+            </div>
+            <PageNav address=address total=total limit=PAGE_SIZE focus="conversation-list"/>
         </main>
     }
 }
@@ -72,7 +158,7 @@ fn row(c: Conversation, names: &crate::directory::Names) -> impl IntoView {
             </td>
             <td><span class=format!("status-badge {}", c.status.as_str())>{c.status.label()}</span></td>
             <td data-label="Owner">{names.user(c.owner_id)}</td>
-            <td class="small" data-label="Started">{date_time(c.started_at)}</td>
+            <td class="small" data-label="Started">{local_date_time(c.started_at)}</td>
         </tr>
     }
 }

@@ -544,3 +544,82 @@ async fn twenty_tabs_and_twenty_reloads_all_reach_their_content_and_hear_moves()
     }
     sam.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_list_lands_on_the_same_rows_by_address_after_reload_next_and_back() {
+    // Daily use: the page was not in the URL, there was no total, and Next left you
+    // at the bottom.
+    let w = world().await;
+    let sam = w.browser("lists").await;
+    w.sign_in(&sam, "sam@demo.test", "/inbox?page=2&sort=oldest")
+        .await;
+    let range = text(&sam, ".page-range").await;
+    assert!(range.starts_with("51–100 of "), "{range}");
+    let first_row = |c: &Client| {
+        let c = c.clone();
+        async move {
+            find(&c, "table.conversations tbody tr")
+                .await
+                .attr("data-conversation")
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let before = first_row(&sam).await;
+    sam.refresh().await.unwrap();
+    assert_eq!(
+        text(&sam, ".page-range").await,
+        range,
+        "a reload keeps the page"
+    );
+    assert_eq!(first_row(&sam).await, before);
+
+    find(&sam, ".pager a[rel=next]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    sam.wait()
+        .at_most(Duration::from_secs(10))
+        .for_url(&url::Url::parse(&format!("{}/inbox?page=3&sort=oldest", w.base)).unwrap())
+        .await
+        .expect("Next is an address");
+    find(&sam, "table.conversations tbody tr").await;
+    let (focused, scrolled) = {
+        let v = sam
+            .execute(
+                "return [document.activeElement && document.activeElement.id, window.scrollY];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        (v[0].clone(), v[1].clone())
+    };
+    assert_eq!(
+        focused,
+        json!("conversation-list"),
+        "focus goes to the list"
+    );
+    assert_eq!(scrolled, json!(0), "and the page is at its top");
+    let third = first_row(&sam).await;
+    assert_ne!(third, before);
+
+    find(&sam, "#filter-status")
+        .await
+        .select_by_label("Closed")
+        .await
+        .unwrap();
+    sam.wait()
+        .at_most(Duration::from_secs(10))
+        .for_url(&url::Url::parse(&format!("{}/inbox?sort=oldest&status=closed", w.base)).unwrap())
+        .await
+        .expect("a filter is an address, from page 1");
+    let closed = text(&sam, ".page-range").await;
+    assert!(closed.starts_with("1–"), "{closed}");
+    sam.back().await.unwrap();
+    find(&sam, "table.conversations tbody tr").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(first_row(&sam).await, third, "Back lands on the same rows");
+    sam.close().await.unwrap();
+}
