@@ -621,5 +621,48 @@ async fn a_list_lands_on_the_same_rows_by_address_after_reload_next_and_back() {
     find(&sam, "table.conversations tbody tr").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(first_row(&sam).await, third, "Back lands on the same rows");
+
+    // Search over contact and subject, kept in the address too.
+    let api = deskmove_testkit::Session::sign_in(&w.base, "sam@demo.test").await;
+    let some: deskmove_rules::Page<deskmove_rules::Conversation> = api
+        .read("/api/conversations?workspace=inbox&status=closed&limit=1")
+        .await;
+    let contact = some.items[0].contact.clone();
+    let input = find(&sam, "#list-search").await;
+    input.clear().await.unwrap();
+    input.send_keys(&contact).await.unwrap();
+    find(&sam, ".list-search button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    sam.wait()
+        .at_most(Duration::from_secs(10))
+        .for_url(
+            &url::Url::parse(&format!(
+                "{}/inbox?q={}&sort=oldest&status=closed",
+                w.base,
+                url::form_urlencoded::byte_serialize(contact.as_bytes()).collect::<String>()
+            ))
+            .unwrap(),
+        )
+        .await
+        .ok();
+    assert!(sam
+        .current_url()
+        .await
+        .unwrap()
+        .query()
+        .unwrap_or("")
+        .contains("q="));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let rows = sam
+        .find_all(Locator::Css("table.conversations tbody tr"))
+        .await
+        .unwrap();
+    assert!(!rows.is_empty(), "{contact} is found");
+    for r in rows {
+        assert!(r.text().await.unwrap().contains(&contact), "{contact}");
+    }
     sam.close().await.unwrap();
 }

@@ -19,7 +19,7 @@ use super::paging::{decode_cursor, empty_page, limit, numbered, page, parse_quer
 use super::{Body, PathId};
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
-use crate::store::{ChangeError, ConversationFilter, OwnerChange, TicketFilter};
+use crate::store::{search_words, ChangeError, ConversationFilter, OwnerChange, TicketFilter};
 use crate::AppState;
 
 #[derive(Deserialize)]
@@ -30,10 +30,28 @@ pub struct ConversationQuery {
     status: Option<String>,
     owner_id: Option<String>,
     unassigned: Option<String>,
+    q: Option<String>,
     sort: Option<String>,
     page: Option<String>,
     cursor: Option<String>,
     limit: Option<String>,
+}
+
+/// `?q=`: the starts of words the contact or subject has.
+fn search(raw: Option<&str>) -> AppResult<Option<String>> {
+    match raw.map(str::trim).filter(|q| !q.is_empty()) {
+        None => Ok(None),
+        Some(q) if q.chars().count() < 2 => {
+            Err(AppError::invalid("q: search for at least 2 characters."))
+        }
+        Some(q) if search_words(q).is_empty() => {
+            Err(AppError::invalid("q: search for letters or digits."))
+        }
+        Some(q) if q.chars().count() > 200 => {
+            Err(AppError::invalid("q: search for at most 200 characters."))
+        }
+        Some(q) => Ok(Some(q.to_string())),
+    }
 }
 
 fn unassigned(raw: Option<&str>) -> AppResult<bool> {
@@ -125,6 +143,7 @@ pub async fn list(
         status,
         owner_id,
         unassigned,
+        search: search(q.q.as_deref())?,
         sort,
         before_id,
         limit: limit + 1,
@@ -259,6 +278,7 @@ pub struct TicketQuery {
     unassigned: Option<String>,
     state: Option<String>,
     workspace: Option<String>,
+    q: Option<String>,
     sort: Option<String>,
     page: Option<String>,
     cursor: Option<String>,
@@ -306,6 +326,7 @@ pub async fn tickets(
         state: status_state,
         workspace,
         channel_id,
+        search: search(q.q.as_deref())?,
         sort,
         before_id,
         limit: limit + 1,

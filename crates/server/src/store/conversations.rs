@@ -50,11 +50,20 @@ pub struct ConversationFilter {
     pub status: Option<ConversationStatus>,
     pub owner_id: Option<UserId>,
     pub unassigned: bool,
+    /// Words the contact or subject contains (3 characters or more).
+    pub search: Option<String>,
     /// A numbered page in this order, from `offset`; else keyset by id.
     pub sort: Option<(ConversationSort, u32)>,
     /// Keyset paging: only ids below this one (newest first).
     pub before_id: Option<i64>,
     pub limit: u32,
+}
+
+/// The words of a search as the index splits them: runs of letters and digits.
+pub fn search_words(s: &str) -> Vec<&str> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 /// Started order, id breaking ties: the index on (account, workspace, started_at,
@@ -89,6 +98,26 @@ fn conversations_where(sql: &mut Sql, account: AccountId, f: &ConversationFilter
     sql.and_some("c.owner_id = {}", f.owner_id.map(|u| Arg::Int(u.get())));
     if f.unassigned {
         sql.push(" AND c.owner_id IS NULL");
+    }
+    search_condition(sql, "c.id", f.search.as_deref());
+}
+
+/// ` AND <id> IN` the conversations whose contact or subject has a word starting
+/// with each word of `search`. Typed text is never query syntax: each word is a
+/// quoted prefix, and the words must all be there.
+pub(crate) fn search_condition(sql: &mut Sql, id: &str, search: Option<&str>) {
+    if let Some(s) = search {
+        let phrase = search_words(s)
+            .iter()
+            .map(|w| format!("\"{w}\"*"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        sql.and(
+            &format!(
+                "{id} IN (SELECT rowid FROM conversations_search WHERE conversations_search MATCH {{}})"
+            ),
+            Arg::Text(phrase),
+        );
     }
 }
 

@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, FromRow, Row};
 
 use super::catalog::typed;
-use super::conversations::{accessible, invalid, ChangeError};
+use super::conversations::{accessible, invalid, search_condition, ChangeError};
 use super::sql::{Arg, Sql};
 use super::{from_millis, opt_id, to_millis, Store, StoreError, StoreResult};
 
@@ -74,6 +74,8 @@ pub struct TicketFilter {
     pub workspace: Option<Workspace>,
     /// Its conversation's current channel.
     pub channel_id: Option<ChannelId>,
+    /// Words its conversation's contact or subject contains.
+    pub search: Option<String>,
     /// A numbered page in this order, from `offset`; else keyset by id.
     pub sort: Option<(TicketSort, u32)>,
     pub before_id: Option<i64>,
@@ -104,6 +106,7 @@ fn tickets_where(sql: &mut Sql, account: AccountId, f: &TicketFilter) {
     if f.unassigned {
         sql.push(" AND t.owner_id IS NULL");
     }
+    search_condition(sql, "t.conversation_id", f.search.as_deref());
 }
 
 /// R22: a running move of the account with notifications turned off mutes every ticket event.

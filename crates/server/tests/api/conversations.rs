@@ -671,3 +671,42 @@ async fn each_list_page_walks_an_index_in_its_order() {
         );
     }
 }
+
+#[tokio::test]
+async fn lists_search_the_contact_and_subject_for_what_was_typed() {
+    // Daily use: no search over contact and subject.
+    let app = spawn_app().await;
+    let ada = app.sign_in("ada@demo.test").await;
+    let line = channel_id(&ada, "Support line").await;
+    let found = app.ingest(line, "Zoë O'Hara-Quint").await;
+    for q in ["o'hara-qu", "ZOE", "Quint", "zo hara"] {
+        let page: Page<Conversation> = ada
+            .read(&format!("/api/conversations?q={}&page=1", url_encode(q)))
+            .await;
+        assert_eq!(page.total, Some(1), "{q}");
+        assert_eq!(page.items[0].id, found.id, "{q}");
+    }
+    // Whatever is typed is text, never query syntax.
+    for q in ["\"Quint", "Quint OR a*", "NEAR(a b)"] {
+        let res = ada
+            .get(&format!("/api/conversations?q={}&page=1", url_encode(q)))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "{q}");
+    }
+    for (q, says) in [("a", "at least 2"), ("%2A%2A%2A", "letters or digits")] {
+        let (status, _, message) =
+            error_of(ada.get(&format!("/api/conversations?q={q}")).await).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{q}");
+        assert!(message.contains(says), "{message}");
+    }
+    // Tickets search their conversation's contact and subject.
+    let m = ada.start_move(move_all(&ada, "Support line").await).await;
+    ada.wait_for_move(&m.id).await;
+    let tickets: Page<Ticket> = ada.read("/api/tickets?q=Quint&page=1").await;
+    assert_eq!(tickets.total, Some(1));
+    assert_eq!(tickets.items[0].conversation_id, found.id);
+}
+
+fn url_encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
