@@ -148,3 +148,36 @@ pub fn AddressSelect(
         </div>
     }
 }
+
+/// A search over the list's contacts and subjects, kept in the address as `?q=`.
+#[component]
+pub fn AddressSearch(address: Address, label: &'static str) -> impl IntoView {
+    let navigate = leptos_router::hooks::use_navigate();
+    let text = RwSignal::new(address.get("q").unwrap_or_default());
+    let error = RwSignal::new(None::<&'static str>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let q = text.get_untracked().trim().to_string();
+        if !q.is_empty() && q.chars().count() < 2 {
+            error.set(Some("Search for at least 2 characters."));
+            return;
+        }
+        error.set(None);
+        navigate(&address.with("q", &q), Default::default());
+    };
+    view! {
+        <form class="list-search" role="search" on:submit=submit>
+            <label for="list-search">{label}</label>
+            <input
+                id="list-search"
+                type="search"
+                prop:value=text
+                on:input=move |ev| text.set(event_target_value(&ev))
+                aria-describedby="list-search-error"
+                aria-invalid=move || error.get().is_some().to_string()
+            />
+            <button type="submit" class="button secondary">"Search"</button>
+            <p id="list-search-error" class="field-error">{move || error.get()}</p>
+        </form>
+    }
+}

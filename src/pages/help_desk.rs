@@ -9,7 +9,7 @@ use crate::api::{self, PAGE_SIZE};
 use crate::components::format::{local_date_time, now, time_zone};
 use crate::components::kind_icon::KindIcon;
 use crate::components::list::{list_view, DataTable, ListWords};
-use crate::components::pager::{Address, AddressSelect, PageNav};
+use crate::components::pager::{Address, AddressSearch, AddressSelect, PageNav};
 use crate::directory::{use_directory, Names};
 use crate::live::use_live;
 use crate::session::use_session;
@@ -94,6 +94,9 @@ fn HelpDeskViews() -> impl IntoView {
         if let Some(c) = address.get("channel") {
             q.push_str(&format!("&channel_id={}", api::encode(&c)));
         }
+        if let Some(s) = address.get("q") {
+            q.push_str(&format!("&q={}", api::encode(&s)));
+        }
         q
     };
     let pipeline = LocalResource::new(api::pipeline);
@@ -176,6 +179,7 @@ fn HelpDeskViews() -> impl IntoView {
                 }}
             </p>
             <div class="list-filters">
+                <AddressSearch address=address label="Search contacts and subjects"/>
                 <AddressSelect address=address key="sort" label="Order" options=sorts/>
                 <AddressSelect address=address key="channel" label="Channel" options=channels/>
             </div>

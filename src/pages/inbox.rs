@@ -8,7 +8,7 @@ use crate::api::{self, PAGE_SIZE};
 use crate::components::format::local_date_time;
 use crate::components::kind_icon::KindIcon;
 use crate::components::list::{list_view, DataTable, ListWords};
-use crate::components::pager::{Address, AddressSelect, PageNav};
+use crate::components::pager::{Address, AddressSearch, AddressSelect, PageNav};
 use crate::directory::use_directory;
 use crate::live::use_live;
 
@@ -50,6 +50,9 @@ pub fn Inbox() -> impl IntoView {
         }
         if let Some(c) = address.get("channel") {
             q.push(format!("channel_id={}", api::encode(&c)));
+        }
+        if let Some(s) = address.get("q") {
+            q.push(format!("q={}", api::encode(&s)));
         }
         q.join("&")
     };
@@ -116,6 +119,7 @@ pub fn Inbox() -> impl IntoView {
             <h1>"Inbox"</h1>
             <p class="muted">"Conversations still answered from the inbox."</p>
             <div class="list-filters">
+                <AddressSearch address=address label="Search contacts and subjects"/>
                 <AddressSelect address=address key="sort" label="Order" options=sorts/>
                 <AddressSelect address=address key="status" label="Status" options=statuses/>
                 <AddressSelect address=address key="owner" label="Owner" options=owners/>
