@@ -19,6 +19,7 @@
 //! Latencies are taken from when each request was due, so a stalled server can't
 //! hide its queue (no coordinated omission).
 
+mod lists;
 mod load;
 mod report;
 mod served;
@@ -206,6 +207,7 @@ async fn main() -> anyhow::Result<()> {
         served.heard.until_ended(m.id).await;
     }
     let visits = visits(&served.base, &args.dist).await?;
+    let list_pages = lists::pages(&served.sam, 30).await;
     served.stop().await?;
 
     let report = Report {
@@ -219,6 +221,7 @@ async fn main() -> anyhow::Result<()> {
         reads,
         event_latency: Latencies::of(event_latency, 0),
         visits,
+        list_pages,
         seed_peak,
         move_peak,
     };

@@ -118,6 +118,7 @@ pub(crate) struct Report<'a> {
     pub(crate) reads: Latencies,
     pub(crate) event_latency: Latencies,
     pub(crate) visits: Option<Visits>,
+    pub(crate) list_pages: Vec<(&'static str, Latencies)>,
     pub(crate) seed_peak: Option<u64>,
     pub(crate) move_peak: Option<u64>,
 }
@@ -174,6 +175,13 @@ impl std::fmt::Display for Report<'_> {
             mib(self.seed_peak),
             mib(self.move_peak)
         )?;
+        writeln!(
+            f,
+            "list pages (50 rows and the total, 30 each, one at a time)"
+        )?;
+        for (name, l) in &self.list_pages {
+            writeln!(f, "  {name:<26}{l}")?;
+        }
         match &self.visits {
             None => write!(
                 f,
