@@ -179,7 +179,12 @@ pub async fn seed(store: &Store, conversations: u32, now: DateTime<Utc>) -> Stor
         };
         let closed = dice.below(3) == 0;
         let owner = owners[dice.below(4) as usize];
-        let started_at = now_ms - dice.below(ninety_days) as i64;
+        // Conversations are stored as they start, so ids follow start times (a
+        // minute or so of jitter): over the last 90 days, the newest last.
+        let step = ninety_days / u64::from(conversations.max(1));
+        let started_at = (now_ms - ninety_days as i64
+            + (u64::from(i) * step + dice.below(step.max(1) + 60_000)) as i64)
+            .min(now_ms);
         let ticket = (dice.below(5) == 0).then(|| NewTicketRow {
             status_id: if closed {
                 closed_status
