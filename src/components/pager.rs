@@ -63,12 +63,15 @@ impl Address {
     }
 }
 
-/// "1–50 of 29,637" and Previous / Next as links to the neighbouring pages. A
-/// new page scrolls to the top and puts focus on the list (`focus` is its id).
+/// "1–50 of 29,637" (or "of 10,000+" when the server counted only so far) and
+/// Previous / Next as links to the neighbouring pages. A new page scrolls to the
+/// top and puts focus on the list (`focus` is its id).
 #[component]
 pub fn PageNav(
     address: Address,
-    #[prop(into)] total: Signal<Option<u64>>,
+    /// The page's total, and whether it is only a lower bound.
+    #[prop(into)]
+    total: Signal<Option<(u64, bool)>>,
     limit: u32,
     focus: &'static str,
 ) -> impl IntoView {
@@ -76,16 +79,21 @@ pub fn PageNav(
     let last = move || {
         total
             .get()
-            .map(|t| t.div_ceil(u64::from(limit)).max(1) as u32)
+            .map(|(t, _)| t.div_ceil(u64::from(limit)).max(1) as u32)
     };
     let shown = move || {
-        total.get().map(|t| {
+        total.get().map(|(t, at_least)| {
             let from = u64::from(page() - 1) * u64::from(limit) + 1;
             let to = (from + u64::from(limit) - 1).min(t);
-            if t == 0 || from > t {
-                format!("0 of {}", thousands(t))
+            let of = if at_least {
+                format!("{}+", thousands(t))
             } else {
-                format!("{}–{} of {}", thousands(from), thousands(to), thousands(t))
+                thousands(t)
+            };
+            if t == 0 || from > t {
+                format!("0 of {of}")
+            } else {
+                format!("{}–{} of {of}", thousands(from), thousands(to))
             }
         })
     };

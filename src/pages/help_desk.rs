@@ -105,7 +105,11 @@ fn HelpDeskViews() -> impl IntoView {
         live.latest.track();
         async move { api::ticket_page(&filter).await }
     });
-    let total = Signal::derive(move || page.get().and_then(Result::ok).and_then(|p| p.total));
+    let total = Signal::derive(move || {
+        page.get()
+            .and_then(Result::ok)
+            .and_then(|p| p.total.map(|t| (t, p.total_at_least)))
+    });
     let sorts = Signal::derive(|| {
         TicketSort::ALL
             .iter()

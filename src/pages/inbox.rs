@@ -62,7 +62,11 @@ pub fn Inbox() -> impl IntoView {
         live.latest.track();
         async move { api::conversation_page(&query).await }
     });
-    let total = Signal::derive(move || page.get().and_then(Result::ok).and_then(|p| p.total));
+    let total = Signal::derive(move || {
+        page.get()
+            .and_then(Result::ok)
+            .and_then(|p| p.total.map(|t| (t, p.total_at_least)))
+    });
     let retry = Callback::new(move |_| {
         page.refetch();
         directory.retry_if_failed();

@@ -19,13 +19,16 @@ pub use tickets::*;
 use serde::{Deserialize, Serialize};
 
 /// One page of a list: by cursor (`next_cursor`), or by number (`?page=`), which
-/// also says how many match in all.
+/// also says how many match in all, or, for a search matching more than the
+/// server counts, at least how many (`total_at_least`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub total_at_least: bool,
 }
 
 /// The deepest page a list answers by number (`?page=`).

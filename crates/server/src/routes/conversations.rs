@@ -19,7 +19,9 @@ use super::paging::{decode_cursor, empty_page, limit, numbered, page, parse_quer
 use super::{Body, PathId};
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
-use crate::store::{search_words, ChangeError, ConversationFilter, OwnerChange, TicketFilter};
+use crate::store::{
+    search_words, ChangeError, ConversationFilter, OwnerChange, TicketFilter, Total,
+};
 use crate::AppState;
 
 #[derive(Deserialize)]
@@ -63,7 +65,12 @@ fn unassigned(raw: Option<&str>) -> AppResult<bool> {
 }
 
 /// A page of `items` fetched one past `limit`: numbered (with the total) or by cursor.
-fn answer<T>(items: Vec<T>, limit: u32, total: Option<u64>, id_of: impl Fn(&T) -> i64) -> Page<T> {
+fn answer<T>(
+    items: Vec<T>,
+    limit: u32,
+    total: Option<Total>,
+    id_of: impl Fn(&T) -> i64,
+) -> Page<T> {
     match total {
         Some(total) => {
             let mut items = items;
@@ -71,7 +78,8 @@ fn answer<T>(items: Vec<T>, limit: u32, total: Option<u64>, id_of: impl Fn(&T) -
             Page {
                 items,
                 next_cursor: None,
-                total: Some(total),
+                total: Some(total.n),
+                total_at_least: total.at_least,
             }
         }
         None => page(items, limit, id_of),

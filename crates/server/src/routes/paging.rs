@@ -84,6 +84,7 @@ pub fn empty_page<T>(numbered: bool) -> deskmove_rules::Page<T> {
         items: Vec::new(),
         next_cursor: None,
         total: numbered.then_some(0),
+        total_at_least: false,
     }
 }
 
@@ -136,6 +137,7 @@ pub fn page<T>(
         items,
         next_cursor,
         total: None,
+        total_at_least: false,
     }
 }
 

@@ -1,4 +1,5 @@
-//! Verifies the invariants I1–I3 on a whole database: what `deskmove-server check` reports.
+//! Verifies the invariants I1–I3, and that the lists' kept totals match their
+//! rows, on a whole database: what `deskmove-server check` reports.
 
 use sqlx::Row;
 
@@ -92,6 +93,15 @@ impl Store {
                     example: r.try_get("example")?,
                 });
             }
+        }
+        let miscounted = self.miscounted_groups().await?;
+        if let Some(first) = miscounted.first() {
+            out.push(Violation {
+                invariant: "Totals",
+                what: format!("list totals kept apart from their rows, first {first}"),
+                count: miscounted.len() as i64,
+                example: None,
+            });
         }
         Ok(out)
     }

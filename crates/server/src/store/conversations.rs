@@ -67,7 +67,7 @@ pub fn search_words(s: &str) -> Vec<&str> {
 }
 
 /// Started order, id breaking ties: the index on (account, workspace, started_at,
-/// id) walks it.
+/// id) walks it (migration 0007).
 fn conversation_order(sort: ConversationSort) -> &'static str {
     match sort {
         ConversationSort::Newest => "c.started_at DESC, c.id DESC",
@@ -76,7 +76,7 @@ fn conversation_order(sort: ConversationSort) -> &'static str {
 }
 
 /// The filter's conditions, all but the page.
-fn conversations_where(sql: &mut Sql, account: AccountId, f: &ConversationFilter) {
+pub(crate) fn conversations_where(sql: &mut Sql, account: AccountId, f: &ConversationFilter) {
     sql.push(" WHERE TRUE");
     sql.and("c.account_id = {}", Arg::Int(account.get()));
     sql.and_some(
@@ -268,18 +268,6 @@ impl Store {
             .iter()
             .filter_map(|r| r.try_get::<String, _>("detail").ok())
             .collect())
-    }
-
-    /// How many conversations the filter matches, all pages together.
-    pub async fn count_conversations(
-        &self,
-        account: AccountId,
-        f: &ConversationFilter,
-    ) -> StoreResult<u64> {
-        let mut sql = Sql::new("SELECT COUNT(*) AS n FROM conversations c");
-        conversations_where(&mut sql, account, f);
-        let n: i64 = sql.query().fetch_one(&self.pool).await?.try_get("n")?;
-        Ok(n.max(0) as u64)
     }
 
     /// Status and owner, as agents change them every day. In help desk the owner is

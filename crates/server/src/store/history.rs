@@ -308,6 +308,17 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
         .fetch_one(&mut *conn)
         .await?
         .try_get("m")?;
+    // The list totals of the stretch's rows are taken out here and put back at the
+    // end, a statement each, instead of by a trigger a row.
+    let sql = format!(
+        "INSERT INTO counted_apart (conversation_id) SELECT id FROM conversations WHERE {}",
+        Stretch::condition("", 1)
+    );
+    r.stretch
+        .bind(sqlx::query(&sql))
+        .execute(&mut *conn)
+        .await?;
+    count_apart(conn, -1).await?;
     // R11, R13: the missing tickets.
     let sql = format!(
         "INSERT INTO tickets (account_id, conversation_id, pipeline_id, status_id, owner_id, created_at, \
@@ -390,11 +401,41 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
         .execute(&mut *conn)
         .await?
         .rows_affected() as i64;
+    count_apart(conn, 1).await?;
+    sqlx::query("DELETE FROM counted_apart")
+        .execute(&mut *conn)
+        .await?;
     Ok(RangeMoved {
         created,
         unassigned,
         moved,
     })
+}
+
+/// Adds (`sign` 1) or takes out (-1) the list totals of the conversations in
+/// `counted_apart` and of their tickets (migration 0007's groups). CROSS JOIN
+/// keeps SQLite's loops in this order: a scan of the conversations otherwise.
+async fn count_apart(conn: &mut AnyConnection, sign: i64) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO conversation_counts (account_id, workspace, channel_id, status, owner_id, n) \
+         SELECT c.account_id, c.workspace, c.current_channel_id, c.status, COALESCE(c.owner_id, 0), $1 * COUNT(*) \
+         FROM counted_apart a CROSS JOIN conversations c WHERE c.id = a.conversation_id \
+         GROUP BY 1, 2, 3, 4, 5 ON CONFLICT DO UPDATE SET n = n + excluded.n",
+    )
+    .bind(sign)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO ticket_counts (account_id, workspace, channel_id, status_id, owner_id, n) \
+         SELECT t.account_id, c.workspace, c.current_channel_id, t.status_id, COALESCE(t.owner_id, 0), $1 * COUNT(*) \
+         FROM counted_apart a CROSS JOIN conversations c CROSS JOIN tickets t \
+         WHERE c.id = a.conversation_id AND t.conversation_id = c.id \
+         GROUP BY 1, 2, 3, 4, 5 ON CONFLICT DO UPDATE SET n = n + excluded.n",
+    )
+    .bind(sign)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// R16: the channel itself now belongs to help desk; its settings are not touched (R6).

@@ -5,6 +5,7 @@
 mod catalog;
 mod check;
 mod conversations;
+mod counts;
 mod fault;
 mod history;
 mod ingest;
@@ -18,6 +19,7 @@ mod tickets;
 pub use catalog::*;
 pub use check::Violation;
 pub use conversations::*;
+pub use counts::{Total, COUNTED_UP_TO};
 pub use fault::Fault;
 pub use history::*;
 pub use ingest::Arrival;

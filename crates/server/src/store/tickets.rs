@@ -83,7 +83,7 @@ pub struct TicketFilter {
 }
 
 /// The filter's conditions, all but the page.
-fn tickets_where(sql: &mut Sql, account: AccountId, f: &TicketFilter) {
+pub(crate) fn tickets_where(sql: &mut Sql, account: AccountId, f: &TicketFilter) {
     if f.state.is_some() {
         sql.push(" JOIN pipeline_statuses s ON s.id = t.status_id");
     }
@@ -107,6 +107,16 @@ fn tickets_where(sql: &mut Sql, account: AccountId, f: &TicketFilter) {
         sql.push(" AND t.owner_id IS NULL");
     }
     search_condition(sql, "t.conversation_id", f.search.as_deref());
+}
+
+/// Each order walks an index of migration 0007: creation, or first-reply due
+/// time with the tickets without SLA last.
+fn ticket_order(sort: TicketSort) -> &'static str {
+    match sort {
+        TicketSort::Newest => "t.created_at DESC, t.id DESC",
+        TicketSort::Oldest => "t.created_at ASC, t.id ASC",
+        TicketSort::Due => "t.first_reply_due IS NULL, t.first_reply_due ASC, t.id ASC",
+    }
 }
 
 /// R22: a running move of the account with notifications turned off mutes every ticket event.
@@ -166,15 +176,7 @@ impl Store {
         let mut sql = Sql::new(TICKET_SELECT);
         tickets_where(&mut sql, account, f);
         match f.sort {
-            Some((sort, offset)) => {
-                let order = match sort {
-                    TicketSort::Newest => "t.created_at DESC, t.id DESC",
-                    TicketSort::Oldest => "t.created_at ASC, t.id ASC",
-                    // Tickets without SLA last.
-                    TicketSort::Due => "t.first_reply_due IS NULL, t.first_reply_due ASC, t.id ASC",
-                };
-                sql.ordered_page(order, f.limit, offset);
-            }
+            Some((sort, offset)) => sql.ordered_page(ticket_order(sort), f.limit, offset),
             None => {
                 sql.and_some("t.id < {}", f.before_id.map(Arg::Int));
                 sql.newest_first("t.id", f.limit);
@@ -184,14 +186,22 @@ impl Store {
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
-    /// How many tickets the filter matches, all pages together.
-    pub async fn count_tickets(&self, account: AccountId, f: &TicketFilter) -> StoreResult<u64> {
-        let mut sql = Sql::new(
-            "SELECT COUNT(*) AS n FROM tickets t JOIN conversations c ON c.id = t.conversation_id",
-        );
+    /// SQLite's plan for the page `f` asks for, a line a step (as for conversations).
+    pub async fn plan_of_tickets(
+        &self,
+        account: AccountId,
+        f: &TicketFilter,
+    ) -> StoreResult<Vec<String>> {
+        let mut sql = Sql::new(&format!("EXPLAIN QUERY PLAN {TICKET_SELECT}"));
         tickets_where(&mut sql, account, f);
-        let n: i64 = sql.query().fetch_one(&self.pool).await?.try_get("n")?;
-        Ok(n.max(0) as u64)
+        if let Some((sort, offset)) = f.sort {
+            sql.ordered_page(ticket_order(sort), f.limit, offset);
+        }
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| r.try_get::<String, _>("detail").ok())
+            .collect())
     }
 
     pub async fn notifications(&self, user: UserId, limit: u32) -> StoreResult<Vec<Notification>> {

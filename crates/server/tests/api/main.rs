@@ -6,6 +6,7 @@ mod demo;
 mod fuzz;
 mod hardening;
 mod helpers;
+mod lists;
 mod load;
 mod moves;
 mod security;
