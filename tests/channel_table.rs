@@ -227,3 +227,20 @@ async fn escape_closes_the_menu_and_returns_focus_to_its_button() {
         "focus returns to Options"
     );
 }
+
+#[wasm_bindgen_test]
+async fn an_identifier_address_reads_as_words_and_an_email_as_it_is() {
+    // Daily use: the Address column showed slugs such as "demo-co".
+    let m = mount_table(false);
+    leptos::task::tick().await;
+    for (name, shown, raw) in [
+        ("Facebook Messenger", "Demo co", "demo-co"),
+        ("Pricing bot", "Pricing bot", "pricing-bot"),
+        ("Support email", "support@demo.test", "support@demo.test"),
+        ("WhatsApp", "+1 555 0101", "+1 555 0101"),
+    ] {
+        let cell = row(&m, name).query_selector("td.address").unwrap().unwrap();
+        assert_eq!(cell.text_content().unwrap(), shown, "{name}");
+        assert_eq!(cell.get_attribute("title").as_deref(), Some(raw), "{name}");
+    }
+}

@@ -36,7 +36,7 @@ pub fn ChannelTable(
                                         </div>
                                     </div>
                                 </td>
-                                <td class="address">{channel.address.clone()}</td>
+                                <td class="address" title=channel.address.clone()>{channel.address_in_words()}</td>
                                 <td>
                                     <span class=format!("workspace-badge {}", channel.workspace.as_str())>
                                         {channel.workspace.label()}

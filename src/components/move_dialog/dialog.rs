@@ -97,7 +97,7 @@ pub fn MoveForm(
                 let pipeline = pipeline.clone().unwrap_or(Pipeline { id: PipelineId::of(1), name: String::new(), statuses: vec![] });
                 view! {
                     <HistoryForm
-                        address=channel.address.clone()
+                        address=channel.reached_at()
                         pipeline=pipeline
                         mode=mode
                         open_status=open_status

@@ -35,6 +35,16 @@ codes! {
 }
 
 impl ChannelKind {
+    /// An email address or a phone number is what people know the channel by; a
+    /// form's, chat's or page's address is an identifier (a slug such as
+    /// "contact-form").
+    pub fn address_is_identifier(self) -> bool {
+        matches!(
+            self,
+            ChannelKind::Form | ChannelKind::Chat | ChannelKind::Messenger
+        )
+    }
+
     /// The chatflow kinds have a chatflow behind the channel.
     pub fn has_chatflow(self) -> bool {
         matches!(
@@ -83,6 +93,37 @@ pub struct Channel {
     pub workspace: Workspace,
     pub settings: ChannelSettings,
     pub movable: Movability,
+}
+
+impl Channel {
+    /// The address as a person reads it: an identifier in words ("contact-form"
+    /// → "Contact form"), an email address or a phone number as it is.
+    pub fn address_in_words(&self) -> String {
+        if !self.kind.address_is_identifier() {
+            return self.address.clone();
+        }
+        let words = self
+            .address
+            .split(['-', '_', '.'])
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut chars = words.chars();
+        match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => self.name.clone(),
+        }
+    }
+
+    /// What the move dialog's history choice names ("All conversations with …"):
+    /// the address people write to or call, else the channel's own name.
+    pub fn reached_at(&self) -> String {
+        if self.kind.address_is_identifier() {
+            self.name.clone()
+        } else {
+            self.address.clone()
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

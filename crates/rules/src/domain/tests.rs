@@ -92,3 +92,30 @@ fn codes_round_trip_through_their_names() {
     assert_eq!(crate::ErrorCode::MoveInProgress.http_status(), 409);
     assert_eq!(crate::ErrorCode::Csrf.http_status(), 403);
 }
+
+#[test]
+fn an_identifier_address_reads_as_words_and_the_dialog_names_the_channel() {
+    // Daily use: "contact-form" showed where a person reads a name.
+    let channel = |kind, name: &str, address: &str| Channel {
+        id: ChannelId::of(1),
+        inbox_id: InboxId::of(1),
+        kind,
+        name: name.into(),
+        address: address.into(),
+        workspace: Workspace::Inbox,
+        settings: ChannelSettings::default(),
+        movable: Movability::from_blockers(Vec::new()),
+    };
+    let form = channel(ChannelKind::Form, "Contact us form", "contact-form");
+    assert_eq!(form.address_in_words(), "Contact form");
+    assert_eq!(form.reached_at(), "Contact us form");
+    let page = channel(ChannelKind::Messenger, "Facebook Messenger", "demo_co");
+    assert_eq!(page.address_in_words(), "Demo co");
+    let email = channel(ChannelKind::Email, "Support email", "support@demo.test");
+    assert_eq!(email.address_in_words(), "support@demo.test");
+    assert_eq!(email.reached_at(), "support@demo.test");
+    let line = channel(ChannelKind::Calling, "Support line", "+1 555 0100");
+    assert_eq!(line.reached_at(), "+1 555 0100");
+    let odd = channel(ChannelKind::Chat, "Website chat", "--");
+    assert_eq!(odd.address_in_words(), "Website chat");
+}
