@@ -63,7 +63,24 @@ impl Address {
     }
 }
 
-/// "1–50 of 29,637" (or "of 10,000+" when the server counted only so far) and
+/// Which rows a page shows of how many: "51–100 of 29,637", or "of 1,000+"
+/// when the server counted only so far.
+pub fn page_range(page: u32, limit: u32, total: u64, at_least: bool) -> String {
+    let from = u64::from(page.max(1) - 1) * u64::from(limit) + 1;
+    let to = (from + u64::from(limit) - 1).min(total);
+    let of = if at_least {
+        format!("{}+", thousands(total))
+    } else {
+        thousands(total)
+    };
+    if total == 0 || from > total {
+        format!("0 of {of}")
+    } else {
+        format!("{}–{} of {of}", thousands(from), thousands(to))
+    }
+}
+
+/// "1–50 of 29,637" (or "of 1,000+" when the server counted only so far) and
 /// Previous / Next as links to the neighbouring pages. A new page scrolls to the
 /// top and puts focus on the list (`focus` is its id).
 #[component]
@@ -82,20 +99,9 @@ pub fn PageNav(
             .map(|(t, _)| t.div_ceil(u64::from(limit)).max(1) as u32)
     };
     let shown = move || {
-        total.get().map(|(t, at_least)| {
-            let from = u64::from(page() - 1) * u64::from(limit) + 1;
-            let to = (from + u64::from(limit) - 1).min(t);
-            let of = if at_least {
-                format!("{}+", thousands(t))
-            } else {
-                thousands(t)
-            };
-            if t == 0 || from > t {
-                format!("0 of {of}")
-            } else {
-                format!("{}–{} of {of}", thousands(from), thousands(to))
-            }
-        })
+        total
+            .get()
+            .map(|(t, at_least)| page_range(page(), limit, t, at_least))
     };
     // After a move to another page (not the first load), the list is where the eye
     // and the focus go.
