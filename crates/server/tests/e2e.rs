@@ -477,6 +477,23 @@ async fn hostile_names_show_as_text_and_never_run() {
         .unwrap();
     assert_eq!(res.status(), 201);
     let ada = w.browser("ada").await;
+    // Daily use: empty fields said "That email and password don't match".
+    ada.goto(&format!("{}/login", w.base)).await.unwrap();
+    find(&ada, "button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    find(&ada, "#login-email-error:not(:empty)").await;
+    assert_eq!(
+        text(&ada, "#login-email-error").await,
+        "The email can't be empty."
+    );
+    assert_eq!(
+        text(&ada, "#login-password-error").await,
+        "The password can't be empty."
+    );
+    assert_eq!(text(&ada, "#login-error").await, "");
     w.sign_in(&ada, "ada@demo.test", "/inbox").await;
     let row = find(&ada, "table.conversations tbody tr").await;
     let shown = row.text().await.unwrap();
