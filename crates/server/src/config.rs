@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
+use crate::store::Database;
+
 #[derive(Clone, Debug, Parser)]
 #[command(
     name = "deskmove-server",
@@ -11,9 +13,9 @@ use clap::Parser;
     about = "Deskmove: move an inbox channel, with its history, to help desk."
 )]
 pub struct Settings {
-    /// The SQLite database file (created if missing).
+    /// The database: a SQLite file (created if missing) or a `postgres://` URL.
     #[arg(long, env = "DESKMOVE_DB", default_value = "deskmove.db")]
-    pub db: PathBuf,
+    pub db: Database,
     /// The address to listen on (port 0 picks a free one).
     #[arg(long, env = "DESKMOVE_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: String,
@@ -69,17 +71,17 @@ pub struct Settings {
 pub enum Command {
     /// Verifies the invariants I1–I3 on a database; exits non-zero naming each violation.
     Check {
-        /// The SQLite database file.
+        /// The database: a SQLite file or a `postgres://` URL.
         #[arg(long, default_value = "deskmove.db")]
-        db: PathBuf,
+        db: Database,
     },
 }
 
 impl Settings {
     /// Settings for a server on a free loopback port over `db` (tests, benches).
-    pub fn for_tests(db: PathBuf) -> Settings {
+    pub fn for_tests(db: impl Into<Database>) -> Settings {
         Settings {
-            db,
+            db: db.into(),
             listen: "127.0.0.1:0".into(),
             demo: true,
             demo_conversations: 200,

@@ -4,7 +4,7 @@ use clap::Parser;
 use deskmove_server::config::{Command, Settings};
 use deskmove_server::demo;
 use deskmove_server::startup::Application;
-use deskmove_server::store::Store;
+use deskmove_server::store::{Database, Store};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -69,15 +69,15 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `deskmove-server check --db PATH`: names each broken invariant and exits non-zero.
-async fn check(db: &std::path::Path) -> anyhow::Result<()> {
-    if !db.exists() {
-        anyhow::bail!("no database at {}", db.display());
+/// `deskmove-server check --db PATH|URL`: names each broken invariant and exits non-zero.
+async fn check(db: &Database) -> anyhow::Result<()> {
+    if db.path().is_some_and(|p| !p.exists()) {
+        anyhow::bail!("no database at {db}");
     }
-    let store = Store::open_sqlite(db).await?;
+    let store = Store::open_at(db).await?;
     let violations = store.check().await?;
     if violations.is_empty() {
-        println!("{}: I1, I2 and I3 hold.", db.display());
+        println!("{db}: I1, I2 and I3 hold.");
         return Ok(());
     }
     for v in &violations {

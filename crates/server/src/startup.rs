@@ -17,7 +17,7 @@ use crate::engine::Engine;
 use crate::events::EventHub;
 use crate::limits::{PasswordChecks, SignInLimits};
 use crate::serve::{serve, ConnectionLimits};
-use crate::store::Store;
+use crate::store::{Database, Store};
 use crate::{auth, demo, routes, static_files, AppState};
 
 pub fn app(state: AppState, settings: &Settings) -> Router {
@@ -67,7 +67,18 @@ const BATCH_GRACE: Duration = Duration::from_secs(3);
 
 impl Application {
     pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
-        let store = Store::open_sqlite(&settings.db).await?;
+        // Several servers share a PostgreSQL database: a token each one made up
+        // would differ from server to server.
+        if matches!(settings.db, Database::Postgres(_))
+            && settings.ingest_token.is_none()
+            && !settings.demo
+        {
+            anyhow::bail!(
+                "on PostgreSQL give the ingest token (--ingest-token or DESKMOVE_INGEST_TOKEN): \
+                 every server of the database must take the same one"
+            );
+        }
+        let store = Store::open_at(&settings.db).await?;
         let demo_seeded = if settings.demo {
             demo::seed(&store, settings.demo_conversations, Utc::now()).await?
         } else {

@@ -59,12 +59,18 @@ impl Store {
         f: &ConversationFilter,
     ) -> StoreResult<Total> {
         if f.search.is_some() || f.original_channel_id.is_some() {
-            let mut sql = Sql::new("SELECT COUNT(*) AS n FROM (SELECT 1 FROM conversations c");
+            let mut sql = Sql::new(
+                "SELECT COUNT(*) AS n FROM (SELECT 1 FROM conversations c",
+                self.is_sqlite,
+            );
             conversations_where(&mut sql, account, f);
             return count_up_to(self, sql, bound(f.sort, f.limit)).await;
         }
         let mut sql =
-            Sql::new("SELECT COALESCE(SUM(k.n), 0) AS n FROM conversation_counts k WHERE TRUE");
+            Sql::new(
+            "SELECT CAST(COALESCE(SUM(k.n), 0) AS BIGINT) AS n FROM conversation_counts k WHERE TRUE",
+            self.is_sqlite,
+        );
         sql.and("k.account_id = {}", Arg::Int(account.get()));
         sql.and_some("k.workspace = {}", workspace_arg(f.workspace));
         sql.and_some("k.channel_id = {}", f.channel_id.map(|c| Arg::Int(c.get())));
@@ -85,11 +91,15 @@ impl Store {
             let mut sql = Sql::new(
                 "SELECT COUNT(*) AS n FROM (SELECT 1 FROM tickets t \
                  JOIN conversations c ON c.id = t.conversation_id",
+                self.is_sqlite,
             );
             tickets_where(&mut sql, account, f);
             return count_up_to(self, sql, bound(f.sort, f.limit)).await;
         }
-        let mut sql = Sql::new("SELECT COALESCE(SUM(k.n), 0) AS n FROM ticket_counts k");
+        let mut sql = Sql::new(
+            "SELECT CAST(COALESCE(SUM(k.n), 0) AS BIGINT) AS n FROM ticket_counts k",
+            self.is_sqlite,
+        );
         if f.state.is_some() {
             sql.push(" JOIN pipeline_statuses s ON s.id = k.status_id");
         }

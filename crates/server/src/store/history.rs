@@ -43,13 +43,13 @@ impl Store {
     ) -> StoreResult<HistoryCounts> {
         let mut counts: HistoryCounts = sqlx::query_as(
             "SELECT COUNT(*) AS conversations, \
-                COALESCE(SUM(CASE WHEN t.id IS NOT NULL THEN 1 ELSE 0 END), 0) AS with_ticket, \
-                COALESCE(SUM(CASE WHEN c.status = 'open' THEN 1 ELSE 0 END), 0) AS open, \
-                COALESCE(SUM(CASE \
+                CAST(COALESCE(SUM(CASE WHEN t.id IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS with_ticket, \
+                CAST(COALESCE(SUM(CASE WHEN c.status = 'open' THEN 1 ELSE 0 END), 0) AS BIGINT) AS open, \
+                CAST(COALESCE(SUM(CASE \
                     WHEN t.id IS NULL AND c.owner_id IS NOT NULL \
                         AND COALESCE(u.help_desk_access, 0) = 0 THEN 1 \
                     WHEN t.owner_id IS NOT NULL AND COALESCE(tu.help_desk_access, 0) = 0 THEN 1 \
-                    ELSE 0 END), 0) AS owners_without_access \
+                    ELSE 0 END), 0) AS BIGINT) AS owners_without_access \
              FROM conversations c \
              LEFT JOIN tickets t ON t.conversation_id = c.id \
              LEFT JOIN users u ON u.id = c.owner_id \
@@ -420,7 +420,8 @@ async fn count_apart(conn: &mut AnyConnection, sign: i64) -> StoreResult<()> {
         "INSERT INTO conversation_counts (account_id, workspace, channel_id, status, owner_id, n) \
          SELECT c.account_id, c.workspace, c.current_channel_id, c.status, COALESCE(c.owner_id, 0), $1 * COUNT(*) \
          FROM counted_apart a CROSS JOIN conversations c WHERE c.id = a.conversation_id \
-         GROUP BY 1, 2, 3, 4, 5 ON CONFLICT DO UPDATE SET n = n + excluded.n",
+         GROUP BY 1, 2, 3, 4, 5 ON CONFLICT (account_id, workspace, channel_id, status, owner_id) \
+         DO UPDATE SET n = conversation_counts.n + excluded.n",
     )
     .bind(sign)
     .execute(&mut *conn)
@@ -430,7 +431,8 @@ async fn count_apart(conn: &mut AnyConnection, sign: i64) -> StoreResult<()> {
          SELECT t.account_id, c.workspace, c.current_channel_id, t.status_id, COALESCE(t.owner_id, 0), $1 * COUNT(*) \
          FROM counted_apart a CROSS JOIN conversations c CROSS JOIN tickets t \
          WHERE c.id = a.conversation_id AND t.conversation_id = c.id \
-         GROUP BY 1, 2, 3, 4, 5 ON CONFLICT DO UPDATE SET n = n + excluded.n",
+         GROUP BY 1, 2, 3, 4, 5 ON CONFLICT (account_id, workspace, channel_id, status_id, owner_id) \
+         DO UPDATE SET n = ticket_counts.n + excluded.n",
     )
     .bind(sign)
     .execute(&mut *conn)

@@ -10,10 +10,10 @@ mod fault;
 mod history;
 mod ingest;
 mod moves;
+mod open;
 mod seed;
 mod sessions;
 mod sql;
-mod sqlite;
 mod tickets;
 
 pub use catalog::*;
@@ -24,6 +24,7 @@ pub use fault::Fault;
 pub use history::*;
 pub use ingest::Arrival;
 pub use moves::*;
+pub use open::Database;
 pub use seed::*;
 pub use sessions::*;
 pub use tickets::*;
@@ -54,6 +55,10 @@ impl StoreError {
 }
 
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// The PostgreSQL advisory lock a write transaction holds (any number, the same
+/// for every server of one database).
+const WRITE_LOCK: i64 = 0x6465_736b_6d76;
 
 #[derive(Clone)]
 pub struct Store {
@@ -96,16 +101,23 @@ impl Store {
         Ok(self.pool.begin().await?)
     }
 
-    /// A transaction that will write, on the writer's connection. On SQLite it takes
-    /// the write lock up front, so a read-then-write can't be refused halfway by
-    /// another writer, and writers serialize (the move's start and an arrival never
-    /// interleave).
+    /// A transaction that will write, on the writer's connection. It takes the
+    /// write lock up front, so a read-then-write can't be refused halfway by another
+    /// writer, and writers serialize (the move's start and an arrival never
+    /// interleave, and the kept list totals never deadlock).
     pub async fn begin_write(&self) -> StoreResult<Tx> {
         let _waiting = Waiting::new(&self.writers_waiting);
         Ok(if self.is_sqlite {
             self.writer.begin_with("BEGIN IMMEDIATE").await?
         } else {
-            self.writer.begin().await?
+            // PostgreSQL: one writer at a time here too, by a lock every server on
+            // the database shares, held until the transaction ends.
+            let mut tx = self.writer.begin().await?;
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(WRITE_LOCK)
+                .execute(&mut *tx)
+                .await?;
+            tx
         })
     }
 

@@ -279,5 +279,14 @@ pub async fn insert_conversations(
         }
         q.execute(&mut *tx).await?;
     }
+    if !anonymous {
+        // PostgreSQL: the ids were given, so the identity moves on past them.
+        sqlx::query(
+            "SELECT setval(pg_get_serial_sequence('conversations', 'id'), \
+             (SELECT MAX(id) FROM conversations))",
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     Ok(())
 }

@@ -14,19 +14,53 @@ pub(crate) enum Arg {
     Text(String),
 }
 
-/// SQL assembled from optional filters, with its arguments numbered as it grows.
-#[derive(Default)]
+/// SQL assembled from optional filters, with its arguments numbered as it grows,
+/// for one backend (where their dialects differ: search and plans).
 pub(crate) struct Sql {
     pub text: String,
     args: Vec<Arg>,
+    pub sqlite: bool,
 }
 
 impl Sql {
-    pub fn new(text: &str) -> Self {
+    pub fn new(text: &str, sqlite: bool) -> Self {
         Sql {
             text: text.to_string(),
             args: Vec::new(),
+            sqlite,
         }
+    }
+
+    /// This backend's `EXPLAIN` of a query, and the column its lines are in.
+    pub fn explain(select: &str, sqlite: bool) -> Self {
+        let prefix = if sqlite {
+            "EXPLAIN QUERY PLAN"
+        } else {
+            "EXPLAIN"
+        };
+        Sql::new(&format!("{prefix} {select}"), sqlite)
+    }
+
+    /// The lines of this `EXPLAIN`'s plan. PostgreSQL plans by the table's size,
+    /// and a test's tables are tiny: there it plans with scans and sorts priced
+    /// out, which is what it chooses at a million rows.
+    pub async fn plan(&self, pool: &sqlx::AnyPool) -> StoreResult<Vec<String>> {
+        let column = if self.sqlite { "detail" } else { "QUERY PLAN" };
+        let mut tx = pool.begin().await?;
+        if !self.sqlite {
+            sqlx::query("SET LOCAL enable_seqscan = off")
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("SET LOCAL enable_sort = off")
+                .execute(&mut *tx)
+                .await?;
+        }
+        let rows = self.query().fetch_all(&mut *tx).await?;
+        tx.rollback().await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| r.try_get::<String, _>(column).ok())
+            .collect())
     }
 
     /// Adds an argument and answers its placeholder.

@@ -173,7 +173,7 @@ impl Store {
     }
 
     pub async fn tickets(&self, account: AccountId, f: &TicketFilter) -> StoreResult<Vec<Ticket>> {
-        let mut sql = Sql::new(TICKET_SELECT);
+        let mut sql = Sql::new(TICKET_SELECT, self.is_sqlite);
         tickets_where(&mut sql, account, f);
         match f.sort {
             Some((sort, offset)) => sql.ordered_page(ticket_order(sort), f.limit, offset),
@@ -192,16 +192,12 @@ impl Store {
         account: AccountId,
         f: &TicketFilter,
     ) -> StoreResult<Vec<String>> {
-        let mut sql = Sql::new(&format!("EXPLAIN QUERY PLAN {TICKET_SELECT}"));
+        let mut sql = Sql::explain(TICKET_SELECT, self.is_sqlite);
         tickets_where(&mut sql, account, f);
         if let Some((sort, offset)) = f.sort {
             sql.ordered_page(ticket_order(sort), f.limit, offset);
         }
-        let rows = sql.query().fetch_all(&self.pool).await?;
-        Ok(rows
-            .iter()
-            .filter_map(|r| r.try_get::<String, _>("detail").ok())
-            .collect())
+        sql.plan(&self.pool).await
     }
 
     pub async fn notifications(&self, user: UserId, limit: u32) -> StoreResult<Vec<Notification>> {

@@ -77,3 +77,24 @@ async fn demo_on_a_database_with_data_changes_nothing() {
     assert_eq!(count(&app.store, "SELECT COUNT(*) FROM accounts").await, 1);
     assert_eq!(count(&app.store, "SELECT COUNT(*) FROM users").await, 4);
 }
+
+#[tokio::test]
+async fn on_postgresql_a_server_without_demo_needs_the_ingest_token() {
+    // Issue 15: each server would make up its own token, and replicas would differ.
+    let app = spawn_app().await;
+    let mut settings = Settings::for_tests(app.db.clone());
+    settings.demo = false;
+    settings.ingest_token = None;
+    match &app.db {
+        deskmove_server::store::Database::Postgres(_) => {
+            let refused = Application::build(&settings).await.err().expect("refused");
+            assert!(refused.to_string().contains("--ingest-token"), "{refused}");
+            settings.ingest_token = Some("a-token-of-our-own".into());
+            Application::build(&settings).await.expect("with a token");
+        }
+        // SQLite is one server's own file: a fresh token is fine there.
+        deskmove_server::store::Database::Sqlite(_) => {
+            Application::build(&settings).await.expect("builds");
+        }
+    }
+}

@@ -1,6 +1,7 @@
-//! Opening the database: the pools, SQLite's pragmas, migrations and background checkpoints.
+//! Opening the database, a SQLite file or a PostgreSQL server: the pools,
+//! SQLite's pragmas, each backend's migrations and background checkpoints.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -8,7 +9,64 @@ use sqlx::{AnyConnection, Connection, Executor};
 
 use super::{Store, StoreResult};
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Where the data lives: what `--db` names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Database {
+    /// A SQLite file, created if missing.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database, by its `postgres://` URL.
+    Postgres(String),
+}
+
+impl FromStr for Database {
+    type Err = std::convert::Infallible;
+
+    /// A `postgres://` or `postgresql://` URL, else a SQLite file's path.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(
+            if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+                Database::Postgres(s.to_string())
+            } else {
+                Database::Sqlite(PathBuf::from(s))
+            },
+        )
+    }
+}
+
+impl std::fmt::Display for Database {
+    /// The file, or the server and database without the password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(path) => write!(f, "{}", path.display()),
+            Database::Postgres(url) => match url::Url::parse(url) {
+                Ok(mut u) => {
+                    let _ = u.set_password(None);
+                    write!(f, "{u}")
+                }
+                Err(_) => write!(f, "a PostgreSQL database"),
+            },
+        }
+    }
+}
+
+impl From<PathBuf> for Database {
+    fn from(path: PathBuf) -> Self {
+        Database::Sqlite(path)
+    }
+}
+
+impl Database {
+    /// The SQLite file, if that is what this is.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Database::Sqlite(p) => Some(p),
+            Database::Postgres(_) => None,
+        }
+    }
+}
 
 /// How often the background checkpointer copies the WAL into the database file.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
@@ -48,10 +106,19 @@ fn pool_options(is_sqlite: bool, connections: u32, extra: &'static str) -> AnyPo
 impl Store {
     /// Opens (creating if needed) the SQLite file at `path` and brings its schema up to date.
     pub async fn open_sqlite(path: &Path) -> StoreResult<Store> {
-        let url = format!("sqlite://{}?mode=rwc", path.display());
-        Self::open(&url).await
+        Self::open_at(&Database::Sqlite(path.to_path_buf())).await
     }
 
+    pub async fn open_at(db: &Database) -> StoreResult<Store> {
+        match db {
+            Database::Sqlite(path) => {
+                Self::open(&format!("sqlite://{}?mode=rwc", path.display())).await
+            }
+            Database::Postgres(url) => Self::open(url).await,
+        }
+    }
+
+    /// Opens a `sqlite:` or `postgres:` URL and brings its schema up to date.
     pub async fn open(url: &str) -> StoreResult<Store> {
         sqlx::any::install_default_drivers();
         let options = AnyConnectOptions::from_str(url)?;
@@ -59,7 +126,11 @@ impl Store {
         let pool = pool_options(is_sqlite, if is_sqlite { 8 } else { 16 }, "")
             .connect_with(options.clone())
             .await?;
-        MIGRATOR.run(&pool).await?;
+        if is_sqlite {
+            SQLITE_MIGRATIONS.run(&pool).await?;
+        } else {
+            POSTGRES_MIGRATIONS.run(&pool).await?;
+        }
         let writer = if is_sqlite {
             pool_options(is_sqlite, 1, WRITER_PRAGMAS)
                 .connect_with(options)
