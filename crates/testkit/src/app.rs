@@ -1,12 +1,15 @@
-//! The server in this process: a real listener on port 0 over a fresh SQLite file.
+//! The server in this process: a real listener on port 0 over a fresh SQLite file,
+//! or, when `DESKMOVE_TEST_POSTGRES` names a PostgreSQL server (`scripts/test`
+//! starts one), over a fresh database of its own there.
 
 use std::fmt::Display;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use deskmove_rules::Conversation;
 use deskmove_server::config::Settings;
 use deskmove_server::startup::Application;
-use deskmove_server::store::Store;
+use deskmove_server::store::{Database, Store};
 use reqwest::StatusCode;
 
 use crate::{Session, INGEST_TOKEN};
@@ -14,7 +17,7 @@ use crate::{Session, INGEST_TOKEN};
 pub struct TestApp {
     pub base: String,
     pub store: Store,
-    pub db: PathBuf,
+    pub db: Database,
     pub static_dir: PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -26,7 +29,10 @@ pub async fn spawn_app() -> TestApp {
 /// The demo account with 120 conversations, settings adjusted by `adjust`.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let db = dir.path().join("deskmove.db");
+    let db = match std::env::var("DESKMOVE_TEST_POSTGRES") {
+        Ok(server) if !server.is_empty() => fresh_postgres(&server).await,
+        _ => Database::Sqlite(dir.path().join("deskmove.db")),
+    };
     let static_dir = dir.path().join("dist");
     std::fs::create_dir(&static_dir).expect("a dist folder");
     std::fs::write(
@@ -49,6 +55,34 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         static_dir,
         _dir: dir,
     }
+}
+
+/// A new, empty database on the PostgreSQL server at `server` (a URL to any of
+/// its databases, as a user who may create them).
+pub async fn fresh_postgres(server: &str) -> Database {
+    static MADE: AtomicUsize = AtomicUsize::new(0);
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let name = format!(
+        "deskmove_test_{}_{}",
+        std::process::id(),
+        MADE.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut admin = sqlx::AnyConnection::connect(server)
+        .await
+        .unwrap_or_else(|e| panic!("DESKMOVE_TEST_POSTGRES={server}: {e}"));
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("drop an old test database");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create a test database");
+    admin.close().await.ok();
+    let mut url = url::Url::parse(server).expect("a postgres:// URL");
+    url.set_path(&format!("/{name}"));
+    Database::Postgres(url.to_string())
 }
 
 impl TestApp {

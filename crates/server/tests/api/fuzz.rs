@@ -165,17 +165,11 @@ async fn ten_thousand_generated_requests_never_fail_the_server_or_change_it_when
     let mut admin = app.sign_in("ada@demo.test").await;
     let mut agent = app.sign_in("sam@demo.test").await;
     // A connection of our own: its data_version moves whenever anyone else commits.
-    let watcher = deskmove_server::store::Store::open_sqlite(&app.db)
+    let watcher = deskmove_server::store::Store::open_at(&app.db)
         .await
         .unwrap();
     let mut watch = watcher.pool().acquire().await.unwrap();
-    let version = |row: sqlx::any::AnyRow| row.try_get::<i64, _>(0).unwrap();
-    let mut baseline = version(
-        sqlx::query("PRAGMA data_version")
-            .fetch_one(&mut *watch)
-            .await
-            .unwrap(),
-    );
+    let mut baseline = changes(&app, &mut watch).await;
 
     let mut runner = TestRunner::new_with_rng(
         Config::default(),
@@ -253,20 +247,10 @@ async fn ten_thousand_generated_requests_never_fail_the_server_or_change_it_when
                 }
                 tokio::time::sleep(std::time::Duration::from_millis(10)).await;
             }
-            baseline = version(
-                sqlx::query("PRAGMA data_version")
-                    .fetch_one(&mut *watch)
-                    .await
-                    .unwrap(),
-            );
+            baseline = changes(&app, &mut watch).await;
         } else {
             refused += 1;
-            let now = version(
-                sqlx::query("PRAGMA data_version")
-                    .fetch_one(&mut *watch)
-                    .await
-                    .unwrap(),
-            );
+            let now = changes(&app, &mut watch).await;
             assert_eq!(
                 now, baseline,
                 "request {n} was refused ({status}) but changed the database: {r:?}"
@@ -279,4 +263,19 @@ async fn ten_thousand_generated_requests_never_fail_the_server_or_change_it_when
     );
     assert!(app.store.check().await.unwrap().is_empty());
     eprintln!("{count} requests: {refused} refused, {accepted} accepted, 0 server errors");
+}
+
+/// What moves whenever anyone commits a change: SQLite's data_version on a
+/// connection of our own; on PostgreSQL, whose counters are the whole cluster's,
+/// every row of every table.
+async fn changes(app: &deskmove_testkit::TestApp, watch: &mut sqlx::AnyConnection) -> String {
+    if app.db.path().is_some() {
+        let row = sqlx::query("PRAGMA data_version")
+            .fetch_one(&mut *watch)
+            .await
+            .unwrap();
+        row.try_get::<i64, _>(0).unwrap().to_string()
+    } else {
+        app.fingerprint().await
+    }
 }
