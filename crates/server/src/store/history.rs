@@ -9,6 +9,7 @@ use sqlx::{Any, AnyConnection, Row};
 
 use super::catalog::sla_policy_on;
 use super::moves::{move_in, move_present, MoveRow};
+use super::sql::multi_row_insert;
 use super::{to_millis, Store, StoreResult};
 
 /// What one batch did.
@@ -304,10 +305,6 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
         first_ms,
         close_ms,
     } = ticket_defaults(conn, r.account, r.statuses.0).await?;
-    let ticket_mark: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) AS m FROM tickets")
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("m")?;
     // The list totals of the stretch's rows are taken out here and put back at the
     // end, a statement each, instead of by a trigger a row.
     let sql = format!(
@@ -319,7 +316,34 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
         .execute(&mut *conn)
         .await?;
     count_apart(conn, -1).await?;
-    // R11, R13: the missing tickets.
+    // The kept tickets first, while every ticket of the stretch is a kept one.
+    // R10 decision, R13: a kept ticket whose owner has no help desk access is unassigned.
+    let sql = format!(
+        "UPDATE tickets SET owner_id = NULL \
+         WHERE owner_id IS NOT NULL \
+            AND owner_id NOT IN (SELECT id FROM users WHERE help_desk_access = 1) \
+            AND conversation_id IN (SELECT c.id FROM conversations c WHERE {})",
+        Stretch::condition("c.", 1)
+    );
+    let kept_unassigned = r
+        .stretch
+        .bind(sqlx::query(&sql))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected() as i64;
+    // R10 decision, R13: kept tickets without SLA get due times from their own creation.
+    if let (Some(first_ms), Some(close_ms)) = (first_ms, close_ms) {
+        let sql = format!(
+            "UPDATE tickets SET first_reply_due = created_at + $1, close_due = created_at + $2 \
+             WHERE first_reply_due IS NULL AND conversation_id IN ( \
+                SELECT c.id FROM conversations c WHERE {})",
+            Stretch::condition("c.", 3)
+        );
+        let query = sqlx::query(&sql).bind(first_ms).bind(close_ms);
+        r.stretch.bind(query).execute(&mut *conn).await?;
+    }
+    // R11, R13: the missing tickets. What they were is read from the rows the
+    // insert returns, never from an id mark another writer's ticket could cross.
     let sql = format!(
         "INSERT INTO tickets (account_id, conversation_id, pipeline_id, status_id, owner_id, created_at, \
             first_reply_due, close_due) \
@@ -328,7 +352,8 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
             CASE WHEN u.help_desk_access = 1 THEN c.owner_id ELSE NULL END, \
             c.started_at, c.started_at + $4, c.started_at + $5 \
          FROM conversations c LEFT JOIN users u ON u.id = c.owner_id \
-         WHERE {} AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = c.id)",
+         WHERE {} AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = c.id) \
+         RETURNING id, owner_id",
         Stretch::condition("c.", 6)
     );
     let query = sqlx::query(&sql)
@@ -337,57 +362,18 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
         .bind(r.statuses.1.get())
         .bind(first_ms)
         .bind(close_ms);
-    let created = r
-        .stretch
-        .bind(query)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected() as i64;
-    let created_unassigned: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM tickets WHERE id > $1 AND owner_id IS NULL")
-            .bind(ticket_mark)
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get("n")?;
-    // R10 decision, R13: a kept ticket whose owner has no help desk access is unassigned.
-    let sql = format!(
-        "UPDATE tickets SET owner_id = NULL \
-         WHERE id <= $1 AND owner_id IS NOT NULL \
-            AND owner_id NOT IN (SELECT id FROM users WHERE help_desk_access = 1) \
-            AND conversation_id IN (SELECT c.id FROM conversations c WHERE {})",
-        Stretch::condition("c.", 2)
-    );
-    let kept_unassigned = r
-        .stretch
-        .bind(sqlx::query(&sql).bind(ticket_mark))
-        .execute(&mut *conn)
-        .await?
-        .rows_affected() as i64;
-    let unassigned = created_unassigned + kept_unassigned;
-    // R10 decision, R13: kept tickets without SLA get due times from their own creation.
-    if let (Some(first_ms), Some(close_ms)) = (first_ms, close_ms) {
-        let sql = format!(
-            "UPDATE tickets SET first_reply_due = created_at + $1, close_due = created_at + $2 \
-             WHERE first_reply_due IS NULL AND id <= $3 AND conversation_id IN ( \
-                SELECT c.id FROM conversations c WHERE {})",
-            Stretch::condition("c.", 4)
-        );
-        let query = sqlx::query(&sql)
-            .bind(first_ms)
-            .bind(close_ms)
-            .bind(ticket_mark);
-        r.stretch.bind(query).execute(&mut *conn).await?;
+    let created_rows = r.stretch.bind(query).fetch_all(&mut *conn).await?;
+    let mut owned = Vec::with_capacity(created_rows.len());
+    for row in &created_rows {
+        if let Some(owner) = row.try_get::<Option<i64>, _>("owner_id")? {
+            owned.push((row.try_get::<i64, _>("id")?, owner));
+        }
     }
+    let created = created_rows.len() as i64;
+    let unassigned = created - owned.len() as i64 + kept_unassigned;
     // R22: the created tickets notify their owners unless the move is muted.
     if r.notify {
-        sqlx::query(
-            "INSERT INTO notifications (user_id, kind, ticket_id, created_at) \
-             SELECT owner_id, 'ticket_created', id, $1 FROM tickets WHERE id > $2 AND owner_id IS NOT NULL",
-        )
-        .bind(to_millis(r.now))
-        .bind(ticket_mark)
-        .execute(&mut *conn)
-        .await?;
+        notify_created(conn, &owned, to_millis(r.now)).await?;
     }
     let sql = format!(
         "UPDATE conversations SET workspace = 'help_desk', \
@@ -410,6 +396,33 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
         unassigned,
         moved,
     })
+}
+
+/// Tickets a notification each, for `owned` (ticket, owner): `ticket_created` (R22).
+async fn notify_created(
+    conn: &mut AnyConnection,
+    owned: &[(i64, i64)],
+    now: i64,
+) -> StoreResult<()> {
+    let anonymous = conn.backend_name() == "SQLite";
+    for chunk in owned.chunks(500) {
+        let sql = multi_row_insert(
+            anonymous,
+            "INSERT INTO notifications (user_id, kind, ticket_id, created_at) VALUES ",
+            4,
+            chunk.len(),
+        );
+        let mut q = sqlx::query(&sql);
+        for (ticket, owner) in chunk {
+            q = q
+                .bind(*owner)
+                .bind("ticket_created")
+                .bind(*ticket)
+                .bind(now);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// Adds (`sign` 1) or takes out (-1) the list totals of the conversations in
