@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use deskmove_rules::demo::{self, CONTACT_FORM, SPREAD, SUPPORT_EMAIL, WEBSITE_CHAT};
 use deskmove_rules::{UserId, Workspace};
-use sqlx::Connection;
+use sqlx::{Connection, Row};
 
 use crate::auth::hash_password;
 use crate::store::{
@@ -70,7 +70,16 @@ pub async fn seed(store: &Store, conversations: u32, now: DateTime<Utc>) -> Stor
     .map_err(|e| StoreError::Corrupt(format!("hashing: {e}")))?;
 
     let mut conn = store.bulk_connection().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = store.begin_bulk(&mut conn).await?;
+    // Servers started together on one empty database: the first to hold the write
+    // lock seeds, and the others find its account here.
+    let accounts: i64 = sqlx::query("SELECT COUNT(*) AS n FROM accounts")
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get::<i64, _>("n")?;
+    if accounts > 0 {
+        return Ok(false);
+    }
     // On an empty database rows get the world's ids in order; say so if they don't.
     let expect = |what: &str, got: i64, want: i64| {
         if got == want {

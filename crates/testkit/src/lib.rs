@@ -7,7 +7,7 @@ mod binary;
 mod events;
 mod session;
 
-pub use app::{spawn_app, spawn_app_with, TestApp};
+pub use app::{fresh_postgres, spawn_app, spawn_app_with, TestApp};
 pub use binary::{log_file, Server};
 pub use events::Events;
 pub use session::{assert_never_two_running, client, error_of, ingest, Session};

@@ -121,6 +121,25 @@ impl Store {
         })
     }
 
+    /// A write transaction on a connection of the caller's own (a bulk load),
+    /// holding the write lock as [`Store::begin_write`] does.
+    pub async fn begin_bulk<'c>(
+        &self,
+        conn: &'c mut sqlx::AnyConnection,
+    ) -> StoreResult<sqlx::Transaction<'c, sqlx::Any>> {
+        use sqlx::Connection;
+        Ok(if self.is_sqlite {
+            conn.begin_with("BEGIN IMMEDIATE").await?
+        } else {
+            let mut tx = conn.begin().await?;
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(WRITE_LOCK)
+                .execute(&mut *tx)
+                .await?;
+            tx
+        })
+    }
+
     /// How many writers are waiting for their turn (the move engine yields to them).
     pub fn writers_waiting(&self) -> usize {
         self.writers_waiting.load(Ordering::SeqCst)

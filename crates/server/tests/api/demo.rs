@@ -98,3 +98,37 @@ async fn on_postgresql_a_server_without_demo_needs_the_ingest_token() {
         }
     }
 }
+
+#[tokio::test]
+async fn servers_started_together_on_an_empty_database_make_one_demo_account() {
+    // Issue 15: each replica saw an empty database and seeded its own demo.
+    let dir = tempfile::tempdir().unwrap();
+    let db = match std::env::var("DESKMOVE_TEST_POSTGRES") {
+        Ok(server) if !server.is_empty() => deskmove_testkit::fresh_postgres(&server).await,
+        _ => deskmove_server::store::Database::Sqlite(dir.path().join("together.db")),
+    };
+    let settings = {
+        let mut s = Settings::for_tests(db.clone());
+        s.demo_conversations = 50;
+        s
+    };
+    let builds = if matches!(db, deskmove_server::store::Database::Postgres(_)) {
+        let (a, b, c) = tokio::join!(
+            Application::build(&settings),
+            Application::build(&settings),
+            Application::build(&settings)
+        );
+        vec![a.unwrap(), b.unwrap(), c.unwrap()]
+    } else {
+        // One SQLite file is one server's: started one after another.
+        let mut apps = Vec::new();
+        for _ in 0..3 {
+            apps.push(Application::build(&settings).await.unwrap());
+        }
+        apps
+    };
+    assert_eq!(builds.iter().filter(|a| a.demo_seeded).count(), 1);
+    let store = &builds[0].store;
+    assert_eq!(count(store, "SELECT COUNT(*) FROM accounts").await, 1);
+    assert_eq!(count(store, "SELECT COUNT(*) FROM conversations").await, 50);
+}
