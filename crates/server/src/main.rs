@@ -21,7 +21,14 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Check { db }) => return check(db).await,
         None => {}
     }
-    let app = Application::build(&settings).await?;
+    let app = match Application::build(&settings).await {
+        Ok(app) => app,
+        // What to fix, in one line, not a backtrace.
+        Err(e) => {
+            eprintln!("deskmove-server: {e}");
+            std::process::exit(2);
+        }
+    };
     let url = settings
         .public_url
         .clone()

@@ -123,6 +123,11 @@ impl Store {
         sqlx::any::install_default_drivers();
         let options = AnyConnectOptions::from_str(url)?;
         let is_sqlite = url.starts_with("sqlite:");
+        if !is_sqlite {
+            // One connection first: a pool would say only that it timed out, not
+            // that the server refused or the password was wrong.
+            AnyConnection::connect_with(&options).await?.close().await?;
+        }
         let pool = pool_options(is_sqlite, if is_sqlite { 8 } else { 16 }, "")
             .connect_with(options.clone())
             .await?;
