@@ -45,6 +45,9 @@ pub struct Engine {
     driving: Arc<Mutex<HashSet<MoveId>>>,
     /// Cancelled at shutdown: drivers stop between batches.
     shutdown: CancellationToken,
+    /// This server among the servers of one database: the name its move leases
+    /// carry (fresh at each start).
+    driver: Arc<str>,
 }
 
 impl Engine {
@@ -64,6 +67,7 @@ impl Engine {
             faults: Arc::default(),
             driving: Arc::default(),
             shutdown,
+            driver: crate::auth::new_token().into(),
         }
     }
 
@@ -130,7 +134,7 @@ impl Engine {
         let mut picked = 0;
         for id in ids {
             if !self.is_driving(id) {
-                tracing::info!(move_id = id.get(), "picking up move");
+                tracing::debug!(move_id = id.get(), "picking up move");
                 self.spawn(id);
                 picked += 1;
             }
@@ -190,12 +194,20 @@ impl Engine {
         let mut backoff = Duration::from_millis(100);
         let mut size = self.batch;
         loop {
-            // Shutdown waits for the batch in flight, never cuts it: stop between them.
+            // Shutdown waits for the batch in flight, never cuts it: stop between
+            // them, and let another server take the move over at once.
             if self.shutdown.is_cancelled() {
+                if let Err(e) = self.store.release_move(move_id, &self.driver).await {
+                    tracing::warn!(move_id = move_id.get(), error = %e, "could not release the move");
+                }
                 return;
             }
             let t = Instant::now();
-            match self.store.move_batch(move_id, size, Utc::now()).await {
+            match self
+                .store
+                .move_batch(move_id, size, Utc::now(), &self.driver)
+                .await
+            {
                 Ok(BatchOutcome::Progress(row)) => {
                     size = self.next_size(size, t.elapsed());
                     if self.fault(move_id).is_some() {
@@ -219,7 +231,9 @@ impl Engine {
                     Ok(()) => return,
                     Err(e) => backoff = self.hold_back(move_id, &e, backoff).await,
                 },
-                Ok(BatchOutcome::NotRunning) => return,
+                // Another server drives it; the watch looks again in a second, and
+                // takes it over once that server's lease lapses.
+                Ok(BatchOutcome::NotRunning) | Ok(BatchOutcome::DrivenElsewhere) => return,
                 Err(e) => backoff = self.hold_back(move_id, &e, backoff).await,
             }
         }

@@ -21,7 +21,14 @@ pub enum BatchOutcome {
     HistoryDone(MoveRow),
     /// The move is no longer running (finished before, by another worker).
     NotRunning,
+    /// Another server holds the move's lease: it drives the move, not us.
+    DrivenElsewhere,
 }
+
+/// How long a server's claim on a move holds without a batch renewing it: a
+/// killed server's move is taken over this long after its last batch (plus the
+/// engine's watch interval, a second).
+pub const LEASE: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// The preview's counts of a channel's history (by original channel, R19).
 #[derive(Clone, Debug, Default, sqlx::FromRow)]
@@ -74,11 +81,15 @@ impl Store {
     /// Moves the next `batch` history conversations in one transaction (see
     /// [`move_range`]) and records where it stopped in the same transaction, so a
     /// batch cut short by a crash is simply done again (I4).
+    ///
+    /// `driver` names the server: the batch runs only while its lease on the move
+    /// holds or has lapsed, and renews it, so two servers never advance one move.
     pub async fn move_batch(
         &self,
         id: MoveId,
         batch: i64,
         now: DateTime<Utc>,
+        driver: &str,
     ) -> StoreResult<BatchOutcome> {
         let mut tx = self.begin_write().await?;
         let Some(m) = move_in(&mut tx, id).await? else {
@@ -86,6 +97,20 @@ impl Store {
         };
         if m.state != MoveState::Running {
             return Ok(BatchOutcome::NotRunning);
+        }
+        let claimed = sqlx::query(
+            "UPDATE moves SET driver = $1, lease_until = $2 \
+             WHERE id = $3 AND (driver IS NULL OR driver = $1 OR lease_until < $4)",
+        )
+        .bind(driver)
+        .bind(to_millis(now) + LEASE.as_millis() as i64)
+        .bind(id.get())
+        .bind(to_millis(now))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            return Ok(BatchOutcome::DrivenElsewhere);
         }
         let Some(statuses) = m.history else {
             tx.commit().await?;
@@ -139,6 +164,19 @@ impl Store {
         let row = move_present(&mut tx, id).await?;
         tx.commit().await?;
         Ok(BatchOutcome::Progress(row))
+    }
+
+    /// Lets go of this server's lease on a move (a graceful stop), so another
+    /// server takes it over at its next look instead of after the lease.
+    pub async fn release_move(&self, id: MoveId, driver: &str) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE moves SET lease_until = 0 WHERE id = $1 AND driver = $2")
+            .bind(id.get())
+            .bind(driver)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The benchmark's limit: the engine's statements run once over the channel's

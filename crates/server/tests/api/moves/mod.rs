@@ -2,6 +2,7 @@
 
 mod arrivals;
 mod engine;
+mod lease;
 mod progress;
 mod start;
 
