@@ -11,11 +11,13 @@ use std::sync::{Arc, Mutex};
 
 use tokio_util::sync::CancellationToken;
 
-use deskmove_rules::{Move, MoveId, MoveState};
+use deskmove_rules::{AccountId, ChannelId, Move, MoveId, MoveState};
 
 use crate::catalog::Catalog;
 use crate::events::{EventHub, LiveEvent};
-use crate::store::{BatchOutcome, Fault, MoveRow, Store, StoreError, StoreResult};
+use crate::store::{
+    Announcement, BatchOutcome, Fault, MoveRow, Store, StoreError, StoreResult, ANNOUNCEMENTS,
+};
 
 /// Conversations per batch transaction: large enough to amortise a commit, small
 /// enough that an arrival waiting for the write lock waits ~10 ms (measured: at
@@ -177,7 +179,17 @@ impl Engine {
         true
     }
 
+    /// Tells this server's event streams of a move. On PostgreSQL the store's
+    /// announcement, committed with the change, reaches every server's streams
+    /// instead (see [`Engine::hear_other_servers`]).
     pub fn publish_move(&self, row: &MoveRow) {
+        if !self.store.is_sqlite() {
+            return;
+        }
+        self.publish_move_here(row);
+    }
+
+    fn publish_move_here(&self, row: &MoveRow) {
         match self.view(row) {
             Ok(body) => self.hub.publish(LiveEvent::Move {
                 account_id: row.account_id,
@@ -203,9 +215,11 @@ impl Engine {
                 return;
             }
             let t = Instant::now();
+            let due = last_event.elapsed() >= interval;
+            let announce = due || self.fault(move_id).is_some();
             match self
                 .store
-                .move_batch(move_id, size, Utc::now(), &self.driver)
+                .move_batch(move_id, size, Utc::now(), &self.driver, announce)
                 .await
             {
                 Ok(BatchOutcome::Progress(row)) => {
@@ -216,7 +230,7 @@ impl Engine {
                         self.publish_move(&row);
                     }
                     backoff = Duration::from_millis(100);
-                    if last_event.elapsed() >= interval {
+                    if due {
                         self.publish_move(&row);
                         last_event = Instant::now();
                     }
@@ -271,14 +285,73 @@ impl Engine {
             "move completed"
         );
         self.publish_move(&row);
-        let catalog = Catalog::load(&self.store, row.account_id).await?;
-        if let Some(channel) = catalog.channel_row(row.channel_id) {
+        if self.store.is_sqlite() {
+            self.publish_channel_here(row.account_id, row.channel_id)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn publish_channel_here(
+        &self,
+        account: AccountId,
+        channel: ChannelId,
+    ) -> StoreResult<()> {
+        let catalog = Catalog::load(&self.store, account).await?;
+        if let Some(row) = catalog.channel_row(channel) {
             self.hub.publish(LiveEvent::Channel {
-                account_id: row.account_id,
-                body: catalog.channel(channel),
+                account_id: account,
+                body: catalog.channel(row),
             });
         }
         Ok(())
+    }
+
+    /// On PostgreSQL: listens for the announcements every server's store commits
+    /// with its changes (`LISTEN`), and tells this server's event streams, so each
+    /// stream hears every move and channel whichever server drove it. Reconnects
+    /// after a lost connection; stops at shutdown.
+    pub fn hear_other_servers(&self, url: String) {
+        let engine = self.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = engine.listen(&url).await {
+                    tracing::warn!(error = %e, "listening for other servers' events; again in a second");
+                }
+                tokio::select! {
+                    _ = engine.shutdown.cancelled() => return,
+                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                }
+            }
+        });
+    }
+
+    async fn listen(&self, url: &str) -> Result<(), sqlx::Error> {
+        let mut listener = sqlx::postgres::PgListener::connect(url).await?;
+        listener.listen(ANNOUNCEMENTS).await?;
+        loop {
+            let heard = tokio::select! {
+                _ = self.shutdown.cancelled() => return Ok(()),
+                heard = listener.recv() => heard?,
+            };
+            let result = match Announcement::parse(heard.payload()) {
+                Some(Announcement::Move(id)) => match self.store.move_by_id_any(id).await {
+                    Ok(Some(row)) => {
+                        self.publish_move_here(&row);
+                        Ok(())
+                    }
+                    Ok(None) => Ok(()),
+                    Err(e) => Err(e),
+                },
+                Some(Announcement::Channel(account, channel)) => {
+                    self.publish_channel_here(account, channel).await
+                }
+                None => Ok(()),
+            };
+            if let Err(e) = result {
+                tracing::warn!(error = %e, "an announced event");
+            }
+        }
     }
 
     /// A fault (full disk, read-only file, lock held too long): the move stays
@@ -288,12 +361,15 @@ impl Engine {
         let message = fault_words(error);
         let first = self.fault(move_id).as_deref() != Some(message.as_str());
         self.set_fault(move_id, Some(message.clone()));
-        if let Err(e) = self.store.record_move_error(move_id, &message).await {
+        let recorded = self.store.record_move_error(move_id, &message).await;
+        if let Err(e) = &recorded {
             tracing::warn!(move_id = move_id.get(), error = %e, "could not record the fault");
         }
-        if first {
+        // Recorded, the fault was announced to every server; else tell this one's
+        // streams at least.
+        if first && (recorded.is_err() || self.store.is_sqlite()) {
             if let Ok(Some(row)) = self.store.move_by_id_any(move_id).await {
-                self.publish_move(&row);
+                self.publish_move_here(&row);
             }
         }
         self.rest(backoff).await;

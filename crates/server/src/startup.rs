@@ -99,6 +99,9 @@ impl Application {
             Duration::from_millis(settings.move_pause_ms),
             shutdown.clone(),
         );
+        if let Database::Postgres(url) = &settings.db {
+            engine.hear_other_servers(url.clone());
+        }
         let state = AppState {
             store: store.clone(),
             secure_cookies: settings.secure_cookies(),

@@ -84,12 +84,14 @@ impl Store {
     ///
     /// `driver` names the server: the batch runs only while its lease on the move
     /// holds or has lapsed, and renews it, so two servers never advance one move.
+    /// With `announce`, every server's event streams hear of the progress.
     pub async fn move_batch(
         &self,
         id: MoveId,
         batch: i64,
         now: DateTime<Utc>,
         driver: &str,
+        announce: bool,
     ) -> StoreResult<BatchOutcome> {
         let mut tx = self.begin_write().await?;
         let Some(m) = move_in(&mut tx, id).await? else {
@@ -162,6 +164,9 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let row = move_present(&mut tx, id).await?;
+        if announce {
+            super::moves::announce(&mut tx, super::moves::Announcement::Move(id)).await?;
+        }
         tx.commit().await?;
         Ok(BatchOutcome::Progress(row))
     }

@@ -97,6 +97,11 @@ impl Store {
         &self.pool
     }
 
+    /// SQLite (one server's own file) rather than PostgreSQL.
+    pub fn is_sqlite(&self) -> bool {
+        self.is_sqlite
+    }
+
     pub async fn begin(&self) -> StoreResult<Tx> {
         Ok(self.pool.begin().await?)
     }

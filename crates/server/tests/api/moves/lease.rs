@@ -2,40 +2,44 @@
 //! another take it over once the lease lapses.
 
 use chrono::Utc;
-use deskmove_rules::MoveState;
+use deskmove_rules::{Channel, MoveState, Workspace};
+use deskmove_server::config::Settings;
+use deskmove_server::startup::Application;
 use deskmove_server::store::{BatchOutcome, LEASE};
+use eventsource_stream::Eventsource;
+use futures_util::StreamExt;
 
-use crate::helpers::{move_all, spawn_app_with};
+use crate::helpers::{move_all, spawn_app_with, Session};
 
 #[tokio::test]
 async fn one_server_drives_a_move_and_another_takes_it_over_when_its_lease_lapses() {
     // Issue 15: with several servers on one database, each would drive every move.
+    // Slow enough that the move is still running when the test is done with it.
     let app = spawn_app_with(|s| {
         s.move_batch = 5;
-        s.move_pause_ms = 100;
+        s.move_pause_ms = 300;
     })
     .await;
     let ada = app.sign_in("ada@demo.test").await;
     let m = ada.start_move(move_all(&ada, "Support email").await).await;
-    // This server's engine holds the lease: another server's batch is refused.
-    let mut outcome = None;
-    for _ in 0..50 {
-        match app
-            .store
-            .move_batch(m.id, 5, Utc::now(), "another server")
-            .await
-            .unwrap()
-        {
-            BatchOutcome::DrivenElsewhere => {
-                outcome = Some("refused");
-                break;
-            }
-            // The engine had not claimed it yet.
-            BatchOutcome::Progress(_) => tokio::time::sleep(LEASE / 10).await,
-            _ => panic!("the move ended before the test looked"),
+    // Once this server's engine has run a batch it holds the lease: another
+    // server's batch is refused.
+    for _ in 0..200 {
+        let now = ada
+            .read::<deskmove_rules::Move>(&format!("/api/moves/{}", m.id))
+            .await;
+        if now.moved > 0 {
+            break;
         }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    assert_eq!(outcome, Some("refused"));
+    assert!(matches!(
+        app.store
+            .move_batch(m.id, 5, Utc::now(), "another server", false)
+            .await
+            .unwrap(),
+        BatchOutcome::DrivenElsewhere
+    ));
     // Once the engine's lease has lapsed, the other server takes the move over...
     let later = Utc::now() + chrono::Duration::from_std(LEASE * 2).unwrap();
     let before = ada
@@ -43,7 +47,7 @@ async fn one_server_drives_a_move_and_another_takes_it_over_when_its_lease_lapse
         .await;
     match app
         .store
-        .move_batch(m.id, 5, later, "another server")
+        .move_batch(m.id, 5, later, "another server", false)
         .await
         .unwrap()
     {
@@ -53,7 +57,7 @@ async fn one_server_drives_a_move_and_another_takes_it_over_when_its_lease_lapse
     // ...and every other server stands back while that lease holds.
     assert!(matches!(
         app.store
-            .move_batch(m.id, 5, Utc::now(), "a third server")
+            .move_batch(m.id, 5, Utc::now(), "a third server", false)
             .await
             .unwrap(),
         BatchOutcome::DrivenElsewhere
@@ -68,4 +72,59 @@ async fn one_server_drives_a_move_and_another_takes_it_over_when_its_lease_lapse
     assert_eq!(done.state, MoveState::Completed);
     assert_eq!(done.moved, done.total, "every conversation moved once");
     assert!(app.store.check().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn every_server_s_event_streams_hear_the_move_another_server_drives() {
+    // Issue 15: events lived in one process; a stream on another server heard nothing.
+    let a = spawn_app_with(|s| {
+        s.move_batch = 5;
+        s.move_pause_ms = 20;
+    })
+    .await;
+    if a.db.path().is_some() {
+        // SQLite: one server's own file; its streams hear its own engine (progress.rs).
+        return;
+    }
+    let mut settings = Settings::for_tests(a.db.clone());
+    settings.static_dir = a.static_dir.clone();
+    let b = Application::build(&settings).await.unwrap();
+    let base_b = format!("http://{}", b.address);
+    tokio::spawn(b.run());
+    let sam_b = Session::sign_in(&base_b, "sam@demo.test").await;
+    let mut heard = sam_b.events().await;
+    let raw = sam_b.get("/api/events").await;
+    let channels = tokio::spawn(async move {
+        let mut events = raw.bytes_stream().eventsource();
+        while let Some(Ok(e)) = events.next().await {
+            if e.event == "channel" {
+                return Some(serde_json::from_str::<Channel>(&e.data).unwrap());
+            }
+        }
+        None
+    });
+
+    let ada = a.sign_in("ada@demo.test").await;
+    let m = ada.start_move(move_all(&ada, "Support email").await).await;
+    let mut moved = 0;
+    let done = loop {
+        let (seen, _) = heard
+            .next_within(m.id, std::time::Duration::from_secs(30))
+            .await
+            .expect("the other server's stream hears the move");
+        assert!(seen.moved >= moved, "progress never goes back");
+        moved = seen.moved;
+        if seen.state != MoveState::Running {
+            break seen;
+        }
+    };
+    assert_eq!(done.state, MoveState::Completed);
+    assert_eq!(done.moved, done.total);
+    let channel = tokio::time::timeout(std::time::Duration::from_secs(10), channels)
+        .await
+        .expect("the channel event within 10 s")
+        .unwrap()
+        .expect("a channel event");
+    assert_eq!(channel.name, "Support email");
+    assert_eq!(channel.workspace, Workspace::HelpDesk);
 }
