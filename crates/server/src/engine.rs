@@ -48,7 +48,8 @@ pub struct Engine {
     /// Cancelled at shutdown: drivers stop between batches.
     shutdown: CancellationToken,
     /// This server among the servers of one database: the name its move leases
-    /// carry (fresh at each start).
+    /// carry, its process id and a fresh token (so an operator, or a test, can
+    /// tell which process drives a move).
     driver: Arc<str>,
 }
 
@@ -69,7 +70,7 @@ impl Engine {
             faults: Arc::default(),
             driving: Arc::default(),
             shutdown,
-            driver: crate::auth::new_token().into(),
+            driver: format!("pid {} {}", std::process::id(), crate::auth::new_token()).into(),
         }
     }
 

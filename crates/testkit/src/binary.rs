@@ -28,13 +28,27 @@ impl Server {
         log_level: &str,
         log: Stdio,
     ) -> Server {
+        Server::start_on(
+            bin,
+            db.to_str().expect("a UTF-8 path"),
+            extra,
+            env,
+            log_level,
+            log,
+        )
+    }
+
+    /// [`Server::start_with_env`] over any `--db`: a SQLite path or a `postgres://` URL.
+    pub fn start_on(
+        bin: &str,
+        db: &str,
+        extra: &[&str],
+        env: &[(&str, &str)],
+        log_level: &str,
+        log: Stdio,
+    ) -> Server {
         let mut child = Command::new(bin)
-            .args([
-                "--db",
-                db.to_str().expect("a UTF-8 path"),
-                "--listen",
-                "127.0.0.1:0",
-            ])
+            .args(["--db", db, "--listen", "127.0.0.1:0"])
             .args(extra)
             .env("RUST_LOG", log_level)
             .envs(env.iter().copied())
