@@ -26,7 +26,7 @@ pub struct AppState {
     pub ingest_token: Arc<str>,
     pub hub: events::EventHub,
     pub engine: engine::Engine,
-    pub sign_in_limits: Arc<limits::SignInLimits>,
+    pub sign_in_limits: Arc<limits::Limits>,
     pub password_checks: Arc<limits::PasswordChecks>,
     /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     pub trusted_proxies: Arc<[std::net::IpAddr]>,

@@ -213,6 +213,98 @@ impl Default for SignInLimits {
     }
 }
 
+/// The sign-in limits where they are kept: in this process (SQLite: one server),
+/// or in the database every server shares (PostgreSQL), so a guesser's budget is
+/// the same whichever replica each attempt reaches. The same budgets either way.
+pub enum Limits {
+    Here(SignInLimits),
+    Shared(crate::store::Store),
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn ms(d: Duration) -> i64 {
+    d.as_millis() as i64
+}
+
+fn shared_keys(email: &str, address: IpAddr) -> (String, String) {
+    let pair: String = pair_key(email, address)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    (
+        format!("address {}", address_key(address)),
+        format!("pair {pair}"),
+    )
+}
+
+impl Limits {
+    /// As [`SignInLimits::check`]. A database that can't answer lets the attempt
+    /// through to the password check, which is itself bounded.
+    pub async fn check(&self, email: &str, address: IpAddr) -> Result<(), u64> {
+        match self {
+            Limits::Here(l) => l.check(email, address),
+            Limits::Shared(store) => {
+                let (by_address, by_pair) = shared_keys(email, address);
+                for (key, budget) in [(by_address, ADDRESS_BUDGET), (by_pair, PAIR_BUDGET)] {
+                    let failures = match store.failures(&key, now_ms(), ms(budget.leak)).await {
+                        Ok(f) => f,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "sign-in limits unread");
+                            0.0
+                        }
+                    };
+                    if failures + 1.0 > budget.burst {
+                        let over = failures + 1.0 - budget.burst;
+                        return Err((over * budget.leak.as_secs_f64()).ceil().max(1.0) as u64);
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub async fn failed(&self, email: &str, address: IpAddr) {
+        match self {
+            Limits::Here(l) => l.failed(email, address),
+            Limits::Shared(store) => {
+                let (by_address, by_pair) = shared_keys(email, address);
+                for (key, budget) in [(by_address, ADDRESS_BUDGET), (by_pair, PAIR_BUDGET)] {
+                    if let Err(e) = store.fail(&key, now_ms(), ms(budget.leak)).await {
+                        tracing::warn!(error = %e, "sign-in failure not counted");
+                    }
+                }
+            }
+        }
+    }
+
+    pub async fn succeeded(&self, email: &str, address: IpAddr) {
+        match self {
+            Limits::Here(l) => l.succeeded(email, address),
+            Limits::Shared(store) => {
+                let (_, by_pair) = shared_keys(email, address);
+                if let Err(e) = store.forget_failures(&by_pair).await {
+                    tracing::warn!(error = %e, "sign-in failures not forgiven");
+                }
+            }
+        }
+    }
+
+    /// Drops shared buckets that have long leaked empty (the session sweeper
+    /// calls it), so the table stays as small as the in-process maps.
+    pub async fn sweep(&self) {
+        if let Limits::Shared(store) = self {
+            let longest = PAIR_BUDGET.burst * PAIR_BUDGET.leak.as_secs_f64();
+            let before = now_ms() - (longest * 1000.0) as i64;
+            if let Err(e) = store.sweep_failures(before).await {
+                tracing::warn!(error = %e, "sign-in buckets not swept");
+            }
+        }
+    }
+}
+
 /// Password checks (argon2: deliberately slow, ~19 MiB each) run on a few threads
 /// of their own, with a short line in front of them; beyond it a sign-in is
 /// refused at once rather than queued without end. Own threads, not tokio's

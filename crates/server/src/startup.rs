@@ -15,7 +15,7 @@ use tower_http::trace::TraceLayer;
 use crate::config::Settings;
 use crate::engine::Engine;
 use crate::events::EventHub;
-use crate::limits::{PasswordChecks, SignInLimits};
+use crate::limits::{Limits, PasswordChecks, SignInLimits};
 use crate::serve::{serve, ConnectionLimits};
 use crate::store::{Database, Store};
 use crate::{auth, demo, routes, static_files, AppState};
@@ -56,6 +56,7 @@ pub struct Application {
     engine: Engine,
     shutdown: CancellationToken,
     session_sweep: Duration,
+    sign_in_limits: Arc<Limits>,
     limits: ConnectionLimits,
 }
 
@@ -102,13 +103,18 @@ impl Application {
         if let Database::Postgres(url) = &settings.db {
             engine.hear_other_servers(url.clone());
         }
+        let sign_in_limits = Arc::new(if store.is_sqlite() {
+            Limits::Here(SignInLimits::new())
+        } else {
+            Limits::Shared(store.clone())
+        });
         let state = AppState {
             store: store.clone(),
             secure_cookies: settings.secure_cookies(),
             ingest_token: ingest_token.clone(),
             hub,
             engine: engine.clone(),
-            sign_in_limits: Arc::new(SignInLimits::new()),
+            sign_in_limits: sign_in_limits.clone(),
             password_checks: Arc::new(PasswordChecks::for_this_machine()),
             trusted_proxies: settings.trusted_proxy.clone().into(),
             streams: Arc::default(),
@@ -126,6 +132,7 @@ impl Application {
             engine,
             shutdown,
             session_sweep: Duration::from_secs(settings.session_sweep_secs.max(1)),
+            sign_in_limits,
             limits: ConnectionLimits {
                 max_connections: settings.max_connections,
                 header_timeout: Duration::from_secs(settings.header_timeout_secs.max(1)),
@@ -141,6 +148,7 @@ impl Application {
         self.engine.watch();
         spawn_session_sweeper(
             self.store.clone(),
+            self.sign_in_limits.clone(),
             self.session_sweep,
             self.shutdown.clone(),
         );
@@ -164,18 +172,27 @@ impl Application {
     }
 }
 
-/// Deletes expired sessions now and every `every` until shutdown.
-fn spawn_session_sweeper(store: Store, every: Duration, shutdown: CancellationToken) {
+/// Deletes expired sessions, and sign-in buckets leaked empty, now and every
+/// `every` until shutdown.
+fn spawn_session_sweeper(
+    store: Store,
+    sign_in_limits: Arc<Limits>,
+    every: Duration,
+    shutdown: CancellationToken,
+) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         loop {
             tokio::select! {
                 _ = shutdown.cancelled() => return,
-                _ = tick.tick() => match store.prune_sessions(Utc::now().timestamp_millis()).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(sessions = n, "expired sessions deleted"),
-                    Err(e) => tracing::warn!(error = %e, "could not delete expired sessions"),
-                },
+                _ = tick.tick() => {
+                    match store.prune_sessions(Utc::now().timestamp_millis()).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(sessions = n, "expired sessions deleted"),
+                        Err(e) => tracing::warn!(error = %e, "could not delete expired sessions"),
+                    }
+                    sign_in_limits.sweep().await;
+                }
             }
         }
     });

@@ -243,3 +243,43 @@ impl ReadOn for Server {
             .unwrap()
     }
 }
+
+#[tokio::test]
+async fn a_guesser_s_budget_is_the_same_whichever_replica_each_attempt_reaches() {
+    // Issue 15: per-process limits gave three replicas three budgets.
+    let Some((url, dir)) = database().await else {
+        return;
+    };
+    let r = replicas(&url, &dir, &["--demo", "--demo-conversations", "50"]);
+    let client = deskmove_testkit::client();
+    let attempt = |n: usize| {
+        let (client, base) = (client.clone(), r[n % 3].base.clone());
+        async move {
+            client
+                .post(format!("{base}/api/session"))
+                .json(&json!({"email": "ada@demo.test", "password": "a wrong guess"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let budget = deskmove_server::limits::PAIR_BUDGET.burst as usize;
+    for n in 0..budget {
+        assert_eq!(
+            attempt(n).await,
+            StatusCode::UNAUTHORIZED,
+            "attempt {}",
+            n + 1
+        );
+    }
+    for n in budget..budget + 3 {
+        assert_eq!(
+            attempt(n).await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "attempt {} on replica {}",
+            n + 1,
+            n % 3
+        );
+    }
+}

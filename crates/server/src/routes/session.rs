@@ -30,7 +30,7 @@ pub async fn sign_in(
 ) -> AppResult<Response> {
     validate_sign_in(&email, &password).map_err(|e| AppError(invalid_request(&e)))?;
     let client = client_address(client.ip(), &headers, &state.trusted_proxies);
-    if let Err(wait) = state.sign_in_limits.check(&email, client) {
+    if let Err(wait) = state.sign_in_limits.check(&email, client).await {
         tracing::warn!(client = %client, "sign-in attempts limited");
         let refusal = AppError::new(
             ErrorCode::RateLimited,
@@ -56,14 +56,14 @@ pub async fn sign_in(
     let user = match (ok, user) {
         (true, Some(user)) => user,
         _ => {
-            state.sign_in_limits.failed(&email, client);
+            state.sign_in_limits.failed(&email, client).await;
             return Err(AppError::new(
                 ErrorCode::Unauthenticated,
                 "That email and password don't match. Check them and try again.",
             ));
         }
     };
-    state.sign_in_limits.succeeded(&email, client);
+    state.sign_in_limits.succeeded(&email, client).await;
     let token = auth::new_token();
     let csrf_token = auth::new_token();
     let now = Utc::now();

@@ -9,6 +9,7 @@ mod counts;
 mod fault;
 mod history;
 mod ingest;
+mod limits;
 mod moves;
 mod open;
 mod seed;
