@@ -27,11 +27,26 @@ struct Level {
     at: Instant,
 }
 
+impl Budget {
+    /// `failures` counted `elapsed` ago, as they stand now.
+    fn leaked(self, failures: f64, elapsed: Duration) -> f64 {
+        (failures - elapsed.as_secs_f64() / self.leak.as_secs_f64()).max(0.0)
+    }
+
+    /// `Err(seconds to wait)` when one more failure would overflow the bucket.
+    fn admits(self, failures: f64) -> Result<(), u64> {
+        if failures + 1.0 > self.burst {
+            let over = failures + 1.0 - self.burst;
+            Err((over * self.leak.as_secs_f64()).ceil().max(1.0) as u64)
+        } else {
+            Ok(())
+        }
+    }
+}
+
 impl Level {
     fn now(self, budget: Budget, now: Instant) -> f64 {
-        let leaked =
-            now.saturating_duration_since(self.at).as_secs_f64() / budget.leak.as_secs_f64();
-        (self.failures - leaked).max(0.0)
+        budget.leaked(self.failures, now.saturating_duration_since(self.at))
     }
 }
 
@@ -59,13 +74,7 @@ impl<K: Hash + Eq + Clone> Buckets<K> {
         let Some(level) = levels.get(key) else {
             return Ok(());
         };
-        let failures = level.now(self.budget, now);
-        if failures + 1.0 > self.budget.burst {
-            let over = failures + 1.0 - self.budget.burst;
-            Err((over * self.budget.leak.as_secs_f64()).ceil().max(1.0) as u64)
-        } else {
-            Ok(())
-        }
+        self.budget.admits(level.now(self.budget, now))
     }
 
     fn fail(&self, key: K, now: Instant) {
@@ -249,17 +258,18 @@ impl Limits {
             Limits::Shared(store) => {
                 let (by_address, by_pair) = shared_keys(email, address);
                 for (key, budget) in [(by_address, ADDRESS_BUDGET), (by_pair, PAIR_BUDGET)] {
-                    let failures = match store.failures(&key, now_ms(), ms(budget.leak)).await {
-                        Ok(f) => f,
+                    let failures = match store.failures(&key).await {
+                        Ok(None) => 0.0,
+                        Ok(Some((failures, at_ms))) => {
+                            let elapsed = (now_ms() - at_ms).max(0) as u64;
+                            budget.leaked(failures, Duration::from_millis(elapsed))
+                        }
                         Err(e) => {
                             tracing::warn!(error = %e, "sign-in limits unread");
                             0.0
                         }
                     };
-                    if failures + 1.0 > budget.burst {
-                        let over = failures + 1.0 - budget.burst;
-                        return Err((over * budget.leak.as_secs_f64()).ceil().max(1.0) as u64);
-                    }
+                    budget.admits(failures)?;
                 }
                 Ok(())
             }

@@ -122,44 +122,50 @@ impl Store {
     /// Each group whose kept total differs from a count of the rows: empty on a
     /// sound database (`check` and the tests ask).
     pub async fn miscounted_groups(&self) -> StoreResult<Vec<String>> {
-        let rows = sqlx::query(
-            "SELECT 'conversations ' || g.workspace || ' channel ' || g.channel_id || ' ' || g.status \
-                || ' owner ' || g.owner_id || ': kept ' || COALESCE(k.n, 0) || ', counted ' || g.n AS what \
-             FROM (SELECT account_id, workspace, current_channel_id AS channel_id, status, \
-                          COALESCE(owner_id, 0) AS owner_id, COUNT(*) AS n \
-                   FROM conversations GROUP BY 1, 2, 3, 4, 5) g \
-             LEFT JOIN conversation_counts k ON k.account_id = g.account_id AND k.workspace = g.workspace \
-                AND k.channel_id = g.channel_id AND k.status = g.status AND k.owner_id = g.owner_id \
-             WHERE COALESCE(k.n, 0) <> g.n \
-             UNION ALL \
-             SELECT 'conversations ' || k.workspace || ' channel ' || k.channel_id || ' ' || k.status \
-                || ' owner ' || k.owner_id || ': kept ' || k.n || ', counted 0' \
-             FROM conversation_counts k WHERE k.n <> 0 AND NOT EXISTS (SELECT 1 FROM conversations c \
-                WHERE c.account_id = k.account_id AND c.workspace = k.workspace \
-                  AND c.current_channel_id = k.channel_id AND c.status = k.status \
-                  AND COALESCE(c.owner_id, 0) = k.owner_id) \
-             UNION ALL \
-             SELECT 'tickets ' || g.workspace || ' channel ' || g.channel_id || ' status ' || g.status_id \
-                || ' owner ' || g.owner_id || ': kept ' || COALESCE(k.n, 0) || ', counted ' || g.n \
-             FROM (SELECT t.account_id, c.workspace, c.current_channel_id AS channel_id, t.status_id, \
-                          COALESCE(t.owner_id, 0) AS owner_id, COUNT(*) AS n \
-                   FROM tickets t JOIN conversations c ON c.id = t.conversation_id GROUP BY 1, 2, 3, 4, 5) g \
-             LEFT JOIN ticket_counts k ON k.account_id = g.account_id AND k.workspace = g.workspace \
-                AND k.channel_id = g.channel_id AND k.status_id = g.status_id AND k.owner_id = g.owner_id \
-             WHERE COALESCE(k.n, 0) <> g.n \
-             UNION ALL \
-             SELECT 'tickets ' || k.workspace || ' channel ' || k.channel_id || ' status ' || k.status_id \
-                || ' owner ' || k.owner_id || ': kept ' || k.n || ', counted 0' \
-             FROM ticket_counts k WHERE k.n <> 0 AND NOT EXISTS (SELECT 1 FROM tickets t \
-                JOIN conversations c ON c.id = t.conversation_id \
-                WHERE t.account_id = k.account_id AND c.workspace = k.workspace \
-                  AND c.current_channel_id = k.channel_id AND t.status_id = k.status_id \
-                  AND COALESCE(t.owner_id, 0) = k.owner_id)",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok(r.try_get::<String, _>("what")?))
-            .collect()
+        let mut out = Vec::new();
+        for (label, kept, status, counted) in [
+            (
+                "conversations",
+                "conversation_counts",
+                "status",
+                "SELECT account_id, workspace, current_channel_id AS channel_id, status, \
+                    COALESCE(owner_id, 0) AS owner_id, COUNT(*) AS counted \
+                 FROM conversations GROUP BY 1, 2, 3, 4, 5",
+            ),
+            (
+                "tickets",
+                "ticket_counts",
+                "status_id",
+                "SELECT t.account_id, c.workspace, c.current_channel_id AS channel_id, t.status_id, \
+                    COALESCE(t.owner_id, 0) AS owner_id, COUNT(*) AS counted \
+                 FROM tickets t JOIN conversations c ON c.id = t.conversation_id GROUP BY 1, 2, 3, 4, 5",
+            ),
+        ] {
+            // Kept and counted side by side, each group once, whichever side has it.
+            let sql = format!(
+                "SELECT workspace, channel_id, {status} AS status, owner_id, \
+                    CAST(SUM(kept) AS BIGINT) AS kept, CAST(SUM(counted) AS BIGINT) AS counted \
+                 FROM (SELECT account_id, workspace, channel_id, {status}, owner_id, n AS kept, 0 AS counted \
+                       FROM {kept} \
+                       UNION ALL \
+                       SELECT account_id, workspace, channel_id, {status}, owner_id, 0, counted \
+                       FROM ({counted}) AS g) AS both_sides \
+                 GROUP BY account_id, workspace, channel_id, {status}, owner_id \
+                 HAVING SUM(kept) <> SUM(counted)"
+            );
+            for r in sqlx::query(&sql).fetch_all(&self.pool).await? {
+                out.push(format!(
+                    "{label} {} channel {} status {} owner {}: kept {}, counted {}",
+                    r.try_get::<String, _>("workspace")?,
+                    r.try_get::<i64, _>("channel_id")?,
+                    r.try_get::<String, _>("status")
+                        .or_else(|_| r.try_get::<i64, _>("status").map(|s| s.to_string()))?,
+                    r.try_get::<i64, _>("owner_id")?,
+                    r.try_get::<i64, _>("kept")?,
+                    r.try_get::<i64, _>("counted")?,
+                ));
+            }
+        }
+        Ok(out)
     }
 }

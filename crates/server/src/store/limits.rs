@@ -7,23 +7,20 @@ use sqlx::Row;
 use super::{Store, StoreResult};
 
 impl Store {
-    /// A key's failures now, after leaking one per `leak_ms` since the last.
-    pub async fn failures(&self, key: &str, now_ms: i64, leak_ms: i64) -> StoreResult<f64> {
+    /// A key's failures as last counted, and when (Unix ms); the caller leaks them.
+    pub async fn failures(&self, key: &str) -> StoreResult<Option<(f64, i64)>> {
         let row = sqlx::query("SELECT failures, at FROM sign_in_failures WHERE key = $1")
             .bind(key)
             .fetch_optional(&self.pool)
             .await?;
         Ok(match row {
-            None => 0.0,
-            Some(r) => {
-                let failures: f64 = r.try_get("failures")?;
-                let at: i64 = r.try_get("at")?;
-                (failures - (now_ms - at).max(0) as f64 / leak_ms as f64).max(0.0)
-            }
+            None => None,
+            Some(r) => Some((r.try_get("failures")?, r.try_get("at")?)),
         })
     }
 
-    /// One more failure for `key`.
+    /// One more failure for `key`, the earlier ones leaked one per `leak_ms` in
+    /// the same statement, so concurrent failures on several servers all count.
     pub async fn fail(&self, key: &str, now_ms: i64, leak_ms: i64) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO sign_in_failures (key, failures, at) VALUES ($1, 1, $2) \

@@ -113,18 +113,9 @@ impl Store {
     /// interleave, and the kept list totals never deadlock).
     pub async fn begin_write(&self) -> StoreResult<Tx> {
         let _waiting = Waiting::new(&self.writers_waiting);
-        Ok(if self.is_sqlite {
-            self.writer.begin_with("BEGIN IMMEDIATE").await?
-        } else {
-            // PostgreSQL: one writer at a time here too, by a lock every server on
-            // the database shares, held until the transaction ends.
-            let mut tx = self.writer.begin().await?;
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(WRITE_LOCK)
-                .execute(&mut *tx)
-                .await?;
-            tx
-        })
+        let mut tx = self.writer.begin_with(self.begin_writing()).await?;
+        self.take_write_lock(&mut tx).await?;
+        Ok(tx)
     }
 
     /// A write transaction on a connection of the caller's own (a bulk load),
@@ -134,16 +125,30 @@ impl Store {
         conn: &'c mut sqlx::AnyConnection,
     ) -> StoreResult<sqlx::Transaction<'c, sqlx::Any>> {
         use sqlx::Connection;
-        Ok(if self.is_sqlite {
-            conn.begin_with("BEGIN IMMEDIATE").await?
+        let mut tx = conn.begin_with(self.begin_writing()).await?;
+        self.take_write_lock(&mut tx).await?;
+        Ok(tx)
+    }
+
+    /// SQLite takes its one writer's lock at `BEGIN IMMEDIATE`.
+    fn begin_writing(&self) -> &'static str {
+        if self.is_sqlite {
+            "BEGIN IMMEDIATE"
         } else {
-            let mut tx = conn.begin().await?;
+            "BEGIN"
+        }
+    }
+
+    /// PostgreSQL: one writer at a time too, by a lock every server on the
+    /// database shares, held until the transaction ends.
+    async fn take_write_lock(&self, conn: &mut sqlx::AnyConnection) -> StoreResult<()> {
+        if !self.is_sqlite {
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
                 .bind(WRITE_LOCK)
-                .execute(&mut *tx)
+                .execute(conn)
                 .await?;
-            tx
-        })
+        }
+        Ok(())
     }
 
     /// How many writers are waiting for their turn (the move engine yields to them).
