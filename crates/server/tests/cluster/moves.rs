@@ -16,7 +16,18 @@ async fn thirty_starts_spread_over_the_replicas_start_exactly_one_move() {
     let Some((url, dir)) = database().await else {
         return;
     };
-    let r = replicas(&url, &dir, &["--demo", "--demo-conversations", "200"]);
+    // Slow batches: the move started keeps running while the other starts come
+    // in, so each of them must be refused (a finished move would free the next).
+    let flags = [
+        "--demo",
+        "--demo-conversations",
+        "200",
+        "--move-batch",
+        "5",
+        "--move-pause-ms",
+        "500",
+    ];
+    let r = replicas(&url, &dir, &flags);
     let mut admins = Vec::new();
     for s in &r {
         admins.push(Session::sign_in(&s.base, "ada@demo.test").await);
