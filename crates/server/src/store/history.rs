@@ -348,17 +348,21 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
         first_ms,
         close_ms,
     } = ticket_defaults(conn, r.account, r.statuses.0).await?;
-    // The list totals of the stretch's rows are taken out here and put back at the
-    // end, a statement each, instead of by a trigger a row.
-    let sql = format!(
-        "INSERT INTO counted_apart (conversation_id) SELECT id FROM conversations WHERE {}",
-        Stretch::condition("", 1)
-    );
-    r.stretch
-        .bind(sqlx::query(&sql))
-        .execute(&mut *conn)
-        .await?;
-    count_apart(conn, -1).await?;
+    // SQLite's row triggers keep the list totals a row at a time: the stretch's
+    // rows are set apart from them here and counted back at the end, a statement
+    // each. PostgreSQL's triggers already count a statement at a time.
+    let row_counted = conn.backend_name() == "SQLite";
+    if row_counted {
+        let sql = format!(
+            "INSERT INTO counted_apart (conversation_id) SELECT id FROM conversations WHERE {}",
+            Stretch::condition("", 1)
+        );
+        r.stretch
+            .bind(sqlx::query(&sql))
+            .execute(&mut *conn)
+            .await?;
+        count_apart(conn, -1).await?;
+    }
     // The kept tickets first, while every ticket of the stretch is a kept one.
     // R10 decision, R13: a kept ticket whose owner has no help desk access is unassigned.
     let sql = format!(
@@ -430,10 +434,12 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
         .execute(&mut *conn)
         .await?
         .rows_affected() as i64;
-    count_apart(conn, 1).await?;
-    sqlx::query("DELETE FROM counted_apart")
-        .execute(&mut *conn)
-        .await?;
+    if row_counted {
+        count_apart(conn, 1).await?;
+        sqlx::query("DELETE FROM counted_apart")
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(RangeMoved {
         created,
         unassigned,
@@ -468,8 +474,8 @@ async fn notify_created(
     Ok(())
 }
 
-/// Adds (`sign` 1) or takes out (-1) the list totals of the conversations in
-/// `counted_apart` and of their tickets (migration 0007's groups). CROSS JOIN
+/// SQLite: adds (`sign` 1) or takes out (-1) the list totals of the conversations
+/// in `counted_apart` and of their tickets (migration 0007's groups). CROSS JOIN
 /// keeps SQLite's loops in this order: a scan of the conversations otherwise.
 async fn count_apart(conn: &mut AnyConnection, sign: i64) -> StoreResult<()> {
     sqlx::query(
