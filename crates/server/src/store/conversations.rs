@@ -123,8 +123,10 @@ pub(crate) fn search_condition(sql: &mut Sql, id: &str, search: Option<&str>) {
         );
     } else {
         sql.and(
-            "to_tsvector('simple', deskmove_words(c.contact || ' ' || c.subject)) @@ \
-             to_tsquery('simple', regexp_replace(trim(deskmove_words({})), '\\s+', ':* & ', 'g') || ':*')",
+            &format!(
+                "{id} IN (SELECT conversation_id FROM conversation_words WHERE words @@ \
+                 to_tsquery('simple', regexp_replace(trim(deskmove_words({{}})), '\\s+', ':* & ', 'g') || ':*'))"
+            ),
             Arg::Text(words.join(" ")),
         );
     }
