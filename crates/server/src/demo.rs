@@ -233,6 +233,7 @@ pub async fn seed(store: &Store, conversations: u32, now: DateTime<Utc>) -> Stor
     store::insert_conversations(&mut tx, account, pipeline_id, &rows).await?;
     tx.commit().await?;
     conn.close().await?;
+    store.analyze().await?;
     Ok(true)
 }
 

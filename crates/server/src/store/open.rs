@@ -185,6 +185,16 @@ impl Store {
         Ok(conn)
     }
 
+    /// After a bulk load: PostgreSQL's planner gets the tables' statistics now,
+    /// not when autovacuum next comes by (until then it plans from guesses, and a
+    /// list can walk the wrong index). SQLite here plans from the schema alone.
+    pub async fn analyze(&self) -> StoreResult<()> {
+        if !self.is_sqlite {
+            sqlx::query("ANALYZE").execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
     /// Writes the WAL back into the database file and empties it, so the file alone
     /// holds everything (the benchmark copies it).
     pub async fn checkpoint(&self) -> StoreResult<()> {
