@@ -29,6 +29,9 @@ pub const DEFAULT_BATCH: i64 = 1000;
 /// when the help desk is quiet, the set size again as soon as someone waits.
 const BATCH_GROWTH: i64 = 4;
 const BATCH_TARGET: Duration = Duration::from_millis(25);
+/// While a writer waits, a batch that holds the lock too long is halved, down to
+/// the set size over this.
+const BATCH_SPLIT: i64 = 10;
 
 /// How often the engine looks for running moves that nobody here drives: one
 /// whose start committed while its request went away, or, after a restart, all.
@@ -224,7 +227,15 @@ impl Engine {
                 .await
             {
                 Ok(BatchOutcome::Progress(row)) => {
-                    size = self.next_size(size, t.elapsed());
+                    let took = t.elapsed();
+                    let waiting = match self.store.writers_waiting_anywhere().await {
+                        Ok(w) => w,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "could not see who waits to write");
+                            true
+                        }
+                    };
+                    size = self.next_size(size, took, waiting);
                     if self.fault(move_id).is_some() {
                         tracing::info!(move_id = move_id.get(), "move resumed");
                         self.set_fault(move_id, None);
@@ -262,10 +273,21 @@ impl Engine {
         }
     }
 
-    /// The next batch's size, from how long this one took and who waits to write.
-    fn next_size(&self, size: i64, took: Duration) -> i64 {
-        if !self.pause.is_zero() || self.store.writers_waiting() > 0 {
+    /// The next batch's size, from how long this one took and whether another
+    /// writer waits for the lock (here or on another server).
+    fn next_size(&self, size: i64, took: Duration, waiting: bool) -> i64 {
+        if !self.pause.is_zero() {
             self.batch
+        } else if waiting {
+            // Hold the lock about BATCH_TARGET and no longer, up to the set size: on
+            // a slower database (PostgreSQL over a socket) that is a smaller batch.
+            if took > BATCH_TARGET {
+                (size / 2).max((self.batch / BATCH_SPLIT).max(1))
+            } else if took < BATCH_TARGET / 2 {
+                (size * 2).min(self.batch)
+            } else {
+                size.min(self.batch)
+            }
         } else if took < BATCH_TARGET / 2 {
             (size * 2).min(self.batch * BATCH_GROWTH)
         } else if took > BATCH_TARGET {
@@ -412,17 +434,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let e = engine(&dir, Duration::ZERO).await;
         let quick = Duration::from_millis(1);
-        assert_eq!(e.next_size(100, quick), 200);
-        assert_eq!(e.next_size(200, quick), 400);
-        assert_eq!(e.next_size(400, quick), 400, "at most 4x the set size");
-        assert_eq!(e.next_size(400, BATCH_TARGET * 2), 200, "too slow: halve");
+        assert_eq!(e.next_size(100, quick, false), 200);
+        assert_eq!(e.next_size(200, quick, false), 400);
         assert_eq!(
-            e.next_size(100, BATCH_TARGET * 2),
-            100,
-            "never below the set size"
+            e.next_size(400, quick, false),
+            400,
+            "at most 4x the set size"
         );
         assert_eq!(
-            e.next_size(200, BATCH_TARGET * 3 / 4),
+            e.next_size(400, BATCH_TARGET * 2, false),
+            200,
+            "too slow: halve"
+        );
+        assert_eq!(
+            e.next_size(100, BATCH_TARGET * 2, false),
+            100,
+            "never below the set size while nobody waits"
+        );
+        assert_eq!(
+            e.next_size(200, BATCH_TARGET * 3 / 4, false),
             200,
             "near the target: keep"
         );
@@ -438,16 +468,39 @@ mod tests {
         while e.store.writers_waiting() == 0 {
             tokio::task::yield_now().await;
         }
-        assert_eq!(e.next_size(400, Duration::from_millis(1)), 100);
+        assert!(e.store.writers_waiting_anywhere().await.unwrap());
+        assert_eq!(e.next_size(400, Duration::from_millis(1), true), 100);
         drop(held);
         waiter.await.unwrap().unwrap();
         assert_eq!(e.store.writers_waiting(), 0);
+        assert!(!e.store.writers_waiting_anywhere().await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn while_a_writer_waits_a_slow_batch_shrinks_below_the_set_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = engine(&dir, Duration::ZERO).await;
+        let slow = BATCH_TARGET * 2;
+        assert_eq!(e.next_size(100, slow, true), 50, "too slow: halve");
+        assert_eq!(e.next_size(20, slow, true), 10, "down to a tenth");
+        assert_eq!(e.next_size(10, slow, true), 10);
+        assert_eq!(e.next_size(10, BATCH_TARGET / 4, true), 20, "quick: grow");
+        assert_eq!(
+            e.next_size(80, BATCH_TARGET / 4, true),
+            100,
+            "to the set size"
+        );
+        assert_eq!(
+            e.next_size(50, BATCH_TARGET * 3 / 4, true),
+            50,
+            "near the target: keep"
+        );
     }
 
     #[tokio::test]
     async fn a_throttled_move_keeps_its_set_size() {
         let dir = tempfile::tempdir().unwrap();
         let e = engine(&dir, Duration::from_millis(150)).await;
-        assert_eq!(e.next_size(100, Duration::from_millis(1)), 100);
+        assert_eq!(e.next_size(100, Duration::from_millis(1), false), 100);
     }
 }

@@ -34,7 +34,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use sqlx::AnyPool;
+use sqlx::{AnyPool, Row};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -154,6 +154,29 @@ impl Store {
     /// How many writers are waiting for their turn (the move engine yields to them).
     pub fn writers_waiting(&self) -> usize {
         self.writers_waiting.load(Ordering::SeqCst)
+    }
+
+    /// Whether a writer waits for the write lock: on this server, or, on
+    /// PostgreSQL, on any server of the database (its wait shows in `pg_locks`).
+    pub async fn writers_waiting_anywhere(&self) -> StoreResult<bool> {
+        if self.writers_waiting() > 0 {
+            return Ok(true);
+        }
+        if self.is_sqlite {
+            return Ok(false);
+        }
+        // A bigint advisory key shows as its high half in classid, low in objid.
+        let waiting: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted \
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+                AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1",
+        )
+        .bind(WRITE_LOCK >> 32)
+        .bind(WRITE_LOCK & 0xffff_ffff)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("n")?;
+        Ok(waiting > 0)
     }
 
     /// Closes every connection; SQLite then folds its WAL into the file.

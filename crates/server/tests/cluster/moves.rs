@@ -300,3 +300,30 @@ async fn arrivals_spread_over_the_replicas_around_a_start_all_land_in_help_desk(
     assert_eq!(done.arrived as i64, after, "arrived counts exactly those");
     assert!(store.check().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_server_sees_a_writer_of_another_server_wait_for_the_lock() {
+    // A move's batches shrink while anyone waits to write; on PostgreSQL that
+    // includes the arrivals other servers hold for the lock, which this server's
+    // own count of waiters never sees.
+    let Some((url, _dir)) = database().await else {
+        return;
+    };
+    let here = Store::open(&url).await.unwrap();
+    let elsewhere = Store::open(&url).await.unwrap();
+    assert!(!here.writers_waiting_anywhere().await.unwrap());
+    let held = here.begin_write().await.unwrap();
+    let waiter = tokio::spawn(async move { elsewhere.begin_write().await.map(|_| ()) });
+    let seen = Instant::now();
+    while !here.writers_waiting_anywhere().await.unwrap() {
+        assert!(
+            seen.elapsed() < Duration::from_secs(10),
+            "never seen waiting"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(here.writers_waiting(), 0, "not a waiter of this server");
+    held.rollback().await.unwrap();
+    waiter.await.unwrap().unwrap();
+    assert!(!here.writers_waiting_anywhere().await.unwrap());
+}
