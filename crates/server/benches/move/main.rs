@@ -4,10 +4,12 @@
 //! cargo bench -p deskmove-server --bench move -- --conversations 1000000
 //! ```
 //!
-//! On a fresh SQLite file it seeds N demo conversations, then, each on a
-//! byte-for-byte copy of that file:
+//! On a fresh SQLite file (or, with `--db postgres://…`, a fresh PostgreSQL
+//! database) it seeds N demo conversations, then, each on a byte-for-byte copy of
+//! that file (a `CREATE DATABASE … TEMPLATE` copy on PostgreSQL):
 //! 1. the limit: the same changes a move of Support email makes, in the fewest
-//!    plain set-based statements, one transaction;
+//!    plain set-based statements, one transaction (on PostgreSQL
+//!    `limit.pg.sql`, run with psql);
 //! 2. the move, quiet: the real server on a loopback port; Ada starts the move over
 //!    HTTP and Sam's event stream tells when it ended;
 //! 3. the move under load: the same, while arrivals on other channels and reads of
@@ -22,9 +24,10 @@
 mod lists;
 mod load;
 mod report;
+mod scratch;
 mod served;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{ensure, Context};
@@ -37,6 +40,7 @@ use tokio::sync::watch;
 
 use crate::load::{median, paced, Latencies};
 use crate::report::{peak_rss_kib, visits, Report};
+use crate::scratch::Scratch;
 use crate::served::{expect_status, Ids, Served};
 
 #[derive(Parser)]
@@ -65,6 +69,10 @@ struct Args {
     /// Where the scratch databases go (default: the system's temp folder).
     #[arg(long)]
     dir: Option<PathBuf>,
+    /// Run on PostgreSQL instead: a `postgres://` URL to any database of the
+    /// server, as a user who may create databases (the run's are `deskmove_bench_*`).
+    #[arg(long)]
+    db: Option<String>,
     /// Passed by `cargo bench`.
     #[arg(long, hide = true)]
     bench: bool,
@@ -83,14 +91,11 @@ const ARRIVAL_CHANNELS: [&str; 4] = [
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let scratch = match &args.dir {
-        Some(d) => tempfile::tempdir_in(d)?,
-        None => tempfile::tempdir()?,
-    };
-    let db = scratch.path().join("bench.db");
+    let scratch = Scratch::new(&args)?;
+    let db = scratch.fresh("seed").await?;
 
     // Seeding, plus one empty channel per `move` event run.
-    let store = Store::open_sqlite(&db).await?;
+    let store = Store::open_at(&db).await?;
     let t = Instant::now();
     deskmove_server::demo::seed(&store, args.conversations, Utc::now()).await?;
     let seed = t.elapsed();
@@ -115,39 +120,29 @@ async fn main() -> anyhow::Result<()> {
     let ids = Ids::load(&store).await?;
     store.checkpoint().await?;
     store.close().await;
+    scratch.settle(&db).await?;
 
-    // Three byte-for-byte copies of the same rows: the limit, the quiet move, and
-    // the move under load.
-    let copy = |name: &str| -> anyhow::Result<PathBuf> {
-        let to = scratch.path().join(name);
-        remove_db(&to)?;
-        std::fs::copy(&db, &to)?;
-        Ok(to)
-    };
+    // Copies of the same rows: the limit, the quiet move, and the move under load.
     // The limit and the quiet move take turns, `repeat` times each: the medians.
     let mut limits = Vec::new();
     let mut quiets = Vec::new();
     let mut quiet_move = None;
     for _ in 0..args.repeat.max(1) {
-        let limit_db = copy("limit.db")?;
-        let limit_store = Store::open_sqlite(&limit_db).await?;
-        let t = Instant::now();
-        let work = limit_store
-            .move_at_once(ACCOUNT, ids.support_email, ids.statuses, Utc::now())
-            .await?;
-        limits.push(t.elapsed());
-        limit_store.close().await;
-        remove_db(&limit_db)?;
+        let limit_db = scratch.copy(&db, "limit").await?;
+        let limit = scratch.limit(&limit_db, &ids).await?;
+        limits.push(limit.took);
+        scratch.remove(&limit_db).await?;
 
-        let quiet_db = copy("quiet.db")?;
+        let quiet_db = scratch.copy(&db, "quiet").await?;
         let mut quiet = Served::start(&args, &quiet_db).await?;
         let (m, took) = quiet.move_support_email(&ids).await?;
         quiets.push(took);
         quiet.stop().await?;
-        remove_db(&quiet_db)?;
+        scratch.remove(&quiet_db).await?;
         ensure!(
-            (m.tickets_created as i64, m.moved as i64) == work,
-            "the engine and the limit did different work: {m:?}, {work:?}"
+            (m.tickets_created as i64, m.moved as i64) == limit.work,
+            "the engine and the limit did different work: {m:?}, {:?}",
+            limit.work
         );
         quiet_move = Some(m);
     }
@@ -209,9 +204,11 @@ async fn main() -> anyhow::Result<()> {
     let visits = visits(&served.base, &args.dist).await?;
     let list_pages = lists::pages(&served.sam, 30).await;
     served.stop().await?;
+    scratch.remove(&db).await?;
 
     let report = Report {
         args: &args,
+        backend: scratch.backend(),
         seed,
         done,
         quiet_in,
@@ -226,18 +223,5 @@ async fn main() -> anyhow::Result<()> {
         move_peak,
     };
     println!("{report}");
-    Ok(())
-}
-
-/// Deletes a database file with its WAL and shared-memory files.
-fn remove_db(path: &Path) -> std::io::Result<()> {
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
-        match std::fs::remove_file(&p) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
-    }
     Ok(())
 }

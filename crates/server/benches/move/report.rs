@@ -109,6 +109,7 @@ pub(crate) fn peak_rss_kib(status: &str) -> Option<u64> {
 
 pub(crate) struct Report<'a> {
     pub(crate) args: &'a Args,
+    pub(crate) backend: &'static str,
     pub(crate) seed: Duration,
     pub(crate) done: Move,
     pub(crate) quiet_in: Duration,
@@ -127,6 +128,7 @@ impl std::fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let secs = |d: Duration| d.as_secs_f64();
         let rate = |d: Duration| self.done.moved as f64 / secs(d).max(1e-9);
+        writeln!(f, "backend                   {}", self.backend)?;
         writeln!(f, "demo conversations        {}", self.args.conversations)?;
         writeln!(f, "seeding                   {:.2} s", secs(self.seed))?;
         writeln!(

@@ -1,13 +1,12 @@
 //! The server under test and the ids a run needs.
 
-use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Context};
 use deskmove_rules::{ChannelId, Move, StatusId};
 use deskmove_server::catalog::Catalog;
-use deskmove_server::store::Store;
+use deskmove_server::store::{Database, Store};
 use deskmove_testkit::{Events, Server, Session};
 
 use crate::report::peak_rss_kib;
@@ -16,7 +15,7 @@ use crate::{Args, ACCOUNT, ARRIVAL_CHANNELS, BIN, INGEST_TOKEN};
 /// Sam signed in and Sam listening.
 pub(crate) struct Served {
     pub(crate) server: Server,
-    pub(crate) db: PathBuf,
+    pub(crate) db: Database,
     pub(crate) base: String,
     pub(crate) ada: Session,
     pub(crate) sam: Session,
@@ -24,7 +23,7 @@ pub(crate) struct Served {
 }
 
 impl Served {
-    pub(crate) async fn start(args: &Args, db: &Path) -> anyhow::Result<Served> {
+    pub(crate) async fn start(args: &Args, db: &Database) -> anyhow::Result<Served> {
         let batch = args.batch.to_string();
         let dist = args.dist.to_string_lossy().into_owned();
         let flags = [
@@ -35,14 +34,14 @@ impl Served {
             "--move-batch",
             &batch,
         ];
-        let server = Server::start(BIN, db, &flags, "warn", Stdio::null());
+        let server = Server::start_on(BIN, &db.to_flag(), &flags, &[], "warn", Stdio::null());
         let base = server.base.clone();
         let ada = Session::sign_in(&base, "ada@demo.test").await;
         let sam = Session::sign_in(&base, "sam@demo.test").await;
         let heard = sam.events().await;
         Ok(Served {
             server,
-            db: db.to_path_buf(),
+            db: db.clone(),
             base,
             ada,
             sam,
@@ -77,7 +76,7 @@ impl Served {
     /// Stops the server and checks the invariants on what it left.
     pub(crate) async fn stop(self) -> anyhow::Result<()> {
         self.server.kill();
-        let store = Store::open_sqlite(&self.db).await?;
+        let store = Store::open_at(&self.db).await?;
         let violations = store.check().await?;
         store.close().await;
         ensure!(violations.is_empty(), "invariants broken: {violations:?}");

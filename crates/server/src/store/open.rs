@@ -36,6 +36,17 @@ impl FromStr for Database {
     }
 }
 
+impl Database {
+    /// What `--db` takes to name this database again (the password included,
+    /// unlike its Display).
+    pub fn to_flag(&self) -> String {
+        match self {
+            Database::Sqlite(path) => path.to_string_lossy().into_owned(),
+            Database::Postgres(url) => url.clone(),
+        }
+    }
+}
+
 impl std::fmt::Display for Database {
     /// The file, or the server and database without the password.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
