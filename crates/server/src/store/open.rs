@@ -196,9 +196,10 @@ impl Store {
         Ok(conn)
     }
 
-    /// After a bulk load: PostgreSQL's planner gets the tables' statistics now,
-    /// not when autovacuum next comes by (until then it plans from guesses, and a
-    /// list can walk the wrong index). SQLite here plans from the schema alone.
+    /// After a bulk change (the demo's seed, a move): PostgreSQL's planner gets
+    /// the tables' statistics now, not when autovacuum next comes by (until then
+    /// it plans from those of before, and a list can walk the wrong index).
+    /// SQLite here plans from the schema alone.
     pub async fn analyze(&self) -> StoreResult<()> {
         if !self.is_sqlite {
             sqlx::query("ANALYZE").execute(&self.pool).await?;
