@@ -403,7 +403,7 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
     }
     // R11, R13: the missing tickets. What they were is read from the rows the
     // insert returns, never from an id mark another writer's ticket could cross.
-    let sql = format!(
+    let insert = format!(
         "INSERT INTO tickets (account_id, conversation_id, pipeline_id, status_id, owner_id, created_at, \
             first_reply_due, close_due) \
          SELECT c.account_id, c.id, $1, \
@@ -415,25 +415,51 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
          RETURNING id, owner_id",
         Stretch::condition("c.", 6)
     );
-    let query = sqlx::query(&sql)
-        .bind(pipeline_id)
-        .bind(r.statuses.0.get())
-        .bind(r.statuses.1.get())
-        .bind(first_ms)
-        .bind(close_ms);
-    let created_rows = r.stretch.bind(query).fetch_all(&mut *conn).await?;
-    let mut owned = Vec::with_capacity(created_rows.len());
-    for row in &created_rows {
-        if let Some(owner) = row.try_get::<Option<i64>, _>("owner_id")? {
-            owned.push((row.try_get::<i64, _>("id")?, owner));
+    let (created, owned) = if row_counted {
+        let query = sqlx::query(&insert)
+            .bind(pipeline_id)
+            .bind(r.statuses.0.get())
+            .bind(r.statuses.1.get())
+            .bind(first_ms)
+            .bind(close_ms);
+        let created_rows = r.stretch.bind(query).fetch_all(&mut *conn).await?;
+        let mut owned = Vec::with_capacity(created_rows.len());
+        for row in &created_rows {
+            if let Some(owner) = row.try_get::<Option<i64>, _>("owner_id")? {
+                owned.push((row.try_get::<i64, _>("id")?, owner));
+            }
         }
-    }
-    let created = created_rows.len() as i64;
-    let unassigned = created - owned.len() as i64 + kept_unassigned;
-    // R22: the created tickets notify their owners unless the move is muted.
-    if r.notify {
-        notify_created(conn, &owned, to_millis(r.now)).await?;
-    }
+        // R22: the created tickets notify their owners unless the move is muted.
+        if r.notify {
+            notify_created(conn, &owned, to_millis(r.now)).await?;
+        }
+        (created_rows.len() as i64, owned.len() as i64)
+    } else {
+        // PostgreSQL notifies from the inserted rows in the same statement (R22),
+        // instead of sending them to the server and back: a tenth of a batch.
+        let sql = format!(
+            "WITH created AS ({insert}), notified AS ( \
+                INSERT INTO notifications (user_id, kind, ticket_id, created_at) \
+                SELECT owner_id, 'ticket_created', id, $9 FROM created \
+                WHERE owner_id IS NOT NULL AND $10 = 1) \
+             SELECT COUNT(*) AS created, COUNT(owner_id) AS owned FROM created"
+        );
+        let query = sqlx::query(&sql)
+            .bind(pipeline_id)
+            .bind(r.statuses.0.get())
+            .bind(r.statuses.1.get())
+            .bind(first_ms)
+            .bind(close_ms);
+        let row = r
+            .stretch
+            .bind(query)
+            .bind(to_millis(r.now))
+            .bind(i64::from(r.notify))
+            .fetch_one(&mut *conn)
+            .await?;
+        (row.try_get("created")?, row.try_get("owned")?)
+    };
+    let unassigned = created - owned + kept_unassigned;
     let sql = format!(
         "UPDATE conversations SET workspace = 'help_desk', \
             owner_id = (SELECT t.owner_id FROM tickets t WHERE t.conversation_id = conversations.id) \
