@@ -9,7 +9,7 @@ use sqlx::{Any, AnyConnection, Row};
 
 use super::catalog::sla_policy_on;
 use super::moves::{move_in, move_present, MoveRow};
-use super::sql::multi_row_insert;
+use super::sql::{multi_row_insert, planner_off};
 use super::{to_millis, Store, StoreResult};
 
 /// What one batch did.
@@ -357,14 +357,8 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
         // a table by key. PostgreSQL's planner, costing from its defaults, would
         // rather read the whole tickets table into a hash each batch: a batch then
         // costs as much as the table is large (3.6x the limit at 1M).
-        sqlx::query("SET LOCAL enable_hashjoin = off")
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query("SET LOCAL enable_mergejoin = off")
-            .execute(&mut *conn)
-            .await?;
-    }
-    if row_counted {
+        planner_off(conn, &["enable_hashjoin", "enable_mergejoin"]).await?;
+    } else {
         let sql = format!(
             "INSERT INTO counted_apart (conversation_id) SELECT id FROM conversations WHERE {}",
             Stretch::condition("", 1)
@@ -415,14 +409,26 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
          RETURNING id, owner_id",
         Stretch::condition("c.", 6)
     );
+    // The insert's arguments: $1 to $5, then the stretch's $6 to $8.
+    fn with_args<'q>(
+        q: Query<'q, Any, AnyArguments<'q>>,
+        r: &HistoryRange,
+        pipeline_id: i64,
+        due_ms: (Option<i64>, Option<i64>),
+    ) -> Query<'q, Any, AnyArguments<'q>> {
+        r.stretch.bind(
+            q.bind(pipeline_id)
+                .bind(r.statuses.0.get())
+                .bind(r.statuses.1.get())
+                .bind(due_ms.0)
+                .bind(due_ms.1),
+        )
+    }
+    let insert_args = |q| with_args(q, r, pipeline_id, (first_ms, close_ms));
     let (created, owned) = if row_counted {
-        let query = sqlx::query(&insert)
-            .bind(pipeline_id)
-            .bind(r.statuses.0.get())
-            .bind(r.statuses.1.get())
-            .bind(first_ms)
-            .bind(close_ms);
-        let created_rows = r.stretch.bind(query).fetch_all(&mut *conn).await?;
+        let created_rows = insert_args(sqlx::query(&insert))
+            .fetch_all(&mut *conn)
+            .await?;
         let mut owned = Vec::with_capacity(created_rows.len());
         for row in &created_rows {
             if let Some(owner) = row.try_get::<Option<i64>, _>("owner_id")? {
@@ -444,15 +450,7 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
                 WHERE owner_id IS NOT NULL AND $10 = 1) \
              SELECT COUNT(*) AS created, COUNT(owner_id) AS owned FROM created"
         );
-        let query = sqlx::query(&sql)
-            .bind(pipeline_id)
-            .bind(r.statuses.0.get())
-            .bind(r.statuses.1.get())
-            .bind(first_ms)
-            .bind(close_ms);
-        let row = r
-            .stretch
-            .bind(query)
+        let row = insert_args(sqlx::query(&sql))
             .bind(to_millis(r.now))
             .bind(i64::from(r.notify))
             .fetch_one(&mut *conn)

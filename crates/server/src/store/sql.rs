@@ -48,12 +48,7 @@ impl Sql {
         let column = if self.sqlite { "detail" } else { "QUERY PLAN" };
         let mut tx = pool.begin().await?;
         if !self.sqlite {
-            sqlx::query("SET LOCAL enable_seqscan = off")
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("SET LOCAL enable_sort = off")
-                .execute(&mut *tx)
-                .await?;
+            planner_off(&mut tx, &["enable_seqscan", "enable_sort"]).await?;
         }
         let rows = self.query().fetch_all(&mut *tx).await?;
         tx.rollback().await?;
@@ -157,4 +152,17 @@ pub(crate) fn multi_row_insert(anonymous: bool, prefix: &str, width: usize, rows
 /// Runs an `INSERT … RETURNING id` and answers the id.
 pub(crate) async fn insert_returning_id(tx: &mut AnyConnection, q: Query<'_>) -> StoreResult<i64> {
     Ok(q.fetch_one(tx).await?.try_get("id")?)
+}
+
+/// PostgreSQL: turns the planner's `settings` off until the transaction ends.
+pub(crate) async fn planner_off(
+    conn: &mut sqlx::AnyConnection,
+    settings: &[&str],
+) -> Result<(), sqlx::Error> {
+    for setting in settings {
+        sqlx::query(&format!("SET LOCAL {setting} = off"))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
