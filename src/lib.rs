@@ -9,6 +9,7 @@ pub mod session;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
@@ -24,12 +25,15 @@ use session::Session;
 pub fn App() -> impl IntoView {
     let session = Session::new();
     provide_context(session);
+    provide_meta_context();
     spawn_local(async move {
         // A network failure leaves the person signed out: the sign-in page says the rest.
         session.me.set(api::me().await.ok().flatten());
         session.known.set(true);
     });
     view! {
+        // Each page names itself: "Inbox · Deskmove".
+        <Title formatter=|page: String| format!("{page} · Deskmove")/>
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=Login/>

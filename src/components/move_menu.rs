@@ -41,6 +41,7 @@ pub fn MoveMenu(
     let ok = movable.ok;
     let reasons = movable.reasons.clone();
     let described_by = (!ok).then(|| reason_id.clone());
+    let label = format!("{trigger} for {channel_name}");
     view! {
         <div
             class="row-menu"
@@ -70,32 +71,35 @@ pub fn MoveMenu(
                 aria-haspopup="menu"
                 aria-expanded=move || open.get().to_string()
                 aria-controls=menu_id.clone()
-                aria-label=format!("{trigger} for {channel_name}")
+                aria-label=label.clone()
                 on:click=move |_| open.update(|o| *o = !*o)
             >
                 {trigger}
                 <span aria-hidden="true">" ▾"</span>
             </button>
             <Show when=move || open.get()>
-                <div class="row-menu-panel" role="menu" id=menu_id.clone()>
-                    <button
-                        type="button"
-                        role="menuitem"
-                        class="row-menu-item"
-                        data-action="move"
-                        node_ref=item_ref
-                        aria-disabled=(!ok).to_string()
-                        aria-describedby=described_by.clone()
-                        on:click=move |_| {
-                            if ok {
-                                // Focus goes back to the trigger first: the dialog returns it there on close.
-                                close(true);
-                                on_move.run(());
+                <div class="row-menu-panel">
+                    <div role="menu" id=menu_id.clone() aria-label=label.clone()>
+                        <button
+                            type="button"
+                            role="menuitem"
+                            class="row-menu-item"
+                            data-action="move"
+                            node_ref=item_ref
+                            aria-disabled=(!ok).to_string()
+                            aria-describedby=described_by.clone()
+                            on:click=move |_| {
+                                if ok {
+                                    // Focus goes back to the trigger first: the dialog returns it there on close.
+                                    close(true);
+                                    on_move.run(());
+                                }
                             }
-                        }
-                    >
-                        "Move to help desk"
-                    </button>
+                        >
+                            "Move to help desk"
+                        </button>
+                    </div>
+                    // The reasons describe the item; a menu holds only items.
                     {(!ok).then(|| {
                         let reasons = reasons.clone();
                         view! {

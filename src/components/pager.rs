@@ -91,6 +91,8 @@ pub fn PageNav(
     total: Signal<Option<(u64, bool)>>,
     limit: u32,
     focus: &'static str,
+    /// The navigation's name, unique on the page: a list has a pager above and below.
+    label: &'static str,
 ) -> impl IntoView {
     let page = move || address.page();
     let last = move || {
@@ -120,7 +122,7 @@ pub fn PageNav(
         seen.set_value(Some(now));
     });
     view! {
-        <nav class="pager" aria-label="Pages">
+        <nav class="pager" aria-label=label>
             {move || (page() > 1).then(|| view! {
                 <a class="button secondary" rel="prev" href=address.with("page", &(page() - 1).to_string())>"Previous"</a>
             })}

@@ -80,7 +80,7 @@ pub fn Shell() -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">
-            <a class="brand" href="/" aria-label="Deskmove">
+            <a class="brand" href="/">
                 <span class="brand-mark" aria-hidden="true">"D"</span>
                 <span class="brand-text">"Deskmove"</span>
             </a>

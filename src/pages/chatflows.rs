@@ -2,6 +2,7 @@
 
 use deskmove_rules::{Channel, Chatflow, ChatflowKind, Movability};
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 use crate::api;
 use crate::components::list::DataTable;
@@ -34,6 +35,7 @@ pub fn Chatflows() -> impl IntoView {
     let can_move = session.can_move();
     view! {
         <main class="page" id="main">
+            <Title text="Chatflows"/>
             <h1>"Chatflows"</h1>
             {move || match directory.gate(flows.get()) {
                 None => loading("Loading chatflows…"),

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use deskmove_rules::scope::no_help_desk_access;
 use deskmove_rules::{Pipeline, StatusState, Ticket, TicketSort};
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 use crate::api::{self, PAGE_SIZE};
 use crate::components::format::{local_date_time, now, time_zone};
@@ -49,6 +50,7 @@ pub fn HelpDesk() -> impl IntoView {
         } else {
             view! {
                 <main class="page" id="main">
+                    <Title text="Help Desk"/>
                     <h1>"Help Desk"</h1>
                     <p class="notice no-access" role="status">
                         {no_help_desk_access().message}
@@ -142,6 +144,7 @@ fn HelpDeskViews() -> impl IntoView {
         directory.retry_if_failed();
     });
     view! {
+        <Title text="Help Desk"/>
         <main class="page" id="main">
             <h1>"Help Desk"</h1>
             <section aria-labelledby="hd-channels" class="hd-channels">
@@ -187,7 +190,7 @@ fn HelpDeskViews() -> impl IntoView {
                 <AddressSelect address=address key="sort" label="Order" options=sorts/>
                 <AddressSelect address=address key="channel" label="Channel" options=channels/>
             </div>
-            <PageNav address=address total=total limit=PAGE_SIZE focus="ticket-list"/>
+            <PageNav label="Pages, above the list" address=address total=total limit=PAGE_SIZE focus="ticket-list"/>
             <div id="ticket-list" tabindex="-1" class="list-region" aria-label="Tickets">
                 {move || list_view(directory.gate(page.get().map(|r| r.map(|p| p.items))), WORDS, retry, |items| {
                     let names = directory.names();
@@ -199,7 +202,7 @@ fn HelpDeskViews() -> impl IntoView {
                     }.into_any()
                 })}
             </div>
-            <PageNav address=address total=total limit=PAGE_SIZE focus="ticket-list"/>
+            <PageNav label="Pages, below the list" address=address total=total limit=PAGE_SIZE focus="ticket-list"/>
         </main>
     }
 }

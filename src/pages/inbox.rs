@@ -3,6 +3,7 @@
 
 use deskmove_rules::{Conversation, ConversationSort, ConversationStatus, Workspace};
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 use crate::api::{self, PAGE_SIZE};
 use crate::components::format::local_date_time;
@@ -120,6 +121,7 @@ pub fn Inbox() -> impl IntoView {
     });
     view! {
         <main class="page" id="main">
+            <Title text="Inbox"/>
             <h1>"Inbox"</h1>
             <p class="muted">"Conversations still answered from the inbox."</p>
             <div class="list-filters">
@@ -129,7 +131,7 @@ pub fn Inbox() -> impl IntoView {
                 <AddressSelect address=address key="owner" label="Owner" options=owners/>
                 <AddressSelect address=address key="channel" label="Channel" options=channels/>
             </div>
-            <PageNav address=address total=total limit=PAGE_SIZE focus="conversation-list"/>
+            <PageNav label="Pages, above the list" address=address total=total limit=PAGE_SIZE focus="conversation-list"/>
             <div id="conversation-list" tabindex="-1" class="list-region" aria-label="Conversations">
                 {move || list_view(directory.gate(page.get().map(|r| r.map(|p| p.items))), WORDS, retry, |items| {
                     let names = directory.names();
@@ -140,7 +142,7 @@ pub fn Inbox() -> impl IntoView {
                     }.into_any()
                 })}
             </div>
-            <PageNav address=address total=total limit=PAGE_SIZE focus="conversation-list"/>
+            <PageNav label="Pages, below the list" address=address total=total limit=PAGE_SIZE focus="conversation-list"/>
         </main>
     }
 }

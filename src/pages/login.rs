@@ -1,6 +1,7 @@
 //! Sign in: email and password, a clear message when they don't match.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
@@ -65,6 +66,7 @@ pub fn Login() -> impl IntoView {
     };
     view! {
         <main class="login-page">
+            <Title text="Sign in"/>
             <form class="login-card" on:submit=submit aria-labelledby="login-title" novalidate>
                 <div class="brand login-brand">
                     <span class="brand-mark" aria-hidden="true">"D"</span>

@@ -2,6 +2,7 @@
 
 use deskmove_rules::{Move, MoveId};
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
@@ -40,6 +41,7 @@ pub fn MoveProgressPage() -> impl IntoView {
     let shown = Memo::new(move |_| current.with(|c| c.as_ref().map(|r| r.as_ref().err().cloned())));
     view! {
         <main class="page narrow" id="main">
+            <Title text="Move progress"/>
             {move || match shown.get() {
                 None => loading("Loading the move…"),
                 Some(Some(e)) => load_error(&e, Callback::new(move |_| fetched.refetch())),

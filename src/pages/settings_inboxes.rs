@@ -2,6 +2,7 @@
 
 use deskmove_rules::{Channel, Inbox};
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
@@ -49,6 +50,7 @@ pub fn SettingsInboxes() -> impl IntoView {
 
     view! {
         <div class="settings-layout">
+            <Title text="Inboxes · Settings"/>
             <SettingsNav current=SettingsPage::Inboxes/>
             <main class="settings-main" id="main">
                 <h1>"Inboxes"</h1>

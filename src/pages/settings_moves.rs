@@ -2,6 +2,7 @@
 
 use deskmove_rules::{Move, MoveHistory, Pipeline, StatusId};
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 use crate::api;
 use crate::components::format::{date_time, duration, thousands};
@@ -35,6 +36,7 @@ pub fn SettingsMoves() -> impl IntoView {
     });
     view! {
         <div class="settings-layout">
+            <Title text="Move history · Settings"/>
             <SettingsNav current=SettingsPage::Moves/>
             <main class="settings-main" id="main">
                 <h1>"Move history"</h1>

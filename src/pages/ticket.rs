@@ -7,6 +7,7 @@ use deskmove_rules::{
     Conversation, ConversationStatus, Message, Pipeline, StatusState, Ticket, TicketId, User,
 };
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiFailure, ApiResult};
@@ -59,6 +60,7 @@ pub fn TicketPage() -> impl IntoView {
     });
     view! {
         <main class="page narrow" id="main">
+            <Title text="Ticket"/>
             <p><a href="/help-desk">"← Help Desk"</a></p>
             {move || {
                 if !access.get() {
