@@ -4,7 +4,10 @@ DESKMOVE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DESKMOVE_TOOLS="${DESKMOVE_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/deskmove-tools}"
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132"
-export DESKMOVE_ROOT DESKMOVE_TOOLS
+AXE_VERSION="4.14.1"
+# axe-core's browser build, which the end-to-end tests run on every screen.
+DESKMOVE_AXE="${DESKMOVE_AXE:-$DESKMOVE_TOOLS/npm/node_modules/axe-core/axe.min.js}"
+export DESKMOVE_ROOT DESKMOVE_TOOLS DESKMOVE_AXE
 export PATH="$DESKMOVE_TOOLS/cargo/bin:$DESKMOVE_TOOLS/npm/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"

@@ -10,6 +10,8 @@ use serde_json::{json, Value};
 
 use deskmove_testkit::Server;
 
+mod a11y;
+
 const BIN: &str = env!("CARGO_BIN_EXE_deskmove-server");
 
 /// The release build of the app: `DESKMOVE_E2E_DIST`, or the workspace's `dist/`.
