@@ -138,14 +138,7 @@ pub struct Actor {
 
 impl Actor {
     pub fn me(&self) -> Me {
-        Me {
-            id: self.user.id,
-            name: self.user.name.clone(),
-            email: self.user.email.clone(),
-            role: self.user.role,
-            help_desk_access: self.user.help_desk_access,
-            csrf_token: self.csrf_token.clone(),
-        }
+        self.user.me(self.csrf_token.clone())
     }
 }
 

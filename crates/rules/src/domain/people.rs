@@ -9,6 +9,13 @@ codes! {
         SuperAdmin = "super_admin" => "Super admin",
         Agent = "agent" => "Agent",
     }
+
+    /// R27: the languages the app speaks, each named in itself.
+    pub enum Language("language") {
+        English = "en" => "English",
+        German = "de" => "Deutsch",
+        NorwegianBokmal = "nb" => "Norsk bokmål",
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +36,23 @@ pub struct Me {
     pub role: Role,
     pub help_desk_access: bool,
     pub csrf_token: String,
+    /// R27: the language the user chose; `None` follows the browser.
+    #[serde(default)]
+    pub locale: Option<Language>,
+}
+
+/// `PATCH /api/me`: `{"locale": "de"}` chooses a language, `{"locale": null}` goes
+/// back to following the browser.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MePatch {
+    /// Required, so that `{}` is refused rather than read as "follow the browser".
+    #[serde(deserialize_with = "nullable")]
+    pub locale: Option<Language>,
+}
+
+fn nullable<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Language>, D::Error> {
+    Option::deserialize(d)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

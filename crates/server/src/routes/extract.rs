@@ -9,7 +9,9 @@ use deskmove_rules::requests::{
     ConversationPatch, CreateTicketRequest, IngestConversation, IngestMessage, TicketPatch,
     TransferRequest,
 };
-use deskmove_rules::{ChannelId, ConversationId, ErrorCode, MoveId, MoveRequest, SignIn, TicketId};
+use deskmove_rules::{
+    ChannelId, ConversationId, ErrorCode, MePatch, MoveId, MoveRequest, SignIn, TicketId,
+};
 use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
@@ -36,7 +38,7 @@ macro_rules! limited {
 }
 
 limited! {
-    SMALL: SignIn, MoveRequest, ConversationPatch, TransferRequest, CreateTicketRequest, TicketPatch;
+    SMALL: SignIn, MePatch, MoveRequest, ConversationPatch, TransferRequest, CreateTicketRequest, TicketPatch;
     MESSAGE: IngestConversation, IngestMessage;
 }
 

@@ -27,7 +27,7 @@ use deskmove_rules::ErrorCode;
 pub fn api(timeout: Duration) -> Router<AppState> {
     Router::new()
         .route("/session", post(session::sign_in).delete(session::sign_out))
-        .route("/me", get(session::me))
+        .route("/me", get(session::me).patch(session::patch_me))
         .route("/inboxes", get(catalog::inboxes))
         .route("/help-desk/channels", get(catalog::help_desk_channels))
         .route("/channels/{id}", get(catalog::channel))

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{Duration, Utc};
 use deskmove_rules::validation::invalid_request;
-use deskmove_rules::{validate_sign_in, ErrorCode, Me, SignIn};
+use deskmove_rules::{validate_sign_in, ErrorCode, Me, MePatch, SignIn};
 
 use crate::auth::{self, Actor};
 use crate::error::{AppError, AppResult};
@@ -84,14 +84,7 @@ pub async fn sign_in(
         state.streams.end(old);
     }
     tracing::info!(user_id = user.id.get(), "signed in");
-    let me = Me {
-        id: user.id,
-        name: user.name,
-        email: user.email,
-        role: user.role,
-        help_desk_access: user.help_desk_access,
-        csrf_token,
-    };
+    let me = user.me(csrf_token);
     Ok((
         [(
             header::SET_COOKIE,
@@ -117,4 +110,15 @@ pub async fn sign_out(State(state): State<AppState>, actor: Actor) -> AppResult<
 
 pub async fn me(actor: Actor) -> Json<Me> {
     Json(actor.me())
+}
+
+/// R27: remembers the language the user chose (CSRF-checked like every write).
+pub async fn patch_me(
+    State(state): State<AppState>,
+    mut actor: Actor,
+    Body(patch): Body<MePatch>,
+) -> AppResult<Json<Me>> {
+    state.store.set_locale(actor.user.id, patch.locale).await?;
+    actor.user.locale = patch.locale;
+    Ok(Json(actor.me()))
 }

@@ -2,8 +2,8 @@
 
 use deskmove_rules::{
     AccountId, Bot, ChannelId, ChannelKind, ChannelSettings, ChatflowId, ChatflowKind, InboxId,
-    MoveId, Pipeline, PipelineId, PipelineStatus, Role, SlaPolicy, SlaPolicyId, StatusId,
-    StatusState, User, UserId, Workspace,
+    Language, Me, MoveId, Pipeline, PipelineId, PipelineStatus, Role, SlaPolicy, SlaPolicyId,
+    StatusId, StatusState, User, UserId, Workspace,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, FromRow, Row};
@@ -41,10 +41,11 @@ pub struct UserRow {
     pub email: String,
     pub role: Role,
     pub help_desk_access: bool,
+    pub locale: Option<Language>,
 }
 
 pub(crate) const USER_COLUMNS: &str =
-    "u.id, u.account_id, u.name, u.email, u.role, u.help_desk_access";
+    "u.id, u.account_id, u.name, u.email, u.role, u.help_desk_access, u.locale";
 
 impl FromRow<'_, AnyRow> for UserRow {
     fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
@@ -55,11 +56,32 @@ impl FromRow<'_, AnyRow> for UserRow {
             email: r.try_get("email")?,
             role: typed::<_, String>(r, "role")?,
             help_desk_access: r.try_get::<i64, _>("help_desk_access")? != 0,
+            locale: r
+                .try_get::<Option<String>, _>("locale")?
+                .map(Language::try_from)
+                .transpose()
+                .map_err(|e| sqlx::Error::ColumnDecode {
+                    index: "locale".into(),
+                    source: Box::new(e),
+                })?,
         })
     }
 }
 
 impl UserRow {
+    /// The user as signed in with this session's CSRF token.
+    pub fn me(&self, csrf_token: String) -> Me {
+        Me {
+            id: self.id,
+            name: self.name.clone(),
+            email: self.email.clone(),
+            role: self.role,
+            help_desk_access: self.help_desk_access,
+            csrf_token,
+            locale: self.locale,
+        }
+    }
+
     pub fn to_user(&self) -> User {
         User {
             id: self.id,

@@ -1,6 +1,6 @@
 //! Sessions: who signs in with which email, and the sessions they hold.
 
-use deskmove_rules::{normalize_email, UserId};
+use deskmove_rules::{normalize_email, Language, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 
@@ -105,6 +105,17 @@ impl Store {
         let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx.commit().await?)
+    }
+
+    /// R27: the language a user chose, or `None` to follow the browser.
+    pub async fn set_locale(&self, user_id: UserId, locale: Option<Language>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
+            .bind(locale.map(Language::as_str))
+            .bind(user_id.get())
             .execute(&mut *tx)
             .await?;
         Ok(tx.commit().await?)

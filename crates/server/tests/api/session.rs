@@ -1,4 +1,4 @@
-use deskmove_rules::{ErrorCode, Me, Role};
+use deskmove_rules::{ErrorCode, Language, Me, Role};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -189,4 +189,56 @@ async fn each_sign_in_is_its_own_session_with_its_own_csrf_token() {
         me.csrf_token, laptop.me.csrf_token,
         "the other session stays valid"
     );
+}
+
+#[tokio::test]
+async fn a_chosen_language_is_remembered_for_the_user_and_bad_ones_change_nothing() {
+    // R27, I5
+    let app = spawn_app().await;
+    let s = app.sign_in("sam@demo.test").await;
+    assert_eq!(s.me.locale, None, "a new user follows the browser");
+
+    let chosen = s.patch("/api/me", json!({"locale": "de"})).await;
+    assert_eq!(chosen.status(), StatusCode::OK);
+    let me: Me = chosen.json().await.unwrap();
+    assert_eq!(me.locale, Some(Language::German));
+    // Another session of the same user, later: the choice is the user's.
+    let phone = app.sign_in("sam@demo.test").await;
+    assert_eq!(phone.me.locale, Some(Language::German));
+    assert_eq!(
+        app.sign_in("ada@demo.test").await.me.locale,
+        None,
+        "only Sam chose"
+    );
+
+    for bad in [
+        json!({"locale": "fr"}),
+        json!({"locale": "DE"}),
+        json!({"locale": 7}),
+        json!({}),
+        json!({"locale": "nb", "name": "Mallory"}),
+    ] {
+        let (status, code, message) = error_of(s.patch("/api/me", bad.clone()).await).await;
+        assert_eq!(
+            (status, code),
+            (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRequest),
+            "{bad}: {message}"
+        );
+    }
+    let forged = s
+        .client
+        .patch(app.url("/api/me"))
+        .json(&json!({"locale": "nb"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(forged).await.1, ErrorCode::Csrf);
+    let me: Me = s.get("/api/me").await.json().await.unwrap();
+    assert_eq!(me.locale, Some(Language::German), "nothing refused changed it");
+
+    let back = s.patch("/api/me", json!({"locale": null})).await;
+    let me: Me = back.json().await.unwrap();
+    assert_eq!(me.locale, None, "null follows the browser again");
+    let me: Me = phone.get("/api/me").await.json().await.unwrap();
+    assert_eq!(me.locale, None);
 }
