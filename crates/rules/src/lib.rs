@@ -10,6 +10,7 @@ pub mod movability;
 pub mod plan;
 pub mod progress;
 pub mod requests;
+pub mod said;
 pub mod scope;
 pub mod validation;
 pub mod warnings;
@@ -22,5 +23,6 @@ pub use movability::{
 };
 pub use plan::{plan_history_ticket, HistoricalConversation, TicketPlan};
 pub use requests::validate_sign_in;
+pub use said::Said;
 pub use validation::{validate_move_request, FieldError, StatusMapping, ValidMove};
 pub use warnings::{warnings, WarningFacts};

@@ -5,6 +5,7 @@ use crate::domain::{
     UserId, Workspace,
 };
 use crate::error::{ApiError, ErrorCode};
+use crate::said::Said;
 
 /// R1: only a super admin may move a channel.
 pub fn may_move(role: Role) -> bool {
@@ -37,23 +38,20 @@ pub fn movability(c: &MoveCandidate<'_>) -> Movability {
     let mut reasons = Vec::new();
     if c.workspace == Workspace::HelpDesk {
         // R14: once in help desk, there is no history to move and no way back (R3).
-        reasons.push(blocker(
+        reasons.push(Blocker::new(
             BlockerCode::AlreadyInHelpDesk,
-            ALREADY_IN_HELP_DESK,
+            Said::AlreadyInHelpDesk,
         ));
     }
     match c.kind {
         ChannelKind::Email | ChannelKind::Form | ChannelKind::Calling | ChannelKind::Chat => {}
-        ChannelKind::Whatsapp | ChannelKind::Messenger => reasons.push(blocker(
+        ChannelKind::Whatsapp | ChannelKind::Messenger => reasons.push(Blocker::new(
             BlockerCode::NotMovableKind,
-            format!(
-                "{} chatflows can't be moved to help desk. Delete the channel from the inbox and connect it to help desk instead.",
-                c.kind.label()
-            ),
+            Said::KindNotMovable { kind: c.kind },
         )),
-        ChannelKind::FallbackEmail => reasons.push(blocker(
+        ChannelKind::FallbackEmail => reasons.push(Blocker::new(
             BlockerCode::FallbackAddress,
-            "The inbox's fallback email address can't be moved to help desk.",
+            Said::FallbackAddress,
         )),
     }
     if c.kind == ChannelKind::Chat {
@@ -62,12 +60,14 @@ pub fn movability(c: &MoveCandidate<'_>) -> Movability {
         }
     }
     if let Some(running) = c.running_move {
-        let message = if running.channel_id == c.channel_id {
-            "This channel is moving to help desk right now.".to_string()
+        let said = if running.channel_id == c.channel_id {
+            Said::MovingNow
         } else {
-            another_move_running(Some(running.channel_name))
+            Said::AnotherMoving {
+                channel: Some(running.channel_name.to_string()),
+            }
         };
-        reasons.push(blocker(BlockerCode::MoveInProgress, message));
+        reasons.push(Blocker::new(BlockerCode::MoveInProgress, said));
     }
     Movability::from_blockers(reasons)
 }
@@ -78,14 +78,14 @@ pub fn movability(c: &MoveCandidate<'_>) -> Movability {
 pub fn bot_blockers(bot: &Bot, users: &[User]) -> Vec<Blocker> {
     let mut out = Vec::new();
     for (i, action) in bot.actions.iter().enumerate() {
-        let number = i + 1;
+        let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
         match action.kind {
-            BotActionKind::CreateTicket => out.push(blocker(
+            BotActionKind::CreateTicket => out.push(Blocker::new(
                 BlockerCode::BotCreateTicketAction,
-                format!(
-                    "Bot action {number} “{}”: help desk already creates a ticket for every conversation. Remove this action from the bot first.",
-                    action.kind.label()
-                ),
+                Said::BotCreatesTickets {
+                    number,
+                    action: action.kind,
+                },
             )),
             BotActionKind::SendToTeamMember => {
                 let without: Vec<String> = action
@@ -101,13 +101,13 @@ pub fn bot_blockers(bot: &Bot, users: &[User]) -> Vec<Blocker> {
                     })
                     .collect();
                 if !without.is_empty() {
-                    out.push(blocker(
+                    out.push(Blocker::new(
                         BlockerCode::BotTargetWithoutAccess,
-                        format!(
-                            "Bot action {number} “{}” sends conversations to {}, without help desk access. Give them help desk access or change the action first.",
-                            action.kind.label(),
-                            join_names(&without)
-                        ),
+                        Said::BotSendsToPeopleWithoutAccess {
+                            number,
+                            action: action.kind,
+                            names: without,
+                        },
                     ));
                 }
             }
@@ -122,25 +122,19 @@ pub fn has_help_desk_access(users: &[User], user_id: UserId) -> bool {
     users.iter().any(|u| u.id == user_id && u.help_desk_access)
 }
 
-/// R14: what a channel already in help desk says, as a blocker and as a refusal.
-pub const ALREADY_IN_HELP_DESK: &str =
-    "This channel is already in help desk. A move is final, so there is nothing left to move.";
-
-/// R4: what is said while another channel's move runs (named when it is known).
-pub fn another_move_running(channel_name: Option<&str>) -> String {
-    format!(
-        "{} is moving to help desk right now. Only one channel can move at a time: try again when that move has finished.",
-        channel_name.unwrap_or("Another channel")
+/// The refusals of a start that lost a race inside its transaction (R4, R14).
+pub fn refused_already_in_help_desk() -> ApiError {
+    ApiError::new(
+        ErrorCode::AlreadyInHelpDesk,
+        Said::AlreadyInHelpDesk.english(),
     )
 }
 
-/// The refusals of a start that lost a race inside its transaction (R4, R14).
-pub fn refused_already_in_help_desk() -> ApiError {
-    ApiError::new(ErrorCode::AlreadyInHelpDesk, ALREADY_IN_HELP_DESK)
-}
-
 pub fn refused_move_in_progress() -> ApiError {
-    ApiError::new(ErrorCode::MoveInProgress, another_move_running(None))
+    ApiError::new(
+        ErrorCode::MoveInProgress,
+        Said::AnotherMoving { channel: None }.english(),
+    )
 }
 
 /// The refusal `POST /api/moves` answers for these blockers, first failing check first.
@@ -169,22 +163,6 @@ pub fn refusal(movability: &Movability) -> Option<ApiError> {
     of(&[BlockerCode::MoveInProgress])
         .first()
         .map(|m| ApiError::new(ErrorCode::MoveInProgress, *m))
-}
-
-/// "A", "A and B", "A, B and C".
-pub(crate) fn join_names(names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-fn blocker(code: BlockerCode, message: impl Into<String>) -> Blocker {
-    Blocker {
-        code,
-        message: message.into(),
-    }
 }
 
 #[cfg(test)]

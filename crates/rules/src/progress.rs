@@ -22,21 +22,26 @@ pub fn percent(moved: u64, total: u64) -> u8 {
     (moved.min(total) as u128 * 100 / total as u128) as u8
 }
 
-/// "about 3 minutes left" — what the progress page and banner say.
-pub fn eta_words(eta_seconds: Option<u64>) -> String {
+/// R15: how the time left reads, rounded as a person would say it; each language
+/// words it ("About 3 minutes left").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeLeft {
+    /// No rate measured yet.
+    Estimating,
+    Finishing,
+    UnderAMinute,
+    /// Whole minutes, rounded up.
+    Minutes(u64),
+    HoursAndMinutes(u64, u64),
+}
+
+pub fn time_left(eta_seconds: Option<u64>) -> TimeLeft {
     match eta_seconds {
-        None => "Estimating time left…".into(),
-        Some(0) => "Finishing…".into(),
-        Some(s) if s < 60 => "Less than a minute left".into(),
-        Some(s) if s < 3600 => {
-            let m = s.div_ceil(60);
-            format!("About {m} minute{} left", if m == 1 { "" } else { "s" })
-        }
-        Some(s) => {
-            let h = s / 3600;
-            let m = (s % 3600) / 60;
-            format!("About {h} h {m} min left")
-        }
+        None => TimeLeft::Estimating,
+        Some(0) => TimeLeft::Finishing,
+        Some(s) if s < 60 => TimeLeft::UnderAMinute,
+        Some(s) if s < 3600 => TimeLeft::Minutes(s.div_ceil(60)),
+        Some(s) => TimeLeft::HoursAndMinutes(s / 3600, (s % 3600) / 60),
     }
 }
 
@@ -70,13 +75,16 @@ mod tests {
     }
 
     #[test]
-    fn the_estimate_reads_as_words() {
+    fn the_estimate_rounds_as_a_person_says_it() {
         // R15
-        assert_eq!(eta_words(None), "Estimating time left…");
-        assert_eq!(eta_words(Some(0)), "Finishing…");
-        assert_eq!(eta_words(Some(42)), "Less than a minute left");
-        assert_eq!(eta_words(Some(61)), "About 2 minutes left");
-        assert_eq!(eta_words(Some(60)), "About 1 minute left");
-        assert_eq!(eta_words(Some(3 * 3600 + 120)), "About 3 h 2 min left");
+        assert_eq!(time_left(None), TimeLeft::Estimating);
+        assert_eq!(time_left(Some(0)), TimeLeft::Finishing);
+        assert_eq!(time_left(Some(42)), TimeLeft::UnderAMinute);
+        assert_eq!(time_left(Some(61)), TimeLeft::Minutes(2));
+        assert_eq!(time_left(Some(60)), TimeLeft::Minutes(1));
+        assert_eq!(
+            time_left(Some(3 * 3600 + 120)),
+            TimeLeft::HoursAndMinutes(3, 2)
+        );
     }
 }

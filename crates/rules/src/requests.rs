@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::domain::{ConversationStatus, IdText, User, Workspace};
+use crate::said::Said;
 use crate::validation::FieldError;
 
 /// `PATCH /api/conversations/{id}`: what agents do in the inbox every day.
@@ -114,15 +115,15 @@ impl Text {
     fn check(&self, value: &str, errors: &mut Vec<FieldError>) {
         let (field, what, max) = (self.field, self.what, self.max);
         if self.required && value.trim().is_empty() {
-            errors.push(FieldError {
-                field,
-                message: format!("The {what} can't be empty."),
-            });
+            errors.push(FieldError::new(field, Said::Empty { what: what.into() }));
         } else if value.chars().count() > max {
-            errors.push(FieldError {
+            errors.push(FieldError::new(
                 field,
-                message: format!("The {what} is too long: at most {max} characters."),
-            });
+                Said::TooLong {
+                    what: what.into(),
+                    max: max as u64,
+                },
+            ));
         }
     }
 }
@@ -149,16 +150,15 @@ pub fn validate_ingest(
     MESSAGE.check(&body.body, &mut errors);
     let started_at = body.started_at.unwrap_or(now);
     if started_at > now + chrono::Duration::minutes(5) {
-        errors.push(FieldError {
-            field: "started_at",
-            message: "started_at lies in the future: a conversation can't start more than 5 minutes from now.".into(),
-        });
+        errors.push(FieldError::plain(
+            "started_at",
+            "started_at lies in the future: a conversation can't start more than 5 minutes from now.",
+        ));
     } else if started_at < DateTime::UNIX_EPOCH {
-        errors.push(FieldError {
-            field: "started_at",
-            message: "started_at is before 1970: no conversation of a help desk started then."
-                .into(),
-        });
+        errors.push(FieldError::plain(
+            "started_at",
+            "started_at is before 1970: no conversation of a help desk started then.",
+        ));
     }
     all_or_errors(errors, started_at)
 }
@@ -182,13 +182,13 @@ pub fn validate_message(body: &IngestMessage) -> Result<(), Vec<FieldError>> {
 /// owner is the ticket's owner) only one with help desk access (R8, R13).
 pub fn check_owner(owner: &User, conversation_workspace: Workspace) -> Result<(), FieldError> {
     if conversation_workspace == Workspace::HelpDesk && !owner.help_desk_access {
-        return Err(FieldError {
-            field: "owner_id",
-            message: format!(
+        return Err(FieldError::plain(
+            "owner_id",
+            format!(
                 "{} has no help desk access, so they can't own a help desk ticket.",
                 owner.name
             ),
-        });
+        ));
     }
     Ok(())
 }

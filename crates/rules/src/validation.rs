@@ -6,13 +6,36 @@ use crate::domain::{
 };
 use crate::error::{ApiError, ErrorCode};
 use crate::requests::all_or_errors;
+use crate::said::Said;
 
 /// One field that is wrong, and what to do about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
     /// The field's path in the request body, e.g. `history.open_status_id`.
     pub field: &'static str,
+    /// In English, as the API says it.
     pub message: String,
+    /// The same as facts, where the app shows it and words it itself (R27).
+    pub said: Option<Said>,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, said: Said) -> Self {
+        FieldError {
+            field,
+            message: said.english(),
+            said: Some(said),
+        }
+    }
+
+    /// One only the API says (in English), never shown by the app as a field's error.
+    pub fn plain(field: &'static str, message: impl Into<String>) -> Self {
+        FieldError {
+            field,
+            message: message.into(),
+            said: None,
+        }
+    }
 }
 
 /// Which new ticket status the history's open and closed conversations get (R9).
@@ -56,19 +79,11 @@ pub fn validate_move_request(
 ) -> Result<ValidMove, Vec<FieldError>> {
     let mut errors = Vec::new();
     if req.channel_id.trim().is_empty() {
-        errors.push(FieldError {
-            field: FIELD_CHANNEL,
-            message: "Pick the channel to move.".into(),
-        });
+        errors.push(FieldError::new(FIELD_CHANNEL, Said::PickChannel));
     }
     let history = match (&req.history, pipeline) {
         (_, None) => {
-            errors.push(FieldError {
-                field: FIELD_PIPELINE,
-                message:
-                    "Help desk has no ticket pipeline yet. Set one up before moving a channel."
-                        .into(),
-            });
+            errors.push(FieldError::new(FIELD_PIPELINE, Said::NoPipeline));
             None
         }
         (HistoryChoice::None, Some(_)) => None,
@@ -83,13 +98,13 @@ pub fn validate_move_request(
                 pipeline,
                 open_status_id.as_deref(),
                 FIELD_OPEN_STATUS,
-                "open",
+                ConversationStatus::Open,
             );
             let closed = check_status(
                 pipeline,
                 closed_status_id.as_deref(),
                 FIELD_CLOSED_STATUS,
-                "closed",
+                ConversationStatus::Closed,
             );
             match (open, closed) {
                 (Ok(open), Ok(closed)) => Some(StatusMapping {
@@ -119,20 +134,21 @@ fn check_status<'p>(
     pipeline: &'p Pipeline,
     id: Option<&str>,
     field: &'static str,
-    which: &str,
+    which: ConversationStatus,
 ) -> Result<&'p PipelineStatus, FieldError> {
     match id.map(str::trim) {
-        None | Some("") => Err(FieldError {
-            field,
-            message: format!("Pick a new ticket status for {which} conversations."),
-        }),
-        Some(id) => StatusId::parse(id).and_then(|id| pipeline.status(id)).ok_or_else(|| FieldError {
-            field,
-            message: format!(
-                "The new ticket status for {which} conversations must be a status of the “{}” pipeline.",
-                pipeline.name
-            ),
-        }),
+        None | Some("") => Err(FieldError::new(field, Said::PickStatus { which })),
+        Some(id) => StatusId::parse(id)
+            .and_then(|id| pipeline.status(id))
+            .ok_or_else(|| {
+                FieldError::new(
+                    field,
+                    Said::StatusNotInPipeline {
+                        which,
+                        pipeline: pipeline.name.clone(),
+                    },
+                )
+            }),
     }
 }
 

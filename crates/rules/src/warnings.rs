@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::{ChannelKind, InboxId, SlaPolicy, User, Warning, WarningCode};
-use crate::movability::join_names;
+use crate::said::Said;
 
 /// **decision**: a channel is busy when more than [`BUSY_THRESHOLD`] conversations
 /// started in it during the last [`BUSY_WINDOW_MINUTES`] minutes. Twenty an hour is
@@ -51,72 +51,44 @@ pub fn warnings(f: &WarningFacts<'_>) -> Vec<Warning> {
     let mut out = Vec::new();
     let without: Vec<&User> = f.users.iter().filter(|u| !u.help_desk_access).collect();
     if !without.is_empty() {
-        let mut names: Vec<String> = without
-            .iter()
-            .take(NAMES_SHOWN)
-            .map(|u| u.name.clone())
-            .collect();
-        if without.len() > NAMES_SHOWN {
-            names.push(format!("{} more", without.len() - NAMES_SHOWN));
-        }
-        let (count, verb) = if without.len() == 1 {
-            ("1 user".to_string(), "has")
-        } else {
-            (format!("{} users", without.len()), "have")
-        };
-        out.push(warning(
+        out.push(Warning::new(
             WarningCode::AgentsWithoutAccess,
-            format!(
-                "{count} {verb} no help desk access: {}. They won't see this channel's tickets, and the conversations they own get unassigned tickets.",
-                join_names(&names)
-            ),
+            Said::PeopleWithoutAccess {
+                count: without.len() as u64,
+                names: without
+                    .iter()
+                    .take(NAMES_SHOWN)
+                    .map(|u| u.name.clone())
+                    .collect(),
+            },
         ));
     }
     if f.sla_policy.is_none() {
-        out.push(warning(
-            WarningCode::NoSlaPolicy,
-            "No SLA policy is set up for help desk, so moved tickets get no due times. Set one up first to keep response targets.",
-        ));
+        out.push(Warning::new(WarningCode::NoSlaPolicy, Said::NoSlaPolicy));
     }
     if f.recent_arrivals > BUSY_THRESHOLD {
-        out.push(warning(
+        out.push(Warning::new(
             WarningCode::BusyChannel,
-            format!(
-                "This channel is busy: {} new conversations in the last hour. Consider moving it at a quieter time to spare your team the disruption.",
-                f.recent_arrivals
-            ),
+            Said::BusyChannel {
+                arrivals: f.recent_arrivals,
+            },
         ));
     }
     if !f.mute_notifications {
-        out.push(warning(
+        out.push(Warning::new(
             WarningCode::Notifications,
-            "Tickets created and assigned during the move notify their owners. Tick “Turn off notifications during the move” to keep the noise down.",
+            Said::Notifications,
         ));
     }
     if f.kind == ChannelKind::Form {
-        let tail = if f.linked_email_channels.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " Still in the inbox: {}.",
-                join_names(f.linked_email_channels)
-            )
-        };
-        out.push(warning(
+        out.push(Warning::new(
             WarningCode::FormLinkedEmail,
-            format!(
-                "Agents answer form submissions by email: move those email channels too. A thread that began as a form submission moves with this form, even where it went on by email.{tail}"
-            ),
+            Said::FormLinkedEmail {
+                still_in_inbox: f.linked_email_channels.to_vec(),
+            },
         ));
     }
     out
-}
-
-fn warning(code: WarningCode, message: impl Into<String>) -> Warning {
-    Warning {
-        code,
-        message: message.into(),
-    }
 }
 
 #[cfg(test)]

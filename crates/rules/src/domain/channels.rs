@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::said::Said;
+
 use super::{codes, ChannelId, ChatflowId, InboxId, StatusId, UserId};
 
 codes! {
@@ -170,7 +172,20 @@ pub enum BlockerCode {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Blocker {
     pub code: BlockerCode,
+    /// In English, as the API says it.
     pub message: String,
+    /// The same, as facts the app words in the reader's language (R27).
+    pub said: Said,
+}
+
+impl Blocker {
+    pub fn new(code: BlockerCode, said: Said) -> Self {
+        Blocker {
+            code,
+            message: said.english(),
+            said,
+        }
+    }
 }
 
 /// Whether a channel can move now, with every reason it cannot.

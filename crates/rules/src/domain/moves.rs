@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::said::Said;
+
 use super::{codes, Blocker, ChannelId, IdText, MoveId, StatusId, UserId};
 
 /// What happens to the channel's history (R9), as the admin asks for it.
@@ -99,5 +101,18 @@ pub enum WarningCode {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
     pub code: WarningCode,
+    /// In English, as the API says it.
     pub message: String,
+    /// The same, as facts the app words in the reader's language (R27).
+    pub said: Said,
+}
+
+impl Warning {
+    pub fn new(code: WarningCode, said: Said) -> Self {
+        Warning {
+            code,
+            message: said.english(),
+            said,
+        }
+    }
 }

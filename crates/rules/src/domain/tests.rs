@@ -14,10 +14,10 @@ fn a_channel_has_the_json_shape_of_the_api() {
         address: "fallback@inbox.demo.test".into(),
         workspace: Workspace::HelpDesk,
         settings: ChannelSettings::default(),
-        movable: Movability::from_blockers(vec![Blocker {
-            code: BlockerCode::FallbackAddress,
-            message: "no".into(),
-        }]),
+        movable: Movability::from_blockers(vec![Blocker::new(
+            BlockerCode::FallbackAddress,
+            crate::Said::FallbackAddress,
+        )]),
     };
     assert_eq!(
         serde_json::to_value(&c).unwrap(),
@@ -25,7 +25,9 @@ fn a_channel_has_the_json_shape_of_the_api() {
             "address":"fallback@inbox.demo.test","workspace":"help_desk",
             "settings":{"signature":null,"routing":{"owner_id":null},"automation":[],
                 "ticket_creation":{"status_id":null}},
-            "movable":{"ok":false,"reasons":[{"code":"fallback_address","message":"no"}]}})
+            "movable":{"ok":false,"reasons":[{"code":"fallback_address",
+                "message":"The inbox's fallback email address can't be moved to help desk.",
+                "said":{"say":"fallback_address"}}]}})
     );
 }
 

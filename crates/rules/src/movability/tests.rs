@@ -2,6 +2,7 @@ use super::*;
 use crate::demo::{NOOR, SAM};
 use crate::domain::BotAction;
 use crate::fixtures::{pricing_bot, users};
+use crate::said::join_names;
 
 fn candidate<'a>(kind: ChannelKind, users: &'a [User]) -> MoveCandidate<'a> {
     MoveCandidate {

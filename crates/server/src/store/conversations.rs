@@ -175,10 +175,7 @@ pub(crate) fn invalid<T>(
     field: &'static str,
     message: impl Into<String>,
 ) -> Result<T, ChangeError> {
-    Err(ChangeError::Invalid(FieldError {
-        field,
-        message: message.into(),
-    }))
+    Err(ChangeError::Invalid(FieldError::plain(field, message)))
 }
 
 /// Commits a write transaction and answers the conversation as it left it.
