@@ -2,8 +2,9 @@
 
 use deskmove_rules::requests::{ConversationPatch, TicketPatch};
 use deskmove_rules::{
-    Channel, ChannelId, Chatflow, Conversation, ConversationId, ErrorBody, ErrorCode, Inbox, Me,
-    Message, Move, MoveId, MoveRequest, Page, Pipeline, Preview, SignIn, Ticket, TicketId, User,
+    Channel, ChannelId, Chatflow, Conversation, ConversationId, ErrorBody, ErrorCode, Inbox,
+    Language, Me, MePatch, Message, Move, MoveId, MoveRequest, Page, Pipeline, Preview, SignIn,
+    Ticket, TicketId, User,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -36,6 +37,11 @@ impl ApiFailure {
             code: ErrorCode::NotFound,
             message: format!("No {what} with that id."),
         }
+    }
+
+    /// In the reader's language.
+    pub fn words(&self, l: crate::i18n::Locale) -> String {
+        crate::words::failure(l, self)
     }
 
     pub fn code(&self) -> Option<ErrorCode> {
@@ -133,6 +139,14 @@ pub async fn sign_out(csrf: &str) -> ApiResult<()> {
     } else {
         read::<()>(res).await
     }
+}
+
+/// R27: remembers the user's language (`None` follows the browser).
+pub async fn set_locale(locale: Option<Language>, csrf: &str) -> ApiResult<Me> {
+    let req = write(Request::patch("/api/me"), csrf)
+        .json(&MePatch { locale })
+        .map_err(|_| ApiFailure::Unreadable)?;
+    read(send_built(req).await?).await
 }
 
 pub async fn inboxes() -> ApiResult<Vec<Inbox>> {

@@ -7,6 +7,7 @@ use deskmove_rules::{Channel, ChannelId, User, UserId};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiResult};
+use crate::i18n::{td_string, Locale};
 use crate::live::Live;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17,22 +18,22 @@ pub struct Names {
 }
 
 impl Names {
-    pub fn user(&self, id: Option<UserId>) -> String {
+    pub fn user(&self, l: Locale, id: Option<UserId>) -> String {
         match id {
-            None => "Unassigned".to_string(),
+            None => td_string!(l, common.unassigned).to_string(),
             Some(id) => self
                 .users
                 .get(&id)
                 .map(|u| u.name.clone())
-                .unwrap_or_else(|| "Unknown user".into()),
+                .unwrap_or_else(|| td_string!(l, common.unknown_user).to_string()),
         }
     }
 
-    pub fn channel(&self, id: ChannelId) -> String {
+    pub fn channel(&self, l: Locale, id: ChannelId) -> String {
         self.channels
             .get(&id)
             .map(|c| c.name.clone())
-            .unwrap_or_else(|| "Unknown channel".into())
+            .unwrap_or_else(|| td_string!(l, common.unknown_channel).to_string())
     }
 }
 

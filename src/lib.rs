@@ -3,9 +3,14 @@
 pub mod api;
 pub mod components;
 pub mod directory;
+pub mod language;
 pub mod live;
 pub mod pages;
 pub mod session;
+pub mod words;
+
+// R27: the `i18n` module leptos_i18n generates from locales/*.json (see build.rs).
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -32,9 +37,33 @@ pub fn App() -> impl IntoView {
         session.known.set(true);
     });
     view! {
+        // Sets <html lang> as the language changes, for screen readers.
+        <i18n::I18nContextProvider>
+            <Pages session=session/>
+        </i18n::I18nContextProvider>
+    }
+}
+
+#[component]
+fn Pages(session: Session) -> impl IntoView {
+    language::follow(session);
+    let i18n = i18n::use_i18n();
+    view! {
         // Each page names itself: "Inbox · Deskmove".
         <Title formatter=|page: String| format!("{page} · Deskmove")/>
         <Router>
+            // A new language draws the page again, in it: every word, date and number.
+            {move || {
+                i18n.get_locale();
+                view! { <Routed/> }
+            }}
+        </Router>
+    }
+}
+
+#[component]
+fn Routed() -> impl IntoView {
+    view! {
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=Login/>
                 <Route path=path!("/") view=Home/>
@@ -48,6 +77,5 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/moves/:id") view=MoveProgressPage/>
                 </ParentRoute>
             </Routes>
-        </Router>
     }
 }

@@ -7,6 +7,7 @@ use deskmove::api::ApiFailure;
 use deskmove::components::list::{list_view, ListWords};
 use deskmove::components::pager::page_range;
 use deskmove::directory::Names;
+use deskmove::i18n::Locale;
 use deskmove_rules::{ChannelId, UserId};
 use leptos::prelude::*;
 use wasm_bindgen_test::*;
@@ -54,19 +55,25 @@ async fn a_read_that_failed_says_why_and_offers_to_read_again() {
 fn names_never_stand_in_for_data() {
     // Daily use: rows showed "A channel" and "Owner: Someone" as if they were data.
     let names = Names::default();
-    assert_eq!(names.user(None), "Unassigned");
-    assert_eq!(names.user(Some(UserId::of(9))), "Unknown user");
-    assert_eq!(names.channel(ChannelId::of(9)), "Unknown channel");
+    assert_eq!(names.user(Locale::en, None), "Unassigned");
+    assert_eq!(names.user(Locale::en, Some(UserId::of(9))), "Unknown user");
+    assert_eq!(
+        names.channel(Locale::en, ChannelId::of(9)),
+        "Unknown channel"
+    );
 }
 
 #[wasm_bindgen_test]
 fn a_page_says_which_rows_of_how_many_and_when_that_is_a_lower_bound() {
     // Daily use: no total; a search's total counted only so far says so.
-    assert_eq!(page_range(1, 50, 29_637, false), "1–50 of 29,637");
     assert_eq!(
-        page_range(593, 50, 29_637, false),
+        page_range(Locale::en, 1, 50, 29_637, false),
+        "1–50 of 29,637"
+    );
+    assert_eq!(
+        page_range(Locale::en, 593, 50, 29_637, false),
         "29,601–29,637 of 29,637"
     );
-    assert_eq!(page_range(1, 50, 1_000, true), "1–50 of 1,000+");
-    assert_eq!(page_range(3, 50, 0, false), "0 of 0");
+    assert_eq!(page_range(Locale::en, 1, 50, 1_000, true), "1–50 of 1,000+");
+    assert_eq!(page_range(Locale::en, 3, 50, 0, false), "0 of 0");
 }

@@ -7,7 +7,8 @@ use deskmove::components::move_dialog::dialog::MoveForm;
 use deskmove_rules::fixtures::pipeline;
 use deskmove_rules::fixtures::support_email;
 use deskmove_rules::{
-    Blocker, BlockerCode, HistoryChoice, MoveRequest, Preview, Warning, WarningCode,
+    Blocker, BlockerCode, BotActionKind, HistoryChoice, MoveRequest, Preview, Said, Warning,
+    WarningCode,
 };
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -26,14 +27,14 @@ fn preview(blockers: Vec<Blocker>) -> Preview {
         owners_without_access: 90,
         blockers,
         warnings: vec![
-            Warning {
-                code: WarningCode::AgentsWithoutAccess,
-                message: "1 user has no help desk access: Noor Sales.".into(),
-            },
-            Warning {
-                code: WarningCode::Notifications,
-                message: "Tickets created and assigned during the move notify their owners.".into(),
-            },
+            Warning::new(
+                WarningCode::AgentsWithoutAccess,
+                Said::PeopleWithoutAccess {
+                    count: 1,
+                    names: vec!["Noor Sales".into()],
+                },
+            ),
+            Warning::new(WarningCode::Notifications, Said::Notifications),
         ],
     }
 }
@@ -185,10 +186,13 @@ async fn submitting_sends_what_the_rules_validated_with_notifications_choice() {
 #[wasm_bindgen_test]
 async fn a_blocker_shows_in_red_and_keeps_move_channel_disabled() {
     // R2, R21
-    let f = form(vec![Blocker {
-        code: BlockerCode::BotCreateTicketAction,
-        message: "Bot action 2 “Create ticket”: help desk already creates a ticket for every conversation.".into(),
-    }]);
+    let f = form(vec![Blocker::new(
+        BlockerCode::BotCreateTicketAction,
+        Said::BotCreatesTickets {
+            number: 2,
+            action: BotActionKind::CreateTicket,
+        },
+    )]);
     settle().await;
     assert!(f
         .m

@@ -3,6 +3,9 @@
 use deskmove_rules::Channel;
 use leptos::prelude::*;
 
+use crate::i18n::td_string;
+use crate::words::{self, locale};
+
 use super::kind_icon::KindIcon;
 use super::list::DataTable;
 use super::move_menu::MoveMenu;
@@ -18,8 +21,14 @@ pub fn ChannelTable(
     /// Called with the channel whose "Move to help desk" was chosen.
     on_move: Callback<Channel>,
 ) -> impl IntoView {
+    let l = locale();
+    let columns = vec![
+        td_string!(l, channels.channel),
+        td_string!(l, channels.address),
+        td_string!(l, channels.workspace),
+    ];
     view! {
-        <DataTable class="channel-table" columns=&["Channel", "Address", "Workspace"] actions=true>
+        <DataTable class="channel-table" columns=columns actions=true>
                 <For
                     each=move || channels.get()
                     key=|c| (c.id, c.movable.clone(), c.workspace)
@@ -32,14 +41,14 @@ pub fn ChannelTable(
                                         <KindIcon kind=channel.kind/>
                                         <div>
                                             <div class="channel-name">{channel.name.clone()}</div>
-                                            <div class="muted small">{channel.kind.label()}</div>
+                                            <div class="muted small">{words::channel_kind(l, channel.kind)}</div>
                                         </div>
                                     </div>
                                 </td>
                                 <td class="address" title=channel.address.clone()>{channel.address_in_words()}</td>
                                 <td>
                                     <span class=format!("workspace-badge {}", channel.workspace.as_str())>
-                                        {channel.workspace.label()}
+                                        {words::workspace(l, channel.workspace)}
                                     </span>
                                 </td>
                                 <td class="actions">
@@ -48,7 +57,7 @@ pub fn ChannelTable(
                                             let c = for_menu.clone();
                                             view! {
                                                 <MoveMenu
-                                                    trigger="Options"
+                                                    trigger=td_string!(l, channels.options)
                                                     channel_name=c.name.clone()
                                                     movable=c.movable.clone()
                                                     on_move=Callback::new(move |_| on_move.run(c.clone()))

@@ -1,62 +1,120 @@
-//! Numbers and times as people read them.
+//! Numbers, dates and times as the reader's language writes them, in the browser's
+//! time zone, through the browser's `Intl` (R27). The server keeps RFC 3339 UTC.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use js_sys::{Array, Date, Intl, Object, Reflect};
+use leptos_i18n::Locale as _;
+use wasm_bindgen::JsValue;
 
-/// 1234567 → "1,234,567".
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
+use crate::i18n::Locale;
+
+/// The formats the app writes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Style {
+    Number,
+    /// "22 Nov 2026, 09:05"
+    DateTime,
+    /// "22 Nov 2026"
+    Date,
+}
+
+thread_local! {
+    /// Building an `Intl` formatter costs far more than using one: one per language and style.
+    static FORMATTERS: RefCell<HashMap<(Locale, Style), JsValue>> = RefCell::default();
+}
+
+fn options(pairs: &[(&str, &str)]) -> Object {
+    let o = Object::new();
+    for (k, v) in pairs {
+        let _ = Reflect::set(&o, &(*k).into(), &(*v).into());
     }
-    out
+    o
 }
 
-/// "1 conversation", "2 conversations".
-pub fn count(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+/// The browser's own variant of the language when it prefers one ("en-GB" writes
+/// "22 Nov 2026", "en-US" "Nov 22, 2026"), else the language itself.
+fn tag(locale: Locale) -> String {
+    let want = locale.as_str();
+    web_sys::window()
+        .map(|w| w.navigator().languages())
+        .and_then(|list| {
+            list.iter().filter_map(|l| l.as_string()).find(|l| {
+                let primary = l.split('-').next().unwrap_or_default();
+                primary == want || (want == "nb" && primary == "no")
+            })
+        })
+        .unwrap_or_else(|| want.to_string())
 }
 
-/// "22 Nov 2026, 08:05" in UTC: the same for every reader of a shared screen.
-pub fn date_time(t: DateTime<Utc>) -> String {
-    t.format("%-d %b %Y, %H:%M UTC").to_string()
+fn formatter(locale: Locale, style: Style) -> JsValue {
+    FORMATTERS.with(|f| {
+        f.borrow_mut()
+            .entry((locale, style))
+            .or_insert_with(|| {
+                let tag = Array::of1(&tag(locale).into());
+                match style {
+                    Style::Number => Intl::NumberFormat::new(&tag, &Object::new()).into(),
+                    Style::DateTime => Intl::DateTimeFormat::new(
+                        &tag,
+                        &options(&[("dateStyle", "medium"), ("timeStyle", "short")]),
+                    )
+                    .into(),
+                    Style::Date => {
+                        Intl::DateTimeFormat::new(&tag, &options(&[("dateStyle", "medium")])).into()
+                    }
+                }
+            })
+            .clone()
+    })
+}
+
+fn js_date(t: DateTime<Utc>) -> Date {
+    Date::new(&JsValue::from_f64(t.timestamp_millis() as f64))
+}
+
+/// 1234567 → "1,234,567" in English, "1.234.567" in German, "1 234 567" in Norwegian.
+pub fn number(locale: Locale, n: u64) -> String {
+    let f: Intl::NumberFormat = formatter(locale, Style::Number).into();
+    f.format()
+        .call1(&JsValue::UNDEFINED, &JsValue::from_f64(n as f64))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| n.to_string())
+}
+
+/// "22 Nov 2026, 09:05" ("22.11.2026, 09:05", "22. nov. 2026, 09:05") in the
+/// browser's time zone.
+pub fn date_time(locale: Locale, t: DateTime<Utc>) -> String {
+    let f: Intl::DateTimeFormat = formatter(locale, Style::DateTime).into();
+    f.format()
+        .call1(&JsValue::UNDEFINED, &js_date(t))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| t.to_rfc3339())
+}
+
+/// "22 Nov 2026" in the browser's time zone.
+pub fn date(locale: Locale, t: DateTime<Utc>) -> String {
+    let f: Intl::DateTimeFormat = formatter(locale, Style::Date).into();
+    f.format()
+        .call1(&JsValue::UNDEFINED, &js_date(t))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| t.to_rfc3339())
 }
 
 /// The browser's clock.
 pub fn now() -> DateTime<Utc> {
-    DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
-}
-
-/// "22 Nov 2026, 09:05" in the browser's time zone (its offset at that instant).
-pub fn local_date_time(t: DateTime<Utc>) -> String {
-    let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.timestamp_millis() as f64));
-    // getTimezoneOffset is UTC minus local, in minutes.
-    let local = t - chrono::Duration::minutes(at.get_timezone_offset() as i64);
-    local.format("%-d %b %Y, %H:%M").to_string()
+    DateTime::from_timestamp_millis(Date::now() as i64).unwrap_or_default()
 }
 
 /// The browser's time zone by name ("Europe/Oslo"), if it says.
 pub fn time_zone() -> Option<String> {
-    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
-        .resolved_options();
-    js_sys::Reflect::get(&options, &"timeZone".into())
+    let options = Intl::DateTimeFormat::new(&Array::new(), &Object::new()).resolved_options();
+    Reflect::get(&options, &"timeZone".into())
         .ok()
         .and_then(|z| z.as_string())
-}
-
-pub fn date(t: DateTime<Utc>) -> String {
-    t.format("%-d %b %Y").to_string()
-}
-
-/// "3 min 20 s", "45 s".
-pub fn duration(seconds: i64) -> String {
-    let s = seconds.max(0);
-    match s {
-        0..=59 => format!("{s} s"),
-        60..=3599 => format!("{} min {} s", s / 60, s % 60),
-        _ => format!("{} h {} min", s / 3600, (s % 3600) / 60),
-    }
 }

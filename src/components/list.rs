@@ -4,6 +4,8 @@ use leptos::prelude::*;
 
 use super::status::{load_error, loading};
 use crate::api::ApiResult;
+use crate::i18n::td_string;
+use crate::words::locale;
 
 /// What a list says while it is read and when it has nothing.
 #[derive(Clone, Copy)]
@@ -36,7 +38,8 @@ pub fn list_view<T>(
 pub fn DataTable(
     /// The table's own class beside `data-table`.
     class: &'static str,
-    columns: &'static [&'static str],
+    /// The headings, in the reader's language.
+    columns: Vec<&'static str>,
     #[prop(optional)] actions: bool,
     children: Children,
 ) -> impl IntoView {
@@ -44,9 +47,9 @@ pub fn DataTable(
         <table class=format!("data-table {class}")>
             <thead>
                 <tr>
-                    {columns.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}
+                    {columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}
                     {actions.then(|| view! {
-                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        <th scope="col"><span class="visually-hidden">{td_string!(locale(), common.actions)}</span></th>
                     })}
                 </tr>
             </thead>

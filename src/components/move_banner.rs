@@ -1,11 +1,13 @@
 //! The banner every user sees while a move runs (R17): which channel, live progress,
 //! that assigned conversations may change, that it cannot be stopped. No cancel.
 
-use deskmove_rules::progress::{eta_words, percent};
+use deskmove_rules::progress::{percent, time_left};
 use deskmove_rules::{Move, MoveState};
 use leptos::prelude::*;
 
-use super::format::thousands;
+use super::format::number;
+use crate::i18n::td_string;
+use crate::words::{self, locale};
 
 #[component]
 pub fn MoveBanner(
@@ -17,31 +19,36 @@ pub fn MoveBanner(
     channel_name: Signal<Option<String>>,
 ) -> impl IntoView {
     let live = move || running.get().filter(|m| m.state == MoveState::Running);
+    let l = locale();
     view! {
         <div class="move-banner-slot" aria-live="polite">
             {move || live().map(|m| {
-                let name = channel_name.get().unwrap_or_else(|| "A channel".to_string());
+                let name = channel_name.get().unwrap_or_else(|| td_string!(l, banner.a_channel).to_string());
                 let progress = if m.total == 0 {
-                    "Taking new conversations only.".to_string()
+                    td_string!(l, banner.new_only).to_string()
                 } else {
-                    format!(
-                        "{} of {} conversations moved ({}%) · {}.",
-                        thousands(m.moved),
-                        thousands(m.total),
-                        percent(m.moved, m.total),
-                        eta_words(m.eta_seconds).trim_end_matches('…')
+                    let left = words::time_left(l, time_left(m.eta_seconds));
+                    td_string!(
+                        l,
+                        banner.progress,
+                        count = m.total,
+                        moved = number(l, m.moved),
+                        total = number(l, m.total),
+                        percent = percent(m.moved, m.total),
+                        left = left.trim_end_matches('…')
                     )
+                    .to_string()
                 };
                 view! {
                     <div class="move-banner" role="status" data-move=m.id.to_string()>
                         <span class="move-banner-icon" aria-hidden="true">"⇢"</span>
                         <p>
-                            <strong>{format!("{name} is moving to help desk.")}</strong>
+                            <strong>{td_string!(l, banner.moving, channel = name)}</strong>
                             " "{progress}" "
-                            "Conversations assigned to you may change as they move. A started move can't be stopped."
-                            {m.paused_reason.clone().map(|why| view! { <span class="paused">" "{why}</span> })}
+                            {td_string!(l, banner.may_change)}
+                            {m.paused_reason.is_some().then(|| view! { <span class="paused">" "{td_string!(l, progress.paused)}</span> })}
                         </p>
-                        <a class="move-banner-link" href=format!("/moves/{}", m.id)>"See progress"</a>
+                        <a class="move-banner-link" href=format!("/moves/{}", m.id)>{td_string!(l, banner.see_progress)}</a>
                     </div>
                 }
             })}

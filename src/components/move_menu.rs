@@ -3,6 +3,9 @@
 
 use deskmove_rules::Movability;
 use leptos::prelude::*;
+
+use crate::i18n::td_string;
+use crate::words::{self, locale};
 use wasm_bindgen::JsCast;
 
 /// The row action menu. Render it only for users who may move (R1).
@@ -41,7 +44,14 @@ pub fn MoveMenu(
     let ok = movable.ok;
     let reasons = movable.reasons.clone();
     let described_by = (!ok).then(|| reason_id.clone());
-    let label = format!("{trigger} for {channel_name}");
+    let l = locale();
+    let label = td_string!(
+        l,
+        menu.label,
+        trigger = trigger,
+        channel = channel_name.clone()
+    )
+    .to_string();
     view! {
         <div
             class="row-menu"
@@ -96,7 +106,7 @@ pub fn MoveMenu(
                                 }
                             }
                         >
-                            "Move to help desk"
+                            {td_string!(l, menu.move_to_help_desk)}
                         </button>
                     </div>
                     // The reasons describe the item; a menu holds only items.
@@ -106,7 +116,7 @@ pub fn MoveMenu(
                             <ul class="move-reasons" id=reason_id.clone()>
                                 {reasons
                                     .into_iter()
-                                    .map(|r| view! { <li class="reason" data-code=format!("{:?}", r.code)>{r.message}</li> })
+                                    .map(|r| view! { <li class="reason" data-code=format!("{:?}", r.code)>{words::said(l, &r.said)}</li> })
                                     .collect_view()}
                             </ul>
                         }

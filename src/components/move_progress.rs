@@ -1,10 +1,12 @@
 //! A move's progress as the admin watches it (R15): bar, counts, estimate, and the summary at the end.
 
-use deskmove_rules::progress::{eta_words, percent};
+use deskmove_rules::progress::{percent, time_left};
 use deskmove_rules::{Move, MoveState};
 use leptos::prelude::*;
 
-use super::format::{count, duration, thousands};
+use super::format::number;
+use crate::i18n::td_string;
+use crate::words::{self, locale};
 
 #[component]
 pub fn MoveProgress(
@@ -17,45 +19,48 @@ pub fn MoveProgress(
 ) -> impl IntoView {
     let running = move || current.with(|m| m.state == MoveState::Running);
     let pct = move || current.with(|m| percent(m.moved, m.total));
+    let l = locale();
     let heading = move || match current.with(|m| m.state) {
-        MoveState::Running => "Your move is in progress".to_string(),
-        MoveState::Completed => format!("{} is now in help desk", channel_name.get()),
-        MoveState::Failed => "This move stopped".to_string(),
+        MoveState::Running => td_string!(l, progress.heading_running).to_string(),
+        MoveState::Completed => {
+            td_string!(l, progress.heading_completed, channel = channel_name.get()).to_string()
+        }
+        MoveState::Failed => td_string!(l, progress.heading_failed).to_string(),
     };
     view! {
         <section class="move-progress card" aria-labelledby="progress-title">
             <h1 id="progress-title">{heading}</h1>
             <p class="muted">
                 {move || match current.with(|m| m.state) {
-                    MoveState::Running => format!("Moving {} to help desk.", channel_name.get()),
-                    MoveState::Completed => format!("{} moved to help desk.", channel_name.get()),
-                    MoveState::Failed => format!("The move of {} to help desk stopped.", channel_name.get()),
+                    MoveState::Running => td_string!(l, progress.line_running, channel = channel_name.get()).to_string(),
+                    MoveState::Completed => td_string!(l, progress.line_completed, channel = channel_name.get()).to_string(),
+                    MoveState::Failed => td_string!(l, progress.line_failed, channel = channel_name.get()).to_string(),
                 }}
             </p>
             <div
                 class="progress"
                 role="progressbar"
-                aria-label="Conversations moved"
+                aria-label=td_string!(l, progress.bar)
                 aria-valuemin="0"
                 aria-valuemax=move || current.with(|m| m.total.to_string())
                 aria-valuenow=move || current.with(|m| m.moved.to_string())
-                aria-valuetext=move || current.with(|m| format!("{} of {} conversations moved", thousands(m.moved), thousands(m.total)))
+                aria-valuetext=move || current.with(|m| td_string!(l, progress.value, count = m.total, moved = number(l, m.moved), total = number(l, m.total)).to_string())
             >
                 <div class="progress-fill" style:width=move || format!("{}%", pct())></div>
             </div>
             <p class="progress-line" aria-live="polite">
-                {move || current.with(|m| format!("{} of {} conversations moved ({}%)", thousands(m.moved), thousands(m.total), percent(m.moved, m.total)))}
+                {move || current.with(|m| td_string!(l, progress.line, count = m.total, moved = number(l, m.moved), total = number(l, m.total), percent = percent(m.moved, m.total)).to_string())}
                 <Show when=running>
-                    " · "{move || eta_words(current.with(|m| m.eta_seconds))}
+                    " · "{move || words::time_left(l, time_left(current.with(|m| m.eta_seconds)))}
                 </Show>
             </p>
-            {move || current.with(|m| m.paused_reason.clone()).map(|why| view! {
-                <p class="page-error paused" role="alert">{why}</p>
+            {move || current.with(|m| m.paused_reason.is_some()).then(|| view! {
+                <p class="page-error paused" role="alert">{td_string!(l, progress.paused)}</p>
             })}
             <dl class="progress-counts">
-                <div><dt>"Tickets created"</dt><dd data-count="tickets_created">{move || thousands(current.with(|m| m.tickets_created))}</dd></div>
-                <div><dt>"Unassigned"</dt><dd data-count="unassigned">{move || thousands(current.with(|m| m.unassigned))}</dd></div>
-                <div><dt>"Arrived during the move"</dt><dd data-count="arrived">{move || thousands(current.with(|m| m.arrived))}</dd></div>
+                <div><dt>{td_string!(l, progress.created)}</dt><dd data-count="tickets_created">{move || number(l, current.with(|m| m.tickets_created))}</dd></div>
+                <div><dt>{td_string!(l, common.unassigned)}</dt><dd data-count="unassigned">{move || number(l, current.with(|m| m.unassigned))}</dd></div>
+                <div><dt>{td_string!(l, progress.arrived)}</dt><dd data-count="arrived">{move || number(l, current.with(|m| m.arrived))}</dd></div>
             </dl>
             <Show
                 when=running
@@ -65,22 +70,23 @@ pub fn MoveProgress(
                     view! {
                         <div class="summary" role="status">
                             <p>
-                                {format!(
-                                    "Moved {} in {}: {} created, {} of them unassigned. {} arrived while it ran.",
-                                    count(m.moved, "conversation", "conversations"),
-                                    duration(took),
-                                    count(m.tickets_created, "ticket", "tickets"),
-                                    thousands(m.unassigned),
-                                    count(m.arrived, "new conversation", "new conversations"),
-                                )}
+                                {td_string!(
+                                    l,
+                                    progress.summary,
+                                    moved = words::conversations(l, m.moved),
+                                    took = words::duration(l, took),
+                                    created = words::tickets(l, m.tickets_created),
+                                    unassigned = number(l, m.unassigned),
+                                    arrived = words::new_conversations(l, m.arrived)
+                                ).to_string()}
                             </p>
-                            <a class="button primary" href="/help-desk">"Go to the help desk"</a>
+                            <a class="button primary" href="/help-desk">{td_string!(l, progress.go_to_help_desk)}</a>
                         </div>
                     }
                 }
             >
                 <p class="muted">
-                    "The move runs on the server: you can leave this page, and it goes on. New conversations in this channel already land in help desk."
+                    {td_string!(l, progress.runs_on_server)}
                 </p>
             </Show>
         </section>

@@ -5,8 +5,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::format::thousands;
+use super::format::number;
 use crate::api;
+use crate::i18n::{td_string, Locale};
+use crate::words::locale;
 
 /// The list's part of the address.
 #[derive(Clone, Copy)]
@@ -65,18 +67,25 @@ impl Address {
 
 /// Which rows a page shows of how many: "51–100 of 29,637", or "of 1,000+"
 /// when the server counted only so far.
-pub fn page_range(page: u32, limit: u32, total: u64, at_least: bool) -> String {
+pub fn page_range(l: Locale, page: u32, limit: u32, total: u64, at_least: bool) -> String {
     let from = u64::from(page.max(1) - 1) * u64::from(limit) + 1;
     let to = (from + u64::from(limit) - 1).min(total);
     let of = if at_least {
-        format!("{}+", thousands(total))
+        format!("{}+", number(l, total))
     } else {
-        thousands(total)
+        number(l, total)
     };
     if total == 0 || from > total {
-        format!("0 of {of}")
+        td_string!(l, pager.none_of, of = of).to_string()
     } else {
-        format!("{}–{} of {of}", thousands(from), thousands(to))
+        td_string!(
+            l,
+            pager.range,
+            from = number(l, from),
+            to = number(l, to),
+            of = of
+        )
+        .to_string()
     }
 }
 
@@ -100,10 +109,11 @@ pub fn PageNav(
             .get()
             .map(|(t, _)| t.div_ceil(u64::from(limit)).max(1) as u32)
     };
+    let l = locale();
     let shown = move || {
         total
             .get()
-            .map(|(t, at_least)| page_range(page(), limit, t, at_least))
+            .map(|(t, at_least)| page_range(l, page(), limit, t, at_least))
     };
     // After a move to another page (not the first load), the list is where the eye
     // and the focus go.
@@ -124,11 +134,11 @@ pub fn PageNav(
     view! {
         <nav class="pager" aria-label=label>
             {move || (page() > 1).then(|| view! {
-                <a class="button secondary" rel="prev" href=address.with("page", &(page() - 1).to_string())>"Previous"</a>
+                <a class="button secondary" rel="prev" href=address.with("page", &(page() - 1).to_string())>{td_string!(l, pager.previous)}</a>
             })}
             <span class="muted page-range" aria-live="polite">{shown}</span>
             {move || last().is_some_and(|l| page() < l).then(|| view! {
-                <a class="button secondary" rel="next" href=address.with("page", &(page() + 1).to_string())>"Next"</a>
+                <a class="button secondary" rel="next" href=address.with("page", &(page() + 1).to_string())>{td_string!(l, pager.next)}</a>
             })}
         </nav>
     }
@@ -175,7 +185,7 @@ pub fn AddressSearch(address: Address, label: &'static str) -> impl IntoView {
         ev.prevent_default();
         let q = text.get_untracked().trim().to_string();
         if !q.is_empty() && q.chars().count() < 2 {
-            error.set(Some("Search for at least 2 characters."));
+            error.set(Some(td_string!(locale(), pager.search_too_short)));
             return;
         }
         error.set(None);
@@ -192,7 +202,7 @@ pub fn AddressSearch(address: Address, label: &'static str) -> impl IntoView {
                 aria-describedby="list-search-error"
                 aria-invalid=move || error.get().is_some().to_string()
             />
-            <button type="submit" class="button secondary">"Search"</button>
+            <button type="submit" class="button secondary">{td_string!(locale(), pager.search)}</button>
             <p id="list-search-error" class="field-error">{move || error.get()}</p>
         </form>
     }

@@ -2,6 +2,9 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::td_string;
+use crate::words::locale;
+
 /// Which settings page is showing.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum SettingsPage {
@@ -19,12 +22,13 @@ pub fn SettingsNav(current: SettingsPage) -> impl IntoView {
             </li>
         }
     };
+    let l = locale();
     view! {
-        <aside class="settings-nav" aria-label="Settings">
-            <h2 class="settings-nav-title">"Inbox & Help Desk"</h2>
+        <aside class="settings-nav" aria-label=td_string!(l, shell.settings)>
+            <h2 class="settings-nav-title">{td_string!(l, settings.area)}</h2>
             <ul>
-                {link(SettingsPage::Inboxes, "/settings/inboxes", "Inboxes")}
-                {link(SettingsPage::Moves, "/settings/moves", "Move history")}
+                {link(SettingsPage::Inboxes, "/settings/inboxes", td_string!(l, settings.inboxes))}
+                {link(SettingsPage::Moves, "/settings/moves", td_string!(l, settings.moves))}
             </ul>
         </aside>
     }

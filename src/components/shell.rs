@@ -6,12 +6,16 @@ use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
+use deskmove_rules::Language;
+
 use crate::api;
 use crate::components::move_banner::MoveBanner;
 use crate::components::status::loading;
 use crate::directory::Directory;
+use crate::i18n::td_string;
 use crate::live::{self, Live};
 use crate::session::use_session;
+use crate::words::{self, locale};
 
 /// Shows its children only to a signed-in user; anyone else goes to the sign-in
 /// page and comes back here after.
@@ -46,7 +50,7 @@ pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
     view! {
         <Show
             when=move || session.me.with(Option::is_some)
-            fallback=|| loading("Loading…")
+            fallback=move || loading(td_string!(locale(), common.loading))
         >
             {children()}
         </Show>
@@ -75,23 +79,24 @@ pub fn Shell() -> impl IntoView {
             .0
             .get()
             .and_then(Result::ok)
-            .map(|n| n.channel(id))
+            .map(|n| n.channel(locale(), id))
     });
+    let l = locale();
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main">{td_string!(l, shell.skip)}</a>
         <header class="topbar">
             <a class="brand" href="/">
                 <span class="brand-mark" aria-hidden="true">"D"</span>
                 <span class="brand-text">"Deskmove"</span>
             </a>
-            <nav class="topnav" aria-label="Main">
-                <A href="/inbox" attr:class="topnav-link">"Inbox"</A>
-                <A href="/help-desk" attr:class="topnav-link">"Help Desk"</A>
+            <nav class="topnav" aria-label=td_string!(l, shell.main_nav)>
+                <A href="/inbox" attr:class="topnav-link">{td_string!(l, shell.inbox)}</A>
+                <A href="/help-desk" attr:class="topnav-link">{td_string!(l, shell.help_desk)}</A>
                 <A href="/chatflows" attr:class="topnav-link">
-                    <span class="muted-on-dark">"Service ▸ "</span>"Chatflows"
+                    <span class="muted-on-dark">{td_string!(l, shell.service)}" ▸ "</span>{td_string!(l, shell.chatflows)}
                 </A>
             </nav>
-            <A href="/settings/inboxes" attr:class="topnav-link settings-link" attr:aria-label="Settings">
+            <A href="/settings/inboxes" attr:class="topnav-link settings-link" attr:aria-label=td_string!(l, shell.settings)>
                 <span aria-hidden="true" class="gear">"⚙"</span>
             </A>
             <UserMenu/>
@@ -116,10 +121,21 @@ fn UserMenu() -> impl IntoView {
                     session.me.set(None);
                     navigate("/login", NavigateOptions::default());
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e.words(locale()))),
             }
         });
     };
+    // R27: the language, remembered for the user; the page redraws in it.
+    let choose = move |language: Option<Language>| {
+        let Some(csrf) = session.csrf() else { return };
+        spawn_local(async move {
+            match api::set_locale(language, &csrf).await {
+                Ok(me) => session.me.set(Some(me)),
+                Err(e) => error.set(Some(e.words(locale()))),
+            }
+        });
+    };
+    let chosen = move || session.me.with(|m| m.as_ref().and_then(|m| m.locale));
     let name = move || {
         session
             .me
@@ -130,10 +146,29 @@ fn UserMenu() -> impl IntoView {
             .me
             .with(|m| m.as_ref().map(|m| m.email.clone()).unwrap_or_default())
     };
+    let l = locale();
     let role = move || {
-        session
-            .me
-            .with(|m| m.as_ref().map(|m| m.role.label()).unwrap_or_default())
+        session.me.with(|m| {
+            m.as_ref()
+                .map(|m| words::role(l, m.role))
+                .unwrap_or_default()
+        })
+    };
+    let option = move |value: Option<Language>, label: &'static str, lang: Option<&'static str>| {
+        let id = format!("language-{}", value.map_or("browser", Language::as_str));
+        let label_for = id.clone();
+        view! {
+            <label class="radio language-choice" for=label_for>
+                <input
+                    type="radio"
+                    id=id
+                    name="language"
+                    prop:checked=move || chosen() == value
+                    on:change=move |_| choose(value)
+                />
+                <span lang=lang>{label}</span>
+            </label>
+        }
     };
     view! {
         <div
@@ -160,7 +195,12 @@ fn UserMenu() -> impl IntoView {
                     <p class="user-panel-name">{name}</p>
                     <p class="muted">{email}</p>
                     <p class="role-badge">{role}</p>
-                    <button type="button" class="button secondary" on:click=sign_out.clone()>"Sign out"</button>
+                    <fieldset class="language">
+                        <legend>{td_string!(l, shell.language)}</legend>
+                        {Language::ALL.into_iter().map(|language| option(Some(language), language.label(), Some(language.as_str()))).collect_view()}
+                        {option(None, td_string!(l, shell.follow_browser), None)}
+                    </fieldset>
+                    <button type="button" class="button secondary" on:click=sign_out.clone()>{td_string!(l, shell.sign_out)}</button>
                     {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
                 </div>
             </Show>

@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 
 use crate::api::ApiFailure;
+use crate::i18n::td_string;
+use crate::words::locale;
 
 /// A polite "reading…" line while data is on its way.
 pub fn loading(text: &'static str) -> AnyView {
@@ -11,11 +13,12 @@ pub fn loading(text: &'static str) -> AnyView {
 
 /// The reason a read failed, in words, announced at once, with the way to read again.
 pub fn load_error(e: &ApiFailure, retry: Callback<()>) -> AnyView {
+    let l = locale();
     view! {
         <div class="load-failed" role="alert">
-            <p class="page-error">{e.to_string()}</p>
+            <p class="page-error">{e.words(l)}</p>
             <button type="button" class="button secondary try-again" on:click=move |_| retry.run(())>
-                "Try again"
+                {td_string!(l, common.try_again)}
             </button>
         </div>
     }

@@ -10,7 +10,9 @@ use crate::components::move_dialog::MoveDialog;
 use crate::components::move_menu::MoveMenu;
 use crate::components::status::{load_error, loading};
 use crate::directory::{use_directory, Names};
+use crate::i18n::{td_string, Locale};
 use crate::session::use_session;
+use crate::words::{self, locale};
 
 /// The order the groups are listed in; each is titled by its kind's label.
 const GROUPS: [ChatflowKind; 3] = [
@@ -33,12 +35,13 @@ pub fn Chatflows() -> impl IntoView {
         directory.retry_if_failed();
     });
     let can_move = session.can_move();
+    let l = locale();
     view! {
         <main class="page" id="main">
-            <Title text="Chatflows"/>
-            <h1>"Chatflows"</h1>
+            <Title text=td_string!(l, shell.chatflows)/>
+            <h1>{td_string!(l, shell.chatflows)}</h1>
             {move || match directory.gate(flows.get()) {
-                None => loading("Loading chatflows…"),
+                None => loading(td_string!(l, chatflows.loading)),
                 Some(Err(e)) => load_error(&e, retry),
                 Some(Ok(all)) => {
                     let names = directory.names();
@@ -48,13 +51,18 @@ pub fn Chatflows() -> impl IntoView {
                         let labelled_by = heading_id.clone();
                         view! {
                             <section class="card flow-group" aria-labelledby=labelled_by>
-                                <h2 id=heading_id>{kind.label()}</h2>
+                                <h2 id=heading_id>{words::chatflow_kind(l, *kind)}</h2>
                                 {if group.is_empty() {
-                                    view! { <p class="muted">"None yet."</p> }.into_any()
+                                    view! { <p class="muted">{td_string!(l, chatflows.none)}</p> }.into_any()
                                 } else {
-                                    let rows = group.into_iter().map(|f| row(f, &names, can_move, chosen)).collect_view();
+                                    let rows = group.into_iter().map(|f| row(l, f, &names, can_move, chosen)).collect_view();
+                                    let columns = vec![
+                                        td_string!(l, chatflows.chatflow),
+                                        td_string!(l, chatflows.bot),
+                                        td_string!(l, channels.workspace),
+                                    ];
                                     view! {
-                                        <DataTable class="chatflows" columns=&["Chatflow", "Bot", "Workspace"] actions=true>
+                                        <DataTable class="chatflows" columns=columns actions=true>
                                             {rows}
                                         </DataTable>
                                     }.into_any()
@@ -70,6 +78,7 @@ pub fn Chatflows() -> impl IntoView {
 }
 
 fn row(
+    l: Locale,
     f: Chatflow,
     names: &Names,
     can_move: Signal<bool>,
@@ -84,26 +93,25 @@ fn row(
             reasons: vec![],
         });
     let bot = match &f.bot {
-        None => "No bot".to_string(),
-        Some(b) => format!(
-            "Bot with {} action{}",
-            b.actions.len(),
-            if b.actions.len() == 1 { "" } else { "s" }
-        ),
+        None => td_string!(l, chatflows.no_bot).to_string(),
+        Some(b) => {
+            let n = b.actions.len() as u64;
+            td_string!(l, chatflows.bot_actions, count = n, n = n).to_string()
+        }
     };
     let name = f.name.clone();
     view! {
         <tr data-channel=f.name.clone()>
             <td class="channel-name">{f.name.clone()}</td>
             <td>{bot}</td>
-            <td><span class=format!("workspace-badge {}", f.workspace.as_str())>{f.workspace.label()}</span></td>
+            <td><span class=format!("workspace-badge {}", f.workspace.as_str())>{words::workspace(l, f.workspace)}</span></td>
             <td class="actions">
                 <Show when=move || can_move.get()>
                     {
                         let (channel, movable, name) = (channel.clone(), movable.clone(), name.clone());
                         view! {
                             <MoveMenu
-                                trigger="More"
+                                trigger=td_string!(l, chatflows.more)
                                 channel_name=name
                                 movable=movable
                                 on_move=Callback::new(move |_| chosen.set(channel.clone()))

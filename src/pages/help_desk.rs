@@ -1,59 +1,62 @@
 //! `/help-desk`: the channels connected to help desk and the tickets, by view (SCREENS.md 9).
 
 use chrono::{DateTime, Utc};
-use deskmove_rules::scope::no_help_desk_access;
 use deskmove_rules::{Pipeline, StatusState, Ticket, TicketSort};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::{self, PAGE_SIZE};
-use crate::components::format::{local_date_time, now, time_zone};
+use crate::components::format::{date_time, now, time_zone};
 use crate::components::kind_icon::KindIcon;
 use crate::components::list::{list_view, DataTable, ListWords};
 use crate::components::pager::{Address, AddressSearch, AddressSelect, PageNav};
 use crate::directory::{use_directory, Names};
+use crate::i18n::{td_string, Locale};
 use crate::live::use_live;
 use crate::session::use_session;
+use crate::words::{self, locale};
 
 /// The ticket views: (query value, label).
-const VIEWS: [(&str, &str); 4] = [
-    ("open", "All open"),
-    ("unassigned", "Unassigned"),
-    ("mine", "Assigned to me"),
-    ("closed", "Closed"),
-];
+fn views(l: Locale) -> [(&'static str, &'static str); 4] {
+    [
+        ("open", td_string!(l, help_desk.all_open)),
+        ("unassigned", td_string!(l, common.unassigned)),
+        ("mine", td_string!(l, help_desk.mine)),
+        ("closed", td_string!(l, help_desk.closed)),
+    ]
+}
 
-const WORDS: ListWords = ListWords {
-    loading: "Loading tickets…",
-    empty: "No tickets in this view.",
-};
-
-const COLUMNS: &[&str] = &[
-    "Ticket",
-    "Contact",
-    "Channel",
-    "Status",
-    "Owner",
-    "Created",
-    "First reply due",
-    "Close due",
-];
+/// The columns' headings; each cell carries its own as `data-label` for the
+/// phone's cards.
+fn columns(l: Locale) -> [&'static str; 8] {
+    [
+        td_string!(l, help_desk.ticket),
+        td_string!(l, list.contact),
+        td_string!(l, list.channel),
+        td_string!(l, list.status),
+        td_string!(l, list.owner),
+        td_string!(l, help_desk.created),
+        td_string!(l, help_desk.first_reply_due),
+        td_string!(l, help_desk.close_due),
+    ]
+}
 
 /// `/help-desk`: the views for a user with help desk access; for one without, a
 /// sentence saying so and nothing else of help desk (R23).
 #[component]
 pub fn HelpDesk() -> impl IntoView {
     let access = use_session().has_help_desk_access();
+    let l = locale();
     move || {
         if access.get() {
             view! { <HelpDeskViews/> }.into_any()
         } else {
             view! {
                 <main class="page" id="main">
-                    <Title text="Help Desk"/>
-                    <h1>"Help Desk"</h1>
+                    <Title text=td_string!(l, shell.help_desk)/>
+                    <h1>{td_string!(l, shell.help_desk)}</h1>
                     <p class="notice no-access" role="status">
-                        {no_help_desk_access().message}
+                        {td_string!(l, help_desk.no_access)}
                     </p>
                 </main>
             }
@@ -71,7 +74,7 @@ fn HelpDeskViews() -> impl IntoView {
     let view_name = move || {
         address
             .get("view")
-            .filter(|v| VIEWS.iter().any(|(k, _)| k == v))
+            .filter(|v| views(Locale::en).iter().any(|(k, _)| k == v))
             .unwrap_or_else(|| "open".into())
     };
     let me = move || {
@@ -112,7 +115,8 @@ fn HelpDeskViews() -> impl IntoView {
             .and_then(Result::ok)
             .and_then(|p| p.total.map(|t| (t, p.total_at_least)))
     });
-    let sorts = Signal::derive(|| {
+    let l = locale();
+    let sorts = Signal::derive(move || {
         TicketSort::ALL
             .iter()
             .map(|s| {
@@ -121,7 +125,7 @@ fn HelpDeskViews() -> impl IntoView {
                 } else {
                     s.as_str()
                 };
-                (value.to_string(), s.label().to_string())
+                (value.to_string(), words::ticket_sort(l, *s).to_string())
             })
             .collect::<Vec<_>>()
     });
@@ -134,7 +138,7 @@ fn HelpDeskViews() -> impl IntoView {
             .cloned()
             .collect();
         list.sort_by(|a, b| a.name.cmp(&b.name));
-        std::iter::once((String::new(), "All channels".to_string()))
+        std::iter::once((String::new(), td_string!(l, list.all_channels).to_string()))
             .chain(list.into_iter().map(|c| (c.id.to_string(), c.name)))
             .collect::<Vec<_>>()
     });
@@ -144,17 +148,17 @@ fn HelpDeskViews() -> impl IntoView {
         directory.retry_if_failed();
     });
     view! {
-        <Title text="Help Desk"/>
+        <Title text=td_string!(l, shell.help_desk)/>
         <main class="page" id="main">
-            <h1>"Help Desk"</h1>
+            <h1>{td_string!(l, shell.help_desk)}</h1>
             <section aria-labelledby="hd-channels" class="hd-channels">
-                <h2 id="hd-channels">"Connected channels"</h2>
+                <h2 id="hd-channels">{td_string!(l, help_desk.connected)}</h2>
                 {move || {
                     let names = directory.names();
                     let mut channels: Vec<_> = names.channels.values().filter(|c| c.workspace == deskmove_rules::Workspace::HelpDesk).cloned().collect();
                     channels.sort_by(|a, b| a.name.cmp(&b.name));
                     if channels.is_empty() {
-                        view! { <p class="muted">"No channel is connected to help desk yet."</p> }.into_any()
+                        view! { <p class="muted">{td_string!(l, help_desk.none_connected)}</p> }.into_any()
                     } else {
                         view! {
                             <ul class="chips">
@@ -167,83 +171,92 @@ fn HelpDeskViews() -> impl IntoView {
                     }
                 }}
             </section>
-            <nav class="tabs" aria-label="Ticket views">
-                {VIEWS.iter().map(|(key, label)| {
-                    let key = *key;
+            <nav class="tabs" aria-label=td_string!(l, help_desk.views)>
+                {views(l).into_iter().map(|(key, label)| {
                     view! {
                         <a
                             href=move || address.with("view", key)
                             class="tab"
                             aria-current=move || (view_name() == key).then_some("page")
-                        >{*label}</a>
+                        >{label}</a>
                     }
                 }).collect_view()}
             </nav>
             <p class="muted small time-zone">
                 {match time_zone() {
-                    Some(zone) => format!("Times are in your time zone ({zone})."),
-                    None => "Times are in your time zone.".to_string(),
+                    Some(zone) => td_string!(l, help_desk.zone, zone = zone).to_string(),
+                    None => td_string!(l, help_desk.zone_unknown).to_string(),
                 }}
             </p>
             <div class="list-filters">
-                <AddressSearch address=address label="Search contacts and subjects"/>
-                <AddressSelect address=address key="sort" label="Order" options=sorts/>
-                <AddressSelect address=address key="channel" label="Channel" options=channels/>
+                <AddressSearch address=address label=td_string!(l, list.search)/>
+                <AddressSelect address=address key="sort" label=td_string!(l, list.order) options=sorts/>
+                <AddressSelect address=address key="channel" label=td_string!(l, list.channel) options=channels/>
             </div>
-            <PageNav label="Pages, above the list" address=address total=total limit=PAGE_SIZE focus="ticket-list"/>
-            <div id="ticket-list" tabindex="-1" class="list-region" aria-label="Tickets">
-                {move || list_view(directory.gate(page.get().map(|r| r.map(|p| p.items))), WORDS, retry, |items| {
+            <PageNav label=td_string!(l, pager.above) address=address total=total limit=PAGE_SIZE focus="ticket-list"/>
+            <div id="ticket-list" tabindex="-1" class="list-region" aria-label=td_string!(l, help_desk.list)>
+                {move || list_view(directory.gate(page.get().map(|r| r.map(|p| p.items))), ListWords {
+                    loading: td_string!(l, help_desk.loading),
+                    empty: td_string!(l, help_desk.empty),
+                }, retry, |items| {
                     let names = directory.names();
                     let pipeline = pipeline.get().and_then(Result::ok).flatten();
                     view! {
-                        <DataTable class="tickets" columns=COLUMNS>
-                            {items.into_iter().map(|t| row(t, &names, pipeline.as_ref(), now())).collect_view()}
+                        <DataTable class="tickets" columns=columns(l).to_vec()>
+                            {items.into_iter().map(|t| row(l, t, &names, pipeline.as_ref(), now())).collect_view()}
                         </DataTable>
                     }.into_any()
                 })}
             </div>
-            <PageNav label="Pages, below the list" address=address total=total limit=PAGE_SIZE focus="ticket-list"/>
+            <PageNav label=td_string!(l, pager.below) address=address total=total limit=PAGE_SIZE focus="ticket-list"/>
         </main>
     }
 }
 
-fn row(t: Ticket, names: &Names, pipeline: Option<&Pipeline>, now: DateTime<Utc>) -> impl IntoView {
+fn row(
+    l: Locale,
+    t: Ticket,
+    names: &Names,
+    pipeline: Option<&Pipeline>,
+    now: DateTime<Utc>,
+) -> impl IntoView {
     let status = pipeline.and_then(|p| p.status(t.status_id));
     let open = status.is_none_or(|s| s.state == StatusState::Open);
     let (label, state) = status
         .map(|s| (s.label.clone(), s.state.as_str()))
-        .unwrap_or_else(|| ("Unknown status".into(), "open"));
+        .unwrap_or_else(|| (td_string!(l, help_desk.unknown_status).to_string(), "open"));
     let due = move |d: Option<DateTime<Utc>>| match d {
-        None => view! { <span class="muted">"No SLA"</span> }.into_any(),
+        None => view! { <span class="muted">{td_string!(l, help_desk.no_sla)}</span> }.into_any(),
         Some(d) => {
             let overdue = open && d < now;
             view! {
                 <span class:overdue=overdue>
-                    {local_date_time(d)}
-                    {overdue.then(|| view! { " " <span class="overdue-badge">"Overdue"</span> })}
+                    {date_time(l, d)}
+                    {overdue.then(|| view! { " " <span class="overdue-badge">{td_string!(l, help_desk.overdue)}</span> })}
                 </span>
             }
             .into_any()
         }
     };
     let subject = if t.subject.trim().is_empty() {
-        "(no subject)".to_string()
+        td_string!(l, help_desk.no_subject).to_string()
     } else {
         t.subject.clone()
     };
+    let [ticket, contact, channel, status, owner, created, first_reply, close] = columns(l);
     view! {
         <tr data-ticket=t.id.to_string()>
-            <td>
+            <td data-label=ticket>
                 <a class="ticket-link" href=format!("/help-desk/tickets/{}", t.id)>{subject}</a>
                 <div class="muted small">{format!("#{}", t.id)}</div>
             </td>
-            <td data-label="Contact">{t.contact.clone()}</td>
-            <td data-label="Channel">{names.channel(t.channel_id)}</td>
-            <td><span class=format!("status-badge {state}")>{label}</span></td>
-            <td data-label="Owner">{names.user(t.owner_id)}</td>
-            <td class="small" data-label="Created">{local_date_time(t.created_at)}</td>
-            <td class="small" data-label="First reply due">{due(t.sla.map(|s| s.first_reply_due))}</td>
-            <td class="small" data-label="Close due">{due(t.sla.map(|s| s.close_due))}</td>
+            <td data-label=contact>{t.contact.clone()}</td>
+            <td data-label=channel>{names.channel(l, t.channel_id)}</td>
+            <td data-label=status><span class=format!("status-badge {state}")>{label}</span></td>
+            <td data-label=owner>{names.user(l, t.owner_id)}</td>
+            <td class="small" data-label=created>{date_time(l, t.created_at)}</td>
+            <td class="small" data-label=first_reply>{due(t.sla.map(|s| s.first_reply_due))}</td>
+            <td class="small" data-label=close>{due(t.sla.map(|s| s.close_due))}</td>
         </tr>
     }
 }

@@ -5,7 +5,9 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
 use crate::components::status::loading;
+use crate::i18n::td_string;
 use crate::session::use_session;
+use crate::words::locale;
 
 /// Where a signed-in person starts.
 pub const START: &str = "/inbox";
@@ -30,5 +32,5 @@ pub fn Home() -> impl IntoView {
             );
         }
     });
-    loading("Loading…")
+    loading(td_string!(locale(), common.loading))
 }

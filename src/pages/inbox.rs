@@ -6,19 +6,26 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::{self, PAGE_SIZE};
-use crate::components::format::local_date_time;
+use crate::components::format::date_time;
 use crate::components::kind_icon::KindIcon;
 use crate::components::list::{list_view, DataTable, ListWords};
 use crate::components::pager::{Address, AddressSearch, AddressSelect, PageNav};
 use crate::directory::use_directory;
+use crate::i18n::{td_string, Locale};
 use crate::live::use_live;
+use crate::words::{self, locale};
 
-const WORDS: ListWords = ListWords {
-    loading: "Loading conversations…",
-    empty: "No conversations match.",
-};
-
-const COLUMNS: &[&str] = &["Contact", "Channel", "Status", "Owner", "Started"];
+/// The columns' headings; each cell carries its own as `data-label` for the
+/// phone's cards.
+fn columns(l: Locale) -> [&'static str; 5] {
+    [
+        td_string!(l, list.contact),
+        td_string!(l, list.channel),
+        td_string!(l, list.status),
+        td_string!(l, list.owner),
+        td_string!(l, list.started),
+    ]
+}
 
 #[component]
 pub fn Inbox() -> impl IntoView {
@@ -72,7 +79,8 @@ pub fn Inbox() -> impl IntoView {
         page.refetch();
         directory.retry_if_failed();
     });
-    let sorts = Signal::derive(|| {
+    let l = locale();
+    let sorts = Signal::derive(move || {
         ConversationSort::ALL
             .iter()
             .map(|s| {
@@ -81,17 +89,21 @@ pub fn Inbox() -> impl IntoView {
                 } else {
                     s.as_str()
                 };
-                (value.to_string(), s.label().to_string())
+                (
+                    value.to_string(),
+                    words::conversation_sort(l, *s).to_string(),
+                )
             })
             .collect::<Vec<_>>()
     });
-    let statuses = Signal::derive(|| {
-        std::iter::once((String::new(), "Any status".to_string()))
-            .chain(
-                ConversationStatus::ALL
-                    .iter()
-                    .map(|s| (s.as_str().to_string(), s.label().to_string())),
-            )
+    let statuses = Signal::derive(move || {
+        std::iter::once((String::new(), td_string!(l, list.any_status).to_string()))
+            .chain(ConversationStatus::ALL.iter().map(|s| {
+                (
+                    s.as_str().to_string(),
+                    words::conversation_status(l, *s).to_string(),
+                )
+            }))
             .collect::<Vec<_>>()
     });
     let owners = Signal::derive(move || {
@@ -99,8 +111,11 @@ pub fn Inbox() -> impl IntoView {
         let mut users: Vec<_> = names.users.values().cloned().collect();
         users.sort_by(|a, b| a.name.cmp(&b.name));
         [
-            (String::new(), "Anyone".to_string()),
-            ("unassigned".into(), "Unassigned".into()),
+            (String::new(), td_string!(l, list.anyone).to_string()),
+            (
+                "unassigned".into(),
+                td_string!(l, common.unassigned).to_string(),
+            ),
         ]
         .into_iter()
         .chain(users.into_iter().map(|u| (u.id.to_string(), u.name)))
@@ -115,60 +130,70 @@ pub fn Inbox() -> impl IntoView {
             .cloned()
             .collect();
         list.sort_by(|a, b| a.name.cmp(&b.name));
-        std::iter::once((String::new(), "All channels".to_string()))
+        std::iter::once((String::new(), td_string!(l, list.all_channels).to_string()))
             .chain(list.into_iter().map(|c| (c.id.to_string(), c.name)))
             .collect::<Vec<_>>()
     });
     view! {
         <main class="page" id="main">
-            <Title text="Inbox"/>
-            <h1>"Inbox"</h1>
-            <p class="muted">"Conversations still answered from the inbox."</p>
+            <Title text=td_string!(l, shell.inbox)/>
+            <h1>{td_string!(l, shell.inbox)}</h1>
+            <p class="muted">{td_string!(l, inbox.intro)}</p>
             <div class="list-filters">
-                <AddressSearch address=address label="Search contacts and subjects"/>
-                <AddressSelect address=address key="sort" label="Order" options=sorts/>
-                <AddressSelect address=address key="status" label="Status" options=statuses/>
-                <AddressSelect address=address key="owner" label="Owner" options=owners/>
-                <AddressSelect address=address key="channel" label="Channel" options=channels/>
+                <AddressSearch address=address label=td_string!(l, list.search)/>
+                <AddressSelect address=address key="sort" label=td_string!(l, list.order) options=sorts/>
+                <AddressSelect address=address key="status" label=td_string!(l, list.status) options=statuses/>
+                <AddressSelect address=address key="owner" label=td_string!(l, list.owner) options=owners/>
+                <AddressSelect address=address key="channel" label=td_string!(l, list.channel) options=channels/>
             </div>
-            <PageNav label="Pages, above the list" address=address total=total limit=PAGE_SIZE focus="conversation-list"/>
-            <div id="conversation-list" tabindex="-1" class="list-region" aria-label="Conversations">
-                {move || list_view(directory.gate(page.get().map(|r| r.map(|p| p.items))), WORDS, retry, |items| {
+            <PageNav label=td_string!(l, pager.above) address=address total=total limit=PAGE_SIZE focus="conversation-list"/>
+            <div id="conversation-list" tabindex="-1" class="list-region" aria-label=td_string!(l, inbox.list)>
+                {move || list_view(directory.gate(page.get().map(|r| r.map(|p| p.items))), ListWords {
+                    loading: td_string!(l, inbox.loading),
+                    empty: td_string!(l, inbox.empty),
+                }, retry, |items| {
                     let names = directory.names();
                     view! {
-                        <DataTable class="conversations" columns=COLUMNS>
-                            {items.into_iter().map(|c| row(c, &names)).collect_view()}
+                        <DataTable class="conversations" columns=columns(l).to_vec()>
+                            {items.into_iter().map(|c| row(l, c, &names)).collect_view()}
                         </DataTable>
                     }.into_any()
                 })}
             </div>
-            <PageNav label="Pages, below the list" address=address total=total limit=PAGE_SIZE focus="conversation-list"/>
+            <PageNav label=td_string!(l, pager.below) address=address total=total limit=PAGE_SIZE focus="conversation-list"/>
         </main>
     }
 }
 
-fn row(c: Conversation, names: &crate::directory::Names) -> impl IntoView {
+fn row(l: Locale, c: Conversation, names: &crate::directory::Names) -> impl IntoView {
     let channel = names.channels.get(&c.current_channel_id).cloned();
-    let via = (c.original_channel_id != c.current_channel_id)
-        .then(|| format!("started on {}", names.channel(c.original_channel_id)));
+    let via = (c.original_channel_id != c.current_channel_id).then(|| {
+        td_string!(
+            l,
+            inbox.started_on,
+            channel = names.channel(l, c.original_channel_id)
+        )
+        .to_string()
+    });
+    let [contact, channel_label, status, owner, started] = columns(l);
     view! {
         <tr data-conversation=c.id.to_string()>
-            <td>
+            <td data-label=contact>
                 <div class="channel-name">{c.contact.clone()}</div>
                 <div class="muted small">{c.subject.clone()}</div>
             </td>
-            <td>
+            <td data-label=channel_label>
                 <div class="channel-cell">
                     {channel.as_ref().map(|ch| view! { <KindIcon kind=ch.kind/> })}
                     <div>
-                        <div>{names.channel(c.current_channel_id)}</div>
+                        <div>{names.channel(l, c.current_channel_id)}</div>
                         {via.map(|v| view! { <div class="muted small">{v}</div> })}
                     </div>
                 </div>
             </td>
-            <td><span class=format!("status-badge {}", c.status.as_str())>{c.status.label()}</span></td>
-            <td data-label="Owner">{names.user(c.owner_id)}</td>
-            <td class="small" data-label="Started">{local_date_time(c.started_at)}</td>
+            <td data-label=status><span class=format!("status-badge {}", c.status.as_str())>{words::conversation_status(l, c.status)}</span></td>
+            <td data-label=owner>{names.user(l, c.owner_id)}</td>
+            <td class="small" data-label=started>{date_time(l, c.started_at)}</td>
         </tr>
     }
 }

@@ -8,7 +8,9 @@ use leptos_router::NavigateOptions;
 use deskmove_rules::{validate_sign_in, FieldError};
 
 use crate::api;
+use crate::i18n::td_string;
 use crate::session::{safe_next, use_session};
+use crate::words::{self, locale};
 
 #[component]
 pub fn Login() -> impl IntoView {
@@ -46,11 +48,11 @@ pub fn Login() -> impl IntoView {
         missing.with(|m| {
             m.iter()
                 .find(|e| e.field == field)
-                .map(|e| e.message.clone())
+                .map(|e| words::field_error(locale(), e))
         })
     };
     let error = move || match sign_in.value().get() {
-        Some(Err(e)) if missing.with(Vec::is_empty) => Some(e.to_string()),
+        Some(Err(e)) if missing.with(Vec::is_empty) => Some(e.words(locale())),
         _ => None,
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -64,16 +66,17 @@ pub fn Login() -> impl IntoView {
             Err(fields) => missing.set(fields),
         }
     };
+    let l = locale();
     view! {
         <main class="login-page">
-            <Title text="Sign in"/>
+            <Title text=td_string!(l, login.title)/>
             <form class="login-card" on:submit=submit aria-labelledby="login-title" novalidate>
                 <div class="brand login-brand">
                     <span class="brand-mark" aria-hidden="true">"D"</span>
                     "Deskmove"
                 </div>
-                <h1 id="login-title">"Sign in"</h1>
-                <label for="login-email">"Email"</label>
+                <h1 id="login-title">{td_string!(l, login.title)}</h1>
+                <label for="login-email">{td_string!(l, login.email)}</label>
                 <input
                     id="login-email"
                     type="email"
@@ -85,7 +88,7 @@ pub fn Login() -> impl IntoView {
                     aria-describedby="login-email-error login-error"
                 />
                 <p id="login-email-error" class="field-error">{move || field_error("email")}</p>
-                <label for="login-password">"Password"</label>
+                <label for="login-password">{td_string!(l, login.password)}</label>
                 <input
                     id="login-password"
                     type="password"
@@ -99,7 +102,7 @@ pub fn Login() -> impl IntoView {
                 <p id="login-password-error" class="field-error">{move || field_error("password")}</p>
                 <p id="login-error" class="field-error" role="alert">{error}</p>
                 <button type="submit" class="button primary" disabled=move || sign_in.pending().get()>
-                    {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
+                    {move || if sign_in.pending().get() { td_string!(l, login.signing_in) } else { td_string!(l, login.title) }}
                 </button>
             </form>
         </main>

@@ -10,7 +10,9 @@ use crate::api::ApiFailure;
 use crate::components::move_progress::MoveProgress;
 use crate::components::status::{load_error, loading};
 use crate::directory::use_directory;
+use crate::i18n::td_string;
 use crate::live::use_live;
+use crate::words::locale;
 
 #[component]
 pub fn MoveProgressPage() -> impl IntoView {
@@ -39,15 +41,16 @@ pub fn MoveProgressPage() -> impl IntoView {
     });
     // Rebuild the view only when loading, failing or showing flips, not on every event.
     let shown = Memo::new(move |_| current.with(|c| c.as_ref().map(|r| r.as_ref().err().cloned())));
+    let l = locale();
     view! {
         <main class="page narrow" id="main">
-            <Title text="Move progress"/>
+            <Title text=td_string!(l, progress.title)/>
             {move || match shown.get() {
-                None => loading("Loading the move…"),
+                None => loading(td_string!(l, progress.loading)),
                 Some(Some(e)) => load_error(&e, Callback::new(move |_| fetched.refetch())),
                 Some(None) => {
                     let m = Signal::derive(move || current.get().and_then(Result::ok).expect("a move"));
-                    let name = Signal::derive(move || directory.names().channel(m.with(|m| m.channel_id)));
+                    let name = Signal::derive(move || directory.names().channel(l, m.with(|m| m.channel_id)));
                     view! { <MoveProgress current=m channel_name=name/> }.into_any()
                 }
             }}

@@ -3,14 +3,18 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::i18n::td_string;
+use crate::words::locale;
+
 #[component]
 pub fn NotFound() -> impl IntoView {
+    let l = locale();
     view! {
         <main class="centered-page">
-            <Title text="Page not found"/>
-            <h1>"Page not found"</h1>
-            <p>"There is nothing at this address."</p>
-            <a class="button" href="/">"Go to Deskmove"</a>
+            <Title text=td_string!(l, not_found.title)/>
+            <h1>{td_string!(l, not_found.title)}</h1>
+            <p>{td_string!(l, not_found.text)}</p>
+            <a class="button" href="/">{td_string!(l, not_found.home)}</a>
         </main>
     }
 }

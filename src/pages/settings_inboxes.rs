@@ -11,8 +11,10 @@ use crate::components::channel_table::ChannelTable;
 use crate::components::move_dialog::MoveDialog;
 use crate::components::settings_nav::{SettingsNav, SettingsPage};
 use crate::components::status::{load_error, loading};
+use crate::i18n::td_string;
 use crate::live::use_live;
 use crate::session::use_session;
+use crate::words::locale;
 
 #[component]
 pub fn SettingsInboxes() -> impl IntoView {
@@ -48,24 +50,25 @@ pub fn SettingsInboxes() -> impl IntoView {
         );
     };
 
+    let l = locale();
     view! {
         <div class="settings-layout">
-            <Title text="Inboxes · Settings"/>
+            <Title text=td_string!(l, inboxes.title)/>
             <SettingsNav current=SettingsPage::Inboxes/>
             <main class="settings-main" id="main">
-                <h1>"Inboxes"</h1>
+                <h1>{td_string!(l, settings.inboxes)}</h1>
                 {move || match inboxes.get() {
-                    None => loading("Loading inboxes…"),
+                    None => loading(td_string!(l, inboxes.loading)),
                     Some(Err(e)) => load_error(&e, Callback::new(move |_| inboxes.refetch())),
-                    Some(Ok(all)) if all.is_empty() => view! { <p>"This account has no inbox yet."</p> }.into_any(),
+                    Some(Ok(all)) if all.is_empty() => view! { <p>{td_string!(l, inboxes.none)}</p> }.into_any(),
                     Some(Ok(all)) => {
                         let current = selected().map(|i| i.id);
                         let unknown = current.is_none();
                         view! {
                             <div class="field inline">
-                                <label for="inbox-picker">"Inbox"</label>
+                                <label for="inbox-picker">{td_string!(l, inboxes.inbox)}</label>
                                 <select id="inbox-picker" on:change=pick.clone()>
-                                    {unknown.then(|| view! { <option value="" selected=true>"Pick an inbox"</option> })}
+                                    {unknown.then(|| view! { <option value="" selected=true>{td_string!(l, inboxes.pick)}</option> })}
                                     {all.into_iter().map(|i| {
                                         let is = Some(i.id) == current;
                                         view! { <option value=i.id.to_string() selected=is>{i.name}</option> }
@@ -74,14 +77,14 @@ pub fn SettingsInboxes() -> impl IntoView {
                             </div>
                             {unknown.then(|| view! {
                                 <p class="page-error unknown-inbox" role="alert">
-                                    "There is no inbox with that id. Pick one of this account's inboxes."
+                                    {td_string!(l, inboxes.unknown)}
                                 </p>
                             })}
                             <Show when=move || !unknown>
                             <section aria-labelledby="sources-title" class="card">
-                                <h2 id="sources-title">"Ticket sources and routing"</h2>
-                                <h3>"Channels"</h3>
-                                <p class="muted">"Where this inbox's conversations come from."</p>
+                                <h2 id="sources-title">{td_string!(l, inboxes.sources)}</h2>
+                                <h3>{td_string!(l, inboxes.channels)}</h3>
+                                <p class="muted">{td_string!(l, inboxes.channels_hint)}</p>
                                 <ChannelTable
                                     channels=Signal::derive(move || selected().map(|i| i.channels).unwrap_or_default())
                                     can_move=session.can_move()

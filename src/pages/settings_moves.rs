@@ -5,20 +5,51 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api;
-use crate::components::format::{date_time, duration, thousands};
+use crate::components::format::{date_time, number};
 use crate::components::list::{list_view, DataTable, ListWords};
 use crate::components::settings_nav::{SettingsNav, SettingsPage};
 use crate::directory::{use_directory, Names};
+use crate::i18n::{td_string, Locale};
 use crate::live::use_live;
+use crate::words::{self, locale};
 
-const WORDS: ListWords = ListWords {
-    loading: "Loading moves…",
-    empty: "No channel has been moved yet.",
-};
+/// The columns' headings; each cell carries its own as `data-label`, which a
+/// phone shows beside it when the rows become cards.
+struct Columns {
+    started: &'static str,
+    channel: &'static str,
+    by: &'static str,
+    history: &'static str,
+    moved: &'static str,
+    duration: &'static str,
+    state: &'static str,
+}
 
-const COLUMNS: &[&str] = &[
-    "Started", "Channel", "By", "History", "Moved", "Duration", "State",
-];
+impl Columns {
+    fn new(l: Locale) -> Self {
+        Columns {
+            started: td_string!(l, moves.started),
+            channel: td_string!(l, moves.channel),
+            by: td_string!(l, moves.by),
+            history: td_string!(l, moves.history),
+            moved: td_string!(l, moves.moved),
+            duration: td_string!(l, moves.duration),
+            state: td_string!(l, moves.state),
+        }
+    }
+
+    fn all(&self) -> Vec<&'static str> {
+        vec![
+            self.started,
+            self.channel,
+            self.by,
+            self.history,
+            self.moved,
+            self.duration,
+            self.state,
+        ]
+    }
+}
 
 #[component]
 pub fn SettingsMoves() -> impl IntoView {
@@ -34,19 +65,25 @@ pub fn SettingsMoves() -> impl IntoView {
         pipeline.refetch();
         directory.retry_if_failed();
     });
+    let l = locale();
+    let list_words = ListWords {
+        loading: td_string!(l, moves.loading),
+        empty: td_string!(l, moves.empty),
+    };
     view! {
         <div class="settings-layout">
-            <Title text="Move history · Settings"/>
+            <Title text=td_string!(l, moves.title)/>
             <SettingsNav current=SettingsPage::Moves/>
             <main class="settings-main" id="main">
-                <h1>"Move history"</h1>
-                <p class="muted">"Every channel moved to help desk, newest first."</p>
-                {move || list_view(directory.gate(moves.get()), WORDS, retry, |list| {
+                <h1>{td_string!(l, settings.moves)}</h1>
+                <p class="muted">{td_string!(l, moves.intro)}</p>
+                {move || list_view(directory.gate(moves.get()), list_words, retry, |list| {
                     let names = directory.names();
                     let pipeline = pipeline.get().and_then(Result::ok).flatten();
+                    let columns = Columns::new(l);
                     view! {
-                        <DataTable class="moves" columns=COLUMNS>
-                            {list.into_iter().map(|m| row(m, &names, pipeline.as_ref())).collect_view()}
+                        <DataTable class="moves" columns=columns.all()>
+                            {list.into_iter().map(|m| row(l, &columns, m, &names, pipeline.as_ref())).collect_view()}
                         </DataTable>
                     }.into_any()
                 })}
@@ -55,7 +92,7 @@ pub fn SettingsMoves() -> impl IntoView {
     }
 }
 
-fn history(choice: &MoveHistory, pipeline: Option<&Pipeline>) -> String {
+fn history(l: Locale, choice: &MoveHistory, pipeline: Option<&Pipeline>) -> String {
     let label = |id: &StatusId| {
         pipeline
             .and_then(|p| p.status(*id))
@@ -63,39 +100,47 @@ fn history(choice: &MoveHistory, pipeline: Option<&Pipeline>) -> String {
             .unwrap_or_else(|| "?".into())
     };
     match choice {
-        MoveHistory::None => "Don't move any conversations".into(),
+        MoveHistory::None => td_string!(l, history.none).to_string(),
         MoveHistory::All {
             open_status_id,
             closed_status_id,
-        } => format!(
-            "All conversations: Open → {}, Closed → {}",
-            label(open_status_id),
-            label(closed_status_id)
-        ),
+        } => td_string!(
+            l,
+            moves.all,
+            open = label(open_status_id),
+            closed = label(closed_status_id)
+        )
+        .to_string(),
     }
 }
 
-fn row(m: Move, names: &Names, pipeline: Option<&Pipeline>) -> impl IntoView {
-    let (state, class) = (m.state.label(), m.state.as_str());
+fn row(
+    l: Locale,
+    c: &Columns,
+    m: Move,
+    names: &Names,
+    pipeline: Option<&Pipeline>,
+) -> impl IntoView {
+    let (state, class) = (words::move_state(l, m.state), m.state.as_str());
     let took = m
         .finished_at
-        .map(|f| duration((f - m.started_at).num_seconds()))
+        .map(|f| words::duration(l, (f - m.started_at).num_seconds()))
         .unwrap_or_else(|| "—".into());
     view! {
         <tr data-move=m.id.to_string()>
-            <td class="small"><a href=format!("/moves/{}", m.id)>{date_time(m.started_at)}</a></td>
-            <td>{names.channel(m.channel_id)}</td>
-            <td>{names.user(Some(m.requested_by))}</td>
-            <td class="small">
-                {history(&m.history, pipeline)}
-                {m.mute_notifications.then(|| view! { <div class="muted">"Notifications off during the move"</div> })}
+            <td class="small" data-label=c.started><a href=format!("/moves/{}", m.id)>{date_time(l, m.started_at)}</a></td>
+            <td data-label=c.channel>{names.channel(l, m.channel_id)}</td>
+            <td data-label=c.by>{names.user(l, Some(m.requested_by))}</td>
+            <td class="small" data-label=c.history>
+                {history(l, &m.history, pipeline)}
+                {m.mute_notifications.then(|| view! { <div class="muted">{td_string!(l, moves.muted)}</div> })}
             </td>
-            <td class="small">
-                {format!("{} of {}", thousands(m.moved), thousands(m.total))}
-                <div class="muted">{format!("{} tickets created, {} unassigned, {} arrived", thousands(m.tickets_created), thousands(m.unassigned), thousands(m.arrived))}</div>
+            <td class="small" data-label=c.moved>
+                {td_string!(l, moves.of, moved = number(l, m.moved), total = number(l, m.total)).to_string()}
+                <div class="muted">{td_string!(l, moves.counts, created = number(l, m.tickets_created), unassigned = number(l, m.unassigned), arrived = number(l, m.arrived)).to_string()}</div>
             </td>
-            <td class="small">{took}</td>
-            <td><span class=format!("state-badge {class}")>{state}</span></td>
+            <td class="small" data-label=c.duration>{took}</td>
+            <td data-label=c.state><span class=format!("state-badge {class}")>{state}</span></td>
         </tr>
     }
 }

@@ -2,7 +2,6 @@
 //! help desk access, R23) who owns it and whether it is open.
 
 use deskmove_rules::requests::{ConversationPatch, TicketPatch};
-use deskmove_rules::scope::no_help_desk_access;
 use deskmove_rules::{
     Conversation, ConversationStatus, Message, Pipeline, StatusState, Ticket, TicketId, User,
 };
@@ -11,10 +10,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiFailure, ApiResult};
-use crate::components::format::{local_date_time, now};
+use crate::components::format::{date_time, now};
 use crate::components::status::{load_error, loading};
 use crate::directory::use_directory;
+use crate::i18n::td_string;
 use crate::session::use_session;
+use crate::words::{self, locale};
 
 /// What the controls change: the ticket's status, or its conversation (owner, open/closed).
 #[derive(Clone)]
@@ -58,20 +59,21 @@ pub fn TicketPage() -> impl IntoView {
         page.refetch();
         directory.retry_if_failed();
     });
+    let l = locale();
     view! {
         <main class="page narrow" id="main">
-            <Title text="Ticket"/>
-            <p><a href="/help-desk">"← Help Desk"</a></p>
+            <Title text=td_string!(l, help_desk.ticket)/>
+            <p><a href="/help-desk">"← "{td_string!(l, shell.help_desk)}</a></p>
             {move || {
                 if !access.get() {
                     return view! {
-                        <h1>"Ticket"</h1>
-                        <p class="notice no-access" role="status">{no_help_desk_access().message}</p>
+                        <h1>{td_string!(l, help_desk.ticket)}</h1>
+                        <p class="notice no-access" role="status">{td_string!(l, help_desk.no_access)}</p>
                     }
                     .into_any();
                 }
                 match directory.gate(page.get()) {
-                    None => loading("Loading the ticket…"),
+                    None => loading(td_string!(l, ticket.loading)),
                     Some(Err(e)) => load_error(&e, retry),
                     Some(Ok(r)) => view! { <TicketView read=r on_changed=Callback::new(move |_| page.refetch())/> }.into_any(),
                 }
@@ -94,15 +96,18 @@ fn TicketView(read: Read, on_changed: Callback<()>) -> impl IntoView {
     let status = pipeline.as_ref().and_then(|p| p.status(ticket.status_id));
     let open = status.is_none_or(|s| s.state == StatusState::Open);
     let now = now();
+    let l = locale();
     let due = move |label: &'static str, d: Option<chrono::DateTime<chrono::Utc>>| {
-        let text = d.map(local_date_time).unwrap_or_else(|| "No SLA".into());
+        let text = d
+            .map(|d| date_time(l, d))
+            .unwrap_or_else(|| td_string!(l, help_desk.no_sla).into());
         let overdue = open && d.is_some_and(|d| d < now);
         view! {
             <div>
                 <dt>{label}</dt>
                 <dd class:overdue=overdue>
                     {text}
-                    {overdue.then(|| view! { " " <span class="overdue-badge">"Overdue"</span> })}
+                    {overdue.then(|| view! { " " <span class="overdue-badge">{td_string!(l, help_desk.overdue)}</span> })}
                 </dd>
             </div>
         }
@@ -133,7 +138,7 @@ fn TicketView(read: Read, on_changed: Callback<()>) -> impl IntoView {
             error.set(None);
             on_changed.run(());
         }
-        Some(Err(e)) => error.set(Some(e.to_string())),
+        Some(Err(e)) => error.set(Some(e.words(l))),
         None => {}
     });
     let owner_now = ticket.owner_id.map(|o| o.to_string()).unwrap_or_default();
@@ -144,7 +149,7 @@ fn TicketView(read: Read, on_changed: Callback<()>) -> impl IntoView {
     let status_now = ticket.status_id;
     let conversation_status = conversation.status;
     let subject = if ticket.subject.trim().is_empty() {
-        "(no subject)".to_string()
+        td_string!(l, help_desk.no_subject).to_string()
     } else {
         ticket.subject.clone()
     };
@@ -152,24 +157,24 @@ fn TicketView(read: Read, on_changed: Callback<()>) -> impl IntoView {
         <article class="ticket card" aria-labelledby="ticket-title">
             <h1 id="ticket-title">{subject}</h1>
             <p class="muted">
-                {format!("#{} · {} · {}", ticket.id, ticket.contact, names.channel(ticket.channel_id))}
+                {format!("#{} · {} · {}", ticket.id, ticket.contact, names.channel(l, ticket.channel_id))}
             </p>
             <dl class="ticket-facts">
                 <div>
-                    <dt>"Status"</dt>
+                    <dt>{td_string!(l, list.status)}</dt>
                     <dd>
                         <span class=format!("status-badge {}", status.map_or("open", |s| s.state.as_str()))>
-                            {status.map(|s| s.label.clone()).unwrap_or_else(|| "Unknown status".into())}
+                            {status.map(|s| s.label.clone()).unwrap_or_else(|| td_string!(l, help_desk.unknown_status).into())}
                         </span>
                     </dd>
                 </div>
-                <div><dt>"Created"</dt><dd>{local_date_time(ticket.created_at)}</dd></div>
-                {due("First reply due", ticket.sla.map(|s| s.first_reply_due))}
-                {due("Close due", ticket.sla.map(|s| s.close_due))}
+                <div><dt>{td_string!(l, help_desk.created)}</dt><dd>{date_time(l, ticket.created_at)}</dd></div>
+                {due(td_string!(l, help_desk.first_reply_due), ticket.sla.map(|s| s.first_reply_due))}
+                {due(td_string!(l, help_desk.close_due), ticket.sla.map(|s| s.close_due))}
             </dl>
             <div class="ticket-controls">
                 <div class="field">
-                    <label for="ticket-status">"Ticket status"</label>
+                    <label for="ticket-status">{td_string!(l, ticket.status)}</label>
                     <select
                         id="ticket-status"
                         disabled=move || change.pending().get()
@@ -183,7 +188,7 @@ fn TicketView(read: Read, on_changed: Callback<()>) -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="ticket-owner">"Owner"</label>
+                    <label for="ticket-owner">{td_string!(l, list.owner)}</label>
                     <select
                         id="ticket-owner"
                         disabled=move || change.pending().get()
@@ -195,7 +200,7 @@ fn TicketView(read: Read, on_changed: Callback<()>) -> impl IntoView {
                             }));
                         }
                     >
-                        <option value="" selected=owner_now.is_empty()>"Unassigned"</option>
+                        <option value="" selected=owner_now.is_empty()>{td_string!(l, common.unassigned)}</option>
                         {owners.into_iter().map(|u| {
                             let selected = u.id.to_string() == owner_now;
                             view! { <option value=u.id.to_string() selected=selected>{u.name}</option> }
@@ -203,7 +208,7 @@ fn TicketView(read: Read, on_changed: Callback<()>) -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="conversation-status">"Conversation"</label>
+                    <label for="conversation-status">{td_string!(l, ticket.conversation)}</label>
                     <select
                         id="conversation-status"
                         disabled=move || change.pending().get()
@@ -213,22 +218,22 @@ fn TicketView(read: Read, on_changed: Callback<()>) -> impl IntoView {
                         }
                     >
                         {ConversationStatus::ALL.iter().map(|s| view! {
-                            <option value=s.as_str() selected=*s == conversation_status>{s.label()}</option>
+                            <option value=s.as_str() selected=*s == conversation_status>{words::conversation_status(l, *s)}</option>
                         }).collect_view()}
                     </select>
                 </div>
                 <p class="field-error" role="alert">{move || error.get()}</p>
             </div>
             <section aria-labelledby="messages-title">
-                <h2 id="messages-title">"Messages"</h2>
+                <h2 id="messages-title">{td_string!(l, ticket.messages)}</h2>
                 {if messages.is_empty() {
-                    view! { <p class="muted">"No messages in this conversation yet."</p> }.into_any()
+                    view! { <p class="muted">{td_string!(l, ticket.no_messages)}</p> }.into_any()
                 } else {
                     view! {
                         <ol class="messages">
                             {messages.into_iter().map(|m| view! {
                                 <li class="message">
-                                    <div class="muted small">{local_date_time(m.created_at)}</div>
+                                    <div class="muted small">{date_time(l, m.created_at)}</div>
                                     <p>{m.body}</p>
                                 </li>
                             }).collect_view()}

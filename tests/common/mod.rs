@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use chrono::{TimeZone, Utc};
+use deskmove::i18n::{use_i18n, I18nContextProvider, Locale};
 use deskmove_rules::{ChannelId, Move, MoveHistory, MoveId, MoveState, StatusId, UserId};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -20,11 +21,29 @@ impl Drop for Mounted {
     }
 }
 
+/// Mounts `view` speaking English.
 pub fn mount(view: impl FnOnce() -> AnyView + 'static) -> Mounted {
+    mount_in(Locale::en, view)
+}
+
+/// Mounts `view` speaking `locale` (R27), as the app's language context does.
+pub fn mount_in(locale: Locale, view: impl FnOnce() -> AnyView + 'static) -> Mounted {
     let document = web_sys::window().unwrap().document().unwrap();
     let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&root).unwrap();
-    let handle = leptos::mount::mount_to(root.clone(), view);
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        // The provider's children must be Send; the view stays on this thread.
+        let view = StoredValue::new_local(Some(view));
+        view! {
+            <I18nContextProvider set_lang_attr_on_html=false>
+                {
+                    use_i18n().set_locale_untracked(locale);
+                    view.try_update_value(Option::take).flatten().map(|v| v())
+                }
+            </I18nContextProvider>
+        }
+        .into_any()
+    });
     Mounted {
         root,
         _handle: handle,

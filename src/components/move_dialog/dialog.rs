@@ -6,6 +6,9 @@ use deskmove_rules::{
     PipelineId, Preview, WarningCode,
 };
 use leptos::prelude::*;
+
+use crate::i18n::td_string;
+use crate::words::{self, locale};
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
@@ -68,12 +71,13 @@ pub fn MoveForm(
             .unwrap_or_default()
     });
     let blocked = !preview.blockers.is_empty();
+    let l = locale();
     let can_move = move || !blocked && errors.with(Vec::is_empty) && !pending.get();
     let general_errors = move || {
         errors.with(|e| {
             e.iter()
                 .filter(|e| !e.field.starts_with("history."))
-                .map(|e| e.message.clone())
+                .map(|e| words::field_error(l, e))
                 .collect::<Vec<_>>()
         })
     };
@@ -105,7 +109,7 @@ pub fn MoveForm(
                         errors=Signal::derive(move || errors.get())
                     />
                     {notifications_warning.map(|w| view! {
-                        <p class="warning inline" class:hidden=move || mute.get() data-code="Notifications">{w.message}</p>
+                        <p class="warning inline" class:hidden=move || mute.get() data-code="Notifications">{words::said(l, &w.said)}</p>
                     })}
                     <label class="checkbox">
                         <input
@@ -115,8 +119,8 @@ pub fn MoveForm(
                             on:change=move |ev| mute.set(event_target_checked(&ev))
                         />
                         <span>
-                            "Turn off notifications during the move"
-                            <span class="muted block">"Nobody is notified of tickets created or assigned until the move ends."</span>
+                            {td_string!(l, dialog.mute)}
+                            <span class="muted block">{td_string!(l, dialog.mute_hint)}</span>
                         </span>
                     </label>
                 }
@@ -125,14 +129,14 @@ pub fn MoveForm(
                 {move || general_errors().into_iter().map(|m| view! { <li class="field-error">{m}</li> }).collect_view()}
             </ul>
             <p class="final-note">
-                <strong>"A move can't be undone."</strong>
-                " Once moved, the channel stays in help desk."
+                <strong>{td_string!(l, dialog.final_strong)}</strong>
+                " "{td_string!(l, dialog.final_rest)}
             </p>
             <div class="dialog-actions">
                 <p class="field-error submit-error" role="alert">{move || server_error.get()}</p>
-                <button type="button" class="button secondary" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                <button type="button" class="button secondary" on:click=move |_| on_cancel.run(())>{td_string!(l, common.cancel)}</button>
                 <button type="submit" class="button primary" data-action="move-channel" disabled=move || !can_move()>
-                    {move || if pending.get() { "Moving…" } else { "Move channel" }}
+                    {move || if pending.get() { td_string!(l, dialog.moving) } else { td_string!(l, dialog.move_channel) }}
                 </button>
             </div>
         </form>
@@ -187,10 +191,11 @@ pub fn MoveDialog(
         }
     });
     let server_error = Signal::derive(move || match start.value().get() {
-        Some(Err(e)) => Some(e.to_string()),
+        Some(Err(e)) => Some(e.words(locale())),
         _ => None,
     });
     let title = move || channel.with(|c| c.as_ref().map(|c| c.name.clone()).unwrap_or_default());
+    let l = locale();
     view! {
         <dialog
             node_ref=dialog
@@ -201,15 +206,15 @@ pub fn MoveDialog(
                 on_close.run(());
             }
         >
-            <h2 id="move-dialog-title">"Move "{title}" to help desk"</h2>
+            <h2 id="move-dialog-title">{move || td_string!(l, dialog.title, channel = title()).to_string()}</h2>
             {move || {
                 let c = channel.get()?;
                 Some(match data.get().flatten() {
-                    None => loading("Reading what this move would do…"),
+                    None => loading(td_string!(l, dialog.reading)),
                     Some(Err(e)) => view! {
-                        <p class="page-error" role="alert">{e.to_string()}</p>
+                        <p class="page-error" role="alert">{e.words(l)}</p>
                         <div class="dialog-actions">
-                            <button type="button" class="button secondary" on:click=move |_| on_close.run(())>"Close"</button>
+                            <button type="button" class="button secondary" on:click=move |_| on_close.run(())>{td_string!(l, common.close)}</button>
                         </div>
                     }.into_any(),
                     Some(Ok((preview, pipeline))) => view! {

@@ -4,6 +4,9 @@ use deskmove_rules::validation::{FIELD_CLOSED_STATUS, FIELD_OPEN_STATUS};
 use deskmove_rules::{FieldError, Pipeline};
 use leptos::prelude::*;
 
+use crate::i18n::td_string;
+use crate::words::{self, locale};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HistoryMode {
     All,
@@ -24,12 +27,13 @@ pub fn HistoryForm(
     #[prop(into)]
     errors: Signal<Vec<FieldError>>,
 ) -> impl IntoView {
+    let l = locale();
     let error_for = move |field: &'static str| {
         move || {
             errors.with(|e| {
                 e.iter()
                     .find(|e| e.field == field)
-                    .map(|e| e.message.clone())
+                    .map(|e| words::field_error(l, e))
             })
         }
     };
@@ -50,7 +54,7 @@ pub fn HistoryForm(
                     aria-describedby=error_id.clone()
                     on:change=move |ev| value.set(event_target_value(&ev))
                 >
-                    <option value="">"Choose a status…"</option>
+                    <option value="">{td_string!(l, history.choose_status)}</option>
                     {options.into_iter().map(|s| {
                         let id = s.id.to_string();
                         view! { <option value=s.id.to_string() selected=move || value.get() == id>{s.label}</option> }
@@ -62,7 +66,7 @@ pub fn HistoryForm(
     };
     view! {
         <fieldset class="history-choice">
-            <legend>"Historical conversations"</legend>
+            <legend>{td_string!(l, history.legend)}</legend>
             <label class="radio">
                 <input
                     type="radio"
@@ -72,15 +76,15 @@ pub fn HistoryForm(
                     on:change=move |_| mode.set(HistoryMode::All)
                 />
                 <span>
-                    <strong>"All conversations with "{address}</strong>
+                    <strong>{td_string!(l, history.all, address = address)}</strong>
                     <span class="muted block">
-                        "They move with their tickets. Conversations without a ticket get one, with this status:"
+                        {td_string!(l, history.all_hint)}
                     </span>
                 </span>
             </label>
             <div class="status-map" class:inactive=move || mode.get() != HistoryMode::All>
-                {select("open-status", "Open conversations: new ticket status", open_status, FIELD_OPEN_STATUS)}
-                {select("closed-status", "Closed conversations: new ticket status", closed_status, FIELD_CLOSED_STATUS)}
+                {select("open-status", td_string!(l, history.open_status), open_status, FIELD_OPEN_STATUS)}
+                {select("closed-status", td_string!(l, history.closed_status), closed_status, FIELD_CLOSED_STATUS)}
             </div>
             <label class="radio">
                 <input
@@ -91,9 +95,9 @@ pub fn HistoryForm(
                     on:change=move |_| mode.set(HistoryMode::None)
                 />
                 <span>
-                    <strong>"Don't move any conversations"</strong>
+                    <strong>{td_string!(l, history.none)}</strong>
                     <span class="muted block">
-                        "Existing conversations stay in this inbox. Choose this only if you won't need them in help desk."
+                        {td_string!(l, history.none_hint)}
                     </span>
                 </span>
             </label>

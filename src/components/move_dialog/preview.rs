@@ -3,7 +3,9 @@
 use deskmove_rules::Preview;
 use leptos::prelude::*;
 
-use crate::components::format::{count, thousands};
+use crate::components::format::number;
+use crate::i18n::td_string;
+use crate::words::{self, locale};
 
 /// The counts, the blockers (red) and the warnings of a move preview.
 #[component]
@@ -12,41 +14,41 @@ pub fn PreviewSummary(
     preview: Preview,
 ) -> impl IntoView {
     let p = preview;
+    let l = locale();
     let unassigned = (p.owners_without_access > 0).then(|| {
         view! {
             <li>
-                {count(p.owners_without_access, "conversation", "conversations")}
-                " owned by people without help desk access will get an unassigned ticket"
+                {td_string!(l, preview.unassigned, count = p.owners_without_access, n = number(l, p.owners_without_access))}
             </li>
         }
     });
     view! {
-        <section class="preview" aria-label="What moves">
+        <section class="preview" aria-label=td_string!(l, preview.label)>
             <p class="preview-total">
-                <strong>{count(p.conversations, "conversation", "conversations")}</strong>
-                " started in this channel"
+                <strong>{words::conversations(l, p.conversations)}</strong>
+                " "{td_string!(l, preview.started_here)}
             </p>
             <ul class="preview-counts">
-                <li>{thousands(p.with_ticket)}" with a ticket, "{thousands(p.without_ticket)}" without"</li>
-                <li>{thousands(p.open)}" open, "{thousands(p.closed)}" closed"</li>
+                <li>{td_string!(l, preview.tickets, with = number(l, p.with_ticket), without = number(l, p.without_ticket))}</li>
+                <li>{td_string!(l, preview.states, open = number(l, p.open), closed = number(l, p.closed))}</li>
                 {unassigned}
             </ul>
             {(!p.blockers.is_empty()).then(|| view! {
                 <div class="blockers" role="alert">
-                    <h3>"This channel can't move"</h3>
+                    <h3>{td_string!(l, preview.cant_move)}</h3>
                     <ul>
                         {p.blockers.iter().map(|b| view! {
-                            <li class="blocker" data-code=format!("{:?}", b.code)>{b.message.clone()}</li>
+                            <li class="blocker" data-code=format!("{:?}", b.code)>{words::said(l, &b.said)}</li>
                         }).collect_view()}
                     </ul>
                 </div>
             })}
             {(!p.warnings.is_empty()).then(|| view! {
                 <div class="warnings">
-                    <h3>"Before you move"</h3>
+                    <h3>{td_string!(l, preview.before)}</h3>
                     <ul>
                         {p.warnings.iter().map(|w| view! {
-                            <li class="warning" data-code=format!("{:?}", w.code)>{w.message.clone()}</li>
+                            <li class="warning" data-code=format!("{:?}", w.code)>{words::said(l, &w.said)}</li>
                         }).collect_view()}
                     </ul>
                 </div>

@@ -234,7 +234,11 @@ async fn a_chosen_language_is_remembered_for_the_user_and_bad_ones_change_nothin
         .unwrap();
     assert_eq!(error_of(forged).await.1, ErrorCode::Csrf);
     let me: Me = s.get("/api/me").await.json().await.unwrap();
-    assert_eq!(me.locale, Some(Language::German), "nothing refused changed it");
+    assert_eq!(
+        me.locale,
+        Some(Language::German),
+        "nothing refused changed it"
+    );
 
     let back = s.patch("/api/me", json!({"locale": null})).await;
     let me: Me = back.json().await.unwrap();

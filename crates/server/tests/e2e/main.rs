@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use deskmove_testkit::Server;
 
 mod a11y;
+mod languages;
 
 const BIN: &str = env!("CARGO_BIN_EXE_deskmove-server");
 
@@ -99,8 +100,13 @@ async fn world() -> World {
 }
 
 impl World {
-    /// A fresh browser with its own profile: one person's session.
+    /// A fresh browser with its own profile: one person's session, in English.
     async fn browser(&self, name: &str) -> Client {
+        self.browser_speaking(name, "en-US").await
+    }
+
+    /// A fresh browser whose person reads `language` first (R27).
+    async fn browser_speaking(&self, name: &str, language: &str) -> Client {
         let profile = self.dir.path().join(format!("profile-{name}"));
         let caps = json!({
             "goog:chromeOptions": {
@@ -109,8 +115,11 @@ impl World {
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--no-first-run",
                     "--disable-sync", "--window-size=1280,900",
+                    format!("--lang={language}"),
+                    format!("--accept-lang={language}"),
                     format!("--user-data-dir={}", profile.display()),
-                ]
+                ],
+                "prefs": { "intl.accept_languages": language }
             }
         });
         let Value::Object(caps) = caps else {

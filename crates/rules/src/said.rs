@@ -1,0 +1,162 @@
+//! What a blocker, a warning or a field error says, as facts. The API's `message`
+//! is its English wording; the app words the facts in the reader's language (R27).
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{BotActionKind, ChannelKind, ConversationStatus};
+
+/// One thing the rules say to a person, with the facts its wording needs.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "say", rename_all = "snake_case")]
+pub enum Said {
+    // Why a channel can't move (R2, R4, R14, R21).
+    AlreadyInHelpDesk,
+    KindNotMovable {
+        kind: ChannelKind,
+    },
+    FallbackAddress,
+    MovingNow,
+    /// Another channel's move runs; `channel` is its name when known.
+    AnotherMoving {
+        channel: Option<String>,
+    },
+    /// Bot action `number` (as the bot editor counts) creates tickets.
+    BotCreatesTickets {
+        number: u32,
+        action: BotActionKind,
+    },
+    /// Bot action `number` sends conversations to people without help desk access.
+    BotSendsToPeopleWithoutAccess {
+        number: u32,
+        action: BotActionKind,
+        names: Vec<String>,
+    },
+    // What to know before a move (R5, R20, R22).
+    /// `count` users have no help desk access; `names` are the first few of them.
+    PeopleWithoutAccess {
+        count: u64,
+        names: Vec<String>,
+    },
+    NoSlaPolicy,
+    BusyChannel {
+        arrivals: u64,
+    },
+    Notifications,
+    FormLinkedEmail {
+        still_in_inbox: Vec<String>,
+    },
+    // What a form lacks (R9, sign-in).
+    PickChannel,
+    NoPipeline,
+    PickStatus {
+        which: ConversationStatus,
+    },
+    StatusNotInPipeline {
+        which: ConversationStatus,
+        pipeline: String,
+    },
+    /// A required text (`what`: "email", "password", "contact", …) is empty.
+    Empty {
+        what: String,
+    },
+    TooLong {
+        what: String,
+        max: u64,
+    },
+}
+
+impl Said {
+    /// The English the API answers with.
+    pub fn english(&self) -> String {
+        match self {
+            Said::AlreadyInHelpDesk => {
+                "This channel is already in help desk. A move is final, so there is nothing left to move.".into()
+            }
+            Said::KindNotMovable { kind } => format!(
+                "{} chatflows can't be moved to help desk. Delete the channel from the inbox and connect it to help desk instead.",
+                kind.label()
+            ),
+            Said::FallbackAddress => {
+                "The inbox's fallback email address can't be moved to help desk.".into()
+            }
+            Said::MovingNow => "This channel is moving to help desk right now.".into(),
+            Said::AnotherMoving { channel } => format!(
+                "{} is moving to help desk right now. Only one channel can move at a time: try again when that move has finished.",
+                channel.as_deref().unwrap_or("Another channel")
+            ),
+            Said::BotCreatesTickets { number, action } => format!(
+                "Bot action {number} “{}”: help desk already creates a ticket for every conversation. Remove this action from the bot first.",
+                action.label()
+            ),
+            Said::BotSendsToPeopleWithoutAccess {
+                number,
+                action,
+                names,
+            } => format!(
+                "Bot action {number} “{}” sends conversations to {}, without help desk access. Give them help desk access or change the action first.",
+                action.label(),
+                join_names(names)
+            ),
+            Said::PeopleWithoutAccess { count, names } => {
+                let mut shown = names.clone();
+                let more = count.saturating_sub(names.len() as u64);
+                if more > 0 {
+                    shown.push(format!("{more} more"));
+                }
+                let (count, verb) = if *count == 1 {
+                    ("1 user".to_string(), "has")
+                } else {
+                    (format!("{count} users"), "have")
+                };
+                format!(
+                    "{count} {verb} no help desk access: {}. They won't see this channel's tickets, and the conversations they own get unassigned tickets.",
+                    join_names(&shown)
+                )
+            }
+            Said::NoSlaPolicy => {
+                "No SLA policy is set up for help desk, so moved tickets get no due times. Set one up first to keep response targets.".into()
+            }
+            Said::BusyChannel { arrivals } => format!(
+                "This channel is busy: {arrivals} new conversations in the last hour. Consider moving it at a quieter time to spare your team the disruption."
+            ),
+            Said::Notifications => {
+                "Tickets created and assigned during the move notify their owners. Tick “Turn off notifications during the move” to keep the noise down.".into()
+            }
+            Said::FormLinkedEmail { still_in_inbox } => {
+                let tail = if still_in_inbox.is_empty() {
+                    String::new()
+                } else {
+                    format!(" Still in the inbox: {}.", join_names(still_in_inbox))
+                };
+                format!(
+                    "Agents answer form submissions by email: move those email channels too. A thread that began as a form submission moves with this form, even where it went on by email.{tail}"
+                )
+            }
+            Said::PickChannel => "Pick the channel to move.".into(),
+            Said::NoPipeline => {
+                "Help desk has no ticket pipeline yet. Set one up before moving a channel.".into()
+            }
+            Said::PickStatus { which } => format!(
+                "Pick a new ticket status for {} conversations.",
+                which.as_str()
+            ),
+            Said::StatusNotInPipeline { which, pipeline } => format!(
+                "The new ticket status for {} conversations must be a status of the “{pipeline}” pipeline.",
+                which.as_str()
+            ),
+            Said::Empty { what } => format!("The {what} can't be empty."),
+            Said::TooLong { what, max } => {
+                format!("The {what} is too long: at most {max} characters.")
+            }
+        }
+    }
+}
+
+/// "A", "A and B", "A, B and C".
+pub(crate) fn join_names(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}

@@ -1,0 +1,276 @@
+//! What the rules and the server say, in the reader's language (R27): the rules'
+//! facts (`Said`), the API's codes, refusals, counts, durations and the time left.
+
+use deskmove_rules::progress::TimeLeft;
+use deskmove_rules::{
+    BotActionKind, ChannelKind, ChatflowKind, ConversationSort, ConversationStatus, ErrorCode,
+    MoveState, Role, Said, StatusState, TicketSort, Workspace,
+};
+
+use crate::api::ApiFailure;
+use crate::components::format::number;
+use crate::i18n::{td_string, use_i18n, Locale};
+
+/// The language the page is drawn in (a new one draws the page again, see lib.rs).
+pub fn locale() -> Locale {
+    use_i18n().get_locale_untracked()
+}
+
+/// "A", "A and B", "A, B and C" ("A, B und C", "A, B og C").
+pub fn names(l: Locale, names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => {
+            td_string!(l, list.and, first = init.join(", "), last = last).to_string()
+        }
+    }
+}
+
+pub fn conversations(l: Locale, n: u64) -> String {
+    td_string!(l, count.conversations, count = n, n = number(l, n)).to_string()
+}
+
+pub fn tickets(l: Locale, n: u64) -> String {
+    td_string!(l, count.tickets, count = n, n = number(l, n)).to_string()
+}
+
+pub fn new_conversations(l: Locale, n: u64) -> String {
+    td_string!(l, count.new_conversations, count = n, n = number(l, n)).to_string()
+}
+
+/// "3 min 20 s", "45 s".
+pub fn duration(l: Locale, seconds: i64) -> String {
+    let s = seconds.max(0);
+    match s {
+        0..=59 => td_string!(l, duration.seconds, s = s).to_string(),
+        60..=3599 => td_string!(l, duration.minutes, m = s / 60, s = s % 60).to_string(),
+        _ => td_string!(l, duration.hours, h = s / 3600, m = (s % 3600) / 60).to_string(),
+    }
+}
+
+/// R15: "About 3 minutes left".
+pub fn time_left(l: Locale, left: TimeLeft) -> String {
+    match left {
+        TimeLeft::Estimating => td_string!(l, time_left.estimating).to_string(),
+        TimeLeft::Finishing => td_string!(l, time_left.finishing).to_string(),
+        TimeLeft::UnderAMinute => td_string!(l, time_left.under_a_minute).to_string(),
+        TimeLeft::Minutes(m) => td_string!(l, time_left.minutes, count = m).to_string(),
+        TimeLeft::HoursAndMinutes(h, m) => td_string!(l, time_left.hours, h = h, m = m).to_string(),
+    }
+}
+
+/// Why a request failed, in words a person understands. The server's own
+/// message is English; the app says each code in the reader's language.
+pub fn failure(l: Locale, e: &ApiFailure) -> String {
+    let code = match e {
+        ApiFailure::Network => return td_string!(l, failure.network).to_string(),
+        ApiFailure::TimedOut => return td_string!(l, failure.timed_out).to_string(),
+        ApiFailure::Unreadable => return td_string!(l, failure.unreadable).to_string(),
+        ApiFailure::Refused { code, .. } => *code,
+    };
+    match code {
+        ErrorCode::Unauthenticated => td_string!(l, failure.unauthenticated),
+        ErrorCode::Forbidden => td_string!(l, failure.forbidden),
+        ErrorCode::NotFound => td_string!(l, failure.not_found),
+        ErrorCode::InvalidRequest => td_string!(l, failure.invalid_request),
+        ErrorCode::NotMovable => td_string!(l, failure.not_movable),
+        ErrorCode::MoveInProgress => td_string!(l, failure.move_in_progress),
+        ErrorCode::AlreadyInHelpDesk => td_string!(l, failure.already_in_help_desk),
+        ErrorCode::TicketExists => td_string!(l, failure.ticket_exists),
+        ErrorCode::Csrf => td_string!(l, failure.csrf),
+        ErrorCode::MethodNotAllowed | ErrorCode::UnsupportedMediaType => {
+            td_string!(l, failure.not_understood)
+        }
+        ErrorCode::PayloadTooLarge => td_string!(l, failure.too_large),
+        ErrorCode::RateLimited => td_string!(l, failure.rate_limited),
+        ErrorCode::Unavailable => td_string!(l, failure.unavailable),
+        ErrorCode::Internal => td_string!(l, failure.internal),
+    }
+    .to_string()
+}
+
+/// What a blocker, warning or field error of the rules says.
+pub fn said(l: Locale, said: &Said) -> String {
+    match said {
+        Said::AlreadyInHelpDesk => td_string!(l, said.already_in_help_desk).to_string(),
+        Said::KindNotMovable { kind } => {
+            td_string!(l, said.kind_not_movable, kind = channel_kind(l, *kind)).to_string()
+        }
+        Said::FallbackAddress => td_string!(l, said.fallback_address).to_string(),
+        Said::MovingNow => td_string!(l, said.moving_now).to_string(),
+        Said::AnotherMoving { channel: Some(c) } => {
+            td_string!(l, said.another_moving, channel = c).to_string()
+        }
+        Said::AnotherMoving { channel: None } => {
+            td_string!(l, said.another_moving_unnamed).to_string()
+        }
+        Said::BotCreatesTickets { number, action } => td_string!(
+            l,
+            said.bot_creates_tickets,
+            number = number,
+            action = bot_action(l, *action)
+        )
+        .to_string(),
+        Said::BotSendsToPeopleWithoutAccess {
+            number,
+            action,
+            names: people,
+        } => td_string!(
+            l,
+            said.bot_sends_to_people_without_access,
+            number = number,
+            action = bot_action(l, *action),
+            names = names(l, people)
+        )
+        .to_string(),
+        Said::PeopleWithoutAccess {
+            count,
+            names: people,
+        } => {
+            let mut shown = people.clone();
+            let more = count.saturating_sub(people.len() as u64);
+            if more > 0 {
+                shown.push(td_string!(l, said.more, n = number(l, more)).to_string());
+            }
+            td_string!(
+                l,
+                said.people_without_access,
+                count = *count,
+                n = number(l, *count),
+                names = names(l, &shown)
+            )
+            .to_string()
+        }
+        Said::NoSlaPolicy => td_string!(l, said.no_sla_policy).to_string(),
+        Said::BusyChannel { arrivals } => td_string!(
+            l,
+            said.busy_channel,
+            count = *arrivals,
+            n = number(l, *arrivals)
+        )
+        .to_string(),
+        Said::Notifications => td_string!(l, said.notifications).to_string(),
+        Said::FormLinkedEmail { still_in_inbox } if still_in_inbox.is_empty() => {
+            td_string!(l, said.form_linked_email).to_string()
+        }
+        Said::FormLinkedEmail { still_in_inbox } => td_string!(
+            l,
+            said.form_linked_email_still,
+            channels = names(l, still_in_inbox)
+        )
+        .to_string(),
+        Said::PickChannel => td_string!(l, said.pick_channel).to_string(),
+        Said::NoPipeline => td_string!(l, said.no_pipeline).to_string(),
+        Said::PickStatus {
+            which: ConversationStatus::Open,
+        } => td_string!(l, said.pick_open_status).to_string(),
+        Said::PickStatus {
+            which: ConversationStatus::Closed,
+        } => td_string!(l, said.pick_closed_status).to_string(),
+        Said::StatusNotInPipeline {
+            which: ConversationStatus::Open,
+            pipeline,
+        } => td_string!(l, said.open_status_not_in_pipeline, pipeline = pipeline).to_string(),
+        Said::StatusNotInPipeline {
+            which: ConversationStatus::Closed,
+            pipeline,
+        } => td_string!(l, said.closed_status_not_in_pipeline, pipeline = pipeline).to_string(),
+        Said::Empty { what } if what == "email" => td_string!(l, said.empty_email).to_string(),
+        Said::Empty { what } if what == "password" => {
+            td_string!(l, said.empty_password).to_string()
+        }
+        Said::TooLong { max, .. } => {
+            td_string!(l, said.too_long, count = *max, n = number(l, *max)).to_string()
+        }
+        // Only the ingest API checks other texts; the app never shows them.
+        Said::Empty { .. } => td_string!(l, said.empty).to_string(),
+    }
+}
+
+/// A field error of the rules, worded; one the app does not word keeps its English.
+pub fn field_error(l: Locale, e: &deskmove_rules::FieldError) -> String {
+    e.said
+        .as_ref()
+        .map_or_else(|| e.message.clone(), |s| said(l, s))
+}
+
+pub fn role(l: Locale, r: Role) -> &'static str {
+    match r {
+        Role::SuperAdmin => td_string!(l, code.role.super_admin),
+        Role::Agent => td_string!(l, code.role.agent),
+    }
+}
+
+pub fn workspace(l: Locale, w: Workspace) -> &'static str {
+    match w {
+        Workspace::Inbox => td_string!(l, code.workspace.inbox),
+        Workspace::HelpDesk => td_string!(l, code.workspace.help_desk),
+    }
+}
+
+pub fn channel_kind(l: Locale, k: ChannelKind) -> &'static str {
+    match k {
+        ChannelKind::Email => td_string!(l, code.kind.email),
+        ChannelKind::Form => td_string!(l, code.kind.form),
+        ChannelKind::Calling => td_string!(l, code.kind.calling),
+        ChannelKind::Chat => td_string!(l, code.kind.chat),
+        ChannelKind::Whatsapp => td_string!(l, code.kind.whatsapp),
+        ChannelKind::Messenger => td_string!(l, code.kind.messenger),
+        ChannelKind::FallbackEmail => td_string!(l, code.kind.fallback_email),
+    }
+}
+
+pub fn chatflow_kind(l: Locale, k: ChatflowKind) -> &'static str {
+    match k {
+        ChatflowKind::Chat => td_string!(l, code.chatflow.chat),
+        ChatflowKind::Whatsapp => td_string!(l, code.chatflow.whatsapp),
+        ChatflowKind::Messenger => td_string!(l, code.chatflow.messenger),
+    }
+}
+
+pub fn bot_action(l: Locale, a: BotActionKind) -> &'static str {
+    match a {
+        BotActionKind::SendMessage => td_string!(l, code.bot_action.send_message),
+        BotActionKind::AskQuestion => td_string!(l, code.bot_action.ask_question),
+        BotActionKind::CreateTicket => td_string!(l, code.bot_action.create_ticket),
+        BotActionKind::SendToTeamMember => td_string!(l, code.bot_action.send_to_team_member),
+    }
+}
+
+pub fn move_state(l: Locale, s: MoveState) -> &'static str {
+    match s {
+        MoveState::Running => td_string!(l, code.move_state.running),
+        MoveState::Completed => td_string!(l, code.move_state.completed),
+        MoveState::Failed => td_string!(l, code.move_state.failed),
+    }
+}
+
+pub fn conversation_status(l: Locale, s: ConversationStatus) -> &'static str {
+    match s {
+        ConversationStatus::Open => td_string!(l, code.status.open),
+        ConversationStatus::Closed => td_string!(l, code.status.closed),
+    }
+}
+
+pub fn status_state(l: Locale, s: StatusState) -> &'static str {
+    match s {
+        StatusState::Open => td_string!(l, code.status.open),
+        StatusState::Closed => td_string!(l, code.status.closed),
+    }
+}
+
+pub fn conversation_sort(l: Locale, s: ConversationSort) -> &'static str {
+    match s {
+        ConversationSort::Newest => td_string!(l, code.sort.newest),
+        ConversationSort::Oldest => td_string!(l, code.sort.oldest),
+    }
+}
+
+pub fn ticket_sort(l: Locale, s: TicketSort) -> &'static str {
+    match s {
+        TicketSort::Newest => td_string!(l, code.sort.newest),
+        TicketSort::Oldest => td_string!(l, code.sort.oldest),
+        TicketSort::Due => td_string!(l, code.sort.due),
+    }
+}
