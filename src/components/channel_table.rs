@@ -22,11 +22,11 @@ pub fn ChannelTable(
     on_move: Callback<Channel>,
 ) -> impl IntoView {
     let l = locale();
-    let columns = vec![
-        td_string!(l, channels.channel),
+    let (address, workspace) = (
         td_string!(l, channels.address),
         td_string!(l, channels.workspace),
-    ];
+    );
+    let columns = vec![td_string!(l, channels.channel), address, workspace];
     view! {
         <DataTable class="channel-table" columns=columns actions=true>
                 <For
@@ -45,8 +45,8 @@ pub fn ChannelTable(
                                         </div>
                                     </div>
                                 </td>
-                                <td class="address" title=channel.address.clone()>{channel.address_in_words()}</td>
-                                <td>
+                                <td class="address" data-label=address title=channel.address.clone()>{channel.address_in_words()}</td>
+                                <td data-label=workspace>
                                     <span class=format!("workspace-badge {}", channel.workspace.as_str())>
                                         {words::workspace(l, channel.workspace)}
                                     </span>

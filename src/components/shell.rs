@@ -82,14 +82,41 @@ pub fn Shell() -> impl IntoView {
             .map(|n| n.channel(locale(), id))
     });
     let l = locale();
+    // On a phone the pages' links fold into a menu; a new page folds it again.
+    let nav_open = RwSignal::new(false);
+    let toggle = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        location.pathname.track();
+        nav_open.set(false);
+    });
     view! {
         <a class="skip-link" href="#main">{td_string!(l, shell.skip)}</a>
-        <header class="topbar">
+        <header
+            class="topbar"
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" && nav_open.get_untracked() {
+                    nav_open.set(false);
+                    if let Some(t) = toggle.get_untracked() {
+                        let _ = t.focus();
+                    }
+                }
+            }
+        >
             <a class="brand" href="/">
                 <span class="brand-mark" aria-hidden="true">"D"</span>
                 <span class="brand-text">"Deskmove"</span>
             </a>
-            <nav class="topnav" aria-label=td_string!(l, shell.main_nav)>
+            <button
+                type="button"
+                class="nav-toggle"
+                node_ref=toggle
+                aria-expanded=move || nav_open.get().to_string()
+                aria-controls="topnav"
+                on:click=move |_| nav_open.update(|o| *o = !*o)
+            >
+                <span aria-hidden="true">"☰ "</span>{td_string!(l, shell.menu)}
+            </button>
+            <nav id="topnav" class="topnav" class:open=move || nav_open.get() aria-label=td_string!(l, shell.main_nav)>
                 <A href="/inbox" attr:class="topnav-link">{td_string!(l, shell.inbox)}</A>
                 <A href="/help-desk" attr:class="topnav-link">{td_string!(l, shell.help_desk)}</A>
                 <A href="/chatflows" attr:class="topnav-link">

@@ -103,8 +103,8 @@ fn row(
     view! {
         <tr data-channel=f.name.clone()>
             <td class="channel-name">{f.name.clone()}</td>
-            <td>{bot}</td>
-            <td><span class=format!("workspace-badge {}", f.workspace.as_str())>{words::workspace(l, f.workspace)}</span></td>
+            <td data-label=td_string!(l, chatflows.bot)>{bot}</td>
+            <td data-label=td_string!(l, channels.workspace)><span class=format!("workspace-badge {}", f.workspace.as_str())>{words::workspace(l, f.workspace)}</span></td>
             <td class="actions">
                 <Show when=move || can_move.get()>
                     {

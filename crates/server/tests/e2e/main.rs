@@ -12,6 +12,7 @@ use deskmove_testkit::Server;
 
 mod a11y;
 mod languages;
+mod phone;
 
 const BIN: &str = env!("CARGO_BIN_EXE_deskmove-server");
 
