@@ -17,6 +17,16 @@ fn main() -> Result<(), Box<dyn Error>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
     let english = keys(&dir, LOCALES[0])?;
     let mut wrong = Vec::new();
+    // words::plural! picks `.one` or `.other`: a sentence needs both.
+    for key in english.keys() {
+        for (has, needs) in [(".one", ".other"), (".other", ".one")] {
+            if let Some(base) = key.strip_suffix(has) {
+                if !english.contains_key(&format!("{base}{needs}")) {
+                    wrong.push(format!("en.json has \"{key}\" but no \"{base}{needs}\""));
+                }
+            }
+        }
+    }
     for locale in &LOCALES[1..] {
         let other = keys(&dir, locale)?;
         for (key, values) in &english {
@@ -48,9 +58,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// Every key of a locale file ("dialog.title"; plural forms keep their suffix,
-/// since German and Norwegian have English's one and other), with the values it
-/// fills in.
+/// Every key of a locale file ("dialog.title"; a plural's forms are its subkeys
+/// `one` and `other`: German and Norwegian have English's two), with the values
+/// it fills in.
 fn keys(dir: &Path, locale: &str) -> Result<BTreeMap<String, BTreeSet<String>>, Box<dyn Error>> {
     let path = dir.join(format!("{locale}.json"));
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -11,6 +11,53 @@ use crate::api::ApiFailure;
 use crate::components::format::number;
 use crate::i18n::{td_string, use_i18n, Locale};
 
+/// A plural form of the reader's language, as the browser's `Intl.PluralRules`
+/// (CLDR) chooses it. English, German and Norwegian know only these two; a
+/// language with more ("few", "many") adds them here and in its keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Plural {
+    One,
+    Other,
+}
+
+thread_local! {
+    static PLURAL_RULES: std::cell::RefCell<std::collections::HashMap<Locale, js_sys::Intl::PluralRules>> =
+        std::cell::RefCell::default();
+}
+
+pub fn plural_of(l: Locale, n: u64) -> Plural {
+    use leptos_i18n::Locale as _;
+    let category = PLURAL_RULES.with(|rules| {
+        rules
+            .borrow_mut()
+            .entry(l)
+            .or_insert_with(|| {
+                js_sys::Intl::PluralRules::new(
+                    &js_sys::Array::of1(&l.as_str().into()),
+                    &js_sys::Object::new(),
+                )
+            })
+            .select(n as f64)
+    });
+    if category == "one" {
+        Plural::One
+    } else {
+        Plural::Other
+    }
+}
+
+/// `plural!(l, n, key_one, key_other, value = …)`: the sentence in the plural
+/// form `n` takes in `l`. build.rs checks that every `_one` key has its `_other`.
+macro_rules! plural {
+    ($l:expr, $n:expr, $($one:ident).+, $($other:ident).+ $(, $k:ident = $v:expr)* $(,)?) => {
+        match $crate::words::plural_of($l, $n) {
+            $crate::words::Plural::One => $crate::i18n::td_string!($l, $($one).+ $(, $k = $v)*).to_string(),
+            $crate::words::Plural::Other => $crate::i18n::td_string!($l, $($other).+ $(, $k = $v)*).to_string(),
+        }
+    };
+}
+pub(crate) use plural;
+
 /// The language the page is drawn in (a new one draws the page again, see lib.rs).
 pub fn locale() -> Locale {
     use_i18n().get_locale_untracked()
@@ -28,15 +75,33 @@ pub fn names(l: Locale, names: &[String]) -> String {
 }
 
 pub fn conversations(l: Locale, n: u64) -> String {
-    td_string!(l, count.conversations, count = n, n = number(l, n)).to_string()
+    plural!(
+        l,
+        n,
+        count.conversations.one,
+        count.conversations.other,
+        n = number(l, n)
+    )
 }
 
 pub fn tickets(l: Locale, n: u64) -> String {
-    td_string!(l, count.tickets, count = n, n = number(l, n)).to_string()
+    plural!(
+        l,
+        n,
+        count.tickets.one,
+        count.tickets.other,
+        n = number(l, n)
+    )
 }
 
 pub fn new_conversations(l: Locale, n: u64) -> String {
-    td_string!(l, count.new_conversations, count = n, n = number(l, n)).to_string()
+    plural!(
+        l,
+        n,
+        count.new_conversations.one,
+        count.new_conversations.other,
+        n = number(l, n)
+    )
 }
 
 /// "3 min 20 s", "45 s".
@@ -55,7 +120,13 @@ pub fn time_left(l: Locale, left: TimeLeft) -> String {
         TimeLeft::Estimating => td_string!(l, time_left.estimating).to_string(),
         TimeLeft::Finishing => td_string!(l, time_left.finishing).to_string(),
         TimeLeft::UnderAMinute => td_string!(l, time_left.under_a_minute).to_string(),
-        TimeLeft::Minutes(m) => td_string!(l, time_left.minutes, count = m).to_string(),
+        TimeLeft::Minutes(m) => plural!(
+            l,
+            m,
+            time_left.minutes.one,
+            time_left.minutes.other,
+            count = m
+        ),
         TimeLeft::HoursAndMinutes(h, m) => td_string!(l, time_left.hours, h = h, m = m).to_string(),
     }
 }
@@ -133,23 +204,23 @@ pub fn said(l: Locale, said: &Said) -> String {
             if more > 0 {
                 shown.push(td_string!(l, said.more, n = number(l, more)).to_string());
             }
-            td_string!(
+            plural!(
                 l,
-                said.people_without_access,
-                count = *count,
+                *count,
+                said.people_without_access.one,
+                said.people_without_access.other,
                 n = number(l, *count),
                 names = names(l, &shown)
             )
-            .to_string()
         }
         Said::NoSlaPolicy => td_string!(l, said.no_sla_policy).to_string(),
-        Said::BusyChannel { arrivals } => td_string!(
+        Said::BusyChannel { arrivals } => plural!(
             l,
-            said.busy_channel,
-            count = *arrivals,
+            *arrivals,
+            said.busy_channel.one,
+            said.busy_channel.other,
             n = number(l, *arrivals)
-        )
-        .to_string(),
+        ),
         Said::Notifications => td_string!(l, said.notifications).to_string(),
         Said::FormLinkedEmail { still_in_inbox } if still_in_inbox.is_empty() => {
             td_string!(l, said.form_linked_email).to_string()
@@ -181,7 +252,13 @@ pub fn said(l: Locale, said: &Said) -> String {
             td_string!(l, said.empty_password).to_string()
         }
         Said::TooLong { max, .. } => {
-            td_string!(l, said.too_long, count = *max, n = number(l, *max)).to_string()
+            plural!(
+                l,
+                *max,
+                said.too_long.one,
+                said.too_long.other,
+                n = number(l, *max)
+            )
         }
         // Only the ingest API checks other texts; the app never shows them.
         Said::Empty { .. } => td_string!(l, said.empty).to_string(),

@@ -28,10 +28,11 @@ pub fn MoveBanner(
                     td_string!(l, banner.new_only).to_string()
                 } else {
                     let left = words::time_left(l, time_left(m.eta_seconds));
-                    td_string!(
+                    words::plural!(
                         l,
-                        banner.progress,
-                        count = m.total,
+                        m.total,
+                        banner.progress.one,
+                        banner.progress.other,
                         moved = number(l, m.moved),
                         total = number(l, m.total),
                         percent = percent(m.moved, m.total),

@@ -44,12 +44,12 @@ pub fn MoveProgress(
                 aria-valuemin="0"
                 aria-valuemax=move || current.with(|m| m.total.to_string())
                 aria-valuenow=move || current.with(|m| m.moved.to_string())
-                aria-valuetext=move || current.with(|m| td_string!(l, progress.value, count = m.total, moved = number(l, m.moved), total = number(l, m.total)).to_string())
+                aria-valuetext=move || current.with(|m| words::plural!(l, m.total, progress.value.one, progress.value.other, moved = number(l, m.moved), total = number(l, m.total)))
             >
                 <div class="progress-fill" style:width=move || format!("{}%", pct())></div>
             </div>
             <p class="progress-line" aria-live="polite">
-                {move || current.with(|m| td_string!(l, progress.line, count = m.total, moved = number(l, m.moved), total = number(l, m.total), percent = percent(m.moved, m.total)).to_string())}
+                {move || current.with(|m| words::plural!(l, m.total, progress.line.one, progress.line.other, moved = number(l, m.moved), total = number(l, m.total), percent = percent(m.moved, m.total)))}
                 <Show when=running>
                     " · "{move || words::time_left(l, time_left(current.with(|m| m.eta_seconds)))}
                 </Show>

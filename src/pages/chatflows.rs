@@ -96,7 +96,13 @@ fn row(
         None => td_string!(l, chatflows.no_bot).to_string(),
         Some(b) => {
             let n = b.actions.len() as u64;
-            td_string!(l, chatflows.bot_actions, count = n, n = n).to_string()
+            words::plural!(
+                l,
+                n,
+                chatflows.bot_actions.one,
+                chatflows.bot_actions.other,
+                n = n
+            )
         }
     };
     let name = f.name.clone();

@@ -18,7 +18,7 @@ pub fn PreviewSummary(
     let unassigned = (p.owners_without_access > 0).then(|| {
         view! {
             <li>
-                {td_string!(l, preview.unassigned, count = p.owners_without_access, n = number(l, p.owners_without_access))}
+                {words::plural!(l, p.owners_without_access, preview.unassigned.one, preview.unassigned.other, n = number(l, p.owners_without_access))}
             </li>
         }
     });
