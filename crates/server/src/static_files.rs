@@ -126,7 +126,10 @@ impl PagePolicy {
 }
 
 fn policy_of(page: &str) -> HeaderValue {
-    let csp = security::content_security_policy(&security::inline_scripts(page));
+    let csp = security::content_security_policy(
+        &security::inline_scripts(page),
+        &security::inline_styles(page),
+    );
     HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
 }
 
