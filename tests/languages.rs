@@ -152,3 +152,28 @@ async fn the_banner_and_the_progress_page_speak_german_and_norwegian() {
     assert!(summary.starts_with("Flyttet 1 samtale på "), "{summary}");
     assert_eq!(progress.text(".summary a"), "Gå til helpdesk");
 }
+
+#[wasm_bindgen_test]
+async fn a_paused_move_says_so_in_the_language_and_keeps_the_server_s_reason() {
+    // R27, I4: what holds the move back is the machine's, said by the server in English.
+    let mut paused = a_move(MoveState::Running, 10, 100);
+    paused.paused_reason = Some(
+        "Paused: the disk is full. The move resumes by itself once that is fixed; nothing is lost."
+            .into(),
+    );
+    let current = RwSignal::new(paused);
+    let m = mount_in(Locale::de, move || {
+        view! { <MoveProgress current=current channel_name="Support-E-Mail"/> }.into_any()
+    });
+    settle().await;
+    let alert = m.text(".paused");
+    assert!(
+        alert.starts_with("Pausiert: Der Server kann gerade nicht speichern."),
+        "{alert}"
+    );
+    let reason = m.get(".paused [lang=en]");
+    assert!(reason
+        .text_content()
+        .unwrap_or_default()
+        .contains("the disk is full"));
+}

@@ -54,8 +54,13 @@ pub fn MoveProgress(
                     " · "{move || words::time_left(l, time_left(current.with(|m| m.eta_seconds)))}
                 </Show>
             </p>
-            {move || current.with(|m| m.paused_reason.is_some()).then(|| view! {
-                <p class="page-error paused" role="alert">{td_string!(l, progress.paused)}</p>
+            // What holds it back, in the reader's language; the server's own words
+            // (English, for whoever fixes the machine) beside it.
+            {move || current.with(|m| m.paused_reason.clone()).map(|why| view! {
+                <div class="page-error paused" role="alert">
+                    <p>{td_string!(l, progress.paused)}</p>
+                    <p class="small" lang="en">{why}</p>
+                </div>
             })}
             <dl class="progress-counts">
                 <div><dt>{td_string!(l, progress.created)}</dt><dd data-count="tickets_created">{move || number(l, current.with(|m| m.tickets_created))}</dd></div>

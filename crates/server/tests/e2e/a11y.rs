@@ -185,6 +185,11 @@ async fn screens(
     find(ada, "table.conversations tbody tr").await;
     titled(ada, &title(t.inbox)).await;
     assert_accessible(ada, axe, &at("inbox")).await;
+    // The user menu, with its language choice.
+    find(ada, ".user-button").await.click().await.unwrap();
+    find(ada, ".user-panel fieldset.language").await;
+    assert_accessible(ada, axe, &at("user menu open")).await;
+    find(ada, ".user-button").await.click().await.unwrap();
 
     ada.goto(&format!("{}/help-desk", w.base)).await.unwrap();
     titled(ada, &title(t.help_desk)).await;
