@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::{
     ChannelSettings, ConversationStatus, NotificationKind, Pipeline, SlaDue, SlaPolicy, StatusId,
-    StatusState, UserId,
+    StatusState, TicketFate, UnassignedReason, UserId,
 };
 use crate::validation::StatusMapping;
 
@@ -108,6 +108,60 @@ pub fn plan_history_ticket(
             created_at: conversation.started_at,
             sla: sla.map(|p| sla_due(p, conversation.started_at)),
         }),
+    }
+}
+
+/// R25: the ticket a planned conversation ends up with, as the move's sample
+/// shows it: kept or created, its status, owner (or why it has none), created
+/// date and SLA due times.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlannedTicket {
+    pub fate: TicketFate,
+    pub status_id: StatusId,
+    pub owner_id: Option<UserId>,
+    pub unassigned_reason: Option<UnassignedReason>,
+    pub created_at: DateTime<Utc>,
+    pub sla: Option<SlaDue>,
+}
+
+/// R25: what [`plan_history_ticket`]'s plan leaves `conversation` with; `None`
+/// for a plan that keeps a ticket the conversation does not have, which
+/// `plan_history_ticket` never makes.
+pub fn planned_ticket(
+    conversation: &HistoricalConversation,
+    plan: &TicketPlan,
+) -> Option<PlannedTicket> {
+    let why = |had_owner: bool| {
+        if had_owner {
+            UnassignedReason::OwnerWithoutAccess
+        } else {
+            UnassignedReason::NoOwner
+        }
+    };
+    match (plan, &conversation.ticket) {
+        (TicketPlan::Create(t), _) => Some(PlannedTicket {
+            fate: TicketFate::Created,
+            status_id: t.status_id,
+            owner_id: t.owner_id,
+            unassigned_reason: t
+                .owner_id
+                .is_none()
+                .then(|| why(conversation.owner_id.is_some())),
+            created_at: t.created_at,
+            sla: t.sla,
+        }),
+        (TicketPlan::Keep { add_sla, unassign }, Some(t)) => {
+            let owner_id = t.owner_id.filter(|_| !unassign);
+            Some(PlannedTicket {
+                fate: TicketFate::Kept,
+                status_id: t.status_id,
+                owner_id,
+                unassigned_reason: owner_id.is_none().then(|| why(t.owner_id.is_some())),
+                created_at: t.created_at,
+                sla: t.sla.or(*add_sla),
+            })
+        }
+        (TicketPlan::Keep { .. }, None) => None,
     }
 }
 

@@ -5,7 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::said::Said;
 
-use super::{codes, Blocker, ChannelId, IdText, MoveId, StatusId, UserId};
+use super::{
+    codes, Blocker, ChannelId, ConversationId, ConversationStatus, IdText, MoveId, SlaDue,
+    StatusId, UserId,
+};
 
 /// What happens to the channel's history (R9), as the admin asks for it.
 ///
@@ -85,6 +88,40 @@ pub struct Preview {
     pub owners_without_access: u64,
     pub blockers: Vec<Blocker>,
     pub warnings: Vec<Warning>,
+    /// R25: what the move does to the oldest and newest conversations of the
+    /// history, for the statuses asked for (`?sample=N`; none unless asked).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sample: Vec<SampleConversation>,
+}
+
+codes! {
+    /// R25: whether a conversation keeps its ticket or gets one.
+    pub enum TicketFate("ticket fate") {
+        Kept = "kept" => "Kept",
+        Created = "created" => "Created",
+    }
+
+    /// R25, R8, R11: why a moved conversation's ticket has no owner.
+    pub enum UnassignedReason("unassigned reason") {
+        OwnerWithoutAccess = "owner_without_access" => "Its owner has no help desk access",
+        NoOwner = "no_owner" => "It has no owner",
+    }
+}
+
+/// R25: one conversation of the sample and what the move does to its ticket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SampleConversation {
+    pub conversation_id: ConversationId,
+    pub contact: String,
+    pub subject: String,
+    pub status: ConversationStatus,
+    pub started_at: DateTime<Utc>,
+    pub ticket: TicketFate,
+    pub status_id: StatusId,
+    pub owner_id: Option<UserId>,
+    pub unassigned_reason: Option<UnassignedReason>,
+    pub created_at: DateTime<Utc>,
+    pub sla: Option<SlaDue>,
 }
 
 /// What the admin should know before a move; warnings never block (R5).

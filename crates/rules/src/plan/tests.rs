@@ -1,7 +1,7 @@
 use super::*;
 use crate::demo::{ADA, CLOSED, NEW, NOOR, SAM, WAITING_ON_US};
+use crate::domain::{PipelineId, SlaPolicyId, StatusId, UserId};
 use crate::domain::{Routing, TicketCreation};
-use crate::domain::{StatusId, UserId};
 use crate::fixtures::{access, mapping, pipeline, sla};
 use chrono::TimeZone;
 use proptest::prelude::*;
@@ -358,4 +358,91 @@ proptest! {
         let m = mapping();
         prop_assert_eq!(ticket.status_id, m.status_for(c.status));
     }
+}
+
+#[test]
+fn the_sample_says_what_the_plan_leaves_each_conversation_with() {
+    // R25
+    let mapping = StatusMapping {
+        pipeline_id: PipelineId::of(1),
+        open_status_id: StatusId::of(11),
+        closed_status_id: StatusId::of(14),
+    };
+    let policy = SlaPolicy {
+        id: SlaPolicyId::of(1),
+        name: "Standard".into(),
+        first_reply_seconds: 3600,
+        close_seconds: 7200,
+    };
+    let t0 = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
+    let access = |id: UserId| id == UserId::of(1);
+    let plan = |c: &HistoricalConversation| {
+        planned_ticket(c, &plan_history_ticket(c, &mapping, access, Some(&policy))).unwrap()
+    };
+    // Created, owned by someone without access: unassigned, and why.
+    let noor = HistoricalConversation {
+        status: ConversationStatus::Closed,
+        owner_id: Some(UserId::of(2)),
+        started_at: t0,
+        ticket: None,
+    };
+    let p = plan(&noor);
+    assert_eq!(
+        (
+            p.fate,
+            p.status_id,
+            p.owner_id,
+            p.unassigned_reason,
+            p.created_at
+        ),
+        (
+            TicketFate::Created,
+            StatusId::of(14),
+            None,
+            Some(UnassignedReason::OwnerWithoutAccess),
+            t0
+        )
+    );
+    assert_eq!(p.sla, Some(sla_due(&policy, t0)));
+    // Created with nobody to own it.
+    let nobody = HistoricalConversation {
+        owner_id: None,
+        status: ConversationStatus::Open,
+        ..noor.clone()
+    };
+    let p = plan(&nobody);
+    assert_eq!(
+        (p.status_id, p.unassigned_reason),
+        (StatusId::of(11), Some(UnassignedReason::NoOwner))
+    );
+    // Kept as it is, its owner with access kept, an SLA added where it had none.
+    let kept = HistoricalConversation {
+        owner_id: Some(UserId::of(1)),
+        ticket: Some(ExistingTicket {
+            status_id: StatusId::of(12),
+            owner_id: Some(UserId::of(1)),
+            created_at: t0 + Duration::days(1),
+            sla: None,
+        }),
+        ..noor.clone()
+    };
+    let p = plan(&kept);
+    assert_eq!(
+        (p.fate, p.status_id, p.owner_id, p.unassigned_reason),
+        (
+            TicketFate::Kept,
+            StatusId::of(12),
+            Some(UserId::of(1)),
+            None
+        )
+    );
+    assert_eq!(p.sla, Some(sla_due(&policy, t0 + Duration::days(1))));
+    // Kept, its owner without access: unassigned (R13's decision).
+    let mut lost = kept.clone();
+    lost.ticket.as_mut().unwrap().owner_id = Some(UserId::of(2));
+    let p = plan(&lost);
+    assert_eq!(
+        (p.owner_id, p.unassigned_reason),
+        (None, Some(UnassignedReason::OwnerWithoutAccess))
+    );
 }

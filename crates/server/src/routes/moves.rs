@@ -1,22 +1,93 @@
 //! Moving a channel: the preview, the start, and reading moves (no cancel, no way back: R3, R17).
 
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
-use deskmove_rules::validation::invalid_request;
+use deskmove_rules::plan::{plan_history_ticket, planned_ticket};
+use deskmove_rules::validation::{invalid_request, natural_status};
 use deskmove_rules::warnings::{busy_window_start, is_linked_email};
 use deskmove_rules::{
-    may_move, refusal, refused_already_in_help_desk, refused_move_in_progress,
-    validate_move_request, ChannelId, Move, MoveId, MoveRequest, Preview, WarningFacts,
+    has_help_desk_access, may_move, refusal, refused_already_in_help_desk,
+    refused_move_in_progress, validate_move_request, AccountId, ChannelId, ConversationStatus,
+    HistoryChoice, Move, MoveId, MoveRequest, Preview, SampleConversation, WarningFacts,
 };
 
+use super::paging::parse_query;
 use super::{Body, PathId};
 use crate::auth::Actor;
 use crate::catalog::Catalog;
 use crate::error::{AppError, AppResult};
 use crate::store::{MoveRow, NewMove, StartError};
 use crate::AppState;
+
+/// R25: what the move would do to the oldest and newest conversations of the
+/// history, planned by the rules crate as the engine's oracle test plans them,
+/// for the statuses asked (the pipeline's natural ones when none are). The
+/// statuses are checked as a start checks them.
+async fn sample(
+    state: &AppState,
+    account: AccountId,
+    catalog: &Catalog,
+    channel: ChannelId,
+    query: PreviewQuery,
+    wanted: u32,
+) -> AppResult<Vec<SampleConversation>> {
+    let pipeline = state.store.pipeline(account).await?;
+    let natural = |status| {
+        pipeline
+            .as_ref()
+            .and_then(|p| natural_status(p, status))
+            .map(|s| s.id.to_string())
+    };
+    let request = MoveRequest {
+        channel_id: channel.to_string(),
+        history: HistoryChoice::All {
+            open_status_id: query
+                .open_status_id
+                .or_else(|| natural(ConversationStatus::Open)),
+            closed_status_id: query
+                .closed_status_id
+                .or_else(|| natural(ConversationStatus::Closed)),
+        },
+        mute_notifications: false,
+    };
+    let valid = validate_move_request(&request, pipeline.as_ref())
+        .map_err(|e| AppError(invalid_request(&e)))?;
+    let Some(mapping) = valid.history else {
+        return Ok(Vec::new());
+    };
+    let sla = state.store.sla_policy(account).await?;
+    let sampled = state
+        .store
+        .history_sample(channel, wanted.div_ceil(2), wanted / 2)
+        .await?;
+    Ok(sampled
+        .into_iter()
+        .filter_map(|c| {
+            let plan = plan_history_ticket(
+                &c.history,
+                &mapping,
+                |u| has_help_desk_access(&catalog.users, u),
+                sla.as_ref(),
+            );
+            let t = planned_ticket(&c.history, &plan)?;
+            Some(SampleConversation {
+                conversation_id: c.id,
+                contact: c.contact,
+                subject: c.subject,
+                status: c.history.status,
+                started_at: c.history.started_at,
+                ticket: t.fate,
+                status_id: t.status_id,
+                owner_id: t.owner_id,
+                unassigned_reason: t.unassigned_reason,
+                created_at: t.created_at,
+                sla: t.sla,
+            })
+        })
+        .collect())
+}
 
 /// R1: the server refuses whatever the client does.
 fn require_super_admin(actor: &Actor) -> AppResult<()> {
@@ -33,17 +104,45 @@ fn view(state: &AppState, row: &MoveRow) -> AppResult<Move> {
     Ok(state.engine.view(row)?)
 }
 
+/// R25: `?open_status_id=&closed_status_id=&sample=N`.
+#[derive(Debug, Default, serde::Deserialize)]
+struct PreviewQuery {
+    open_status_id: Option<String>,
+    closed_status_id: Option<String>,
+    sample: Option<String>,
+}
+
+/// R25: at most this many conversations in a preview's sample.
+pub const MAX_SAMPLE: u32 = 50;
+
 pub async fn preview(
     State(state): State<AppState>,
     actor: Actor,
     PathId(id): PathId<ChannelId>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Json<Preview>> {
     require_super_admin(&actor)?;
+    let query: PreviewQuery = parse_query(raw.as_deref())?;
+    let wanted = match query.sample.as_deref().map(str::trim) {
+        None | Some("") => 0,
+        Some(n) => n
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n <= MAX_SAMPLE)
+            .ok_or_else(|| {
+                AppError::invalid(format!("sample: ask for 0 to {MAX_SAMPLE} conversations."))
+            })?,
+    };
     let account = actor.user.account_id;
     let catalog = Catalog::load(&state.store, account).await?;
     let row = catalog
         .channel_row(id)
         .ok_or_else(|| AppError::not_found("channel"))?;
+    let sample = if wanted == 0 {
+        Vec::new()
+    } else {
+        sample(&state, account, &catalog, row.id, query, wanted).await?
+    };
     let now = Utc::now();
     let counts = state
         .store
@@ -74,6 +173,7 @@ pub async fn preview(
         owners_without_access: n(counts.owners_without_access),
         blockers: catalog.movability(row).reasons,
         warnings,
+        sample,
     }))
 }
 

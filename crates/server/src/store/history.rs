@@ -2,15 +2,16 @@
 //! batches, and the set-based SQL both the batch and the benchmark's limit run.
 
 use chrono::{DateTime, Utc};
-use deskmove_rules::{AccountId, ChannelId, MoveId, MoveState, StatusId};
+use deskmove_rules::plan::{ExistingTicket, HistoricalConversation};
+use deskmove_rules::{AccountId, ChannelId, ConversationId, MoveId, MoveState, SlaDue, StatusId};
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, Row};
 
-use super::catalog::sla_policy_on;
+use super::catalog::{sla_policy_on, typed};
 use super::moves::{move_in, move_present, MoveRow};
 use super::sql::{multi_row_insert, planner_off};
-use super::{to_millis, Store, StoreResult};
+use super::{from_millis, opt_id, to_millis, Store, StoreResult};
 
 /// What one batch did.
 #[derive(Clone, Debug)]
@@ -39,6 +40,49 @@ pub struct HistoryCounts {
     pub owners_without_access: i64,
     #[sqlx(skip)]
     pub recent_arrivals: i64,
+}
+
+/// R25: one conversation of a preview's sample, as the store holds it.
+#[derive(Clone, Debug)]
+pub struct SampledConversation {
+    pub id: ConversationId,
+    pub contact: String,
+    pub subject: String,
+    pub history: HistoricalConversation,
+}
+
+impl SampledConversation {
+    fn from_row(r: &sqlx::any::AnyRow) -> StoreResult<Self> {
+        let ticket = match r.try_get::<Option<i64>, _>("t_status_id")? {
+            None => None,
+            Some(_) => Some(ExistingTicket {
+                status_id: typed::<_, i64>(r, "t_status_id")?,
+                owner_id: opt_id(r.try_get("t_owner_id")?)?,
+                created_at: from_millis(r.try_get("t_created_at")?)?,
+                sla: match (
+                    r.try_get::<Option<i64>, _>("first_reply_due")?,
+                    r.try_get::<Option<i64>, _>("close_due")?,
+                ) {
+                    (Some(f), Some(c)) => Some(SlaDue {
+                        first_reply_due: from_millis(f)?,
+                        close_due: from_millis(c)?,
+                    }),
+                    _ => None,
+                },
+            }),
+        };
+        Ok(SampledConversation {
+            id: typed::<_, i64>(r, "id")?,
+            contact: r.try_get("contact")?,
+            subject: r.try_get("subject")?,
+            history: HistoricalConversation {
+                status: typed::<_, String>(r, "status")?,
+                owner_id: opt_id(r.try_get("owner_id")?)?,
+                started_at: from_millis(r.try_get("started_at")?)?,
+                ticket,
+            },
+        })
+    }
 }
 
 impl Store {
@@ -76,6 +120,45 @@ impl Store {
         .await?
         .try_get("n")?;
         Ok(counts)
+    }
+
+    /// R25: the `oldest` and `newest` conversations of the channel's history (R19),
+    /// as the planning function reads them, each with its contact and subject.
+    /// A history shorter than both gives each conversation once.
+    pub async fn history_sample(
+        &self,
+        channel: ChannelId,
+        oldest: u32,
+        newest: u32,
+    ) -> StoreResult<Vec<SampledConversation>> {
+        let select = "SELECT c.id, c.contact, c.subject, c.status, c.owner_id, c.started_at, \
+                t.status_id AS t_status_id, t.owner_id AS t_owner_id, t.created_at AS t_created_at, \
+                t.first_reply_due, t.close_due \
+             FROM conversations c LEFT JOIN tickets t ON t.conversation_id = c.id \
+             WHERE c.original_channel_id = $1 AND c.workspace = 'inbox'";
+        let mut out: Vec<SampledConversation> = Vec::new();
+        for (order, n) in [("ASC", oldest), ("DESC", newest)] {
+            let rows = sqlx::query(&format!(
+                "{select} ORDER BY c.started_at {order}, c.id {order} LIMIT $2"
+            ))
+            .bind(channel.get())
+            .bind(i64::from(n))
+            .fetch_all(&self.pool)
+            .await?;
+            let mut part = rows
+                .iter()
+                .map(SampledConversation::from_row)
+                .collect::<StoreResult<Vec<_>>>()?;
+            if order == "DESC" {
+                part.reverse();
+            }
+            for c in part {
+                if !out.iter().any(|o| o.id == c.id) {
+                    out.push(c);
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Moves the next `batch` history conversations in one transaction (see

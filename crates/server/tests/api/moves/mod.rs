@@ -4,6 +4,7 @@ mod arrivals;
 mod engine;
 mod lease;
 mod progress;
+mod sample;
 mod start;
 
 use deskmove_rules::{Conversation, Preview};
