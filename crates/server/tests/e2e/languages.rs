@@ -89,6 +89,7 @@ async fn the_app_follows_the_browser_then_the_language_the_user_chose_everywhere
     w.sign_in(&english, "sam@demo.test", "/settings/inboxes")
         .await;
     heading(&english, "Innbokser").await;
+    find(&english, "table.channel-table th").await;
     // (The heading is upper case by style only.)
     assert_eq!(
         attr(
