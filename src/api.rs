@@ -176,8 +176,13 @@ pub async fn users() -> ApiResult<Vec<User>> {
     get("/api/users").await
 }
 
-pub async fn move_preview(channel_id: ChannelId) -> ApiResult<Preview> {
-    get(&format!("/api/channels/{channel_id}/move-preview")).await
+/// The preview, with `sample` of the history's conversations as the move would
+/// leave them (R25).
+pub async fn move_preview(channel_id: ChannelId, sample: u32) -> ApiResult<Preview> {
+    get(&format!(
+        "/api/channels/{channel_id}/move-preview?sample={sample}"
+    ))
+    .await
 }
 
 pub async fn start_move(request: &MoveRequest, csrf: &str) -> ApiResult<Move> {

@@ -7,8 +7,9 @@ use deskmove::components::move_dialog::dialog::MoveForm;
 use deskmove_rules::fixtures::pipeline;
 use deskmove_rules::fixtures::support_email;
 use deskmove_rules::{
-    Blocker, BlockerCode, BotActionKind, HistoryChoice, MoveRequest, Preview, Said, Warning,
-    WarningCode,
+    Blocker, BlockerCode, BotActionKind, ConversationId, ConversationStatus, HistoryChoice,
+    MoveRequest, Preview, Said, SampleConversation, StatusId, TicketFate, UnassignedReason,
+    Warning, WarningCode,
 };
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -36,6 +37,42 @@ fn preview(blockers: Vec<Blocker>) -> Preview {
             ),
             Warning::new(WarningCode::Notifications, Said::Notifications),
         ],
+        sample: vec![
+            sampled(1, ConversationStatus::Open, TicketFate::Created, 1, None),
+            sampled(
+                2,
+                ConversationStatus::Closed,
+                TicketFate::Created,
+                4,
+                Some(UnassignedReason::OwnerWithoutAccess),
+            ),
+            sampled(3, ConversationStatus::Open, TicketFate::Kept, 2, None),
+        ],
+    }
+}
+
+/// A conversation of the sample, as the server planned it for New and Closed.
+fn sampled(
+    id: i64,
+    status: ConversationStatus,
+    ticket: TicketFate,
+    status_id: i64,
+    unassigned: Option<UnassignedReason>,
+) -> SampleConversation {
+    let at =
+        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, id as u32, 12, 0, 0).unwrap();
+    SampleConversation {
+        conversation_id: ConversationId::of(id),
+        contact: format!("Contact {id}"),
+        subject: format!("Subject {id}"),
+        status,
+        started_at: at,
+        ticket,
+        status_id: StatusId::of(status_id),
+        owner_id: None,
+        unassigned_reason: unassigned.or(Some(UnassignedReason::NoOwner)),
+        created_at: at,
+        sla: None,
     }
 }
 
@@ -230,4 +267,43 @@ async fn a_pending_move_disables_the_button_and_a_refusal_shows_beside_it() {
         "the dialog stays open to try again"
     );
     assert!(f.m.text(".final-note").contains("can't be undone"), "R3");
+}
+
+#[wasm_bindgen_test]
+async fn the_sample_shows_what_happens_and_follows_the_status_selects() {
+    // R25: a created ticket takes the status chosen for its conversation's state;
+    // a kept one keeps its own whatever is chosen.
+    let f = form(vec![]);
+    settle().await;
+    let status = |id: i64| {
+        f.m.text(&format!(
+            ".sample-table tr[data-conversation='{id}'] .sample-status"
+        ))
+    };
+    assert_eq!(
+        f.m.text("#sample-title"),
+        "What happens to your conversations"
+    );
+    assert_eq!(
+        (status(1), status(2), status(3)),
+        ("New".into(), "Closed".into(), "Waiting on contact".into())
+    );
+    assert_eq!(
+        f.m.text(".sample-table tr[data-conversation='2'] .sample-owner"),
+        "Unassigned: the owner has no help desk access"
+    );
+    choose(&f.m.get("#open-status"), "3");
+    settle().await;
+    assert_eq!(
+        (status(1), status(3)),
+        ("Waiting on us".into(), "Waiting on contact".into())
+    );
+    choose(&f.m.get("#closed-status"), "");
+    settle().await;
+    assert_eq!(status(2), "—", "no status chosen yet");
+    // "Don't move any conversations": nothing to show.
+    let none: web_sys::HtmlInputElement = f.m.get("input[value=none]").unchecked_into();
+    none.click();
+    settle().await;
+    assert!(f.m.find(".sample-table").is_none());
 }

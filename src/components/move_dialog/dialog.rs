@@ -14,6 +14,10 @@ use leptos_router::NavigateOptions;
 
 use super::history::{HistoryForm, HistoryMode};
 use super::preview::PreviewSummary;
+use super::sample::SampleTable;
+
+/// R25: how many of the history's conversations the dialog shows, oldest and newest.
+const SAMPLE: u32 = 10;
 use crate::api;
 use crate::components::status::loading;
 use crate::live::Live;
@@ -83,6 +87,7 @@ pub fn MoveForm(
     };
     // Ticking "turn off notifications" answers the notifications warning (R22).
     let mut shown = preview.clone();
+    let sample = std::mem::take(&mut shown.sample);
     let notifications_warning = shown
         .warnings
         .iter()
@@ -102,12 +107,25 @@ pub fn MoveForm(
                 view! {
                     <HistoryForm
                         address=channel.reached_at()
-                        pipeline=pipeline
+                        pipeline=pipeline.clone()
                         mode=mode
                         open_status=open_status
                         closed_status=closed_status
                         errors=Signal::derive(move || errors.get())
                     />
+                    {(!sample.is_empty()).then(|| {
+                        let (sample, pipeline) = (sample.clone(), pipeline.clone());
+                        view! {
+                            <Show when=move || mode.get() == HistoryMode::All>
+                                <SampleTable
+                                    sample=sample.clone()
+                                    pipeline=pipeline.clone()
+                                    open_status=open_status
+                                    closed_status=closed_status
+                                />
+                            </Show>
+                        }
+                    })}
                     {notifications_warning.map(|w| view! {
                         <p class="warning inline" class:hidden=move || mute.get() data-code="Notifications">{words::said(l, &w.said)}</p>
                     })}
@@ -171,7 +189,7 @@ pub fn MoveDialog(
         let c = channel.get();
         async move {
             let c = c?;
-            let preview = api::move_preview(c.id).await;
+            let preview = api::move_preview(c.id, SAMPLE).await;
             let pipeline = api::pipeline().await;
             Some(preview.and_then(|p| pipeline.map(|pl| (p, pl))))
         }

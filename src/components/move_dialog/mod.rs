@@ -3,7 +3,9 @@
 pub mod dialog;
 mod history;
 mod preview;
+mod sample;
 
 pub use dialog::MoveDialog;
 pub use history::{HistoryForm, HistoryMode};
 pub use preview::PreviewSummary;
+pub use sample::SampleTable;
