@@ -46,6 +46,7 @@ pub fn SampleTable(
         td_string!(l, list.owner),
         td_string!(l, help_desk.created),
         td_string!(l, help_desk.first_reply_due),
+        td_string!(l, help_desk.close_due),
     ];
     let rows = sample
         .into_iter()
@@ -71,10 +72,13 @@ pub fn SampleTable(
                 TicketFate::Kept => td_string!(l, sample.kept),
                 TicketFate::Created => td_string!(l, sample.created),
             };
-            let due = row
-                .sla
-                .map(|s| date_time(l, s.first_reply_due))
-                .unwrap_or_else(|| td_string!(l, help_desk.no_sla).to_string());
+            let due = |pick: fn(&deskmove_rules::SlaDue) -> chrono::DateTime<chrono::Utc>| {
+                row.sla
+                    .as_ref()
+                    .map(|s| date_time(l, pick(s)))
+                    .unwrap_or_else(|| td_string!(l, help_desk.no_sla).to_string())
+            };
+            let (first_reply, close) = (due(|s| s.first_reply_due), due(|s| s.close_due));
             let subject = if row.subject.trim().is_empty() {
                 td_string!(l, help_desk.no_subject).to_string()
             } else {
@@ -91,7 +95,8 @@ pub fn SampleTable(
                     <td data-label=columns[3] class="sample-status">{status}</td>
                     <td data-label=columns[4] class="sample-owner">{owner}</td>
                     <td class="small" data-label=columns[5]>{date(l, row.created_at)}</td>
-                    <td class="small" data-label=columns[6]>{due}</td>
+                    <td class="small" data-label=columns[6]>{first_reply}</td>
+                    <td class="small" data-label=columns[7]>{close}</td>
                 </tr>
             }
         })
