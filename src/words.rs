@@ -8,7 +8,7 @@ use deskmove_rules::{
 };
 
 use crate::api::ApiFailure;
-use crate::components::format::number;
+use crate::components::format::{hour_of_day, number};
 use crate::i18n::{td_string, use_i18n, Locale};
 
 /// A plural form of the reader's language, as the browser's `Intl.PluralRules`
@@ -214,13 +214,25 @@ pub fn said(l: Locale, said: &Said) -> String {
             )
         }
         Said::NoSlaPolicy => td_string!(l, said.no_sla_policy).to_string(),
-        Said::BusyChannel { arrivals } => plural!(
-            l,
-            *arrivals,
-            said.busy_channel.one,
-            said.busy_channel.other,
-            n = number(l, *arrivals)
-        ),
+        Said::BusyChannel {
+            arrivals,
+            quiet_hour,
+        } => {
+            let busy = plural!(
+                l,
+                *arrivals,
+                said.busy_channel.one,
+                said.busy_channel.other,
+                n = number(l, *arrivals)
+            );
+            match quiet_hour {
+                None => busy,
+                Some(h) => format!(
+                    "{busy} {}",
+                    td_string!(l, said.quiet_around, time = hour_of_day(l, *h))
+                ),
+            }
+        }
         Said::Notifications => td_string!(l, said.notifications).to_string(),
         Said::FormLinkedEmail { still_in_inbox } if still_in_inbox.is_empty() => {
             td_string!(l, said.form_linked_email).to_string()

@@ -108,6 +108,18 @@ fn the_rules_words_read_in_the_chosen_language() {
     };
     assert!(words::said(Locale::nb, &kind)
         .starts_with("WhatsApp-chatflyter kan ikke flyttes til helpdesk."));
+    // R24: the quiet hour, in the browser's clock.
+    let busy = Said::BusyChannel {
+        arrivals: 21,
+        quiet_hour: Some(2),
+    };
+    let local = deskmove::components::format::hour_of_day(Locale::de, 2);
+    assert!(
+        words::said(Locale::de, &busy)
+            .ends_with(&format!("Am ruhigsten ist es gegen {local} Uhr.")),
+        "{}",
+        words::said(Locale::de, &busy)
+    );
     // The English the app shows is the English the API says.
     for s in [
         people,

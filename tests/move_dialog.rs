@@ -48,6 +48,7 @@ fn preview(blockers: Vec<Blocker>) -> Preview {
             ),
             sampled(3, ConversationStatus::Open, TicketFate::Kept, 2, None),
         ],
+        activity: Default::default(),
     }
 }
 

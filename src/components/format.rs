@@ -106,6 +106,25 @@ pub fn date(locale: Locale, t: DateTime<Utc>) -> String {
         .unwrap_or_else(|| t.to_rfc3339())
 }
 
+/// R24: a UTC hour of the day (0–23) as the browser's clock shows it today:
+/// 2 → "03:00" in Oslo in winter.
+pub fn hour_of_day(locale: Locale, utc_hour: u8) -> String {
+    let today = now().date_naive();
+    let at = today
+        .and_hms_opt(u32::from(utc_hour.min(23)), 0, 0)
+        .map(|t| t.and_utc())
+        .unwrap_or_else(now);
+    let f = Intl::DateTimeFormat::new(
+        &Array::of1(&tag(locale).into()),
+        &options(&[("timeStyle", "short")]),
+    );
+    f.format()
+        .call1(&JsValue::UNDEFINED, &js_date(at))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| format!("{utc_hour:02}:00 UTC"))
+}
+
 /// The browser's clock.
 pub fn now() -> DateTime<Utc> {
     DateTime::from_timestamp_millis(Date::now() as i64).unwrap_or_default()

@@ -40,6 +40,9 @@ pub enum Said {
     NoSlaPolicy,
     BusyChannel {
         arrivals: u64,
+        /// R24: the UTC hour (0–23) when the channel is quietest, when known.
+        #[serde(default)]
+        quiet_hour: Option<u8>,
     },
     Notifications,
     FormLinkedEmail {
@@ -116,9 +119,17 @@ impl Said {
             Said::NoSlaPolicy => {
                 "No SLA policy is set up for help desk, so moved tickets get no due times. Set one up first to keep response targets.".into()
             }
-            Said::BusyChannel { arrivals } => format!(
-                "This channel is busy: {arrivals} new conversations in the last hour. Consider moving it at a quieter time to spare your team the disruption."
-            ),
+            Said::BusyChannel {
+                arrivals,
+                quiet_hour,
+            } => {
+                let quiet = quiet_hour
+                    .map(|h| format!(" It is quietest around {h:02}:00 UTC."))
+                    .unwrap_or_default();
+                format!(
+                    "This channel is busy: {arrivals} new conversations in the last hour. Consider moving it at a quieter time to spare your team the disruption.{quiet}"
+                )
+            }
             Said::Notifications => {
                 "Tickets created and assigned during the move notify their owners. Tick “Turn off notifications during the move” to keep the noise down.".into()
             }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::domain::{ChannelKind, InboxId, SlaPolicy, User, Warning, WarningCode};
+use crate::domain::{Activity, ChannelKind, InboxId, SlaPolicy, User, Warning, WarningCode};
 use crate::said::Said;
 
 /// **decision**: a channel is busy when more than [`BUSY_THRESHOLD`] conversations
@@ -11,6 +11,31 @@ use crate::said::Said;
 /// under them while the move runs.
 pub const BUSY_THRESHOLD: u64 = 20;
 pub const BUSY_WINDOW_MINUTES: i64 = 60;
+
+/// R24: how many days of arrivals the activity by hour averages.
+pub const ACTIVITY_DAYS: u32 = 28;
+
+/// The start of the window [`activity`] averages.
+pub fn activity_window_start(now: DateTime<Utc>) -> DateTime<Utc> {
+    now - Duration::days(i64::from(ACTIVITY_DAYS))
+}
+
+/// R24: a channel's activity from its arrivals in each UTC hour of the day over
+/// the last [`ACTIVITY_DAYS`] days. The quietest hour is the one with the fewest;
+/// of equals, the earliest.
+pub fn activity(last_hour: u64, arrivals_by_hour: &[u64; 24]) -> Activity {
+    let quietest_hour = (0u8..24)
+        .min_by_key(|h| (arrivals_by_hour[usize::from(*h)], *h))
+        .unwrap_or(0);
+    Activity {
+        last_hour,
+        by_hour: arrivals_by_hour
+            .iter()
+            .map(|n| *n as f64 / f64::from(ACTIVITY_DAYS))
+            .collect(),
+        quietest_hour,
+    }
+}
 
 /// The start of the window whose arrivals decide [`WarningCode::BusyChannel`].
 pub fn busy_window_start(now: DateTime<Utc>) -> DateTime<Utc> {
@@ -38,6 +63,8 @@ pub struct WarningFacts<'a> {
     pub sla_policy: Option<&'a SlaPolicy>,
     /// Conversations that started in the channel since [`busy_window_start`].
     pub recent_arrivals: u64,
+    /// R24: the channel's quietest UTC hour, which the busy warning names.
+    pub quietest_hour: Option<u8>,
     /// Names of the inbox's email channels that are still in the inbox (R20).
     pub linked_email_channels: &'a [String],
     /// Whether the admin already ticked "Turn off notifications during the move".
@@ -71,6 +98,7 @@ pub fn warnings(f: &WarningFacts<'_>) -> Vec<Warning> {
             WarningCode::BusyChannel,
             Said::BusyChannel {
                 arrivals: f.recent_arrivals,
+                quiet_hour: f.quietest_hour,
             },
         ));
     }
@@ -121,6 +149,7 @@ mod tests {
             users,
             sla_policy: Some(sla),
             recent_arrivals: 0,
+            quietest_hour: None,
             linked_email_channels: &[],
             mute_notifications: true,
         }
@@ -188,6 +217,32 @@ mod tests {
             .message
             .contains("21 new conversations in the last hour"));
         assert!(w[0].message.contains("quieter time"));
+        // R24: with the channel's activity known, it names the quiet hour.
+        f.quietest_hour = Some(2);
+        assert!(warnings(&f)[0]
+            .message
+            .ends_with("It is quietest around 02:00 UTC."));
+    }
+
+    #[test]
+    fn the_quietest_hour_has_the_fewest_arrivals_and_the_mean_is_per_day() {
+        // R24
+        let mut by_hour = [56u64; 24];
+        by_hour[3] = 0;
+        by_hour[4] = 0;
+        by_hour[9] = 280;
+        let a = activity(7, &by_hour);
+        assert_eq!(
+            (a.last_hour, a.quietest_hour),
+            (7, 3),
+            "of equals, the earliest"
+        );
+        assert_eq!(a.by_hour.len(), 24);
+        assert_eq!((a.by_hour[0], a.by_hour[3], a.by_hour[9]), (2.0, 0.0, 10.0));
+        assert_eq!(
+            activity_window_start(Utc.with_ymd_and_hms(2026, 11, 29, 0, 0, 0).unwrap()),
+            Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap()
+        );
     }
 
     #[test]

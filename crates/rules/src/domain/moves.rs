@@ -78,7 +78,7 @@ pub struct Move {
 }
 
 /// What a move of a channel would do, and what stands in its way.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Preview {
     pub conversations: u64,
     pub with_ticket: u64,
@@ -92,6 +92,19 @@ pub struct Preview {
     /// history, for the statuses asked for (`?sample=N`; none unless asked).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sample: Vec<SampleConversation>,
+    /// R24: when the channel is busy and when it is quiet.
+    #[serde(default)]
+    pub activity: Activity,
+}
+
+/// R24: a channel's arrivals: in the last hour, and by UTC hour of the day over
+/// the last [`crate::warnings::ACTIVITY_DAYS`] days (the mean a day), with the
+/// quietest hour, the one a scheduled start is offered.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Activity {
+    pub last_hour: u64,
+    pub by_hour: Vec<f64>,
+    pub quietest_hour: u8,
 }
 
 codes! {

@@ -6,7 +6,9 @@ use axum::Json;
 use chrono::Utc;
 use deskmove_rules::plan::{plan_history_ticket, planned_ticket};
 use deskmove_rules::validation::{invalid_request, natural_status};
-use deskmove_rules::warnings::{busy_window_start, is_linked_email};
+use deskmove_rules::warnings::{
+    activity, activity_window_start, busy_window_start, is_linked_email,
+};
 use deskmove_rules::{
     has_help_desk_access, may_move, refusal, refused_already_in_help_desk,
     refused_move_in_progress, validate_move_request, AccountId, ChannelId, ConversationStatus,
@@ -155,11 +157,17 @@ pub async fn preview(
         .filter(|c| is_linked_email(row.inbox_id, c.inbox_id, c.kind, c.workspace))
         .map(|c| c.name.clone())
         .collect();
+    let by_hour = state
+        .store
+        .arrivals_by_hour(row.id, activity_window_start(now))
+        .await?;
+    let activity = activity(counts.recent_arrivals.max(0) as u64, &by_hour);
     let warnings = deskmove_rules::warnings(&WarningFacts {
         kind: row.kind,
         users: &catalog.users,
         sla_policy: sla.as_ref(),
         recent_arrivals: counts.recent_arrivals.max(0) as u64,
+        quietest_hour: Some(activity.quietest_hour),
         linked_email_channels: &linked,
         mute_notifications: false,
     });
@@ -174,6 +182,7 @@ pub async fn preview(
         blockers: catalog.movability(row).reasons,
         warnings,
         sample,
+        activity,
     }))
 }
 

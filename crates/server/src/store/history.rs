@@ -122,6 +122,34 @@ impl Store {
         Ok(counts)
     }
 
+    /// R24: how many conversations started in the channel in each UTC hour of the
+    /// day since `since` (times are Unix milliseconds: the hour is integer arithmetic
+    /// on both backends).
+    pub async fn arrivals_by_hour(
+        &self,
+        channel: ChannelId,
+        since: DateTime<Utc>,
+    ) -> StoreResult<[u64; 24]> {
+        let rows = sqlx::query(
+            "SELECT CAST((started_at / 3600000) % 24 AS BIGINT) AS hour, COUNT(*) AS n \
+             FROM conversations WHERE original_channel_id = $1 AND started_at >= $2 \
+             GROUP BY (started_at / 3600000) % 24",
+        )
+        .bind(channel.get())
+        .bind(to_millis(since))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = [0u64; 24];
+        for r in rows {
+            let hour: i64 = r.try_get("hour")?;
+            let n: i64 = r.try_get("n")?;
+            if let Some(slot) = usize::try_from(hour).ok().and_then(|h| out.get_mut(h)) {
+                *slot = n.max(0) as u64;
+            }
+        }
+        Ok(out)
+    }
+
     /// R25: the `oldest` and `newest` conversations of the channel's history (R19),
     /// as the planning function reads them, each with its contact and subject.
     /// A history shorter than both gives each conversation once.

@@ -1,5 +1,6 @@
 //! Moves over the API, split by behaviour.
 
+mod activity;
 mod arrivals;
 mod engine;
 mod lease;
