@@ -16,22 +16,28 @@ pub fn locale_of(language: Language) -> Locale {
     }
 }
 
-/// The browser's languages, in its order of preference, matched to the app's.
-pub fn browser_locale() -> Locale {
-    let languages: Vec<String> = web_sys::window()
+/// The browser's languages ("de-DE", "en-GB"), in its order of preference.
+pub fn browser_languages() -> Vec<String> {
+    web_sys::window()
         .map(|w| w.navigator().languages())
         .map(|list| list.iter().filter_map(|l| l.as_string()).collect())
-        .unwrap_or_default();
-    // "no" (Norwegian) reads Bokmål; the browser may say either.
-    let languages: Vec<String> = languages
-        .into_iter()
-        .map(|l| {
-            if l == "no" || l.starts_with("no-") {
-                "nb".into()
-            } else {
-                l
-            }
-        })
+        .unwrap_or_default()
+}
+
+/// The language a browser's tag is read as: its primary subtag, with "no"
+/// (Norwegian) read as Bokmål, which the browser may say either way.
+pub fn primary_language(tag: &str) -> &str {
+    match tag.split('-').next().unwrap_or_default() {
+        "no" => "nb",
+        primary => primary,
+    }
+}
+
+/// The browser's languages, in its order of preference, matched to the app's.
+pub fn browser_locale() -> Locale {
+    let languages: Vec<String> = browser_languages()
+        .iter()
+        .map(|l| primary_language(l).to_string())
         .collect();
     <Locale as leptos_i18n::Locale>::find_locale(&languages)
 }

@@ -10,6 +10,7 @@ use leptos_i18n::Locale as _;
 use wasm_bindgen::JsValue;
 
 use crate::i18n::Locale;
+use crate::language::{browser_languages, primary_language};
 
 /// The formats the app writes.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -38,14 +39,9 @@ fn options(pairs: &[(&str, &str)]) -> Object {
 /// "22 Nov 2026", "en-US" "Nov 22, 2026"), else the language itself.
 fn tag(locale: Locale) -> String {
     let want = locale.as_str();
-    web_sys::window()
-        .map(|w| w.navigator().languages())
-        .and_then(|list| {
-            list.iter().filter_map(|l| l.as_string()).find(|l| {
-                let primary = l.split('-').next().unwrap_or_default();
-                primary == want || (want == "nb" && primary == "no")
-            })
-        })
+    browser_languages()
+        .into_iter()
+        .find(|l| primary_language(l) == want)
         .unwrap_or_else(|| want.to_string())
 }
 
