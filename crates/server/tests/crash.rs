@@ -269,12 +269,36 @@ fn mount_tmpfs(dir: &Path, size: &str) {
     );
 }
 
-fn resize_tmpfs(dir: &Path, size: &str) {
-    let ok = Command::new("mount")
+fn resize_tmpfs(dir: &Path, size: &str) -> bool {
+    Command::new("mount")
         .args(["-o", &format!("remount,size={size}"), dir.to_str().unwrap()])
         .status()
-        .unwrap();
-    assert!(ok.success(), "remount to {size}");
+        .unwrap()
+        .success()
+}
+
+/// Shrinks the tmpfs at `dir` to what it holds plus `room_kib`. The server runs on
+/// meanwhile and may write a page between the measure and the remount, and the kernel
+/// refuses to shrink a tmpfs below what it holds: so measure again and retry.
+fn leave_room(dir: &Path, room_kib: u64) {
+    let mut used_kib = 0;
+    for _ in 0..20 {
+        let df = Command::new("df")
+            .args(["-k", "--output=used", dir.to_str().unwrap()])
+            .output()
+            .unwrap();
+        used_kib = String::from_utf8(df.stdout)
+            .unwrap()
+            .lines()
+            .nth(1)
+            .and_then(|line| line.trim().parse().ok())
+            .expect("df prints the used KiB");
+        if resize_tmpfs(dir, &format!("{}k", used_kib + room_kib)) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("could not shrink the tmpfs to {used_kib}k + {room_kib}k");
 }
 
 struct Unmount(PathBuf);
@@ -315,20 +339,7 @@ async fn a_full_disk_pauses_the_move_with_a_clear_error_and_it_resumes_when_spac
         conn.close().await.unwrap();
     }
     // Leave the database room for the move to start but not for its tickets.
-    let used_kib: u64 = String::from_utf8(
-        Command::new("du")
-            .args(["-sk", disk.to_str().unwrap()])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap()
-    .split_whitespace()
-    .next()
-    .unwrap()
-    .parse()
-    .unwrap();
-    resize_tmpfs(&disk, &format!("{}k", used_kib + 192));
+    leave_room(&disk, 192);
     let m = move_support_email(&ada).await;
     let read = |id: deskmove_rules::MoveId| {
         let (client, base) = (ada.client.clone(), server.base.clone());
@@ -398,7 +409,7 @@ async fn a_full_disk_pauses_the_move_with_a_clear_error_and_it_resumes_when_spac
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(read(m.id).await.moved, moved_then, "no progress while full");
 
-    resize_tmpfs(&disk, "64m");
+    assert!(resize_tmpfs(&disk, "64m"), "remount to 64m");
     let mut done = read(m.id).await;
     for _ in 0..400 {
         if done.state != MoveState::Running {
