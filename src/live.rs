@@ -20,7 +20,8 @@ use crate::api;
 /// What every screen knows of moves as they happen.
 #[derive(Clone, Copy)]
 pub struct Live {
-    /// The account's running move; `None` when no move runs (R17's banner reads it).
+    /// The account's running or scheduled move; `None` when there is neither (the
+    /// banner reads it: R17, R24).
     pub running: RwSignal<Option<Move>>,
     /// The last state heard of any move, running or just ended (the progress page reads it).
     pub latest: RwSignal<Option<Move>>,
@@ -50,14 +51,15 @@ impl Live {
         if !newer {
             return;
         }
-        if m.state == MoveState::Running {
+        if m.state.is_active() {
             self.running.set(Some(m.clone()));
         } else if self
             .running
             .with_untracked(|r| r.as_ref().is_some_and(|r| r.id == m.id))
         {
             self.running.set(None);
-            // Its channel changed workspace (R16).
+            // Its channel changed workspace (R16); a canceled or failed one did
+            // not, but channel lists still read again: it may move now.
             self.channels_changed.update(|n| *n += 1);
         }
         self.latest.set(Some(m));

@@ -8,7 +8,7 @@ use deskmove_rules::{
 };
 
 use crate::api::ApiFailure;
-use crate::components::format::{hour_of_day, number};
+use crate::components::format::{date_time, hour_of_day, number};
 use crate::i18n::{td_string, use_i18n, Locale};
 
 /// A plural form of the reader's language, as the browser's `Intl.PluralRules`
@@ -147,6 +147,7 @@ pub fn failure(l: Locale, e: &ApiFailure) -> String {
         ErrorCode::InvalidRequest => td_string!(l, failure.invalid_request),
         ErrorCode::NotMovable => td_string!(l, failure.not_movable),
         ErrorCode::MoveInProgress => td_string!(l, failure.move_in_progress),
+        ErrorCode::MoveStarted => td_string!(l, failure.move_started),
         ErrorCode::AlreadyInHelpDesk => td_string!(l, failure.already_in_help_desk),
         ErrorCode::TicketExists => td_string!(l, failure.ticket_exists),
         ErrorCode::Csrf => td_string!(l, failure.csrf),
@@ -176,6 +177,16 @@ pub fn said(l: Locale, said: &Said) -> String {
         Said::AnotherMoving { channel: None } => {
             td_string!(l, said.another_moving_unnamed).to_string()
         }
+        Said::ScheduledToMove { at } => {
+            td_string!(l, said.scheduled_to_move, time = date_time(l, *at)).to_string()
+        }
+        Said::AnotherScheduled { channel, at } => td_string!(
+            l,
+            said.another_scheduled,
+            channel = channel,
+            time = date_time(l, *at)
+        )
+        .to_string(),
         Said::BotCreatesTickets { number, action } => td_string!(
             l,
             said.bot_creates_tickets,
@@ -274,6 +285,11 @@ pub fn said(l: Locale, said: &Said) -> String {
         }
         // Only the ingest API checks other texts; the app never shows them.
         Said::Empty { .. } => td_string!(l, said.empty).to_string(),
+        Said::StartAtNotATime => td_string!(l, said.start_at_not_a_time).to_string(),
+        Said::StartAtPast => td_string!(l, said.start_at_past).to_string(),
+        Said::StartAtTooFar { days } => {
+            td_string!(l, said.start_at_too_far, days = number(l, u64::from(*days))).to_string()
+        }
     }
 }
 
@@ -329,7 +345,9 @@ pub fn bot_action(l: Locale, a: BotActionKind) -> &'static str {
 
 pub fn move_state(l: Locale, s: MoveState) -> &'static str {
     match s {
+        MoveState::Scheduled => td_string!(l, code.move_state.scheduled),
         MoveState::Running => td_string!(l, code.move_state.running),
+        MoveState::Canceled => td_string!(l, code.move_state.canceled),
         MoveState::Completed => td_string!(l, code.move_state.completed),
         MoveState::Failed => td_string!(l, code.move_state.failed),
     }

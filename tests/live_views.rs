@@ -179,3 +179,68 @@ async fn what_the_stream_s_holder_relays_is_what_every_tab_shows() {
     Relay::Closed.apply(live);
     assert!(!live.connected.get_untracked());
 }
+
+#[wasm_bindgen_test]
+async fn a_scheduled_move_says_when_it_starts_and_an_unstarted_one_how_it_ended() {
+    // R24, R17
+    let scheduled = a_move(MoveState::Scheduled, 0, 0);
+    let when = deskmove::components::format::date_time(
+        deskmove::i18n::Locale::en,
+        scheduled.start_at.unwrap(),
+    );
+    let running = RwSignal::new(Some(scheduled.clone()));
+    let name = RwSignal::new(Some("Support email".to_string()));
+    let banner =
+        mount(move || view! { <MoveBanner running=running channel_name=name/> }.into_any());
+    settle().await;
+    let text = banner.text(".move-banner");
+    assert!(
+        text.contains(&format!("Support email moves to help desk at {when}.")),
+        "{text}"
+    );
+    assert!(
+        text.contains("A super admin can reschedule or cancel it."),
+        "{text}"
+    );
+    assert!(!text.contains("can't be stopped"), "{text}");
+    assert_eq!(banner.text(".move-banner-link"), "See the move");
+
+    let current = RwSignal::new(scheduled.clone());
+    let page = mount(move || {
+        view! { <MoveProgress current=current channel_name="Support email"/> }.into_any()
+    });
+    settle().await;
+    assert_eq!(
+        page.text("h1"),
+        format!("Support email moves to help desk at {when}")
+    );
+    assert!(page.find("[role=progressbar]").is_none(), "no progress yet");
+    assert!(page.find(".summary").is_none());
+
+    current.set(Move {
+        state: MoveState::Canceled,
+        ..scheduled.clone()
+    });
+    settle().await;
+    assert_eq!(page.text("h1"), "This move was canceled");
+    assert!(page
+        .text("p.muted")
+        .contains("nothing of Support email was moved"));
+    assert!(
+        page.find(".summary").is_none(),
+        "no summary of a move that never ran"
+    );
+
+    current.set(Move {
+        state: MoveState::Failed,
+        failure: vec![deskmove_rules::Said::FallbackAddress],
+        ..scheduled
+    });
+    settle().await;
+    let alert = page.text("[role=alert]");
+    assert!(
+        alert.starts_with("It could not start at its time"),
+        "{alert}"
+    );
+    assert!(alert.contains("fallback email address"), "{alert}");
+}

@@ -217,6 +217,7 @@ async fn submitting_sends_what_the_rules_validated_with_notifications_choice() {
                 closed_status_id: Some("4".into())
             },
             mute_notifications: true,
+            start_at: None,
         }]
     );
 }

@@ -4,7 +4,7 @@ use deskmove_rules::progress::{percent, time_left};
 use deskmove_rules::{Move, MoveState};
 use leptos::prelude::*;
 
-use super::format::number;
+use super::format::{date_time, number};
 use crate::i18n::td_string;
 use crate::words::{self, locale};
 
@@ -18,9 +18,27 @@ pub fn MoveProgress(
     channel_name: Signal<String>,
 ) -> impl IntoView {
     let running = move || current.with(|m| m.state == MoveState::Running);
+    // A scheduled move has no progress yet; one canceled or failed before its
+    // start never had any (R24).
+    let started =
+        move || current.with(|m| matches!(m.state, MoveState::Running | MoveState::Completed));
     let pct = move || current.with(|m| percent(m.moved, m.total));
     let l = locale();
+    let when = move || {
+        current
+            .with(|m| m.start_at)
+            .map(|t| date_time(l, t))
+            .unwrap_or_default()
+    };
     let heading = move || match current.with(|m| m.state) {
+        MoveState::Scheduled => td_string!(
+            l,
+            progress.heading_scheduled,
+            channel = channel_name.get(),
+            time = when()
+        )
+        .to_string(),
+        MoveState::Canceled => td_string!(l, progress.heading_canceled).to_string(),
         MoveState::Running => td_string!(l, progress.heading_running).to_string(),
         MoveState::Completed => {
             td_string!(l, progress.heading_completed, channel = channel_name.get()).to_string()
@@ -32,11 +50,14 @@ pub fn MoveProgress(
             <h1 id="progress-title">{heading}</h1>
             <p class="muted">
                 {move || match current.with(|m| m.state) {
+                    MoveState::Scheduled => td_string!(l, progress.line_scheduled).to_string(),
+                    MoveState::Canceled => td_string!(l, progress.line_canceled, channel = channel_name.get()).to_string(),
                     MoveState::Running => td_string!(l, progress.line_running, channel = channel_name.get()).to_string(),
                     MoveState::Completed => td_string!(l, progress.line_completed, channel = channel_name.get()).to_string(),
                     MoveState::Failed => td_string!(l, progress.line_failed, channel = channel_name.get()).to_string(),
                 }}
             </p>
+            <Show when=started>
             <div
                 class="progress"
                 role="progressbar"
@@ -54,6 +75,17 @@ pub fn MoveProgress(
                     " · "{move || words::time_left(l, time_left(current.with(|m| m.eta_seconds)))}
                 </Show>
             </p>
+            </Show>
+            // R24: why a scheduled move could not start, each reason worded.
+            {move || {
+                let failure = current.with(|m| m.failure.clone());
+                (!failure.is_empty()).then(|| view! {
+                    <div class="page-error" role="alert">
+                        <p>{td_string!(l, progress.failed_why)}</p>
+                        <ul>{failure.iter().map(|s| view! { <li>{words::said(l, s)}</li> }).collect_view()}</ul>
+                    </div>
+                })
+            }}
             // What holds it back, in the reader's language; the server's own words
             // (English, for whoever fixes the machine) beside it.
             {move || current.with(|m| m.paused_reason.clone()).map(|why| view! {
@@ -62,6 +94,7 @@ pub fn MoveProgress(
                     <p class="small" lang="en">{why}</p>
                 </div>
             })}
+            <Show when=started>
             <dl class="progress-counts">
                 <div><dt>{td_string!(l, progress.created)}</dt><dd data-count="tickets_created">{move || number(l, current.with(|m| m.tickets_created))}</dd></div>
                 <div><dt>{td_string!(l, common.unassigned)}</dt><dd data-count="unassigned">{move || number(l, current.with(|m| m.unassigned))}</dd></div>
@@ -93,6 +126,7 @@ pub fn MoveProgress(
                 <p class="muted">
                     {td_string!(l, progress.runs_on_server)}
                 </p>
+            </Show>
             </Show>
         </section>
     }

@@ -1,6 +1,6 @@
 //! `/settings/moves`: every move of the account, newest first: who, when, what, how it went (SCREENS.md 10).
 
-use deskmove_rules::{Move, MoveHistory, Pipeline, StatusId};
+use deskmove_rules::{Move, MoveHistory, MoveState, Pipeline, StatusId};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -114,6 +114,28 @@ fn history(l: Locale, choice: &MoveHistory, pipeline: Option<&Pipeline>) -> Stri
     }
 }
 
+/// R24: what became of a move that never ran, or when it will.
+fn not_started(l: Locale, m: &Move) -> Option<impl IntoView> {
+    let at =
+        |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| date_time(l, t)).unwrap_or_default();
+    let line = match m.state {
+        MoveState::Scheduled => td_string!(l, moves.starts_at, time = at(m.start_at)).to_string(),
+        MoveState::Canceled => {
+            td_string!(l, moves.canceled_before, time = at(m.finished_at)).to_string()
+        }
+        MoveState::Failed if !m.failure.is_empty() => {
+            let why: Vec<String> = m.failure.iter().map(|s| words::said(l, s)).collect();
+            format!(
+                "{} {}",
+                td_string!(l, moves.failed_at_start, time = at(m.start_at)),
+                why.join(" ")
+            )
+        }
+        _ => return None,
+    };
+    Some(view! { <div class="muted small">{line}</div> })
+}
+
 fn row(
     l: Locale,
     c: &Columns,
@@ -140,7 +162,10 @@ fn row(
                 <div class="muted">{td_string!(l, moves.counts, created = number(l, m.tickets_created), unassigned = number(l, m.unassigned), arrived = number(l, m.arrived)).to_string()}</div>
             </td>
             <td class="small" data-label=c.duration>{took}</td>
-            <td data-label=c.state><span class=format!("state-badge {class}")>{state}</span></td>
+            <td data-label=c.state>
+                <span class=format!("state-badge {class}")>{state}</span>
+                {not_started(l, &m)}
+            </td>
         </tr>
     }
 }

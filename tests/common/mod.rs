@@ -112,6 +112,10 @@ pub fn a_move(state: MoveState, moved: u64, total: u64) -> Move {
             .then(|| Utc.with_ymd_and_hms(2026, 11, 22, 8, 2, 5).unwrap()),
         eta_seconds: (state == MoveState::Running).then_some(90),
         paused_reason: None,
+        start_at: (state == MoveState::Scheduled)
+            .then(|| Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap()),
+        failed_reason: None,
+        failure: Vec::new(),
     }
 }
 

@@ -11,6 +11,8 @@ pub enum ErrorCode {
     InvalidRequest,
     NotMovable,
     MoveInProgress,
+    /// R24: a started move can no longer be rescheduled or canceled.
+    MoveStarted,
     AlreadyInHelpDesk,
     TicketExists,
     Csrf,
@@ -33,6 +35,7 @@ impl ErrorCode {
             ErrorCode::InvalidRequest => 422,
             ErrorCode::NotMovable
             | ErrorCode::MoveInProgress
+            | ErrorCode::MoveStarted
             | ErrorCode::AlreadyInHelpDesk
             | ErrorCode::TicketExists => 409,
             ErrorCode::PayloadTooLarge => 413,

@@ -24,5 +24,7 @@ pub use movability::{
 pub use plan::{plan_history_ticket, HistoricalConversation, TicketPlan};
 pub use requests::validate_sign_in;
 pub use said::Said;
-pub use validation::{validate_move_request, FieldError, StatusMapping, ValidMove};
+pub use validation::{
+    validate_move_request, validate_start_at, FieldError, StatusMapping, ValidMove,
+};
 pub use warnings::{warnings, WarningFacts};

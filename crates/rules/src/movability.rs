@@ -1,5 +1,7 @@
 //! Who may move a channel, and whether a channel can move now (R1, R2, R4, R14, R21).
 
+use chrono::{DateTime, Utc};
+
 use crate::domain::{
     Blocker, BlockerCode, Bot, BotActionKind, ChannelId, ChannelKind, Movability, Role, User,
     UserId, Workspace,
@@ -12,11 +14,13 @@ pub fn may_move(role: Role) -> bool {
     role == Role::SuperAdmin
 }
 
-/// The move that is running in the account now, if any (R4).
+/// The move that is running, or scheduled, in the account now, if any (R4, R24).
 #[derive(Clone, Copy, Debug)]
 pub struct RunningMove<'a> {
     pub channel_id: ChannelId,
     pub channel_name: &'a str,
+    /// When it starts, while it is scheduled.
+    pub start_at: Option<DateTime<Utc>>,
 }
 
 /// What movability needs to know of a channel and its account.
@@ -60,12 +64,17 @@ pub fn movability(c: &MoveCandidate<'_>) -> Movability {
         }
     }
     if let Some(running) = c.running_move {
-        let said = if running.channel_id == c.channel_id {
-            Said::MovingNow
-        } else {
-            Said::AnotherMoving {
+        let this = running.channel_id == c.channel_id;
+        let said = match (running.start_at, this) {
+            (None, true) => Said::MovingNow,
+            (None, false) => Said::AnotherMoving {
                 channel: Some(running.channel_name.to_string()),
-            }
+            },
+            (Some(at), true) => Said::ScheduledToMove { at },
+            (Some(at), false) => Said::AnotherScheduled {
+                channel: running.channel_name.to_string(),
+                at,
+            },
         };
         reasons.push(Blocker::new(BlockerCode::MoveInProgress, said));
     }

@@ -1,6 +1,7 @@
 //! What a blocker, a warning or a field error says, as facts. The API's `message`
 //! is its English wording; the app words the facts in the reader's language (R27).
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{BotActionKind, ChannelKind, ConversationStatus};
@@ -19,6 +20,15 @@ pub enum Said {
     /// Another channel's move runs; `channel` is its name when known.
     AnotherMoving {
         channel: Option<String>,
+    },
+    /// R24: this channel is scheduled to move at `at`.
+    ScheduledToMove {
+        at: DateTime<Utc>,
+    },
+    /// R24: another channel (`channel`) is scheduled to move at `at`.
+    AnotherScheduled {
+        channel: String,
+        at: DateTime<Utc>,
     },
     /// Bot action `number` (as the bot editor counts) creates tickets.
     BotCreatesTickets {
@@ -66,6 +76,17 @@ pub enum Said {
         what: String,
         max: u64,
     },
+    // When a move starts (R24).
+    StartAtNotATime,
+    StartAtPast,
+    StartAtTooFar {
+        days: u32,
+    },
+}
+
+/// A time as the API words it: UTC, to the minute.
+fn utc_minute(at: &DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 impl Said {
@@ -86,6 +107,14 @@ impl Said {
             Said::AnotherMoving { channel } => format!(
                 "{} is moving to help desk right now. Only one channel can move at a time: try again when that move has finished.",
                 channel.as_deref().unwrap_or("Another channel")
+            ),
+            Said::ScheduledToMove { at } => format!(
+                "This channel is scheduled to move to help desk at {}. Reschedule or cancel that move from its page.",
+                utc_minute(at)
+            ),
+            Said::AnotherScheduled { channel, at } => format!(
+                "{channel} is scheduled to move to help desk at {}. Only one channel can move at a time: cancel that move, or try again when it has finished.",
+                utc_minute(at)
             ),
             Said::BotCreatesTickets { number, action } => format!(
                 "Bot action {number} “{}”: help desk already creates a ticket for every conversation. Remove this action from the bot first.",
@@ -158,6 +187,15 @@ impl Said {
             Said::Empty { what } => format!("The {what} can't be empty."),
             Said::TooLong { what, max } => {
                 format!("The {what} is too long: at most {max} characters.")
+            }
+            Said::StartAtNotATime => {
+                "Give the time to start at as a date and time with its offset (RFC 3339).".into()
+            }
+            Said::StartAtPast => {
+                "That time has passed: choose a time in the future, or start now.".into()
+            }
+            Said::StartAtTooFar { days } => {
+                format!("A move can be scheduled at most {days} days ahead.")
             }
         }
     }

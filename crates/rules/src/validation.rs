@@ -1,5 +1,7 @@
 //! Validation of a move request, field by field, in words a person understands (R9).
 
+use chrono::{DateTime, Duration, Utc};
+
 use crate::domain::{
     ChannelId, ConversationStatus, HistoryChoice, MoveRequest, Pipeline, PipelineId,
     PipelineStatus, StatusId, StatusState,
@@ -152,6 +154,38 @@ fn check_status<'p>(
     }
 }
 
+pub const FIELD_START_AT: &str = "start_at";
+
+/// R24: a move is scheduled at most this many days ahead.
+pub const MAX_SCHEDULE_DAYS: u32 = 30;
+
+/// R24: when a move starts. No time (or an empty one) is "Start now"; a time must
+/// be RFC 3339, after `now`, and at most [`MAX_SCHEDULE_DAYS`] days ahead.
+pub fn validate_start_at(
+    text: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, FieldError> {
+    let text = match text.map(str::trim) {
+        None | Some("") => return Ok(None),
+        Some(t) => t,
+    };
+    let at = DateTime::parse_from_rfc3339(text)
+        .map_err(|_| FieldError::new(FIELD_START_AT, Said::StartAtNotATime))?
+        .with_timezone(&Utc);
+    if at <= now {
+        Err(FieldError::new(FIELD_START_AT, Said::StartAtPast))
+    } else if at > now + Duration::days(MAX_SCHEDULE_DAYS.into()) {
+        Err(FieldError::new(
+            FIELD_START_AT,
+            Said::StartAtTooFar {
+                days: MAX_SCHEDULE_DAYS,
+            },
+        ))
+    } else {
+        Ok(Some(at))
+    }
+}
+
 /// The status the dialog suggests for a conversation status: the pipeline's first
 /// status in the matching state (New for Open, Closed for Closed in the demo).
 pub fn natural_status(pipeline: &Pipeline, status: ConversationStatus) -> Option<&PipelineStatus> {
@@ -186,7 +220,45 @@ mod tests {
                 closed_status_id: closed.map(Into::into),
             },
             mute_notifications: false,
+            start_at: None,
         }
+    }
+
+    #[test]
+    fn a_start_is_now_or_a_future_time_within_thirty_days() {
+        // R24
+        let now = DateTime::parse_from_rfc3339("2026-12-01T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(validate_start_at(None, now), Ok(None));
+        assert_eq!(validate_start_at(Some("  "), now), Ok(None));
+        assert_eq!(
+            validate_start_at(Some("2026-12-02T03:00:00+01:00"), now),
+            Ok(Some(
+                DateTime::parse_from_rfc3339("2026-12-02T02:00:00Z")
+                    .unwrap()
+                    .with_timezone(&Utc)
+            )),
+            "the offset is honoured"
+        );
+        assert!(validate_start_at(Some("2026-12-31T10:00:00Z"), now).is_ok());
+        let said = |t: &str| validate_start_at(Some(t), now).unwrap_err().said;
+        assert_eq!(
+            said("2026-12-31T10:00:01Z"),
+            Some(Said::StartAtTooFar { days: 30 })
+        );
+        assert_eq!(said("2026-12-01T10:00:00Z"), Some(Said::StartAtPast));
+        assert_eq!(said("2026-11-30T23:00:00Z"), Some(Said::StartAtPast));
+        assert_eq!(said("tomorrow at two"), Some(Said::StartAtNotATime));
+        assert_eq!(
+            said("2026-12-02T02:00"),
+            Some(Said::StartAtNotATime),
+            "an offset is needed"
+        );
+        assert_eq!(
+            validate_start_at(Some("x"), now).unwrap_err().field,
+            FIELD_START_AT
+        );
     }
 
     #[test]
@@ -245,6 +317,7 @@ mod tests {
             channel_id: "c1".into(),
             history: HistoryChoice::None,
             mute_notifications: true,
+            start_at: None,
         };
         let v = validate_move_request(&req, Some(&pipeline())).unwrap();
         assert_eq!(v.history, None);

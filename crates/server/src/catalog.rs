@@ -2,10 +2,10 @@
 
 use deskmove_rules::{
     movability, AccountId, Channel, ChannelId, Chatflow, Inbox, Movability, MoveCandidate,
-    RunningMove, User, Workspace,
+    MoveState, RunningMove, User, Workspace,
 };
 
-use crate::store::{ChannelRow, ChatflowRow, InboxRow, Store, StoreResult};
+use crate::store::{ActiveMoveRow, ChannelRow, ChatflowRow, InboxRow, Store, StoreResult};
 
 /// One read of everything movability depends on, so every channel in an answer
 /// is judged against the same state.
@@ -14,8 +14,8 @@ pub struct Catalog {
     pub inboxes: Vec<InboxRow>,
     pub channels: Vec<ChannelRow>,
     pub chatflows: Vec<ChatflowRow>,
-    /// The id of the channel whose move is running, if any (R4).
-    pub moving_channel_id: Option<ChannelId>,
+    /// The account's scheduled or running move, if any (R4, R24).
+    pub active_move: Option<ActiveMoveRow>,
 }
 
 impl Catalog {
@@ -30,7 +30,7 @@ impl Catalog {
             inboxes: store.inboxes(account_id).await?,
             channels: store.channels(account_id).await?,
             chatflows: store.chatflows(account_id).await?,
-            moving_channel_id: store.running_move(account_id).await?.map(|m| m.channel_id),
+            active_move: store.active_move(account_id).await?,
         })
     }
 
@@ -44,16 +44,22 @@ impl Catalog {
             .iter()
             .find(|f| f.channel_id == row.id)
             .and_then(|f| f.bot.as_ref());
-        let running = self.moving_channel_id.and_then(|id| self.channel_row(id));
+        let active = self
+            .active_move
+            .as_ref()
+            .and_then(|m| Some((m, self.channel_row(m.channel_id)?)));
         movability(&MoveCandidate {
             channel_id: row.id,
             kind: row.kind,
             workspace: row.workspace,
             bot,
             users: &self.users,
-            running_move: running.map(|c| RunningMove {
+            running_move: active.map(|(m, c)| RunningMove {
                 channel_id: c.id,
                 channel_name: &c.name,
+                start_at: (m.state == MoveState::Scheduled)
+                    .then(|| m.start_at.and_then(chrono::DateTime::from_timestamp_millis))
+                    .flatten(),
             }),
         })
     }

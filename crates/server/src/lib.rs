@@ -11,6 +11,7 @@ pub mod limits;
 pub mod routes;
 pub mod security;
 pub mod serve;
+pub mod starts;
 pub mod startup;
 pub mod static_files;
 pub mod store;

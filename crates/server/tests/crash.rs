@@ -158,6 +158,60 @@ async fn killing_the_server_mid_move_loses_nothing_and_does_nothing_twice() {
     );
 }
 
+#[tokio::test]
+async fn a_scheduled_move_outlives_kills_and_starts_once_its_time_passed_while_down() {
+    // R24, I4, I3
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("deskmove.db");
+    let flags = ["--demo", "--demo-conversations", "2000"];
+    let server = start(&db, &flags);
+    let (ada, preview) = sign_in_ada(&server.base).await;
+    let start_at = chrono::Utc::now() + chrono::Duration::seconds(4);
+    let mut body = ada.move_all("Support email").await;
+    body["start_at"] = json!(start_at.to_rfc3339());
+    let m = ada.start_move(body).await;
+    assert_eq!(m.state, MoveState::Scheduled);
+    // Killed while it waits, and again after a restart: the wait lives in the
+    // database, not in a sleeping task.
+    kill(server);
+    let server = start(&db, &flags);
+    kill(server);
+    let store = Store::open_sqlite(&db).await.unwrap();
+    let row = store.move_by_id(ACCOUNT, m.id).await.unwrap().unwrap();
+    assert_eq!(row.state, MoveState::Scheduled, "still scheduled");
+    // Its time passes while no server is up.
+    let wait = (start_at - chrono::Utc::now()).to_std().unwrap_or_default();
+    tokio::time::sleep(wait + Duration::from_secs(1)).await;
+    let up = chrono::Utc::now();
+    let server = start(&db, &flags);
+    let mut started = None;
+    for _ in 0..600 {
+        let row = store.move_by_id(ACCOUNT, m.id).await.unwrap().unwrap();
+        if row.state != MoveState::Scheduled {
+            started = Some(row.to_move(chrono::Utc::now()).unwrap());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let started = started.expect("the restarted server starts the overdue move");
+    assert!(started.started_at >= up, "started by the new server");
+    eprintln!(
+        "started {} ms after the restart",
+        (started.started_at - up).num_milliseconds()
+    );
+    let again = Session::sign_in(&server.base, "ada@demo.test").await;
+    let done = again.wait_for_move(&m.id).await;
+    assert_eq!(done.state, MoveState::Completed);
+    assert_eq!(
+        done.moved, preview.conversations,
+        "the history as at its start"
+    );
+    let moves: Vec<Move> = again.read("/api/moves").await;
+    assert_eq!(moves.len(), 1, "started once");
+    kill(server);
+    assert!(store.check().await.unwrap().is_empty());
+}
+
 async fn ticket_count(store: &Store) -> i64 {
     use sqlx::Row;
     sqlx::query("SELECT COUNT(*) AS n FROM tickets")
@@ -187,7 +241,7 @@ async fn check_names_each_broken_invariant_and_fails() {
     // (the index forbids it, so drop the index first, as a corrupted copy might).
     for sql in [
         "UPDATE conversations SET workspace = 'help_desk' WHERE id = (SELECT MIN(id) FROM conversations c WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = c.id))",
-        "DROP INDEX moves_one_running",
+        "DROP INDEX moves_one_active",
         "INSERT INTO moves (account_id, channel_id, requested_by, history_mode, mute_notifications, state, started_at) VALUES (1, 1, 1, 'none', 0, 'running', 0), (1, 2, 1, 'none', 0, 'running', 0)",
     ] {
         sqlx::query(sql).execute(store.pool()).await.unwrap();

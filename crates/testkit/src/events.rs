@@ -51,14 +51,16 @@ impl Events {
             .unwrap_or_else(|| panic!("no event of move {id} in 10 minutes"))
     }
 
-    /// Reads move `id`'s events until it completes; panics if it fails.
+    /// Reads move `id`'s events until it completes; panics if it fails or is canceled.
     pub async fn until_ended(&mut self, id: MoveId) -> (Move, Instant) {
         loop {
             let (m, at) = self.next_of(id).await;
             match m.state {
-                MoveState::Running => continue,
+                MoveState::Scheduled | MoveState::Running => continue,
                 MoveState::Completed => return (m, at),
-                MoveState::Failed => panic!("move {id} failed: {m:?}"),
+                MoveState::Canceled | MoveState::Failed => {
+                    panic!("move {id} ended {}: {m:?}", m.state.as_str())
+                }
             }
         }
     }

@@ -5,8 +5,7 @@ use std::fmt::Display;
 use std::time::{Duration, Instant};
 
 use deskmove_rules::{
-    Channel, ChannelId, ErrorBody, ErrorCode, Inbox, Me, Move, MoveId, MoveState, Page, Pipeline,
-    StatusId,
+    Channel, ChannelId, ErrorBody, ErrorCode, Inbox, Me, Move, MoveId, Page, Pipeline, StatusId,
 };
 use reqwest::{Client, Method, Response, StatusCode};
 use serde::de::DeserializeOwned;
@@ -102,12 +101,21 @@ impl Session {
         res.json().await.expect("a Move")
     }
 
-    /// Waits for a move to finish and answers it as it ended.
+    pub async fn delete(&self, path: &str) -> Response {
+        self.client
+            .delete(self.url(path))
+            .header("x-csrf-token", &self.me.csrf_token)
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
+    /// Waits for a move (a scheduled one too) to end and answers it as it ended.
     pub async fn wait_for_move(&self, id: &MoveId) -> Move {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let m: Move = self.read(&format!("/api/moves/{id}")).await;
-            if m.state != MoveState::Running {
+            if !m.state.is_active() {
                 return m;
             }
             assert!(Instant::now() < deadline, "move {id} did not finish: {m:?}");

@@ -66,6 +66,7 @@ pub fn MoveForm(
                 HistoryMode::None => HistoryChoice::None,
             },
             mute_notifications: mute.get(),
+            start_at: None,
         }
     });
     let rules_pipeline = pipeline.clone();

@@ -35,6 +35,16 @@ pub struct MoveRequest {
     pub history: HistoryChoice,
     #[serde(default)]
     pub mute_notifications: bool,
+    /// R24: when to start (RFC 3339); none or empty starts now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_at: Option<String>,
+}
+
+/// `PATCH /api/moves/{id}`: a scheduled move's new start (R24).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoveReschedule {
+    pub start_at: Option<String>,
 }
 
 /// What a move does with the channel's history, as the move records it (R9).
@@ -50,8 +60,10 @@ pub enum MoveHistory {
 
 codes! {
     pub enum MoveState("move state") {
+        Scheduled = "scheduled" => "Scheduled",
         Running = "running" => "Running",
         Completed = "completed" => "Completed",
+        Canceled = "canceled" => "Canceled",
         Failed = "failed" => "Failed",
     }
 }
@@ -75,6 +87,22 @@ pub struct Move {
     /// Why a running move is held back right now (a server fault it will ride out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paused_reason: Option<String>,
+    /// R24: when a scheduled move starts (or was to start); none for "Start now".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_at: Option<DateTime<Utc>>,
+    /// R24: why a scheduled move could not start at its time, in English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_reason: Option<String>,
+    /// The same, as facts the app words in the reader's language (R27).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failure: Vec<Said>,
+}
+
+impl MoveState {
+    /// R4, R24: a scheduled or running move holds the account's one move.
+    pub fn is_active(self) -> bool {
+        matches!(self, MoveState::Scheduled | MoveState::Running)
+    }
 }
 
 /// What a move of a channel would do, and what stands in its way.

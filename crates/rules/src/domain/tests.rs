@@ -52,8 +52,12 @@ fn a_move_has_the_json_shape_of_the_api() {
         finished_at: None,
         eta_seconds: Some(7),
         paused_reason: None,
+        start_at: None,
+        failed_reason: None,
+        failure: Vec::new(),
     };
     let v = serde_json::to_value(&m).unwrap();
+    assert!(v.get("start_at").is_none() && v.get("failure").is_none());
     assert_eq!(
         v["history"],
         json!({"mode":"all","open_status_id":"1","closed_status_id":"4"})
@@ -62,6 +66,19 @@ fn a_move_has_the_json_shape_of_the_api() {
     assert_eq!(v["started_at"], "2026-11-22T08:00:00Z");
     assert_eq!(v["finished_at"], serde_json::Value::Null);
     assert_eq!(serde_json::from_value::<Move>(v).unwrap(), m);
+    // R24: a scheduled move says when it starts.
+    let scheduled = Move {
+        state: MoveState::Scheduled,
+        start_at: Some(Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap()),
+        ..m.clone()
+    };
+    let v = serde_json::to_value(&scheduled).unwrap();
+    assert_eq!(
+        (&v["state"], &v["start_at"]),
+        (&json!("scheduled"), &json!("2026-11-23T02:00:00Z"))
+    );
+    assert!(MoveState::Scheduled.is_active() && MoveState::Running.is_active());
+    assert!(!MoveState::Canceled.is_active() && !MoveState::Failed.is_active());
     assert_eq!(
         serde_json::to_value(HistoryChoice::None).unwrap(),
         json!({"mode":"none"})

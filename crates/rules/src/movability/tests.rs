@@ -89,11 +89,46 @@ fn another_running_move_blocks_and_names_the_moving_channel() {
     c.running_move = Some(RunningMove {
         channel_id: ChannelId::of(2),
         channel_name: "Sales email",
+        start_at: None,
     });
     let m = movability(&c);
     assert!(!m.ok);
     assert_eq!(codes(&m), vec![BlockerCode::MoveInProgress]);
     assert!(m.summary().unwrap().starts_with("Sales email is moving"));
+}
+
+#[test]
+fn a_scheduled_move_blocks_and_says_when_it_starts() {
+    // R4, R24
+    let users = users();
+    let at = chrono::DateTime::parse_from_rfc3339("2026-12-02T02:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let mut c = candidate(ChannelKind::Email, &users);
+    c.running_move = Some(RunningMove {
+        channel_id: ChannelId::of(2),
+        channel_name: "Sales email",
+        start_at: Some(at),
+    });
+    let m = movability(&c);
+    assert_eq!(codes(&m), vec![BlockerCode::MoveInProgress]);
+    assert_eq!(
+        m.reasons[0].said,
+        Said::AnotherScheduled {
+            channel: "Sales email".into(),
+            at
+        }
+    );
+    assert!(m
+        .summary()
+        .unwrap()
+        .starts_with("Sales email is scheduled to move to help desk at 2026-12-02 02:00 UTC."));
+    c.channel_id = ChannelId::of(2);
+    assert_eq!(
+        movability(&c).reasons[0].said,
+        Said::ScheduledToMove { at },
+        "the scheduled channel itself"
+    );
 }
 
 #[test]
@@ -104,6 +139,7 @@ fn the_channel_being_moved_says_it_is_moving() {
     c.running_move = Some(RunningMove {
         channel_id: ChannelId::of(1),
         channel_name: "Support email",
+        start_at: None,
     });
     let m = movability(&c);
     assert_eq!(
@@ -224,6 +260,7 @@ fn every_reason_is_listed_in_refusal_order() {
         running_move: Some(RunningMove {
             channel_id: ChannelId::of(2),
             channel_name: "Sales email",
+            start_at: None,
         }),
     };
     assert_eq!(
@@ -243,6 +280,7 @@ fn refusal_answers_the_first_failing_check() {
     let running = Some(RunningMove {
         channel_id: ChannelId::of(2),
         channel_name: "Sales email",
+        start_at: None,
     });
     let mut c = candidate(ChannelKind::Whatsapp, &users);
     c.workspace = Workspace::HelpDesk;

@@ -10,7 +10,8 @@ use deskmove_rules::requests::{
     TransferRequest,
 };
 use deskmove_rules::{
-    ChannelId, ConversationId, ErrorCode, MePatch, MoveId, MoveRequest, SignIn, TicketId,
+    ChannelId, ConversationId, ErrorCode, MePatch, MoveId, MoveRequest, MoveReschedule, SignIn,
+    TicketId,
 };
 use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
@@ -38,7 +39,7 @@ macro_rules! limited {
 }
 
 limited! {
-    SMALL: SignIn, MePatch, MoveRequest, ConversationPatch, TransferRequest, CreateTicketRequest, TicketPatch;
+    SMALL: SignIn, MePatch, MoveRequest, MoveReschedule, ConversationPatch, TransferRequest, CreateTicketRequest, TicketPatch;
     MESSAGE: IngestConversation, IngestMessage;
 }
 

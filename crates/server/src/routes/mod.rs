@@ -57,7 +57,12 @@ pub fn api(timeout: Duration) -> Router<AppState> {
         .route("/channels/{id}/move-preview", get(moves::preview))
         .route("/moves", get(moves::list).post(moves::start))
         .route("/moves/current", get(moves::current))
-        .route("/moves/{id}", get(moves::get))
+        .route(
+            "/moves/{id}",
+            get(moves::get)
+                .patch(moves::reschedule)
+                .delete(moves::cancel),
+        )
         .route(
             "/ingest/channels/{id}/conversations",
             post(ingest::conversation),

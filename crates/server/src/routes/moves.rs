@@ -1,18 +1,21 @@
-//! Moving a channel: the preview, the start, and reading moves (no cancel, no way back: R3, R17).
+//! Moving a channel: the preview, the start (now or scheduled), a scheduled move's
+//! reschedule and cancel, and reading moves (no cancel once started, no way back: R3, R17).
 
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
 use deskmove_rules::plan::{plan_history_ticket, planned_ticket};
-use deskmove_rules::validation::{invalid_request, natural_status};
+use deskmove_rules::validation::{
+    invalid_request, natural_status, validate_start_at, FIELD_START_AT,
+};
 use deskmove_rules::warnings::{
     activity, activity_window_start, busy_window_start, is_linked_email,
 };
 use deskmove_rules::{
-    has_help_desk_access, may_move, refusal, refused_already_in_help_desk,
-    refused_move_in_progress, validate_move_request, AccountId, ChannelId, ConversationStatus,
-    HistoryChoice, Move, MoveId, MoveRequest, Preview, SampleConversation, WarningFacts,
+    has_help_desk_access, may_move, validate_move_request, AccountId, ChannelId,
+    ConversationStatus, ErrorCode, FieldError, HistoryChoice, Move, MoveId, MoveRequest,
+    MoveReschedule, MoveState, Preview, Said, SampleConversation, WarningFacts,
 };
 
 use super::paging::parse_query;
@@ -20,7 +23,8 @@ use super::{Body, PathId};
 use crate::auth::Actor;
 use crate::catalog::Catalog;
 use crate::error::{AppError, AppResult};
-use crate::store::{MoveRow, NewMove, StartError};
+use crate::starts::{check_start, start_refused};
+use crate::store::{ChangeMoveError, MoveRow};
 use crate::AppState;
 
 /// R25: what the move would do to the oldest and newest conversations of the
@@ -53,6 +57,7 @@ async fn sample(
                 .or_else(|| natural(ConversationStatus::Closed)),
         },
         mute_notifications: false,
+        start_at: None,
     };
     let valid = validate_move_request(&request, pipeline.as_ref())
         .map_err(|e| AppError(invalid_request(&e)))?;
@@ -186,8 +191,8 @@ pub async fn preview(
     }))
 }
 
-/// Checks in API.md's order: session and CSRF (the extractor), role, body, channel,
-/// movability (already in help desk, not movable, move in progress), statuses.
+/// Checks in API.md's order: session and CSRF (the extractor), role, body, then
+/// channel, movability and statuses as every start checks them (R24).
 pub async fn start(
     State(state): State<AppState>,
     actor: Actor,
@@ -196,43 +201,85 @@ pub async fn start(
     require_super_admin(&actor)?;
     let Body(req) = body?;
     let account = actor.user.account_id;
-    let catalog = Catalog::load(&state.store, account).await?;
-    let row = ChannelId::parse(req.channel_id.trim())
-        .and_then(|id| catalog.channel_row(id))
-        .ok_or_else(|| AppError::not_found("channel"))?;
-    if let Some(refused) = refusal(&catalog.movability(row)) {
-        return Err(refused.into());
-    }
-    let pipeline = state.store.pipeline(account).await?;
-    let valid = validate_move_request(&req, pipeline.as_ref())
-        .map_err(|e| AppError(invalid_request(&e)))?;
-    let started = state
-        .store
-        .start_move(&NewMove {
-            account_id: account,
-            channel_id: row.id,
-            requested_by: actor.user.id,
-            history: valid
-                .history
-                .map(|m| (m.open_status_id, m.closed_status_id)),
-            mute_notifications: valid.mute_notifications,
-        })
-        .await;
-    let row = match started {
-        Ok(row) => row,
-        Err(StartError::MoveInProgress) => return Err(refused_move_in_progress().into()),
-        Err(StartError::AlreadyInHelpDesk) => return Err(refused_already_in_help_desk().into()),
-        Err(StartError::Store(e)) => return Err(e.into()),
-    };
+    let new = check_start(&state.store, account, actor.user.id, &req, None, Utc::now()).await?;
+    let row = state.store.start_move(&new).await.map_err(start_refused)?;
     tracing::info!(
         move_id = row.id.get(),
         channel_id = row.channel_id.get(),
         by = actor.user.id.get(),
+        scheduled = row.start_at.is_some(),
         "move started"
     );
     state.engine.publish_move(&row);
-    state.engine.spawn(row.id);
+    if row.state == MoveState::Running {
+        state.engine.spawn(row.id);
+    }
     Ok((StatusCode::ACCEPTED, Json(view(&state, &row)?)))
+}
+
+/// R24: a scheduled move's new start, only while it is scheduled.
+pub async fn reschedule(
+    State(state): State<AppState>,
+    actor: Actor,
+    PathId(id): PathId<MoveId>,
+    body: Result<Body<MoveReschedule>, AppError>,
+) -> AppResult<Json<Move>> {
+    require_super_admin(&actor)?;
+    let Body(patch) = body?;
+    let at = match validate_start_at(patch.start_at.as_deref(), Utc::now()) {
+        Ok(Some(at)) => at,
+        Ok(None) => {
+            return Err(AppError(invalid_request(&[FieldError::new(
+                FIELD_START_AT,
+                Said::StartAtNotATime,
+            )])))
+        }
+        Err(e) => return Err(AppError(invalid_request(&[e]))),
+    };
+    let row = state
+        .store
+        .reschedule_move(actor.user.account_id, id, at)
+        .await
+        .map_err(change_refused)?;
+    tracing::info!(
+        move_id = id.get(),
+        by = actor.user.id.get(),
+        "move rescheduled"
+    );
+    state.engine.publish_move(&row);
+    Ok(Json(view(&state, &row)?))
+}
+
+/// R24: cancels a scheduled move; a started one has no cancel (R17).
+pub async fn cancel(
+    State(state): State<AppState>,
+    actor: Actor,
+    PathId(id): PathId<MoveId>,
+) -> AppResult<StatusCode> {
+    require_super_admin(&actor)?;
+    let row = state
+        .store
+        .cancel_move(actor.user.account_id, id)
+        .await
+        .map_err(change_refused)?;
+    tracing::info!(
+        move_id = id.get(),
+        by = actor.user.id.get(),
+        "move canceled"
+    );
+    state.engine.publish_move(&row);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn change_refused(e: ChangeMoveError) -> AppError {
+    match e {
+        ChangeMoveError::NotFound => AppError::not_found("move"),
+        ChangeMoveError::Started => AppError::new(
+            ErrorCode::MoveStarted,
+            "This move has started: it can no longer be rescheduled or canceled, and it will finish on its own.",
+        ),
+        ChangeMoveError::Store(e) => e.into(),
+    }
 }
 
 pub async fn current(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Option<Move>>> {

@@ -2,8 +2,8 @@
 
 use deskmove_rules::{
     AccountId, Bot, ChannelId, ChannelKind, ChannelSettings, ChatflowId, ChatflowKind, InboxId,
-    Language, Me, MoveId, Pipeline, PipelineId, PipelineStatus, Role, SlaPolicy, SlaPolicyId,
-    StatusId, StatusState, User, UserId, Workspace,
+    Language, Me, MoveId, MoveState, Pipeline, PipelineId, PipelineStatus, Role, SlaPolicy,
+    SlaPolicyId, StatusId, StatusState, User, UserId, Workspace,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, FromRow, Row};
@@ -163,6 +163,19 @@ pub struct RunningMoveRow {
     pub channel_id: ChannelId,
 }
 
+/// The account's one scheduled or running move (R4, R24).
+#[derive(Clone, Debug, FromRow)]
+pub struct ActiveMoveRow {
+    #[sqlx(try_from = "i64")]
+    pub id: MoveId,
+    #[sqlx(try_from = "i64")]
+    pub channel_id: ChannelId,
+    #[sqlx(try_from = "String")]
+    pub state: MoveState,
+    /// When it starts, while it is scheduled (ms).
+    pub start_at: Option<i64>,
+}
+
 #[derive(FromRow)]
 struct StatusRecord {
     #[sqlx(try_from = "i64")]
@@ -243,9 +256,24 @@ impl Store {
         sla_policy_on(&mut *self.pool.acquire().await?, account).await
     }
 
-    pub async fn running_move(&self, account: AccountId) -> StoreResult<Option<RunningMoveRow>> {
-        running_move_on(&mut *self.pool.acquire().await?, account).await
+    /// The account's scheduled or running move, if any (R4, R24).
+    pub async fn active_move(&self, account: AccountId) -> StoreResult<Option<ActiveMoveRow>> {
+        active_move_on(&mut *self.pool.acquire().await?, account).await
     }
+}
+
+/// The account's scheduled or running move, if any: the one it may have (R4, R24).
+pub(crate) async fn active_move_on(
+    conn: &mut AnyConnection,
+    account: AccountId,
+) -> StoreResult<Option<ActiveMoveRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, channel_id, state, start_at FROM moves \
+         WHERE account_id = $1 AND state IN ('scheduled', 'running')",
+    )
+    .bind(account.get())
+    .fetch_optional(&mut *conn)
+    .await?)
 }
 
 /// The account's running move, if any (R4).

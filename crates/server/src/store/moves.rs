@@ -3,12 +3,12 @@
 use chrono::{DateTime, Utc};
 use deskmove_rules::progress::eta_seconds;
 use deskmove_rules::{
-    AccountId, ChannelId, Move, MoveHistory, MoveId, MoveState, StatusId, UserId,
+    AccountId, ChannelId, Move, MoveHistory, MoveId, MoveState, Said, StatusId, UserId,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, FromRow, Row};
 
-use super::catalog::{running_move_on, typed};
+use super::catalog::{active_move_on, typed};
 use super::history::{history_between, last_move_of, max_conversation_id};
 use super::{from_millis, opt_id, to_millis, Store, StoreError, StoreResult};
 
@@ -35,11 +35,15 @@ pub struct MoveRow {
     pub started_at: i64,
     pub finished_at: Option<i64>,
     pub last_error: Option<String>,
+    /// R24: when the move was (last) set to start; `None` for "Start now".
+    pub start_at: Option<i64>,
+    /// R24: why it could not start at its time, as the rules' facts.
+    pub failure: Vec<Said>,
 }
 
 pub(crate) const MOVE_COLUMNS: &str = "id, account_id, channel_id, requested_by, history_mode, open_status_id, \
      closed_status_id, mute_notifications, state, total, moved, tickets_created, unassigned, arrived, \
-     resume_after, history_max_id, started_at, finished_at, last_error";
+     resume_after, history_max_id, started_at, finished_at, last_error, start_at, failure";
 
 impl FromRow<'_, AnyRow> for MoveRow {
     fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
@@ -76,6 +80,16 @@ impl FromRow<'_, AnyRow> for MoveRow {
             started_at: r.try_get("started_at")?,
             finished_at: r.try_get("finished_at")?,
             last_error: r.try_get("last_error")?,
+            start_at: r.try_get("start_at")?,
+            failure: match r.try_get::<Option<String>, _>("failure")? {
+                None => Vec::new(),
+                Some(json) => {
+                    serde_json::from_str(&json).map_err(|e| sqlx::Error::ColumnDecode {
+                        index: "failure".into(),
+                        source: Box::new(e),
+                    })?
+                }
+            },
         })
     }
 }
@@ -113,6 +127,12 @@ impl MoveRow {
             finished_at: self.finished_at.map(from_millis).transpose()?,
             eta_seconds: eta,
             paused_reason: self.last_error.clone().filter(|_| running),
+            start_at: self.start_at.map(from_millis).transpose()?,
+            failed_reason: self
+                .last_error
+                .clone()
+                .filter(|_| self.state == MoveState::Failed),
+            failure: self.failure.clone(),
         })
     }
 }
@@ -144,6 +164,26 @@ pub struct NewMove {
     /// Open and closed status ids, or `None` for "Don't move any conversations".
     pub history: Option<(StatusId, StatusId)>,
     pub mute_notifications: bool,
+    /// R24: schedule it for then, rather than start it now.
+    pub start_at: Option<DateTime<Utc>>,
+}
+
+/// Why a scheduled move could not be rescheduled or canceled.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeMoveError {
+    #[error("no such move")]
+    NotFound,
+    /// R24: it has started (or ended) already: R17 holds, no cancel.
+    #[error("the move has started")]
+    Started,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for ChangeMoveError {
+    fn from(e: sqlx::Error) -> Self {
+        ChangeMoveError::Store(e.into())
+    }
 }
 
 pub(crate) async fn move_in(conn: &mut AnyConnection, id: MoveId) -> StoreResult<Option<MoveRow>> {
@@ -185,9 +225,11 @@ impl Store {
         move_in(&mut *self.pool.acquire().await?, id).await
     }
 
+    /// The running move, else the scheduled one (the database allows one of them).
     pub async fn current_move(&self, account: AccountId) -> StoreResult<Option<MoveRow>> {
         Ok(sqlx::query_as(&format!(
-            "SELECT {MOVE_COLUMNS} FROM moves WHERE account_id = $1 AND state = 'running'"
+            "SELECT {MOVE_COLUMNS} FROM moves WHERE account_id = $1 \
+             AND state IN ('scheduled', 'running')"
         ))
         .bind(account.get())
         .fetch_optional(&self.pool)
@@ -220,6 +262,9 @@ impl Store {
     /// records the move. The partial unique index refuses a second running move
     /// whatever the process does (I3, R4).
     pub async fn start_move(&self, m: &NewMove) -> Result<MoveRow, StartError> {
+        if let Some(at) = m.start_at {
+            return self.schedule_move(m, at).await;
+        }
         // Count the history before taking the write turn: over a big channel the count
         // takes a tenth of a second, and every writer would wait for it. Only a move
         // of this channel takes its conversations out of the inbox, so the count holds
@@ -232,32 +277,10 @@ impl Store {
         // Read the clock only once the write lock is ours, so start and finish times
         // order exactly as the moves did.
         let now = Utc::now();
-        if running_move_on(&mut tx, m.account_id).await?.is_some() {
+        if active_move_on(&mut tx, m.account_id).await?.is_some() {
             return Err(StartError::MoveInProgress);
         }
-        let workspace: String =
-            sqlx::query("SELECT workspace FROM channels WHERE id = $1 AND account_id = $2")
-                .bind(m.channel_id.get())
-                .bind(m.account_id.get())
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("workspace")?;
-        if workspace != "inbox" {
-            return Err(StartError::AlreadyInHelpDesk);
-        }
-        let max_id = max_conversation_id(&mut tx).await?;
-        let total = match early {
-            None => 0,
-            Some(early) => {
-                let last_move = last_move_of(&mut tx, m.channel_id).await?;
-                let (counted, from) = if last_move == early.last_move {
-                    (early.count, early.max_id)
-                } else {
-                    (0, 0)
-                };
-                counted + history_between(&mut tx, m.channel_id, from, max_id).await?
-            }
-        };
+        let (total, max_id) = fix_history(&mut tx, m, early).await?;
         let inserted = sqlx::query(
             "INSERT INTO moves (account_id, channel_id, requested_by, history_mode, open_status_id, \
              closed_status_id, mute_notifications, state, total, history_max_id, started_at) \
@@ -275,20 +298,179 @@ impl Store {
         .bind(to_millis(now))
         .fetch_one(&mut *tx)
         .await;
-        let id: MoveId = match inserted {
-            Ok(r) => typed::<_, i64>(&r, "id")?,
-            Err(e) => {
-                let e = StoreError::from(e);
-                if e.is_unique_violation() {
-                    return Err(StartError::MoveInProgress);
-                }
-                return Err(e.into());
-            }
-        };
+        let id = inserted_move(inserted)?;
         let row = move_present(&mut tx, id).await?;
         announce(&mut tx, Announcement::Move(id)).await?;
         tx.commit().await?;
         Ok(row)
+    }
+
+    /// R24: records a move to start at `at`; its history is fixed only when it
+    /// starts. It holds the account's one move meanwhile (the same unique index).
+    async fn schedule_move(&self, m: &NewMove, at: DateTime<Utc>) -> Result<MoveRow, StartError> {
+        let mut tx = self.begin_write().await?;
+        if active_move_on(&mut tx, m.account_id).await?.is_some() {
+            return Err(StartError::MoveInProgress);
+        }
+        let inserted = sqlx::query(
+            "INSERT INTO moves (account_id, channel_id, requested_by, history_mode, open_status_id, \
+             closed_status_id, mute_notifications, state, started_at, start_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'scheduled', $8, $8) RETURNING id",
+        )
+        .bind(m.account_id.get())
+        .bind(m.channel_id.get())
+        .bind(m.requested_by.get())
+        .bind(if m.history.is_some() { "all" } else { "none" })
+        .bind(m.history.map(|h| h.0.get()))
+        .bind(m.history.map(|h| h.1.get()))
+        .bind(m.mute_notifications as i64)
+        .bind(to_millis(at))
+        .fetch_one(&mut *tx)
+        .await;
+        let id = inserted_move(inserted)?;
+        let row = move_present(&mut tx, id).await?;
+        announce(&mut tx, Announcement::Move(id)).await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// R24: starts a scheduled move whose time has come, exactly as a start now
+    /// does once the rules allowed it: the history fixed (R19) and the move running.
+    /// `None` when it is no longer scheduled (canceled, or started by another server).
+    pub async fn start_scheduled(
+        &self,
+        m: &NewMove,
+        id: MoveId,
+    ) -> Result<Option<MoveRow>, StartError> {
+        let early = match m.history {
+            Some(_) => Some(self.history_count(m.channel_id).await?),
+            None => None,
+        };
+        let mut tx = self.begin_write().await?;
+        let now = Utc::now();
+        if move_present(&mut tx, id).await?.state != MoveState::Scheduled {
+            return Ok(None);
+        }
+        let (total, max_id) = fix_history(&mut tx, m, early).await?;
+        let started = sqlx::query(
+            "UPDATE moves SET state = 'running', total = $1, history_max_id = $2, started_at = $3 \
+             WHERE id = $4 AND state = 'scheduled'",
+        )
+        .bind(total)
+        .bind(max_id)
+        .bind(to_millis(now))
+        .bind(id.get())
+        .execute(&mut *tx)
+        .await?;
+        if started.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let row = move_present(&mut tx, id).await?;
+        announce(&mut tx, Announcement::Move(id)).await?;
+        tx.commit().await?;
+        Ok(Some(row))
+    }
+
+    /// R24: a scheduled move that can no longer start ends `failed`, with why.
+    pub async fn fail_scheduled(
+        &self,
+        id: MoveId,
+        english: &str,
+        why: &[Said],
+    ) -> StoreResult<Option<MoveRow>> {
+        let failure = serde_json::to_string(why)
+            .map_err(|e| StoreError::Corrupt(format!("a failure's facts: {e}")))?;
+        self.end_scheduled(None, id, "failed", Some((english, failure.as_str())))
+            .await
+            .map_err(|e| match e {
+                ChangeMoveError::Store(e) => e,
+                other => StoreError::Corrupt(other.to_string()),
+            })
+    }
+
+    /// R24: cancels a scheduled move of the account; a started one stays (R17).
+    pub async fn cancel_move(
+        &self,
+        account: AccountId,
+        id: MoveId,
+    ) -> Result<MoveRow, ChangeMoveError> {
+        self.end_scheduled(Some(account), id, "canceled", None)
+            .await?
+            .ok_or(ChangeMoveError::Started)
+    }
+
+    /// Ends a scheduled move as `state`; `Ok(None)` if it was no longer scheduled.
+    async fn end_scheduled(
+        &self,
+        account: Option<AccountId>,
+        id: MoveId,
+        state: &str,
+        failure: Option<(&str, &str)>,
+    ) -> Result<Option<MoveRow>, ChangeMoveError> {
+        let mut tx = self.begin_write().await?;
+        let now = Utc::now();
+        let Some(row) = move_in(&mut tx, id).await? else {
+            return Err(ChangeMoveError::NotFound);
+        };
+        if account.is_some_and(|a| a != row.account_id) {
+            return Err(ChangeMoveError::NotFound);
+        }
+        let ended = sqlx::query(
+            "UPDATE moves SET state = $1, finished_at = $2, last_error = $3, failure = $4 \
+             WHERE id = $5 AND state = 'scheduled'",
+        )
+        .bind(state)
+        .bind(to_millis(now))
+        .bind(failure.map(|f| f.0))
+        .bind(failure.map(|f| f.1))
+        .bind(id.get())
+        .execute(&mut *tx)
+        .await?;
+        if ended.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let row = move_present(&mut tx, id).await?;
+        announce(&mut tx, Announcement::Move(id)).await?;
+        tx.commit().await?;
+        Ok(Some(row))
+    }
+
+    /// R24: sets a scheduled move of the account to start at `at` instead.
+    pub async fn reschedule_move(
+        &self,
+        account: AccountId,
+        id: MoveId,
+        at: DateTime<Utc>,
+    ) -> Result<MoveRow, ChangeMoveError> {
+        let mut tx = self.begin_write().await?;
+        match move_in(&mut tx, id).await? {
+            Some(row) if row.account_id == account => {}
+            _ => return Err(ChangeMoveError::NotFound),
+        }
+        let changed = sqlx::query(
+            "UPDATE moves SET start_at = $1, started_at = $1 WHERE id = $2 AND state = 'scheduled'",
+        )
+        .bind(to_millis(at))
+        .bind(id.get())
+        .execute(&mut *tx)
+        .await?;
+        if changed.rows_affected() == 0 {
+            return Err(ChangeMoveError::Started);
+        }
+        let row = move_present(&mut tx, id).await?;
+        announce(&mut tx, Announcement::Move(id)).await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// R24: the scheduled moves, of every account, whose time has come by `now`.
+    pub async fn due_moves(&self, now: DateTime<Utc>) -> StoreResult<Vec<MoveRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {MOVE_COLUMNS} FROM moves WHERE state = 'scheduled' AND start_at <= $1 ORDER BY start_at, id"
+        ))
+        .bind(to_millis(now))
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     async fn history_count(&self, channel: ChannelId) -> StoreResult<EarlyCount> {
@@ -340,6 +522,56 @@ impl Store {
         announce(&mut tx, Announcement::Move(id)).await?;
         Ok(tx.commit().await?)
     }
+}
+
+/// The new move's id, or the account's one move already there (R4: the partial
+/// unique index refuses a second whatever the process does).
+fn inserted_move(inserted: sqlx::Result<AnyRow>) -> Result<MoveId, StartError> {
+    match inserted {
+        Ok(r) => Ok(typed::<_, i64>(&r, "id")?),
+        Err(e) => {
+            let e = StoreError::from(e);
+            if e.is_unique_violation() {
+                Err(StartError::MoveInProgress)
+            } else {
+                Err(e.into())
+            }
+        }
+    }
+}
+
+/// R19: fixes a starting move's history inside its write transaction: the channel's
+/// conversations up to the newest id now, counted (using the early count when no
+/// move of the channel began since). Refuses a channel already in help desk.
+async fn fix_history(
+    tx: &mut AnyConnection,
+    m: &NewMove,
+    early: Option<EarlyCount>,
+) -> Result<(i64, i64), StartError> {
+    let workspace: String =
+        sqlx::query("SELECT workspace FROM channels WHERE id = $1 AND account_id = $2")
+            .bind(m.channel_id.get())
+            .bind(m.account_id.get())
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("workspace")?;
+    if workspace != "inbox" {
+        return Err(StartError::AlreadyInHelpDesk);
+    }
+    let max_id = max_conversation_id(&mut *tx).await?;
+    let total = match early {
+        None => 0,
+        Some(early) => {
+            let last_move = last_move_of(&mut *tx, m.channel_id).await?;
+            let (counted, from) = if last_move == early.last_move {
+                (early.count, early.max_id)
+            } else {
+                (0, 0)
+            };
+            counted + history_between(&mut *tx, m.channel_id, from, max_id).await?
+        }
+    };
+    Ok((total, max_id))
 }
 
 /// What changed, for the event streams of every server on one PostgreSQL database.

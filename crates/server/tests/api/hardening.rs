@@ -159,18 +159,19 @@ async fn an_arrival_from_before_1970_or_from_the_future_is_422() {
 
 #[tokio::test]
 async fn a_move_request_with_a_field_the_server_does_not_know_is_422() {
-    // Row 13: "start_at" in two hours started the move at once.
+    // Row 13: "start_at" in two hours started the move at once. Now that R24 reads
+    // it, a near miss ("starts_at") must not start the move at once either.
     let app = spawn_app().await;
     let ada = app.sign_in("ada@demo.test").await;
     let before = app.fingerprint().await;
     let mut body = move_all(&ada, "Support email").await;
-    body["start_at"] = json!((chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc3339());
+    body["starts_at"] = json!((chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc3339());
     let (status, code, message) = error_of(ada.post("/api/moves", body).await).await;
     assert_eq!(
         (status, code),
         (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRequest)
     );
-    assert!(message.contains("start_at"), "{message}");
+    assert!(message.contains("starts_at"), "{message}");
     let mut body = move_all(&ada, "Support email").await;
     body["history"]["closed_status"] = json!("4");
     let (status, _, message) = error_of(ada.post("/api/moves", body).await).await;
@@ -435,6 +436,7 @@ async fn a_move_whose_driver_never_began_is_picked_up_without_a_restart() {
             requested_by: ada.me.id,
             history: Some(statuses),
             mute_notifications: false,
+            start_at: None,
         })
         .await
         .unwrap();

@@ -6,6 +6,7 @@ mod engine;
 mod lease;
 mod progress;
 mod sample;
+mod schedule;
 mod start;
 
 use deskmove_rules::{Conversation, Preview};

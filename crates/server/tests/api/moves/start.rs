@@ -195,22 +195,39 @@ async fn many_concurrent_starts_make_exactly_one_running_move() {
 
 #[tokio::test]
 async fn there_is_no_way_to_cancel_a_move_or_move_a_channel_back() {
-    // R3, R17
+    // R3, R17, R24: a scheduled move's cancel and reschedule refuse a started one.
     let app = spawn_app().await;
     let ada = app.sign_in("ada@demo.test").await;
     let m = ada.start_move(move_all(&ada, "Support line").await).await;
-    for (method, path) in [
-        (reqwest::Method::DELETE, format!("/api/moves/{}", m.id)),
-        (reqwest::Method::PATCH, format!("/api/moves/{}", m.id)),
-        (reqwest::Method::POST, format!("/api/moves/{}/cancel", m.id)),
-        (reqwest::Method::DELETE, "/api/moves/current".to_string()),
+    for (method, path, body, refused) in [
+        (
+            reqwest::Method::DELETE,
+            format!("/api/moves/{}", m.id),
+            json!({}),
+            StatusCode::CONFLICT,
+        ),
+        (
+            reqwest::Method::PATCH,
+            format!("/api/moves/{}", m.id),
+            json!({"state": "failed"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/api/moves/{}/cancel", m.id),
+            json!({}),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            reqwest::Method::DELETE,
+            "/api/moves/current".to_string(),
+            json!({}),
+            StatusCode::NOT_FOUND,
+        ),
     ] {
-        let status = ada
-            .send(method.clone(), &path, json!({"state": "failed"}))
-            .await
-            .status();
+        let status = ada.send(method.clone(), &path, body).await.status();
         assert!(
-            status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED,
+            status == refused || status == StatusCode::METHOD_NOT_ALLOWED,
             "{method} {path}: {status}"
         );
     }
