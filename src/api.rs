@@ -1,10 +1,11 @@
 //! The one place that talks HTTP: typed by the rules crate, errors in words a person understands.
 
+use chrono::{DateTime, Utc};
 use deskmove_rules::requests::{ConversationPatch, TicketPatch};
 use deskmove_rules::{
     Channel, ChannelId, Chatflow, Conversation, ConversationId, ErrorBody, ErrorCode, Inbox,
-    Language, Me, MePatch, Message, Move, MoveId, MoveRequest, Page, Pipeline, Preview, SignIn,
-    Ticket, TicketId, User,
+    Language, Me, MePatch, Message, Move, MoveId, MoveRequest, MoveReschedule, Page, Pipeline,
+    Preview, SignIn, Ticket, TicketId, User,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -187,6 +188,26 @@ pub async fn move_preview(channel_id: ChannelId, sample: u32) -> ApiResult<Previ
 
 pub async fn start_move(request: &MoveRequest, csrf: &str) -> ApiResult<Move> {
     post("/api/moves", request, Some(csrf)).await
+}
+
+/// R24: a scheduled move's new start.
+pub async fn reschedule_move(id: MoveId, at: DateTime<Utc>, csrf: &str) -> ApiResult<Move> {
+    let req = write(Request::patch(&format!("/api/moves/{id}")), csrf)
+        .json(&MoveReschedule {
+            start_at: Some(at.to_rfc3339()),
+        })
+        .map_err(|_| ApiFailure::Unreadable)?;
+    read(send_built(req).await?).await
+}
+
+/// R24: cancels a scheduled move.
+pub async fn cancel_move(id: MoveId, csrf: &str) -> ApiResult<()> {
+    let res = send(write(Request::delete(&format!("/api/moves/{id}")), csrf)).await?;
+    if res.ok() {
+        Ok(())
+    } else {
+        read::<()>(res).await
+    }
 }
 
 pub async fn current_move() -> ApiResult<Option<Move>> {

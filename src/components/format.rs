@@ -133,3 +133,29 @@ pub fn time_zone() -> Option<String> {
         .ok()
         .and_then(|z| z.as_string())
 }
+
+/// R24: a time as a `datetime-local` input shows it, in the browser's clock
+/// ("2026-12-04T02:00").
+pub fn local_input(t: DateTime<Utc>) -> String {
+    let d = js_date(t);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+/// R24: what a `datetime-local` input holds, read in the browser's clock;
+/// `None` when it holds no time.
+pub fn from_local_input(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    // ECMAScript reads a date and time without an offset in the local zone.
+    let ms = Date::new(&JsValue::from_str(text)).get_time();
+    (ms.is_finite()).then(|| DateTime::from_timestamp_millis(ms as i64))?
+}

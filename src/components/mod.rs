@@ -9,6 +9,7 @@ pub mod move_dialog;
 pub mod move_menu;
 pub mod move_progress;
 pub mod pager;
+pub mod schedule;
 pub mod settings_nav;
 pub mod shell;
 pub mod status;

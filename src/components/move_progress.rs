@@ -5,7 +5,9 @@ use deskmove_rules::{Move, MoveState};
 use leptos::prelude::*;
 
 use super::format::{date_time, number};
+use super::schedule::ScheduleControls;
 use crate::i18n::td_string;
+use crate::session::Session;
 use crate::words::{self, locale};
 
 #[component]
@@ -76,6 +78,12 @@ pub fn MoveProgress(
                 </Show>
             </p>
             </Show>
+            // R24: until it starts, a super admin may move or cancel it.
+            {move || {
+                let scheduled = current.with(|m| m.state == MoveState::Scheduled);
+                (scheduled && use_context::<Session>().is_some())
+                    .then(|| view! { <ScheduleControls current=current/> })
+            }}
             // R24: why a scheduled move could not start, each reason worded.
             {move || {
                 let failure = current.with(|m| m.failure.clone());
