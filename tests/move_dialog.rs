@@ -2,10 +2,15 @@
 
 mod common;
 
+use chrono::Duration;
 use common::{choose, click, mount, settle};
+use deskmove::components::format::{hour_of_day, local_input, now};
 use deskmove::components::move_dialog::dialog::MoveForm;
+use deskmove::components::move_dialog::when::next_utc_hour;
+use deskmove::i18n::Locale;
 use deskmove_rules::fixtures::pipeline;
 use deskmove_rules::fixtures::support_email;
+use deskmove_rules::Activity;
 use deskmove_rules::{
     Blocker, BlockerCode, BotActionKind, ConversationId, ConversationStatus, HistoryChoice,
     MoveRequest, Preview, Said, SampleConversation, StatusId, TicketFate, UnassignedReason,
@@ -14,7 +19,7 @@ use deskmove_rules::{
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::HtmlButtonElement;
+use web_sys::{HtmlButtonElement, HtmlFormElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -85,6 +90,10 @@ struct Form {
 }
 
 fn form(blockers: Vec<Blocker>) -> Form {
+    form_of(preview(blockers))
+}
+
+fn form_of(preview: Preview) -> Form {
     let sent = RwSignal::new(Vec::<MoveRequest>::new());
     let pending = RwSignal::new(false);
     let server_error = RwSignal::new(None::<String>);
@@ -92,7 +101,7 @@ fn form(blockers: Vec<Blocker>) -> Form {
         view! {
             <MoveForm
                 channel=support_email()
-                preview=preview(blockers)
+                preview=preview.clone()
                 pipeline=Some(pipeline())
                 pending=pending
                 server_error=server_error
@@ -308,4 +317,135 @@ async fn the_sample_shows_what_happens_and_follows_the_status_selects() {
     none.click();
     settle().await;
     assert!(f.m.find(".sample-table").is_none());
+}
+
+/// Focuses a control and presses it, as Space does on a focused radio or button.
+fn press(e: &web_sys::Element) {
+    e.unchecked_ref::<web_sys::HtmlElement>().focus().unwrap();
+    click(e);
+}
+
+/// Types into a field as a person does: the value, then an input event.
+fn type_into(e: &web_sys::Element, text: &str) {
+    let input: HtmlInputElement = e.clone().unchecked_into();
+    input.focus().unwrap();
+    input.set_value(text);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    input
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn start_at_is_checked_as_the_admin_types_and_the_quietest_hour_is_one_press_away() {
+    // R24
+    let mut p = preview(vec![]);
+    p.activity = Activity {
+        last_hour: 30,
+        by_hour: (0..24)
+            .map(|h| if h == 3 { 0.25 } else { 4.0 + f64::from(h) })
+            .collect(),
+        quietest_hour: 3,
+    };
+    let f = form_of(p);
+    settle().await;
+    assert_eq!(f.m.text(".when-choice legend"), "When");
+    let now_radio: HtmlInputElement = f.m.get("#when-now").unchecked_into();
+    assert!(now_radio.checked(), "Start now is the default");
+    assert!(f.m.get(".start-at").has_attribute("hidden"));
+    assert_eq!(move_button(&f).text_content().unwrap(), "Move channel");
+    // The bar chart: 24 hours in the viewer's clock, the quietest marked and named.
+    let bars = f.m.root.query_selector_all(".activity-bars li").unwrap();
+    assert_eq!(bars.length(), 24);
+    let quiet = f.m.get(".activity-bars li.quietest");
+    assert_eq!(quiet.get_attribute("data-hour").as_deref(), Some("3"));
+    let three = hour_of_day(Locale::en, 3);
+    assert_eq!(
+        quiet
+            .query_selector(".visually-hidden")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        format!("{three}: 0.3 a day")
+    );
+    assert_eq!(
+        f.m.text(".quiet-line .muted"),
+        format!("Quietest around {three}.")
+    );
+
+    // Start at, empty: says what is missing, and nothing can be sent.
+    press(&f.m.get("#when-at"));
+    settle().await;
+    assert!(!f.m.get(".start-at").has_attribute("hidden"));
+    assert_eq!(
+        f.m.text("#start-at-error"),
+        "Choose the date and time to start at."
+    );
+    assert!(move_button(&f).disabled());
+    assert_eq!(move_button(&f).text_content().unwrap(), "Schedule move");
+    let field = f.m.get("#start-at");
+    type_into(&field, &local_input(now() - Duration::minutes(5)));
+    settle().await;
+    assert_eq!(
+        f.m.text("#start-at-error"),
+        "That time has passed: choose a time in the future, or start now."
+    );
+    assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("true"));
+    type_into(&field, &local_input(now() + Duration::days(31)));
+    settle().await;
+    assert_eq!(
+        f.m.text("#start-at-error"),
+        "A move can be scheduled at most 30 days ahead."
+    );
+    assert!(move_button(&f).disabled());
+
+    // The quietest hour, one press: the field holds its next occurrence.
+    press(&f.m.get("[data-action=use-quietest]"));
+    settle().await;
+    let next = next_utc_hour(now(), 3);
+    let field_input: HtmlInputElement = field.clone().unchecked_into();
+    assert_eq!(field_input.value(), local_input(next));
+    assert_eq!(f.m.text("#start-at-error"), "");
+    assert_eq!(
+        field.get_attribute("aria-invalid").as_deref(),
+        Some("false")
+    );
+    assert!(!move_button(&f).disabled());
+    let form: HtmlFormElement = f.m.get("form.move-form").unchecked_into();
+    form.request_submit().unwrap();
+    settle().await;
+    let sent = f.sent.get_untracked();
+    assert_eq!(sent.len(), 1);
+    let at = sent[0].start_at.as_deref().expect("a start is sent");
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc3339(at).unwrap(),
+        next,
+        "the time the field shows, as RFC 3339"
+    );
+
+    // Back to Start now: the move starts at once, with no time.
+    press(&f.m.get("#when-now"));
+    settle().await;
+    assert_eq!(move_button(&f).text_content().unwrap(), "Move channel");
+    click(&f.m.get("[data-action=move-channel]"));
+    settle().await;
+    assert_eq!(f.sent.get_untracked()[1].start_at, None);
+}
+
+#[wasm_bindgen_test]
+async fn with_no_arrivals_to_show_there_is_no_chart_but_start_at_still_works() {
+    // R24
+    let f = form(vec![]);
+    settle().await;
+    assert!(f.m.find(".activity-bars").is_none());
+    press(&f.m.get("#when-at"));
+    settle().await;
+    type_into(
+        &f.m.get("#start-at"),
+        &local_input(now() + Duration::hours(2)),
+    );
+    settle().await;
+    assert!(!move_button(&f).disabled());
 }

@@ -16,6 +16,8 @@ use crate::language::{browser_languages, primary_language};
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Style {
     Number,
+    /// "0.4", "0,4": at most one decimal
+    Decimal,
     /// "22 Nov 2026, 09:05"
     DateTime,
     /// "22 Nov 2026"
@@ -53,6 +55,10 @@ fn formatter(locale: Locale, style: Style) -> JsValue {
                 let tag = Array::of1(&tag(locale).into());
                 match style {
                     Style::Number => Intl::NumberFormat::new(&tag, &Object::new()).into(),
+                    Style::Decimal => {
+                        Intl::NumberFormat::new(&tag, &options(&[("maximumFractionDigits", "1")]))
+                            .into()
+                    }
                     Style::DateTime => Intl::DateTimeFormat::new(
                         &tag,
                         &options(&[("dateStyle", "medium"), ("timeStyle", "short")]),
@@ -81,6 +87,16 @@ pub fn number(locale: Locale, n: u64) -> String {
         .unwrap_or_else(|| n.to_string())
 }
 
+/// 0.44 → "0.4" in English, "0,4" in German and Norwegian.
+pub fn decimal(locale: Locale, n: f64) -> String {
+    let f: Intl::NumberFormat = formatter(locale, Style::Decimal).into();
+    f.format()
+        .call1(&JsValue::UNDEFINED, &JsValue::from_f64(n))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| format!("{n:.1}"))
+}
+
 /// "22 Nov 2026, 09:05" ("22.11.2026, 09:05", "22. nov. 2026, 09:05") in the
 /// browser's time zone.
 pub fn date_time(locale: Locale, t: DateTime<Utc>) -> String {
@@ -102,14 +118,18 @@ pub fn date(locale: Locale, t: DateTime<Utc>) -> String {
         .unwrap_or_else(|| t.to_rfc3339())
 }
 
+/// `utc_hour`:00 UTC on the UTC day of `day`.
+pub fn hour_on(day: DateTime<Utc>, utc_hour: u8) -> DateTime<Utc> {
+    day.date_naive()
+        .and_hms_opt(u32::from(utc_hour.min(23)), 0, 0)
+        .map(|t| t.and_utc())
+        .unwrap_or(day)
+}
+
 /// R24: a UTC hour of the day (0–23) as the browser's clock shows it today:
 /// 2 → "03:00" in Oslo in winter.
 pub fn hour_of_day(locale: Locale, utc_hour: u8) -> String {
-    let today = now().date_naive();
-    let at = today
-        .and_hms_opt(u32::from(utc_hour.min(23)), 0, 0)
-        .map(|t| t.and_utc())
-        .unwrap_or_else(now);
+    let at = hour_on(now(), utc_hour);
     let f = Intl::DateTimeFormat::new(
         &Array::of1(&tag(locale).into()),
         &options(&[("timeStyle", "short")]),
@@ -119,6 +139,12 @@ pub fn hour_of_day(locale: Locale, utc_hour: u8) -> String {
         .ok()
         .and_then(|s| s.as_string())
         .unwrap_or_else(|| format!("{utc_hour:02}:00 UTC"))
+}
+
+/// R24: the hour the browser's clock shows today at `utc_hour`:00 UTC (2 → 3 in
+/// Oslo in winter).
+pub fn local_hour(utc_hour: u8) -> u32 {
+    js_date(hour_on(now(), utc_hour)).get_hours()
 }
 
 /// The browser's clock.

@@ -15,6 +15,9 @@ use leptos_router::NavigateOptions;
 use super::history::{HistoryForm, HistoryMode};
 use super::preview::PreviewSummary;
 use super::sample::SampleTable;
+use super::when::{When, WhenChoice};
+use crate::components::format::{from_local_input, now};
+use crate::components::schedule::start_at_error;
 
 /// R25: how many of the history's conversations the dialog shows, oldest and newest.
 const SAMPLE: u32 = 10;
@@ -53,6 +56,9 @@ pub fn MoveForm(
     let open_status = RwSignal::new(natural(ConversationStatus::Open));
     let closed_status = RwSignal::new(natural(ConversationStatus::Closed));
     let mute = RwSignal::new(false);
+    let when = RwSignal::new(When::Now);
+    let start_text = RwSignal::new(String::new());
+    let start_touched = RwSignal::new(false);
     let channel_id = channel.id.to_string();
     let request = Memo::new(move |_| {
         let chosen = |s: String| Some(s).filter(|s| !s.is_empty());
@@ -66,7 +72,10 @@ pub fn MoveForm(
                 HistoryMode::None => HistoryChoice::None,
             },
             mute_notifications: mute.get(),
-            start_at: None,
+            start_at: (when.get() == When::At)
+                .then(|| from_local_input(&start_text.get()))
+                .flatten()
+                .map(|at| at.to_rfc3339()),
         }
     });
     let rules_pipeline = pipeline.clone();
@@ -77,7 +86,15 @@ pub fn MoveForm(
     });
     let blocked = !preview.blockers.is_empty();
     let l = locale();
-    let can_move = move || !blocked && errors.with(Vec::is_empty) && !pending.get();
+    // R24: the start is checked by the rules the server runs, against this clock.
+    let start_error = move || {
+        (when.get() == When::At)
+            .then(|| start_at_error(l, &start_text.get(), now()))
+            .flatten()
+    };
+    let shown_start_error = Signal::derive(move || start_touched.get().then(start_error).flatten());
+    let can_move =
+        move || !blocked && errors.with(Vec::is_empty) && start_error().is_none() && !pending.get();
     let general_errors = move || {
         errors.with(|e| {
             e.iter()
@@ -89,6 +106,7 @@ pub fn MoveForm(
     // Ticking "turn off notifications" answers the notifications warning (R22).
     let mut shown = preview.clone();
     let sample = std::mem::take(&mut shown.sample);
+    let activity = std::mem::take(&mut shown.activity);
     let notifications_warning = shown
         .warnings
         .iter()
@@ -96,6 +114,7 @@ pub fn MoveForm(
         .map(|i| shown.warnings.remove(i));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        start_touched.set(true);
         if can_move() {
             on_submit.run(request.get_untracked());
         }
@@ -130,6 +149,13 @@ pub fn MoveForm(
                     {notifications_warning.map(|w| view! {
                         <p class="warning inline" class:hidden=move || mute.get() data-code="Notifications">{words::said(l, &w.said)}</p>
                     })}
+                    <WhenChoice
+                        activity=activity.clone()
+                        when=when
+                        start_text=start_text
+                        error=shown_start_error
+                        touched=start_touched
+                    />
                     <label class="checkbox">
                         <input
                             type="checkbox"
@@ -155,7 +181,12 @@ pub fn MoveForm(
                 <p class="field-error submit-error" role="alert">{move || server_error.get()}</p>
                 <button type="button" class="button secondary" on:click=move |_| on_cancel.run(())>{td_string!(l, common.cancel)}</button>
                 <button type="submit" class="button primary" data-action="move-channel" disabled=move || !can_move()>
-                    {move || if pending.get() { td_string!(l, dialog.moving) } else { td_string!(l, dialog.move_channel) }}
+                    {move || match (when.get(), pending.get()) {
+                        (When::Now, false) => td_string!(l, dialog.move_channel),
+                        (When::Now, true) => td_string!(l, dialog.moving),
+                        (When::At, false) => td_string!(l, dialog.schedule_move),
+                        (When::At, true) => td_string!(l, dialog.scheduling),
+                    }}
                 </button>
             </div>
         </form>

@@ -4,8 +4,10 @@ pub mod dialog;
 mod history;
 mod preview;
 mod sample;
+pub mod when;
 
 pub use dialog::MoveDialog;
 pub use history::{HistoryForm, HistoryMode};
 pub use preview::PreviewSummary;
 pub use sample::SampleTable;
+pub use when::{When, WhenChoice};
