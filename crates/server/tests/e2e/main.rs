@@ -13,6 +13,7 @@ use deskmove_testkit::Server;
 mod a11y;
 mod languages;
 mod phone;
+mod schedule;
 
 const BIN: &str = env!("CARGO_BIN_EXE_deskmove-server");
 
