@@ -116,6 +116,7 @@ pub fn a_move(state: MoveState, moved: u64, total: u64) -> Move {
             .then(|| Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap()),
         failed_reason: None,
         failure: Vec::new(),
+        reported: true,
     }
 }
 

@@ -7,7 +7,7 @@ use crate::said::Said;
 
 use super::{
     codes, Blocker, ChannelId, ConversationId, ConversationStatus, IdText, MoveId, SlaDue,
-    StatusId, UserId,
+    StatusId, TicketId, UserId,
 };
 
 /// What happens to the channel's history (R9), as the admin asks for it.
@@ -96,6 +96,14 @@ pub struct Move {
     /// The same, as facts the app words in the reader's language (R27).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failure: Vec<Said>,
+    /// R26: whether the move keeps a per-conversation report; moves made before
+    /// reports began have none.
+    #[serde(default = "kept")]
+    pub reported: bool,
+}
+
+fn kept() -> bool {
+    true
 }
 
 impl MoveState {
@@ -147,6 +155,32 @@ codes! {
         OwnerWithoutAccess = "owner_without_access" => "Its owner has no help desk access",
         NoOwner = "no_owner" => "It has no owner",
     }
+}
+
+codes! {
+    /// R26: the filters of a move's report.
+    pub enum ItemOutcome("report filter") {
+        Created = "created" => "Ticket created",
+        Kept = "kept" => "Ticket kept",
+        Arrived = "arrived" => "Arrived during the move",
+        Unassigned = "unassigned" => "Unassigned",
+    }
+}
+
+/// R26: what a move did to one conversation it moved, from its history or as it
+/// arrived during the move: recorded by the move itself, in the batch that moved it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoveItem {
+    pub conversation_id: ConversationId,
+    pub contact: String,
+    pub subject: String,
+    pub original_channel_id: ChannelId,
+    pub ticket_id: TicketId,
+    pub ticket: TicketFate,
+    pub arrived: bool,
+    pub status_id: StatusId,
+    pub owner_id: Option<UserId>,
+    pub unassigned_reason: Option<UnassignedReason>,
 }
 
 /// R25: one conversation of the sample and what the move does to its ticket.

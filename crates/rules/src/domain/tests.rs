@@ -55,6 +55,7 @@ fn a_move_has_the_json_shape_of_the_api() {
         start_at: None,
         failed_reason: None,
         failure: Vec::new(),
+        reported: true,
     };
     let v = serde_json::to_value(&m).unwrap();
     assert!(v.get("start_at").is_none() && v.get("failure").is_none());

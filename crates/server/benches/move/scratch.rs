@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Context};
 use chrono::Utc;
+use deskmove_rules::MoveId;
 use deskmove_server::store::{Database, Store};
 use sqlx::{Connection, Row};
 use tempfile::TempDir;
@@ -16,6 +17,8 @@ use crate::served::Ids;
 use crate::{Args, ACCOUNT};
 
 /// PostgreSQL's limit, run with psql.
+/// The move the limit records its report (R26) as: no move of the copy has it.
+const LIMIT_MOVE: MoveId = MoveId::of(1_000_000);
 const LIMIT_SQL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/move/limit.pg.sql");
 
 pub(crate) enum Scratch {
@@ -146,7 +149,13 @@ impl Scratch {
                 let store = Store::open_at(db).await?;
                 let t = Instant::now();
                 let work = store
-                    .move_at_once(ACCOUNT, ids.support_email, ids.statuses, Utc::now())
+                    .move_at_once(
+                        ACCOUNT,
+                        ids.support_email,
+                        ids.statuses,
+                        Utc::now(),
+                        LIMIT_MOVE,
+                    )
                     .await?;
                 let took = t.elapsed();
                 store.close().await;
@@ -162,6 +171,7 @@ impl Scratch {
                     .args(["-v", &format!("open_status={}", ids.statuses.0.get())])
                     .args(["-v", &format!("closed_status={}", ids.statuses.1.get())])
                     .args(["-v", &format!("now={}", Utc::now().timestamp_millis())])
+                    .args(["-v", &format!("move={}", LIMIT_MOVE.get())])
                     .output()
                     .context("psql (Debian's postgresql-client)")?;
                 ensure!(

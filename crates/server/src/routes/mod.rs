@@ -7,6 +7,7 @@ mod extract;
 mod ingest;
 mod moves;
 mod paging;
+mod report;
 mod session;
 
 use std::time::Duration;
@@ -63,6 +64,8 @@ pub fn api(timeout: Duration) -> Router<AppState> {
                 .patch(moves::reschedule)
                 .delete(moves::cancel),
         )
+        .route("/moves/{id}/items", get(report::items))
+        .route("/moves/{id}/report.csv", get(report::csv))
         .route(
             "/ingest/channels/{id}/conversations",
             post(ingest::conversation),

@@ -97,7 +97,7 @@ async fn sample(
 }
 
 /// R1: the server refuses whatever the client does.
-fn require_super_admin(actor: &Actor) -> AppResult<()> {
+pub(super) fn require_super_admin(actor: &Actor) -> AppResult<()> {
     if may_move(actor.user.role) {
         Ok(())
     } else {

@@ -1,5 +1,6 @@
-//! Verifies the invariants I1–I3, and that the lists' kept totals match their
-//! rows, on a whole database: what `deskmove-server check` reports.
+//! Verifies the invariants I1–I3, that each move's report (R26) holds what it
+//! moved, and that the lists' kept totals match their rows, on a whole
+//! database: what `deskmove-server check` reports.
 
 use sqlx::Row;
 
@@ -25,7 +26,7 @@ impl std::fmt::Display for Violation {
 }
 
 /// (invariant, what it means, SQL answering `n` and `example`)
-const CHECKS: [(&str, &str, &str); 8] = [
+const CHECKS: [(&str, &str, &str); 10] = [
     (
         "I1",
         "conversations in help desk without a ticket",
@@ -69,6 +70,20 @@ const CHECKS: [(&str, &str, &str); 8] = [
         "completed moves whose channel is not in help desk",
         "SELECT COUNT(*) AS n, MIN(m.id) AS example FROM moves m JOIN channels ch ON ch.id = m.channel_id \
          WHERE m.state = 'completed' AND ch.workspace <> 'help_desk'",
+    ),
+    (
+        "R26",
+        "moves whose report does not hold each conversation moved and each arrival once",
+        "SELECT COUNT(*) AS n, MIN(m.id) AS example FROM moves m WHERE m.reported = 1 AND ( \
+            m.moved <> (SELECT COUNT(*) FROM move_items i WHERE i.move_id = m.id AND i.arrived = 0) \
+            OR m.arrived <> (SELECT COUNT(*) FROM move_items i WHERE i.move_id = m.id AND i.arrived = 1))",
+    ),
+    (
+        "R26",
+        "report rows whose ticket is not their conversation's",
+        "SELECT COUNT(*) AS n, MIN(i.conversation_id) AS example FROM move_items i \
+         LEFT JOIN tickets t ON t.id = i.ticket_id \
+         WHERE t.id IS NULL OR t.conversation_id <> i.conversation_id",
     ),
     (
         "I3",

@@ -260,6 +260,7 @@ impl Store {
                 statuses,
                 notify: !m.mute_notifications,
                 now,
+                record: id,
             },
         )
         .await?;
@@ -297,14 +298,15 @@ impl Store {
 
     /// The benchmark's limit: the engine's statements run once over the channel's
     /// whole history, in one transaction, with no batches and no progress row; what
-    /// is left between the two is what batching costs. Answers (tickets created,
-    /// conversations moved).
+    /// is left between the two is what batching costs. It keeps the same report
+    /// (R26), as move `record`. Answers (tickets created, conversations moved).
     pub async fn move_at_once(
         &self,
         account: AccountId,
         channel: ChannelId,
         statuses: (StatusId, StatusId),
         now: DateTime<Utc>,
+        record: MoveId,
     ) -> StoreResult<(i64, i64)> {
         let mut tx = self.begin_write().await?;
         let upto = max_conversation_id(&mut tx).await?;
@@ -320,6 +322,7 @@ impl Store {
                 statuses,
                 notify: true,
                 now,
+                record,
             },
         )
         .await?;
@@ -433,6 +436,8 @@ struct HistoryRange {
     /// R22: whether created tickets notify their owners (not when the move is muted).
     notify: bool,
     now: DateTime<Utc>,
+    /// R26: the move whose report records what happened to each conversation.
+    record: MoveId,
 }
 
 /// What moving a stretch of history did.
@@ -480,6 +485,20 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
             .await?;
         count_apart(conn, -1).await?;
     }
+    // R26: the kept tickets, recorded before their owners are looked at (R10).
+    let sql = format!(
+        "INSERT INTO move_items (move_id, conversation_id, ticket_id, created, arrived, status_id, \
+            owner_id, unassigned_reason) \
+         SELECT $1, c.id, t.id, 0, 0, t.status_id, \
+            CASE WHEN u.help_desk_access = 1 THEN t.owner_id ELSE NULL END, \
+            CASE WHEN t.owner_id IS NULL THEN 'no_owner' \
+                 WHEN u.help_desk_access = 1 THEN NULL ELSE 'owner_without_access' END \
+         FROM conversations c CROSS JOIN tickets t LEFT JOIN users u ON u.id = t.owner_id \
+         WHERE {} AND t.conversation_id = c.id",
+        Stretch::condition("c.", 2)
+    );
+    let query = sqlx::query(&sql).bind(r.record.get());
+    r.stretch.bind(query).execute(&mut *conn).await?;
     // The kept tickets first, while every ticket of the stretch is a kept one.
     // R10 decision, R13: a kept ticket whose owner has no help desk access is unassigned.
     let sql = format!(
@@ -517,7 +536,7 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
             c.started_at, c.started_at + $4, c.started_at + $5 \
          FROM conversations c LEFT JOIN users u ON u.id = c.owner_id \
          WHERE {} AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = c.id) \
-         RETURNING id, owner_id",
+         RETURNING id, owner_id, conversation_id, status_id",
         Stretch::condition("c.", 6)
     );
     // The insert's arguments: $1 to $5, then the stretch's $6 to $8.
@@ -552,23 +571,36 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
         }
         (created_rows.len() as i64, owned.len() as i64)
     } else {
-        // PostgreSQL notifies from the inserted rows in the same statement (R22),
-        // instead of sending them to the server and back: a tenth of a batch.
+        // PostgreSQL notifies (R22) and reports (R26) from the inserted rows in the
+        // same statement, instead of sending them to the server and back: a tenth
+        // of a batch.
         let sql = format!(
             "WITH created AS ({insert}), notified AS ( \
                 INSERT INTO notifications (user_id, kind, ticket_id, created_at) \
                 SELECT owner_id, 'ticket_created', id, $9 FROM created \
-                WHERE owner_id IS NOT NULL AND $10 = 1) \
+                WHERE owner_id IS NOT NULL AND $10 = 1), reported AS ( \
+                INSERT INTO move_items (move_id, conversation_id, ticket_id, created, arrived, \
+                    status_id, owner_id, unassigned_reason) \
+                SELECT $11, n.conversation_id, n.id, 1, 0, n.status_id, n.owner_id, \
+                    CASE WHEN n.owner_id IS NOT NULL THEN NULL WHEN c.owner_id IS NULL THEN 'no_owner' \
+                         ELSE 'owner_without_access' END \
+                FROM created n JOIN conversations c ON c.id = n.conversation_id) \
              SELECT COUNT(*) AS created, COUNT(owner_id) AS owned FROM created"
         );
         let row = insert_args(sqlx::query(&sql))
             .bind(to_millis(r.now))
             .bind(i64::from(r.notify))
+            .bind(r.record.get())
             .fetch_one(&mut *conn)
             .await?;
         (row.try_get("created")?, row.try_get("owned")?)
     };
     let unassigned = created - owned + kept_unassigned;
+    if row_counted {
+        // R26, SQLite: the created tickets, every ticket of the stretch not
+        // recorded as kept (PostgreSQL reported them as it inserted them).
+        report_created(conn, r).await?;
+    }
     let sql = format!(
         "UPDATE conversations SET workspace = 'help_desk', \
             owner_id = (SELECT t.owner_id FROM tickets t WHERE t.conversation_id = conversations.id) \
@@ -592,6 +624,25 @@ async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<R
         unassigned,
         moved,
     })
+}
+
+/// R26: the tickets of the stretch the move created, recorded once the insert
+/// made them: every ticket of the stretch not already recorded as kept.
+async fn report_created(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<()> {
+    let sql = format!(
+        "INSERT INTO move_items (move_id, conversation_id, ticket_id, created, arrived, status_id, \
+            owner_id, unassigned_reason) \
+         SELECT $1, c.id, t.id, 1, 0, t.status_id, t.owner_id, \
+            CASE WHEN t.owner_id IS NOT NULL THEN NULL WHEN c.owner_id IS NULL THEN 'no_owner' \
+                 ELSE 'owner_without_access' END \
+         FROM conversations c CROSS JOIN tickets t \
+         WHERE {} AND t.conversation_id = c.id \
+            AND NOT EXISTS (SELECT 1 FROM move_items m WHERE m.move_id = $1 AND m.conversation_id = c.id)",
+        Stretch::condition("c.", 2)
+    );
+    let query = sqlx::query(&sql).bind(r.record.get());
+    r.stretch.bind(query).execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// Tickets a notification each, for `owned` (ticket, owner): `ticket_created` (R22).

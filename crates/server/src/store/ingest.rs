@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use deskmove_rules::plan::{inbox_arrival_owner, plan_arrival_ticket, TicketEvent};
 use deskmove_rules::scope::{arrival_gets_ticket, arrival_workspace, ChannelPhase};
-use deskmove_rules::{has_help_desk_access, ChannelId, Conversation, ConversationId, UserId};
+use deskmove_rules::{
+    has_help_desk_access, ChannelId, Conversation, ConversationId, UnassignedReason, UserId,
+};
 
 use super::catalog::{
     pipeline_on, running_move_on, sla_policy_on, typed, users_on, ChannelRow, CHANNEL_COLUMNS,
@@ -42,10 +44,10 @@ impl Store {
             return Ok(None);
         };
         let account = channel.account_id;
-        let moving_this = running_move_on(&mut tx, account)
+        let moving = running_move_on(&mut tx, account)
             .await?
-            .is_some_and(|m| m.channel_id == channel_id);
-        let phase = ChannelPhase::of(channel.workspace, moving_this);
+            .filter(|m| m.channel_id == channel_id);
+        let phase = ChannelPhase::of(channel.workspace, moving.is_some());
         let workspace = arrival_workspace(phase);
 
         let users = users_on(&mut tx, account).await?;
@@ -110,6 +112,27 @@ impl Store {
                 to_millis(now),
             )
             .await?;
+            // R26: an arrival during the move is in the move's report.
+            if let Some(m) = &moving {
+                let routed = inbox_arrival_owner(&channel.settings, is_user);
+                let reason = match (t.owner_id, routed) {
+                    (Some(_), _) => None,
+                    (None, Some(_)) => Some(UnassignedReason::OwnerWithoutAccess),
+                    (None, None) => Some(UnassignedReason::NoOwner),
+                };
+                sqlx::query(
+                    "INSERT INTO move_items (move_id, conversation_id, ticket_id, created, arrived, \
+                     status_id, owner_id, unassigned_reason) VALUES ($1, $2, $3, 1, 1, $4, $5, $6)",
+                )
+                .bind(m.id.get())
+                .bind(conversation.get())
+                .bind(ticket.get())
+                .bind(t.status_id.get())
+                .bind(t.owner_id.map(UserId::get))
+                .bind(reason.map(UnassignedReason::as_str))
+                .execute(&mut *tx)
+                .await?;
+            }
         }
         if phase == ChannelPhase::Moving {
             sqlx::query(

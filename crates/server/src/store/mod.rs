@@ -12,6 +12,7 @@ mod ingest;
 mod limits;
 mod moves;
 mod open;
+mod report;
 mod seed;
 mod sessions;
 mod sql;

@@ -39,11 +39,13 @@ pub struct MoveRow {
     pub start_at: Option<i64>,
     /// R24: why it could not start at its time, as the rules' facts.
     pub failure: Vec<Said>,
+    /// R26: whether the move keeps a report (every move since reports began).
+    pub reported: bool,
 }
 
 pub(crate) const MOVE_COLUMNS: &str = "id, account_id, channel_id, requested_by, history_mode, open_status_id, \
      closed_status_id, mute_notifications, state, total, moved, tickets_created, unassigned, arrived, \
-     resume_after, history_max_id, started_at, finished_at, last_error, start_at, failure";
+     resume_after, history_max_id, started_at, finished_at, last_error, start_at, failure, reported";
 
 impl FromRow<'_, AnyRow> for MoveRow {
     fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
@@ -90,6 +92,7 @@ impl FromRow<'_, AnyRow> for MoveRow {
                     })?
                 }
             },
+            reported: r.try_get::<i64, _>("reported")? != 0,
         })
     }
 }
@@ -133,6 +136,7 @@ impl MoveRow {
                 .clone()
                 .filter(|_| self.state == MoveState::Failed),
             failure: self.failure.clone(),
+            reported: self.reported,
         })
     }
 }

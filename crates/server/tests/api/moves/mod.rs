@@ -5,6 +5,7 @@ mod arrivals;
 mod engine;
 mod lease;
 mod progress;
+mod report;
 mod sample;
 mod schedule;
 mod start;
