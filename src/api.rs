@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use deskmove_rules::requests::{ConversationPatch, TicketPatch};
 use deskmove_rules::{
     Channel, ChannelId, Chatflow, Conversation, ConversationId, ErrorBody, ErrorCode, Inbox,
-    Language, Me, MePatch, Message, Move, MoveId, MoveRequest, MoveReschedule, Page, Pipeline,
-    Preview, SignIn, Ticket, TicketId, User,
+    ItemOutcome, Language, Me, MePatch, Message, Move, MoveId, MoveItem, MoveRequest,
+    MoveReschedule, Page, Pipeline, Preview, SignIn, Ticket, TicketId, User,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -293,4 +293,21 @@ fn paged(path: &str, query: &str, cursor: Option<&str>) -> String {
 /// Encodes one path segment or query value.
 pub fn encode(s: &str) -> String {
     String::from(js_sys::encode_uri_component(s))
+}
+
+/// R26: a page of a move's report, of one outcome or of all.
+pub async fn move_items(
+    id: MoveId,
+    outcome: Option<ItemOutcome>,
+    cursor: Option<&str>,
+) -> ApiResult<Page<MoveItem>> {
+    let query = outcome
+        .map(|o| format!("outcome={}", o.as_str()))
+        .unwrap_or_default();
+    get(&paged(&format!("/api/moves/{id}/items"), &query, cursor)).await
+}
+
+/// R26: where the browser downloads a move's whole report as CSV.
+pub fn report_csv(id: MoveId) -> String {
+    format!("/api/moves/{id}/report.csv")
 }

@@ -1,6 +1,6 @@
 //! `/moves/<id>`: the move in progress, live; the same move, finished, when opened later (R15).
 
-use deskmove_rules::{Move, MoveId};
+use deskmove_rules::{Move, MoveId, MoveState};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -8,10 +8,12 @@ use leptos_router::hooks::use_params_map;
 use crate::api;
 use crate::api::ApiFailure;
 use crate::components::move_progress::MoveProgress;
+use crate::components::move_report::MoveReport;
 use crate::components::status::{load_error, loading};
 use crate::directory::use_directory;
 use crate::i18n::td_string;
 use crate::live::use_live;
+use crate::session::use_session;
 use crate::words::locale;
 
 #[component]
@@ -19,6 +21,7 @@ pub fn MoveProgressPage() -> impl IntoView {
     let params = use_params_map();
     let live = use_live();
     let directory = use_directory();
+    let session = use_session();
     let id = move || params.with(|p| p.get("id").and_then(|id| MoveId::parse(&id)));
     let fetched = LocalResource::new(move || {
         let id = id();
@@ -51,7 +54,16 @@ pub fn MoveProgressPage() -> impl IntoView {
                 Some(None) => {
                     let m = Signal::derive(move || current.get().and_then(Result::ok).expect("a move"));
                     let name = Signal::derive(move || directory.names().channel(l, m.with(|m| m.channel_id)));
-                    view! { <MoveProgress current=m channel_name=name/> }.into_any()
+                    let state = Memo::new(move |_| m.with(|m| m.state));
+                    // R26: the report, once the move has started, for whoever may move.
+                    let started = Memo::new(move |_| matches!(state.get(), MoveState::Running | MoveState::Completed));
+                    let report = move || {
+                        (started.get() && session.can_move().get()).then(|| {
+                            let (id, reported) = m.with_untracked(|m| (m.id, m.reported));
+                            view! { <MoveReport id=id state=state reported=reported/> }
+                        })
+                    };
+                    view! { <MoveProgress current=m channel_name=name/> {report} }.into_any()
                 }
             }}
         </main>

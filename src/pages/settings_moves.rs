@@ -1,12 +1,13 @@
 //! `/settings/moves`: every move of the account, newest first: who, when, what, how it went (SCREENS.md 10).
 
-use deskmove_rules::{Move, MoveHistory, MoveState, Pipeline, StatusId};
+use deskmove_rules::{Move, MoveHistory, MoveId, MoveState, Pipeline, StatusId};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api;
 use crate::components::format::{date_time, number};
 use crate::components::list::{list_view, DataTable, ListWords};
+use crate::components::move_report::MoveReport;
 use crate::components::settings_nav::{SettingsNav, SettingsPage};
 use crate::directory::{use_directory, Names};
 use crate::i18n::{td_string, Locale};
@@ -65,6 +66,9 @@ pub fn SettingsMoves() -> impl IntoView {
         pipeline.refetch();
         directory.retry_if_failed();
     });
+    // R26: the moves whose report is open; kept here, so a live refresh of the
+    // list leaves them open.
+    let open = RwSignal::new(std::collections::HashSet::<MoveId>::new());
     let l = locale();
     let list_words = ListWords {
         loading: td_string!(l, moves.loading),
@@ -83,7 +87,7 @@ pub fn SettingsMoves() -> impl IntoView {
                     let columns = Columns::new(l);
                     view! {
                         <DataTable class="moves" columns=columns.all()>
-                            {list.into_iter().map(|m| row(l, &columns, m, &names, pipeline.as_ref())).collect_view()}
+                            {list.into_iter().map(|m| row(l, &columns, m, &names, pipeline.as_ref(), open)).collect_view()}
                         </DataTable>
                     }.into_any()
                 })}
@@ -142,7 +146,23 @@ fn row(
     m: Move,
     names: &Names,
     pipeline: Option<&Pipeline>,
+    open: RwSignal<std::collections::HashSet<MoveId>>,
 ) -> impl IntoView {
+    let id = m.id;
+    let (state_now, reported) = (m.state, m.reported);
+    let has_report = matches!(m.state, MoveState::Running | MoveState::Completed);
+    let is_open = move || open.with(|o| o.contains(&id));
+    let toggle = view! {
+        <button
+            type="button"
+            class="button secondary small report-toggle"
+            aria-expanded=move || is_open().to_string()
+            aria-controls=format!("report-row-{id}")
+            on:click=move |_| open.update(|o| if !o.remove(&id) { o.insert(id); })
+        >
+            {move || if is_open() { td_string!(l, report.hide_report) } else { td_string!(l, report.show_report) }}
+        </button>
+    };
     let (state, class) = (words::move_state(l, m.state), m.state.as_str());
     let took = m
         .finished_at
@@ -160,6 +180,7 @@ fn row(
             <td class="small" data-label=c.moved>
                 {td_string!(l, moves.of, moved = number(l, m.moved), total = number(l, m.total)).to_string()}
                 <div class="muted">{td_string!(l, moves.counts, created = number(l, m.tickets_created), unassigned = number(l, m.unassigned), arrived = number(l, m.arrived)).to_string()}</div>
+                {has_report.then_some(toggle)}
             </td>
             <td class="small" data-label=c.duration>{took}</td>
             <td data-label=c.state>
@@ -167,5 +188,12 @@ fn row(
                 {not_started(l, &m)}
             </td>
         </tr>
+        {move || (has_report && is_open()).then(|| view! {
+            <tr class="report-row" id=format!("report-row-{id}")>
+                <td colspan="7">
+                    <MoveReport id=id state=Signal::stored(state_now) reported=reported/>
+                </td>
+            </tr>
+        })}
     }
 }
