@@ -80,13 +80,17 @@ fn names_a_file(path: &str) -> bool {
         .is_some_and(|last| last.contains('.'))
 }
 
-/// Trunk's content-hashed names: `<stem>-<16 hex digits>[_bg].<ext>`.
+/// Trunk's content-hashed names: `<stem>-<hash>[_bg].<ext>`, the hash a 64-bit
+/// number in hex without its leading zeros: 16 digits, or fewer one build in 16
+/// (`deskmove-f5e470792e6f3a3_bg.wasm`). Down to 12 digits; a shorter hash (one
+/// build in 65,536) is merely revalidated.
 fn is_hashed(path: &str) -> bool {
     let last = path.rsplit('/').next().unwrap_or("");
     let stem = last.split('.').next().unwrap_or("");
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 /// The Content-Security-Policy of the `index.html` on disk: read again whenever
@@ -155,6 +159,11 @@ mod tests {
     fn trunk_s_hashed_names_are_told_from_the_rest() {
         assert!(is_hashed("/base-a8a74186a4fb5235.css"));
         assert!(is_hashed("/deskmove-e6fdc310521d4e25_bg.wasm"));
+        // A hash whose first hex digit was a zero: a real build's name.
+        assert!(is_hashed("/deskmove-f5e470792e6f3a3_bg.wasm"));
+        assert!(is_hashed("/deskmove-f5e470792e6f3a3.js"));
+        assert!(!is_hashed("/deskmove-cafe.js"), "too short to be a hash");
+        assert!(!is_hashed("/deskmove-e6fdc310521d4e25aa.js"), "too long");
         assert!(!is_hashed("/index.html"));
         assert!(!is_hashed("/favicon.ico"));
         assert!(!is_hashed("/settings-moves"));
