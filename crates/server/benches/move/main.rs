@@ -24,6 +24,7 @@
 mod lists;
 mod load;
 mod report;
+mod report_csv;
 mod scratch;
 mod served;
 
@@ -189,6 +190,7 @@ async fn main() -> anyhow::Result<()> {
         (done.moved, done.tickets_created) == (quiet_move.moved, quiet_move.tickets_created),
         "the move under load did different work: {done:?}, {quiet_move:?}"
     );
+    let csv = report_csv::download(&served, &done).await?;
 
     // The `move` event at a second client.
     let mut event_latency = Vec::new();
@@ -221,6 +223,7 @@ async fn main() -> anyhow::Result<()> {
         list_pages,
         seed_peak,
         move_peak,
+        csv,
     };
     println!("{report}");
     Ok(())

@@ -6,6 +6,7 @@ use std::time::Duration;
 use deskmove_rules::Move;
 
 use crate::load::Latencies;
+use crate::report_csv::CsvDownload;
 use crate::Args;
 /// One file of the page as a browser gets it.
 pub(crate) struct Fetched {
@@ -122,6 +123,7 @@ pub(crate) struct Report<'a> {
     pub(crate) list_pages: Vec<(&'static str, Latencies)>,
     pub(crate) seed_peak: Option<u64>,
     pub(crate) move_peak: Option<u64>,
+    pub(crate) csv: CsvDownload,
 }
 
 impl std::fmt::Display for Report<'_> {
@@ -176,6 +178,18 @@ impl std::fmt::Display for Report<'_> {
             "peak memory (VmHWM)       seeding {}; the server, start to the end of the move under load, {}",
             mib(self.seed_peak),
             mib(self.move_peak)
+        )?;
+        let c = &self.csv;
+        writeln!(
+            f,
+            "report.csv of that move    {} rows, {:.1} MB in {:.2} s ({:.0} rows/s); server peak {} before, {} after, most held during it {}",
+            c.rows,
+            c.bytes as f64 / 1e6,
+            secs(c.took),
+            c.rows as f64 / secs(c.took).max(1e-9),
+            mib(c.peak_before),
+            mib(c.peak_after),
+            mib(c.rss_most)
         )?;
         writeln!(
             f,

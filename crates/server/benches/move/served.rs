@@ -49,6 +49,10 @@ impl Served {
         })
     }
 
+    pub(crate) fn pid(&self) -> u32 {
+        self.server.child.id()
+    }
+
     /// The server process's peak resident memory so far.
     pub(crate) fn peak_rss_kib(&self) -> Option<u64> {
         peak_rss_kib(&format!("/proc/{}/status", self.server.child.id()))
