@@ -2,6 +2,7 @@
 
 use std::time::{Duration, Instant};
 
+use chrono::SubsecRound;
 use deskmove_rules::{Move, MoveState};
 use deskmove_server::store::Store;
 use deskmove_testkit::{Events, Server, Session};
@@ -340,4 +341,73 @@ async fn a_server_sees_a_writer_of_another_server_wait_for_the_lock() {
     held.rollback().await.unwrap();
     waiter.await.unwrap().unwrap();
     assert!(!here.writers_waiting_anywhere().await.unwrap());
+}
+
+#[tokio::test]
+async fn a_move_scheduled_on_a_replica_that_died_starts_on_time_on_another_once() {
+    // R24, I3: the wait is a row, not a task. The replica that took the schedule
+    // dies before its time; the two left both watch the row, and one of them
+    // starts the move on time (±5 s), once.
+    let Some((url, dir)) = database().await else {
+        return;
+    };
+    let mut r = replicas(&url, &dir, &["--demo", "--demo-conversations", "3000"]);
+    let store = Store::open(&url).await.unwrap();
+    let ada = Session::sign_in(&r[0].base, "ada@demo.test").await;
+    let mut streams: Vec<Events> = Vec::new();
+    for s in &r[1..] {
+        streams.push(
+            Session::sign_in(&s.base, "sam@demo.test")
+                .await
+                .events()
+                .await,
+        );
+    }
+    let when = (chrono::Utc::now() + chrono::Duration::seconds(4)).trunc_subsecs(0);
+    let mut body = ada.move_all("Support email").await;
+    body["start_at"] = json!(when.to_rfc3339());
+    let m = ada.start_move(body).await;
+    assert_eq!(m.state, MoveState::Scheduled);
+    r.remove(0).kill();
+
+    for events in streams.iter_mut() {
+        let mut started = None;
+        while let Some((seen, _)) = events.next_within(m.id, Duration::from_secs(30)).await {
+            if seen.state == MoveState::Running && started.is_none() {
+                let heard = chrono::Utc::now();
+                assert!(seen.started_at >= when, "not before its time");
+                assert!(
+                    heard - when < chrono::Duration::seconds(5),
+                    "heard {} after its time",
+                    heard - when
+                );
+                started = Some(seen.started_at);
+            }
+            if seen.state == MoveState::Completed {
+                assert_eq!(Some(seen.started_at), started, "started once");
+                break;
+            }
+        }
+        assert!(started.is_some(), "each replica left heard the start");
+    }
+    let done: Move = r[0].read_as(&ada, &format!("/api/moves/{}", m.id)).await;
+    assert_eq!((done.state, done.moved), (MoveState::Completed, done.total));
+    assert!(done.total > 0);
+    let twice = sqlx::query(
+        "SELECT ticket_id FROM notifications WHERE kind = 'ticket_created' \
+         GROUP BY ticket_id HAVING COUNT(*) > 1",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert!(twice.is_empty(), "one ticket_created per ticket");
+    let runs: i64 = sqlx::query("SELECT COUNT(*) AS n FROM moves WHERE channel_id = $1")
+        .bind(m.channel_id.get())
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    assert_eq!(runs, 1, "one move row, started once");
+    assert!(store.check().await.unwrap().is_empty());
 }
