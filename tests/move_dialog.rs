@@ -368,7 +368,14 @@ async fn start_at_is_checked_as_the_admin_types_and_the_quietest_hour_is_one_pre
             .unwrap()
             .text_content()
             .unwrap(),
-        format!("{three}: 0.3 a day")
+        format!("{three}: 0.3 a day, the quietest hour")
+    );
+    // Each bar's height is set through the CSSOM, which a CSP without
+    // 'unsafe-inline' allows: the tallest hour fills its column.
+    let tallest = f.m.get(".activity-bars li[data-hour='23'] .bar");
+    assert_eq!(
+        tallest.get_attribute("style").as_deref(),
+        Some("height: 100%;")
     );
     assert_eq!(
         f.m.text(".quiet-line .muted"),

@@ -58,11 +58,18 @@ pub fn WhenChoice(
                 <ol class="activity-bars" aria-labelledby="activity-title">
                     {bars.into_iter().map(|(local, utc, n)| {
                         let share = if top > 0.0 { (n / top * 100.0).round() } else { 0.0 };
-                        let said = td_string!(l, dialog.activity_bar, hour = hour_of_day(l, utc), n = decimal(l, n)).to_string();
+                        let (hour, n) = (hour_of_day(l, utc), decimal(l, n));
+                        // A screen reader hears which hour is the quietest, as the colour shows it.
+                        let said = if utc == quiet {
+                            td_string!(l, dialog.activity_bar_quietest, hour = hour, n = n).to_string()
+                        } else {
+                            td_string!(l, dialog.activity_bar, hour = hour, n = n).to_string()
+                        };
                         let title = said.clone();
                         view! {
                             <li class:quietest=utc == quiet data-hour=utc.to_string() title=title>
-                                <span class="bar" style=format!("height: {}%", share.max(2.0))></span>
+                                // Through the CSSOM: the CSP refuses a `style` attribute.
+                                <span class="bar" style:height=format!("{}%", share.max(2.0))></span>
                                 <span class="visually-hidden">{said}</span>
                                 {(local % 6 == 0).then(|| view! { <span class="tick" aria-hidden="true">{format!("{local:02}")}</span> })}
                             </li>
