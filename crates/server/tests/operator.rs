@@ -58,7 +58,8 @@ async fn sigterm_with_open_event_streams_and_a_running_move_exits_in_seconds_and
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("deskmove.db");
     let log = dir.path().join("server.log");
-    let throttled = ["--demo", "--move-batch", "10", "--move-pause-ms", "100"];
+    // A second between batches: the move is surely still running at SIGTERM.
+    let throttled = ["--demo", "--move-batch", "10", "--move-pause-ms", "1000"];
     let mut server = Server::start(BIN, &db, &throttled, "info", log_file(&log));
     let ada = Session::sign_in(&server.base, "ada@demo.test").await;
     let mut streams = Vec::new();
@@ -102,16 +103,17 @@ async fn sigterm_with_open_event_streams_and_a_running_move_exits_in_seconds_and
         if let Some(status) = server.child.try_wait().unwrap() {
             break status;
         }
+        // The old bug held it up 60 s; a busy machine still exits well within 30.
         assert!(
-            signalled.elapsed() < Duration::from_secs(10),
-            "still up 10 s after SIGTERM"
+            signalled.elapsed() < Duration::from_secs(30),
+            "still up 30 s after SIGTERM"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(status.success(), "a clean exit: {status}");
     eprintln!("exited {:?} after SIGTERM", signalled.elapsed());
     for s in streams {
-        tokio::time::timeout(Duration::from_secs(1), s)
+        tokio::time::timeout(Duration::from_secs(10), s)
             .await
             .expect("every stream ended")
             .unwrap();

@@ -5,11 +5,13 @@
 mod app;
 mod binary;
 mod events;
+pub mod hold;
 mod session;
 
 pub use app::{fresh_postgres, spawn_app, spawn_app_with, TestApp};
 pub use binary::{log_file, Server};
 pub use events::Events;
+pub use hold::{hold, let_go, make_due};
 pub use session::{assert_never_two_running, client, error_of, ingest, Session};
 
 pub use deskmove_rules::demo::{INGEST_TOKEN, PASSWORD};

@@ -67,7 +67,7 @@ async fn hundreds_of_arrivals_a_second_land_where_the_rules_say_during_a_move() 
     // R7, R18, I1, I2
     let app = Arc::new(
         spawn_app_with(|s| {
-            // About 240 throttled batches: the move outlasts two seconds of arrivals.
+            // About 240 throttled batches.
             s.demo_conversations = 4000;
             s.move_batch = 5;
             s.move_pause_ms = 20;
@@ -82,6 +82,16 @@ async fn hundreds_of_arrivals_a_second_land_where_the_rules_say_during_a_move() 
     ];
     let m = ada.start_move(move_all(&ada, "Support email").await).await;
     let started = Instant::now();
+    // The first second's arrivals meet running batches; then the move is held
+    // (the batches alone take at least 240 × 20 ms = 4.8 s), so the rest land
+    // while it still runs however slow the machine is.
+    let holder = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            deskmove_testkit::hold(&app.store, m.id).await;
+        })
+    };
     // Four writers, each a steady ~100 a second for two seconds, on the moving channel and on others.
     let writers: Vec<_> = (0..4)
         .map(|w| {
@@ -103,12 +113,14 @@ async fn hundreds_of_arrivals_a_second_land_where_the_rules_say_during_a_move() 
         arrivals.extend(w.await.unwrap());
     }
     let rate = arrivals.len() as f64 / started.elapsed().as_secs_f64();
+    holder.await.unwrap();
     let current: Option<Move> = ada.get("/api/moves/current").await.json().await.unwrap();
     assert_eq!(
         current.map(|c| c.id),
         Some(m.id),
         "the move outlasted the arrivals"
     );
+    deskmove_testkit::let_go(&app.store, m.id).await;
     let done = ada.wait_for_move(&m.id).await;
     let on_moving = arrivals
         .iter()

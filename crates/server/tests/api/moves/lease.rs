@@ -14,23 +14,28 @@ use crate::helpers::{move_all, spawn_app_with, Session};
 #[tokio::test]
 async fn one_server_drives_a_move_and_another_takes_it_over_when_its_lease_lapses() {
     // Issue 15: with several servers on one database, each would drive every move.
-    // Slow enough that the move is still running when the test is done with it.
+    // Slow enough that the move is still running when the test is done with it:
+    // a second between batches (under the 3 s lease, which each batch renews),
+    // several batches, and the test's steps take milliseconds.
     let app = spawn_app_with(|s| {
         s.move_batch = 5;
-        s.move_pause_ms = 300;
+        s.move_pause_ms = 1000;
     })
     .await;
     let ada = app.sign_in("ada@demo.test").await;
     let m = ada.start_move(move_all(&ada, "Support email").await).await;
     // Once this server's engine has run a batch it holds the lease: another
     // server's batch is refused.
-    for _ in 0..200 {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
         let now = ada
             .read::<deskmove_rules::Move>(&format!("/api/moves/{}", m.id))
             .await;
         if now.moved > 0 {
+            assert!(now.moved < now.total, "still running: {now:?}");
             break;
         }
+        assert!(std::time::Instant::now() < deadline, "no batch ran");
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     assert!(matches!(

@@ -32,7 +32,7 @@ async fn the_report_holds_every_moved_conversation_as_the_move_left_it() {
         spawn_app_with(|s| {
             s.demo_conversations = 600;
             s.move_batch = 10;
-            s.move_pause_ms = 5;
+            s.move_pause_ms = 20;
         })
         .await,
     );
@@ -44,10 +44,13 @@ async fn the_report_holds_every_moved_conversation_as_the_move_left_it() {
         .map(|c| (c.id, c.ticket_id))
         .collect();
     let m = ada.start_move(move_all(&ada, "Support email").await).await;
+    // Held running while the arrivals come, however slow the machine.
+    deskmove_testkit::hold(&app.store, m.id).await;
     let mut arrivals = HashSet::new();
     for i in 0..12 {
         arrivals.insert(app.ingest(email, &format!("Arrival {i}")).await.id);
     }
+    deskmove_testkit::let_go(&app.store, m.id).await;
     let done = ada.wait_for_move(&m.id).await;
     assert_eq!(done.arrived, 12, "the arrivals came while it ran");
 

@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use super::history;
 use crate::helpers::{channel_id, error_of, move_all, spawn_app, Session};
+use deskmove_testkit::{hold, let_go, make_due};
 
 fn at(from_now: chrono::Duration) -> DateTime<Utc> {
     (Utc::now() + from_now).trunc_subsecs(0)
@@ -41,7 +42,9 @@ async fn a_scheduled_move_holds_the_one_move_and_starts_at_its_time() {
     let app = spawn_app().await;
     let ada = app.sign_in("ada@demo.test").await;
     let mut events = ada.events().await;
-    let when = at(chrono::Duration::seconds(3));
+    // An hour ahead, made due once the checks below are done: on a slow machine
+    // they could outlast a start seconds ahead.
+    let when = at(chrono::Duration::hours(1));
     let m = schedule(&ada, "Support email", when).await;
     assert_eq!((m.state, m.start_at), (MoveState::Scheduled, Some(when)));
     assert_eq!(
@@ -87,6 +90,8 @@ async fn a_scheduled_move_holds_the_one_move_and_starts_at_its_time() {
     assert_eq!(early.workspace, Workspace::Inbox);
     let before = history(&ada, "Support email").await.len() as u64;
 
+    let due = Utc::now();
+    make_due(&app.store, m.id).await;
     let (started, _) = loop {
         let (e, at) = events.next_of(m.id).await;
         if e.state != MoveState::Scheduled {
@@ -94,7 +99,7 @@ async fn a_scheduled_move_holds_the_one_move_and_starts_at_its_time() {
         }
     };
     assert_eq!(started.state, MoveState::Running, "the start is announced");
-    assert!(started.started_at >= when, "not before its time");
+    assert!(started.started_at >= due, "not before its time");
     assert_eq!(started.total, before, "the history counted at the start");
     let done = ada.wait_for_move(&m.id).await;
     assert_eq!(done.state, MoveState::Completed);
@@ -246,6 +251,8 @@ async fn a_started_move_can_be_neither_rescheduled_nor_canceled() {
     .await;
     let ada = app.sign_in("ada@demo.test").await;
     let m = ada.start_move(move_all(&ada, "Support email").await).await;
+    // Held running for as long as the refusals take, on any machine.
+    hold(&app.store, m.id).await;
     let path = format!("/api/moves/{}", m.id);
     let later = at(chrono::Duration::hours(1)).to_rfc3339();
     for res in [
@@ -261,6 +268,7 @@ async fn a_started_move_can_be_neither_rescheduled_nor_canceled() {
     }
     let running: Move = ada.read(&path).await;
     assert_eq!(running.state, MoveState::Running, "R17: no cancel");
+    let_go(&app.store, m.id).await;
     assert_eq!(ada.wait_for_move(&m.id).await.state, MoveState::Completed);
     let (_, code, _) = error_of(ada.delete(&path).await).await;
     assert_eq!(code, ErrorCode::MoveStarted);
@@ -271,7 +279,7 @@ async fn a_scheduled_move_whose_channel_can_no_longer_move_ends_failed_with_why(
     // R24, R21, I5
     let app = spawn_app().await;
     let ada = app.sign_in("ada@demo.test").await;
-    let m = schedule(&ada, "Welcome bot", at(chrono::Duration::seconds(2))).await;
+    let m = schedule(&ada, "Welcome bot", at(chrono::Duration::hours(1))).await;
     // Meanwhile someone gives the Welcome bot a "create ticket" action.
     sqlx::query(
         "UPDATE chatflows SET bot = (SELECT bot FROM chatflows WHERE name = 'Pricing bot') \
@@ -280,6 +288,7 @@ async fn a_scheduled_move_whose_channel_can_no_longer_move_ends_failed_with_why(
     .execute(app.store.pool())
     .await
     .unwrap();
+    make_due(&app.store, m.id).await;
     let failed = ada.wait_for_move(&m.id).await;
     assert_eq!(failed.state, MoveState::Failed);
     assert!(failed.finished_at.is_some());

@@ -117,6 +117,8 @@ async fn a_second_move_is_refused_while_one_runs() {
     let ada = app.sign_in("ada@demo.test").await;
     let m = ada.start_move(move_all(&ada, "Support email").await).await;
     assert_eq!(m.state, MoveState::Running);
+    // Held running while the second start is refused, however slow the machine.
+    deskmove_testkit::hold(&app.store, m.id).await;
     let before_second = {
         let current: Option<Move> = ada.get("/api/moves/current").await.json().await.unwrap();
         current.expect("a running move").id
@@ -140,6 +142,7 @@ async fn a_second_move_is_refused_while_one_runs() {
         .find(|c| c.name == "Sales email")
         .unwrap();
     assert_eq!(sales.movable.reasons[0].code, BlockerCode::MoveInProgress);
+    deskmove_testkit::let_go(&app.store, m.id).await;
     let done = ada.wait_for_move(&m.id).await;
     assert_eq!(done.state, MoveState::Completed);
     let moves: Vec<Move> = ada.get("/api/moves").await.json().await.unwrap();
