@@ -148,6 +148,7 @@ pub fn failure(l: Locale, e: &ApiFailure) -> String {
         ErrorCode::NotMovable => td_string!(l, failure.not_movable),
         ErrorCode::MoveInProgress => td_string!(l, failure.move_in_progress),
         ErrorCode::MoveStarted => td_string!(l, failure.move_started),
+        ErrorCode::RequesterNotAllowed => td_string!(l, failure.requester_not_allowed),
         ErrorCode::AlreadyInHelpDesk => td_string!(l, failure.already_in_help_desk),
         ErrorCode::TicketExists => td_string!(l, failure.ticket_exists),
         ErrorCode::Csrf => td_string!(l, failure.csrf),
@@ -287,6 +288,7 @@ pub fn said(l: Locale, said: &Said) -> String {
         Said::Empty { .. } => td_string!(l, said.empty).to_string(),
         Said::StartAtNotATime => td_string!(l, said.start_at_not_a_time).to_string(),
         Said::StartAtPast => td_string!(l, said.start_at_past).to_string(),
+        Said::RequesterNotAllowed => td_string!(l, said.requester_not_allowed).to_string(),
         Said::StartAtTooFar { days } => {
             td_string!(l, said.start_at_too_far, days = number(l, u64::from(*days))).to_string()
         }

@@ -243,4 +243,13 @@ async fn a_scheduled_move_says_when_it_starts_and_an_unstarted_one_how_it_ended(
         "{alert}"
     );
     assert!(alert.contains("fallback email address"), "{alert}");
+
+    // R24: its requester lost the right to move channels meanwhile.
+    current.update(|m| m.failure = vec![deskmove_rules::Said::RequesterNotAllowed]);
+    settle().await;
+    let alert = page.text("[role=alert]");
+    assert!(
+        alert.contains("Whoever scheduled this move is no longer an active super admin"),
+        "{alert}"
+    );
 }

@@ -13,6 +13,8 @@ pub enum ErrorCode {
     MoveInProgress,
     /// R24: a started move can no longer be rescheduled or canceled.
     MoveStarted,
+    /// R24: a scheduled move's requester may no longer move channels at its start.
+    RequesterNotAllowed,
     AlreadyInHelpDesk,
     TicketExists,
     Csrf,
@@ -29,7 +31,7 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
             ErrorCode::Unauthenticated => 401,
-            ErrorCode::Forbidden | ErrorCode::Csrf => 403,
+            ErrorCode::Forbidden | ErrorCode::Csrf | ErrorCode::RequesterNotAllowed => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::InvalidRequest => 422,

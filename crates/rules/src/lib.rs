@@ -19,7 +19,7 @@ pub use domain::*;
 pub use error::{ApiError, ErrorBody, ErrorCode};
 pub use movability::{
     has_help_desk_access, may_move, movability, refusal, refused_already_in_help_desk,
-    refused_move_in_progress, MoveCandidate, RunningMove,
+    refused_move_in_progress, requester_may_start, MoveCandidate, RunningMove,
 };
 pub use plan::{plan_history_ticket, HistoricalConversation, TicketPlan};
 pub use requests::validate_sign_in;

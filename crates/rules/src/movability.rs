@@ -14,6 +14,18 @@ pub fn may_move(role: Role) -> bool {
     role == Role::SuperAdmin
 }
 
+/// R24: a scheduled move starts under its requester, who must still be allowed
+/// to move channels then (R1) and, once users can be deactivated, active.
+pub fn requester_may_start(requester: Option<&User>) -> Result<(), ApiError> {
+    match requester {
+        Some(u) if may_move(u.role) => Ok(()),
+        _ => Err(ApiError::new(
+            ErrorCode::RequesterNotAllowed,
+            Said::RequesterNotAllowed.english(),
+        )),
+    }
+}
+
 /// The move that is running, or scheduled, in the account now, if any (R4, R24).
 #[derive(Clone, Copy, Debug)]
 pub struct RunningMove<'a> {

@@ -82,6 +82,8 @@ pub enum Said {
     StartAtTooFar {
         days: u32,
     },
+    /// R24: whoever scheduled the move may no longer move channels.
+    RequesterNotAllowed,
 }
 
 /// A time as the API words it: UTC, to the minute.
@@ -196,6 +198,9 @@ impl Said {
             }
             Said::StartAtTooFar { days } => {
                 format!("A move can be scheduled at most {days} days ahead.")
+            }
+            Said::RequesterNotAllowed => {
+                "Whoever scheduled this move is no longer an active super admin, so it did not start. A super admin can schedule it again.".into()
             }
         }
     }

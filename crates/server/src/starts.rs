@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use deskmove_rules::validation::{invalid_request, validate_start_at};
 use deskmove_rules::{
-    refusal, refused_already_in_help_desk, refused_move_in_progress, validate_move_request,
+    refusal, refused_already_in_help_desk, refused_move_in_progress, requester_may_start,
+    validate_move_request,
     AccountId, ApiError, ChannelId, ErrorCode, HistoryChoice, MoveId, MoveRequest, Said, UserId,
 };
 
@@ -54,8 +55,15 @@ pub async fn check_start(
     now: DateTime<Utc>,
 ) -> Result<NewMove, CheckError> {
     let mut catalog = Catalog::load(store, account).await?;
-    if scheduled.is_some() && catalog.active_move.as_ref().map(|m| m.id) == scheduled {
-        catalog.active_move = None;
+    if scheduled.is_some() {
+        // R24: the start runs under its requester, who may have lost the right
+        // to move channels since scheduling it.
+        let requester = catalog.users.iter().find(|u| u.id == requested_by);
+        requester_may_start(requester)
+            .map_err(|error| refused(error, vec![Said::RequesterNotAllowed]))?;
+        if catalog.active_move.as_ref().map(|m| m.id) == scheduled {
+            catalog.active_move = None;
+        }
     }
     let row = ChannelId::parse(req.channel_id.trim())
         .and_then(|id| catalog.channel_row(id))

@@ -212,6 +212,39 @@ async fn a_scheduled_move_outlives_kills_and_starts_once_its_time_passed_while_d
     assert!(store.check().await.unwrap().is_empty());
 }
 
+#[tokio::test]
+async fn a_scheduled_move_whose_requester_was_demoted_while_down_fails_at_restart() {
+    // R24, R1, I4: the requester is checked at the start, by whichever server
+    // starts it, also after a restart.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("deskmove.db");
+    let flags = ["--demo", "--demo-conversations", "200"];
+    let server = start(&db, &flags);
+    let lee = Session::sign_in(&server.base, "lee@demo.test").await;
+    let start_at = chrono::Utc::now() + chrono::Duration::seconds(3);
+    let mut body = lee.move_all("Support email").await;
+    body["start_at"] = json!(start_at.to_rfc3339());
+    let m = lee.start_move(body).await;
+    assert_eq!(m.state, MoveState::Scheduled);
+    kill(server);
+    // While no server is up, Lee is made an agent and the time passes.
+    let store = Store::open_sqlite(&db).await.unwrap();
+    sqlx::query("UPDATE users SET role = 'agent' WHERE email = 'lee@demo.test'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let wait = (start_at - chrono::Utc::now()).to_std().unwrap_or_default();
+    tokio::time::sleep(wait + Duration::from_secs(1)).await;
+    let server = start(&db, &flags);
+    let ada = Session::sign_in(&server.base, "ada@demo.test").await;
+    let failed = ada.wait_for_move(&m.id).await;
+    assert_eq!(failed.state, MoveState::Failed);
+    assert_eq!(failed.failure, vec![deskmove_rules::Said::RequesterNotAllowed]);
+    assert_eq!(failed.moved, 0, "nothing moved");
+    kill(server);
+    assert!(store.check().await.unwrap().is_empty());
+}
+
 async fn ticket_count(store: &Store) -> i64 {
     use sqlx::Row;
     sqlx::query("SELECT COUNT(*) AS n FROM tickets")

@@ -27,6 +27,24 @@ fn only_a_super_admin_may_move_a_channel() {
 }
 
 #[test]
+fn a_scheduled_move_starts_only_under_a_requester_who_may_still_move() {
+    // R24, R1
+    let mut people = users();
+    let ada = people[0].clone();
+    assert_eq!(ada.role, Role::SuperAdmin);
+    assert_eq!(requester_may_start(Some(&ada)), Ok(()));
+    people[0].role = Role::Agent;
+    let refused = requester_may_start(Some(&people[0])).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::RequesterNotAllowed);
+    assert_eq!(refused.message, Said::RequesterNotAllowed.english());
+    // A requester who is gone altogether may not start it either.
+    assert_eq!(
+        requester_may_start(None).unwrap_err().code,
+        ErrorCode::RequesterNotAllowed
+    );
+}
+
+#[test]
 fn email_form_calling_and_plain_chat_are_movable() {
     // R2
     let users = users();
