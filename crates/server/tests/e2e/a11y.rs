@@ -240,11 +240,14 @@ async fn screens(
                 .select_by_label("Closed")
                 .await
                 .unwrap();
+            let store = w.store().await;
             find(ada, "[data-action=move-channel]")
                 .await
                 .click()
                 .await
                 .unwrap();
+            // Held running until the banner has been checked, on any machine.
+            held = Some((w.hold_current(&store).await, store));
             find(ada, "[role=progressbar]").await;
             let url = ada.current_url().await.unwrap();
             url.path().trim_start_matches("/moves/").to_string()
@@ -278,6 +281,9 @@ async fn screens(
         find(ada, ".move-banner").await;
     }
     assert_accessible(ada, axe, &at("inbox, banner while it runs")).await;
+    if let Some((id, store)) = held {
+        deskmove_testkit::let_go(&store, id).await;
+    }
 
     ada.goto(&format!("{}/settings/moves", w.base))
         .await

@@ -8,6 +8,8 @@ use std::time::Duration;
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
+use deskmove_rules::{AccountId, MoveId};
+use deskmove_server::store::Store;
 use deskmove_testkit::Server;
 
 mod a11y;
@@ -155,6 +157,30 @@ impl World {
     }
 }
 
+impl World {
+    /// The server's database, opened beside it (SQLite allows a second process).
+    async fn store(&self) -> Store {
+        Store::open_sqlite(&self.dir.path().join("e2e.db"))
+            .await
+            .expect("the server's database")
+    }
+
+    /// Holds the move that has just been started or scheduled (from a browser) so
+    /// that it stays where it is while the test looks, however slow the machine;
+    /// [`deskmove_testkit::let_go`] releases it.
+    async fn hold_current(&self, store: &Store) -> MoveId {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(m) = store.current_move(AccountId::of(1)).await.unwrap() {
+                deskmove_testkit::hold(store, m.id).await;
+                return m.id;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "no move began");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
 async fn find(c: &Client, css: &str) -> Element {
     c.wait()
         .at_most(Duration::from_secs(30))
@@ -218,11 +244,14 @@ async fn an_admin_moves_support_email_while_an_agent_watches_the_banner() {
         .select_by_label("Closed")
         .await
         .unwrap();
+    let store = w.store().await;
     find(&ada, "[data-action=move-channel]")
         .await
         .click()
         .await
         .unwrap();
+    // Held running while both people look, however slow the machine.
+    let moving = w.hold_current(&store).await;
     find(&ada, "[role=progressbar]").await;
     assert!(ada
         .current_url()
@@ -239,6 +268,7 @@ async fn an_admin_moves_support_email_while_an_agent_watches_the_banner() {
         "{banner}"
     );
     assert!(banner.contains("can't be stopped"), "{banner}");
+    deskmove_testkit::let_go(&store, moving).await;
     gone(&sam, ".move-banner", Duration::from_secs(90)).await;
 
     let summary = text(&ada, ".summary").await;
@@ -467,7 +497,7 @@ async fn an_agent_sees_no_move_action_and_an_admin_sees_why_whatsapp_cannot_move
         .send_keys("\u{e00c}")
         .await
         .unwrap();
-    gone(&ada, "dialog[open]", Duration::from_secs(5)).await;
+    gone(&ada, "dialog[open]", Duration::from_secs(30)).await;
     let focused = ada.active_element().await.unwrap();
     assert_eq!(
         focused.attr("aria-label").await.unwrap().as_deref(),
@@ -566,12 +596,16 @@ async fn twenty_tabs_and_twenty_reloads_all_reach_their_content_and_hear_moves()
     }
     // The one stream still reaches every tab: a move shows in the first and the last.
     let ada = deskmove_testkit::Session::sign_in(&w.base, "ada@demo.test").await;
-    ada.start_move(ada.move_all("Support line").await).await;
+    let store = w.store().await;
+    let m = ada.start_move(ada.move_all("Support line").await).await;
+    // Held running while both tabs are looked at, however slow the machine.
+    deskmove_testkit::hold(&store, m.id).await;
     for tab in [tabs[0].clone(), tabs[19].clone()] {
         sam.switch_to_window(tab).await.unwrap();
         let banner = text(&sam, ".move-banner").await;
         assert!(banner.contains("Support line"), "{banner}");
     }
+    deskmove_testkit::let_go(&store, m.id).await;
     sam.close().await.unwrap();
 }
 
@@ -649,8 +683,14 @@ async fn a_list_lands_on_the_same_rows_by_address_after_reload_next_and_back() {
     assert!(closed.starts_with("1–"), "{closed}");
     sam.back().await.unwrap();
     find(&sam, "table.conversations tbody tr").await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(first_row(&sam).await, third, "Back lands on the same rows");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while first_row(&sam).await != third {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "Back lands on the same rows"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 
     // Search over contact and subject, kept in the address too.
     let api = deskmove_testkit::Session::sign_in(&w.base, "sam@demo.test").await;
@@ -685,14 +725,25 @@ async fn a_list_lands_on_the_same_rows_by_address_after_reload_next_and_back() {
         .query()
         .unwrap_or("")
         .contains("q="));
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let rows = sam
-        .find_all(Locator::Css("table.conversations tbody tr"))
-        .await
-        .unwrap();
-    assert!(!rows.is_empty(), "{contact} is found");
-    for r in rows {
-        assert!(r.text().await.unwrap().contains(&contact), "{contact}");
+    // The search's rows replace the filter's: wait until every row shown is one.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let rows = sam
+            .find_all(Locator::Css("table.conversations tbody tr"))
+            .await
+            .unwrap();
+        let mut all = !rows.is_empty();
+        for r in rows {
+            all &= r.text().await.is_ok_and(|t| t.contains(&contact));
+        }
+        if all {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{contact} is found, and only it"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
     sam.close().await.unwrap();
 }

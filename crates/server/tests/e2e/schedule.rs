@@ -73,11 +73,12 @@ async fn a_move_scheduled_seconds_ahead_starts_by_itself_and_a_second_browser_se
         text(&ada, "[data-action=move-channel]").await,
         "Schedule move"
     );
-    // The field, eight seconds ahead in the browser's own clock and zone, as the
-    // picker would write it (with seconds: the picker's minutes would make the
-    // test wait up to a minute).
+    // The field, ten minutes ahead in the browser's own clock and zone, as the
+    // picker would write it; once both people have seen it scheduled, the test
+    // makes it due (a start seconds ahead could come before a slow machine
+    // looked).
     ada.execute(
-        r#"const d = new Date(Date.now() + 8000);
+        r#"const d = new Date(Date.now() + 600000);
            const p = n => String(n).padStart(2, '0');
            const v = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
            const f = document.querySelector('#start-at');
@@ -120,7 +121,11 @@ async fn a_move_scheduled_seconds_ahead_starts_by_itself_and_a_second_browser_se
     .await;
     assert!(banner.contains("reschedule or cancel"), "{banner}");
 
-    // At its time the server starts it: both hear it run, then finish.
+    // At its time the server starts it: both hear it run (held there while they
+    // look, however slow the machine), then finish.
+    let store = w.store().await;
+    let id = w.hold_current(&store).await;
+    deskmove_testkit::make_due(&store, id).await;
     says(
         &sam,
         ".move-banner",
@@ -132,7 +137,7 @@ async fn a_move_scheduled_seconds_ahead_starts_by_itself_and_a_second_browser_se
         &ada,
         "#progress-title",
         "in progress",
-        Duration::from_secs(10),
+        Duration::from_secs(30),
     )
     .await;
     assert!(
@@ -142,6 +147,7 @@ async fn a_move_scheduled_seconds_ahead_starts_by_itself_and_a_second_browser_se
             .is_empty(),
         "R17: a started move has no cancel"
     );
+    deskmove_testkit::let_go(&store, id).await;
     gone(&sam, ".move-banner", Duration::from_secs(90)).await;
     let summary = says(&ada, ".summary", "Moved ", Duration::from_secs(30)).await;
     assert!(summary.contains("Moved "), "{summary}");
