@@ -1,336 +1,15 @@
-//! A channel's history on its way to help desk: the preview's counts, the engine's
-//! batches, and the set-based SQL both the batch and the benchmark's limit run.
+//! The set-based SQL that carries a stretch of history to help desk, and the channel's flip.
 
 use chrono::{DateTime, Utc};
-use deskmove_rules::plan::{ExistingTicket, HistoricalConversation};
-use deskmove_rules::{AccountId, ChannelId, ConversationId, MoveId, MoveState, SlaDue, StatusId};
+use deskmove_rules::{AccountId, ChannelId, MoveId, StatusId};
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, Row};
 
-use super::catalog::{sla_policy_on, typed};
-use super::moves::{move_in, move_present, MoveRow};
+use super::catalog::sla_policy_on;
+use super::ranges::Stretch;
 use super::sql::{multi_row_insert, planner_off};
-use super::{from_millis, opt_id, to_millis, Store, StoreResult};
-
-/// What one batch did.
-#[derive(Clone, Debug)]
-pub enum BatchOutcome {
-    /// Some history moved; the move row as it now stands.
-    Progress(MoveRow),
-    /// No history left: the move can finish.
-    HistoryDone(MoveRow),
-    /// The move is no longer running (finished before, by another worker).
-    NotRunning,
-    /// Another server holds the move's lease: it drives the move, not us.
-    DrivenElsewhere,
-}
-
-/// How long a server's claim on a move holds without a batch renewing it: a
-/// killed server's move is taken over this long after its last batch (plus the
-/// engine's watch interval, a second).
-pub const LEASE: std::time::Duration = std::time::Duration::from_secs(3);
-
-/// The preview's counts of a channel's history (by original channel, R19).
-#[derive(Clone, Debug, Default, sqlx::FromRow)]
-pub struct HistoryCounts {
-    pub conversations: i64,
-    pub with_ticket: i64,
-    pub open: i64,
-    pub owners_without_access: i64,
-    #[sqlx(skip)]
-    pub recent_arrivals: i64,
-}
-
-/// R25: one conversation of a preview's sample, as the store holds it.
-#[derive(Clone, Debug)]
-pub struct SampledConversation {
-    pub id: ConversationId,
-    pub contact: String,
-    pub subject: String,
-    pub history: HistoricalConversation,
-}
-
-impl SampledConversation {
-    fn from_row(r: &sqlx::any::AnyRow) -> StoreResult<Self> {
-        let ticket = match r.try_get::<Option<i64>, _>("t_status_id")? {
-            None => None,
-            Some(_) => Some(ExistingTicket {
-                status_id: typed::<_, i64>(r, "t_status_id")?,
-                owner_id: opt_id(r.try_get("t_owner_id")?)?,
-                created_at: from_millis(r.try_get("t_created_at")?)?,
-                sla: match (
-                    r.try_get::<Option<i64>, _>("first_reply_due")?,
-                    r.try_get::<Option<i64>, _>("close_due")?,
-                ) {
-                    (Some(f), Some(c)) => Some(SlaDue {
-                        first_reply_due: from_millis(f)?,
-                        close_due: from_millis(c)?,
-                    }),
-                    _ => None,
-                },
-            }),
-        };
-        Ok(SampledConversation {
-            id: typed::<_, i64>(r, "id")?,
-            contact: r.try_get("contact")?,
-            subject: r.try_get("subject")?,
-            history: HistoricalConversation {
-                status: typed::<_, String>(r, "status")?,
-                owner_id: opt_id(r.try_get("owner_id")?)?,
-                started_at: from_millis(r.try_get("started_at")?)?,
-                ticket,
-            },
-        })
-    }
-}
-
-impl Store {
-    /// The preview's counts: the channel's history by original channel (R19), and
-    /// how many conversations started in it since `busy_since` (R5).
-    pub async fn history_counts(
-        &self,
-        channel: ChannelId,
-        busy_since: DateTime<Utc>,
-    ) -> StoreResult<HistoryCounts> {
-        let mut counts: HistoryCounts = sqlx::query_as(
-            "SELECT COUNT(*) AS conversations, \
-                CAST(COALESCE(SUM(CASE WHEN t.id IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS with_ticket, \
-                CAST(COALESCE(SUM(CASE WHEN c.status = 'open' THEN 1 ELSE 0 END), 0) AS BIGINT) AS open, \
-                CAST(COALESCE(SUM(CASE \
-                    WHEN t.id IS NULL AND c.owner_id IS NOT NULL \
-                        AND COALESCE(u.help_desk_access, 0) = 0 THEN 1 \
-                    WHEN t.owner_id IS NOT NULL AND COALESCE(tu.help_desk_access, 0) = 0 THEN 1 \
-                    ELSE 0 END), 0) AS BIGINT) AS owners_without_access \
-             FROM conversations c \
-             LEFT JOIN tickets t ON t.conversation_id = c.id \
-             LEFT JOIN users u ON u.id = c.owner_id \
-             LEFT JOIN users tu ON tu.id = t.owner_id \
-             WHERE c.original_channel_id = $1 AND c.workspace = 'inbox'",
-        )
-        .bind(channel.get())
-        .fetch_one(&self.pool)
-        .await?;
-        counts.recent_arrivals = sqlx::query(
-            "SELECT COUNT(*) AS n FROM conversations WHERE original_channel_id = $1 AND started_at >= $2",
-        )
-        .bind(channel.get())
-        .bind(to_millis(busy_since))
-        .fetch_one(&self.pool)
-        .await?
-        .try_get("n")?;
-        Ok(counts)
-    }
-
-    /// R24: how many conversations started in the channel in each UTC hour of the
-    /// day since `since` (times are Unix milliseconds: the hour is integer arithmetic
-    /// on both backends).
-    pub async fn arrivals_by_hour(
-        &self,
-        channel: ChannelId,
-        since: DateTime<Utc>,
-    ) -> StoreResult<[u64; 24]> {
-        let rows = sqlx::query(
-            "SELECT CAST((started_at / 3600000) % 24 AS BIGINT) AS hour, COUNT(*) AS n \
-             FROM conversations WHERE original_channel_id = $1 AND started_at >= $2 \
-             GROUP BY (started_at / 3600000) % 24",
-        )
-        .bind(channel.get())
-        .bind(to_millis(since))
-        .fetch_all(&self.pool)
-        .await?;
-        let mut out = [0u64; 24];
-        for r in rows {
-            let hour: i64 = r.try_get("hour")?;
-            let n: i64 = r.try_get("n")?;
-            if let Some(slot) = usize::try_from(hour).ok().and_then(|h| out.get_mut(h)) {
-                *slot = n.max(0) as u64;
-            }
-        }
-        Ok(out)
-    }
-
-    /// R25: the `oldest` and `newest` conversations of the channel's history (R19),
-    /// as the planning function reads them, each with its contact and subject.
-    /// A history shorter than both gives each conversation once.
-    pub async fn history_sample(
-        &self,
-        channel: ChannelId,
-        oldest: u32,
-        newest: u32,
-    ) -> StoreResult<Vec<SampledConversation>> {
-        let select = "SELECT c.id, c.contact, c.subject, c.status, c.owner_id, c.started_at, \
-                t.status_id AS t_status_id, t.owner_id AS t_owner_id, t.created_at AS t_created_at, \
-                t.first_reply_due, t.close_due \
-             FROM conversations c LEFT JOIN tickets t ON t.conversation_id = c.id \
-             WHERE c.original_channel_id = $1 AND c.workspace = 'inbox'";
-        let mut out: Vec<SampledConversation> = Vec::new();
-        for (order, n) in [("ASC", oldest), ("DESC", newest)] {
-            let rows = sqlx::query(&format!(
-                "{select} ORDER BY c.started_at {order}, c.id {order} LIMIT $2"
-            ))
-            .bind(channel.get())
-            .bind(i64::from(n))
-            .fetch_all(&self.pool)
-            .await?;
-            let mut part = rows
-                .iter()
-                .map(SampledConversation::from_row)
-                .collect::<StoreResult<Vec<_>>>()?;
-            if order == "DESC" {
-                part.reverse();
-            }
-            for c in part {
-                if !out.iter().any(|o| o.id == c.id) {
-                    out.push(c);
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    /// Moves the next `batch` history conversations in one transaction (see
-    /// [`move_range`]) and records where it stopped in the same transaction, so a
-    /// batch cut short by a crash is simply done again (I4).
-    ///
-    /// `driver` names the server: the batch runs only while its lease on the move
-    /// holds or has lapsed, and renews it, so two servers never advance one move.
-    /// With `announce`, every server's event streams hear of the progress.
-    pub async fn move_batch(
-        &self,
-        id: MoveId,
-        batch: i64,
-        now: DateTime<Utc>,
-        driver: &str,
-        announce: bool,
-    ) -> StoreResult<BatchOutcome> {
-        let mut tx = self.begin_write().await?;
-        let Some(m) = move_in(&mut tx, id).await? else {
-            return Ok(BatchOutcome::NotRunning);
-        };
-        if m.state != MoveState::Running {
-            return Ok(BatchOutcome::NotRunning);
-        }
-        let claimed = sqlx::query(
-            "UPDATE moves SET driver = $1, lease_until = $2 \
-             WHERE id = $3 AND (driver IS NULL OR driver = $1 OR lease_until < $4)",
-        )
-        .bind(driver)
-        .bind(to_millis(now) + LEASE.as_millis() as i64)
-        .bind(id.get())
-        .bind(to_millis(now))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if claimed == 0 {
-            return Ok(BatchOutcome::DrivenElsewhere);
-        }
-        let Some(statuses) = m.history else {
-            tx.commit().await?;
-            return Ok(BatchOutcome::HistoryDone(m));
-        };
-        let left = Stretch {
-            channel: m.channel_id,
-            after: m.resume_after,
-            upto: m.history_max_id,
-        };
-        let sql = format!(
-            "SELECT MAX(id) AS upper FROM (SELECT id FROM conversations WHERE {} \
-             ORDER BY id LIMIT $4) AS b",
-            Stretch::condition("", 1)
-        );
-        let upper: Option<i64> = left
-            .bind(sqlx::query(&sql))
-            .bind(batch)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("upper")?;
-        let Some(upper) = upper else {
-            tx.commit().await?;
-            return Ok(BatchOutcome::HistoryDone(m));
-        };
-        let done = move_range(
-            &mut tx,
-            &HistoryRange {
-                account: m.account_id,
-                stretch: Stretch {
-                    upto: upper,
-                    ..left
-                },
-                statuses,
-                notify: !m.mute_notifications,
-                now,
-                record: id,
-            },
-        )
-        .await?;
-        sqlx::query(
-            "UPDATE moves SET resume_after = $1, moved = moved + $2, tickets_created = tickets_created + $3, \
-                unassigned = unassigned + $4, last_error = NULL WHERE id = $5",
-        )
-        .bind(upper)
-        .bind(done.moved)
-        .bind(done.created)
-        .bind(done.unassigned)
-        .bind(id.get())
-        .execute(&mut *tx)
-        .await?;
-        let row = move_present(&mut tx, id).await?;
-        if announce {
-            super::moves::announce(&mut tx, super::moves::Announcement::Move(id)).await?;
-        }
-        tx.commit().await?;
-        Ok(BatchOutcome::Progress(row))
-    }
-
-    /// Lets go of this server's lease on a move (a graceful stop), so another
-    /// server takes it over at its next look instead of after the lease.
-    pub async fn release_move(&self, id: MoveId, driver: &str) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE moves SET lease_until = 0 WHERE id = $1 AND driver = $2")
-            .bind(id.get())
-            .bind(driver)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The benchmark's limit: the engine's statements run once over the channel's
-    /// whole history, in one transaction, with no batches and no progress row; what
-    /// is left between the two is what batching costs. It keeps the same report
-    /// (R26), as move `record`. Answers (tickets created, conversations moved).
-    pub async fn move_at_once(
-        &self,
-        account: AccountId,
-        channel: ChannelId,
-        statuses: (StatusId, StatusId),
-        now: DateTime<Utc>,
-        record: MoveId,
-    ) -> StoreResult<(i64, i64)> {
-        let mut tx = self.begin_write().await?;
-        let upto = max_conversation_id(&mut tx).await?;
-        let done = move_range(
-            &mut tx,
-            &HistoryRange {
-                account,
-                stretch: Stretch {
-                    channel,
-                    after: 0,
-                    upto,
-                },
-                statuses,
-                notify: true,
-                now,
-                record,
-            },
-        )
-        .await?;
-        flip_channel(&mut tx, channel).await?;
-        tx.commit().await?;
-        Ok((done.created, done.moved))
-    }
-}
+use super::{to_millis, StoreResult};
 
 /// What a ticket created by a move takes from the account: its pipeline and SLA (R13).
 struct TicketDefaults {
@@ -357,94 +36,24 @@ async fn ticket_defaults(
     })
 }
 
-pub(crate) async fn max_conversation_id(conn: &mut AnyConnection) -> StoreResult<i64> {
-    Ok(
-        sqlx::query("SELECT COALESCE(MAX(id), 0) AS m FROM conversations")
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get("m")?,
-    )
-}
-
-pub(crate) async fn last_move_of(conn: &mut AnyConnection, channel: ChannelId) -> StoreResult<i64> {
-    Ok(
-        sqlx::query("SELECT COALESCE(MAX(id), 0) AS m FROM moves WHERE channel_id = $1")
-            .bind(channel.get())
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get("m")?,
-    )
-}
-
-/// The channel's history (R19: by original channel, still in the inbox) with ids in
-/// `after..=upto`.
-pub(crate) async fn history_between(
-    conn: &mut AnyConnection,
-    channel: ChannelId,
-    after: i64,
-    upto: i64,
-) -> StoreResult<i64> {
-    let sql = format!(
-        "SELECT COUNT(*) AS n FROM conversations WHERE {}",
-        Stretch::condition("", 1)
-    );
-    let stretch = Stretch {
-        channel,
-        after,
-        upto,
-    };
-    Ok(stretch
-        .bind(sqlx::query(&sql))
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("n")?)
-}
-
-/// A stretch of one channel's history: its conversations still in the inbox by
-/// original channel (R19) with ids in `after..=upto`.
-#[derive(Clone, Copy, Debug)]
-struct Stretch {
-    channel: ChannelId,
-    after: i64,
-    upto: i64,
-}
-
-impl Stretch {
-    /// The stretch as a condition on `conversations` (its columns named with
-    /// `prefix`, "" or "c."), on the three parameters from `$first`; bind them
-    /// after the others, with [`Stretch::bind`].
-    fn condition(prefix: &str, first: usize) -> String {
-        format!(
-            "{prefix}original_channel_id = ${first} AND {prefix}workspace = 'inbox' \
-             AND {prefix}id > ${} AND {prefix}id <= ${}",
-            first + 1,
-            first + 2
-        )
-    }
-
-    fn bind<'q>(self, q: Query<'q, Any, AnyArguments<'q>>) -> Query<'q, Any, AnyArguments<'q>> {
-        q.bind(self.channel.get()).bind(self.after).bind(self.upto)
-    }
-}
-
 /// A stretch of one channel's history to move, and how.
-struct HistoryRange {
-    account: AccountId,
-    stretch: Stretch,
+pub(super) struct HistoryRange {
+    pub(super) account: AccountId,
+    pub(super) stretch: Stretch,
     /// The statuses its open and closed conversations' new tickets get (R11).
-    statuses: (StatusId, StatusId),
+    pub(super) statuses: (StatusId, StatusId),
     /// R22: whether created tickets notify their owners (not when the move is muted).
-    notify: bool,
-    now: DateTime<Utc>,
+    pub(super) notify: bool,
+    pub(super) now: DateTime<Utc>,
     /// R26: the move whose report records what happened to each conversation.
-    record: MoveId,
+    pub(super) record: MoveId,
 }
 
 /// What moving a stretch of history did.
-struct RangeMoved {
-    created: i64,
-    unassigned: i64,
-    moved: i64,
+pub(super) struct RangeMoved {
+    pub(super) created: i64,
+    pub(super) unassigned: i64,
+    pub(super) moved: i64,
 }
 
 /// Moves a stretch of history in set-based SQL, exactly as
@@ -458,7 +67,10 @@ struct RangeMoved {
 /// The conversation's owner becomes its ticket's owner (in help desk they are one).
 /// Only conversations still in the inbox without a ticket are touched, so doing a
 /// stretch again does nothing twice.
-async fn move_range(conn: &mut AnyConnection, r: &HistoryRange) -> StoreResult<RangeMoved> {
+pub(super) async fn move_range(
+    conn: &mut AnyConnection,
+    r: &HistoryRange,
+) -> StoreResult<RangeMoved> {
     let TicketDefaults {
         pipeline_id,
         first_ms,

@@ -2,6 +2,7 @@
 //! one file per aggregate. Where a rule must see the same state as the write it
 //! allows, the store asks the rules crate inside the transaction.
 
+mod batch;
 mod catalog;
 mod check;
 mod conversations;
@@ -12,21 +13,24 @@ mod ingest;
 mod limits;
 mod moves;
 mod open;
+mod preview;
+mod ranges;
 mod report;
 mod seed;
 mod sessions;
 mod sql;
 mod tickets;
 
+pub use batch::*;
 pub use catalog::*;
 pub use check::Violation;
 pub use conversations::*;
 pub use counts::{Total, COUNTED_UP_TO};
 pub use fault::Fault;
-pub use history::*;
 pub use ingest::Arrival;
 pub use moves::*;
 pub use open::Database;
+pub use preview::*;
 pub use seed::*;
 pub use sessions::*;
 pub use tickets::*;

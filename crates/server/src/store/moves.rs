@@ -9,7 +9,8 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, FromRow, Row};
 
 use super::catalog::{active_move_on, typed};
-use super::history::{history_between, last_move_of, max_conversation_id};
+use super::history::flip_channel;
+use super::ranges::{history_between, last_move_of, max_conversation_id};
 use super::{from_millis, opt_id, to_millis, Store, StoreError, StoreResult};
 
 /// A move as stored: the API's `Move` plus what the engine needs to resume it.
@@ -502,7 +503,7 @@ impl Store {
         if m.state != MoveState::Running {
             return Ok(None);
         }
-        super::history::flip_channel(&mut tx, m.channel_id).await?;
+        flip_channel(&mut tx, m.channel_id).await?;
         sqlx::query("UPDATE moves SET state = 'completed', finished_at = $1, last_error = NULL WHERE id = $2")
             .bind(to_millis(now))
             .bind(id.get())
