@@ -4,8 +4,9 @@ use chrono::{DateTime, Utc};
 use deskmove_rules::{AccountId, ChannelId, MoveId, MoveState, StatusId};
 use sqlx::Row;
 
+use super::announcements::Announcement;
 use super::history::{flip_channel, move_range, HistoryRange};
-use super::moves::{move_in, move_present, Announcement, MoveRow};
+use super::move_row::{move_in, move_present, MoveRow};
 use super::ranges::{max_conversation_id, Stretch};
 use super::{to_millis, Store, StoreResult};
 
@@ -116,7 +117,7 @@ impl Store {
         .await?;
         let row = move_present(&mut tx, id).await?;
         if announce {
-            super::moves::announce(&mut tx, Announcement::Move(id)).await?;
+            super::announcements::announce(&mut tx, Announcement::Move(id)).await?;
         }
         tx.commit().await?;
         Ok(BatchOutcome::Progress(row))

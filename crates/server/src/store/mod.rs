@@ -2,6 +2,7 @@
 //! one file per aggregate. Where a rule must see the same state as the write it
 //! allows, the store asks the rules crate inside the transaction.
 
+mod announcements;
 mod batch;
 mod catalog;
 mod check;
@@ -11,6 +12,7 @@ mod fault;
 mod history;
 mod ingest;
 mod limits;
+mod move_row;
 mod moves;
 mod open;
 mod preview;
@@ -21,6 +23,7 @@ mod sessions;
 mod sql;
 mod tickets;
 
+pub use announcements::*;
 pub use batch::*;
 pub use catalog::*;
 pub use check::Violation;
@@ -28,6 +31,7 @@ pub use conversations::*;
 pub use counts::{Total, COUNTED_UP_TO};
 pub use fault::Fault;
 pub use ingest::Arrival;
+pub use move_row::*;
 pub use moves::*;
 pub use open::Database;
 pub use preview::*;
