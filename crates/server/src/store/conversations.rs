@@ -12,8 +12,8 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, FromRow, Row};
 
 use super::catalog::{typed, USER_COLUMNS};
+use super::notifications::notify;
 use super::sql::{Arg, Sql};
-use super::tickets::notify;
 use super::{from_millis, opt_id, to_millis, Store, StoreError, StoreResult, Tx, UserRow};
 
 pub(crate) const CONVERSATION_SELECT: &str =

@@ -11,7 +11,7 @@ use super::catalog::{
     pipeline_on, running_move_on, sla_policy_on, typed, users_on, ChannelRow, CHANNEL_COLUMNS,
 };
 use super::conversations::{commit_with_conversation, conversation_in};
-use super::tickets::notify;
+use super::notifications::notify;
 use super::{to_millis, Store, StoreResult};
 
 /// A conversation arriving: who it is with, what it says, when it started.

@@ -14,6 +14,7 @@ mod ingest;
 mod limits;
 mod move_row;
 mod moves;
+mod notifications;
 mod open;
 mod preview;
 mod ranges;

@@ -1,7 +1,7 @@
 //! Tickets, their notifications (R22), and the ticket an agent makes for an inbox conversation.
 
 use chrono::{DateTime, Utc};
-use deskmove_rules::plan::{notification, plan_inbox_ticket, TicketEvent};
+use deskmove_rules::plan::{plan_inbox_ticket, TicketEvent};
 use deskmove_rules::{
     AccountId, ChannelId, ConversationId, Message, Notification, SlaDue, StatusId, StatusState,
     Ticket, TicketId, TicketSort, UserId, Workspace,
@@ -11,6 +11,7 @@ use sqlx::{AnyConnection, FromRow, Row};
 
 use super::catalog::typed;
 use super::conversations::{accessible, invalid, search_condition, ChangeError};
+use super::notifications::notify;
 use super::sql::{Arg, Sql};
 use super::{from_millis, opt_id, to_millis, Store, StoreError, StoreResult};
 
@@ -117,39 +118,6 @@ fn ticket_order(sort: TicketSort) -> &'static str {
         TicketSort::Oldest => "t.created_at ASC, t.id ASC",
         TicketSort::Due => "t.first_reply_due IS NULL, t.first_reply_due ASC, t.id ASC",
     }
-}
-
-/// R22: a running move of the account with notifications turned off mutes every ticket event.
-async fn notifications_muted(conn: &mut AnyConnection, account: AccountId) -> StoreResult<bool> {
-    Ok(sqlx::query(
-        "SELECT 1 AS x FROM moves WHERE account_id = $1 AND state = 'running' AND mute_notifications = 1",
-    )
-    .bind(account.get())
-    .fetch_optional(&mut *conn)
-    .await?
-    .is_some())
-}
-
-/// R22: tells a ticket's owner of what happened to it, unless a move mutes it.
-pub(crate) async fn notify(
-    conn: &mut AnyConnection,
-    account: AccountId,
-    event: TicketEvent,
-    owner: Option<UserId>,
-    ticket: TicketId,
-    now: i64,
-) -> StoreResult<()> {
-    let muted = notifications_muted(conn, account).await?;
-    if let Some((kind, user)) = notification(event, owner, muted) {
-        sqlx::query("INSERT INTO notifications (user_id, kind, ticket_id, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(user.get())
-            .bind(kind.as_str())
-            .bind(ticket.get())
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
 }
 
 pub(crate) async fn ticket_in(conn: &mut AnyConnection, id: TicketId) -> StoreResult<Ticket> {
