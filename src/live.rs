@@ -43,12 +43,14 @@ impl Live {
     }
 
     /// Takes in a move's new state from wherever it came (event, fetch, own request).
+    /// Signals of a shell already drawn again (a new language) hear nothing: a
+    /// fetch or an event may come back after they were disposed.
     pub fn heard(&self, m: Move) {
-        let newer = self.latest.with_untracked(|l| {
+        let newer = self.latest.try_with_untracked(|l| {
             l.as_ref()
                 .is_none_or(|l| l.id != m.id || l.moved <= m.moved || m.state != MoveState::Running)
         });
-        if !newer {
+        if newer != Some(true) {
             return;
         }
         if m.state.is_active() {
@@ -73,7 +75,8 @@ impl Live {
                 match current {
                     Some(m) => live.heard(m),
                     None => {
-                        if let Some(gone) = live.running.get_untracked() {
+                        // Disposed meanwhile (the shell was drawn again): nothing to do.
+                        if let Some(gone) = live.running.try_get_untracked().flatten() {
                             // It ended while we weren't listening: read how.
                             if let Ok(m) = api::move_by_id(gone.id).await {
                                 live.heard(m);
@@ -236,7 +239,7 @@ fn join(tab: &Shared) {
             };
             let (live, answer) = {
                 let t = tab.borrow();
-                let open = t.leading && t.live.connected.get_untracked();
+                let open = t.leading && t.live.connected.try_get_untracked() == Some(true);
                 (t.live, relay == Relay::Hello && open)
             };
             if answer {

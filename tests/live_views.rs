@@ -253,3 +253,15 @@ async fn a_scheduled_move_says_when_it_starts_and_an_unstarted_one_how_it_ended(
         "{alert}"
     );
 }
+
+#[wasm_bindgen_test]
+fn a_live_whose_shell_was_drawn_again_hears_a_late_answer_without_panicking() {
+    // R27: a new language draws the shell again and disposes its Live; a fetch or
+    // an event that comes back afterwards used to panic on the disposed signals.
+    use deskmove::live::Live;
+    let owner = Owner::new();
+    let live = owner.with(Live::new);
+    owner.cleanup();
+    live.heard(a_move(MoveState::Running, 1, 10));
+    live.heard(a_move(MoveState::Completed, 10, 10));
+}
