@@ -162,7 +162,7 @@ async fn every_screen_passes_axe_core_at_desktop_and_phone_width_in_every_langua
 /// and open the dialog of Sales email, which it may block.
 async fn screens(
     w: &crate::World,
-    ada: &Client,
+    ada: &crate::Browser,
     axe: &str,
     t: &Titles,
     moving: Option<String>,
@@ -224,6 +224,7 @@ async fn screens(
         .unwrap();
 
     let first = moving.is_none();
+    let mut held = None;
     let id = match moving {
         None => {
             // The move dialog, then the move's progress.

@@ -8,11 +8,14 @@ use std::time::Duration;
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
+pub use console::Browser;
+
 use deskmove_rules::{AccountId, MoveId};
 use deskmove_server::store::Store;
 use deskmove_testkit::Server;
 
 mod a11y;
+mod console;
 mod languages;
 mod phone;
 mod schedule;
@@ -105,12 +108,13 @@ async fn world() -> World {
 
 impl World {
     /// A fresh browser with its own profile: one person's session, in English.
-    async fn browser(&self, name: &str) -> Client {
+    async fn browser(&self, name: &str) -> Browser {
         self.browser_speaking(name, "en-US").await
     }
 
-    /// A fresh browser whose person reads `language` first (R27).
-    async fn browser_speaking(&self, name: &str, language: &str) -> Client {
+    /// A fresh browser whose person reads `language` first (R27); its console is
+    /// read after every page (see [`Browser`]).
+    async fn browser_speaking(&self, name: &str, language: &str) -> Browser {
         let profile = self.dir.path().join(format!("profile-{name}"));
         let caps = json!({
             "goog:chromeOptions": {
@@ -124,19 +128,22 @@ impl World {
                     format!("--user-data-dir={}", profile.display()),
                 ],
                 "prefs": { "intl.accept_languages": language }
-            }
+            },
+            "goog:loggingPrefs": { "browser": "ALL" }
         });
         let Value::Object(caps) = caps else {
             unreachable!()
         };
-        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&self.driver_url)
-            .await
-            .expect("a browser session")
+        let client =
+            ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(caps)
+                .connect(&self.driver_url)
+                .await
+                .expect("a browser session");
+        Browser::new(client, name)
     }
 
-    async fn sign_in(&self, c: &Client, email: &str, path: &str) {
+    async fn sign_in(&self, c: &Browser, email: &str, path: &str) {
         c.goto(&format!("{}{path}", self.base)).await.unwrap();
         find(c, "#login-email")
             .await

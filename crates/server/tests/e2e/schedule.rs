@@ -49,6 +49,19 @@ async fn a_move_scheduled_seconds_ahead_starts_by_itself_and_a_second_browser_se
     .await
     .unwrap();
     find(&ada, "dialog[open] .move-form").await;
+    // The arrivals chart draws its 24 bars under the page's CSP, which refuses a
+    // `style` attribute (the console check at the end catches one that tried).
+    let heights = ada
+        .execute(
+            "return [...document.querySelectorAll('.activity-bars .bar')]\
+               .map(b => b.getBoundingClientRect().height);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let heights: Vec<f64> = serde_json::from_value(heights).unwrap();
+    assert_eq!(heights.len(), 24, "a bar an hour");
+    assert!(heights.iter().all(|h| *h > 0.0), "every bar drawn: {heights:?}");
     // The keyboard: from Start now, the arrow key chooses Start at, as on any
     // radio group.
     let now_radio = find(&ada, "#when-now").await;
