@@ -136,8 +136,11 @@ fn the_rules_words_read_in_the_chosen_language() {
     // R24: why a scheduled move did not start, in each language.
     assert!(words::said(Locale::de, &Said::RequesterNotAllowed)
         .starts_with("Wer diese Verschiebung geplant hat, ist kein aktiver Super-Admin mehr"));
-    assert!(words::said(Locale::nb, &Said::RequesterNotAllowed)
-        .starts_with("Den som planla denne flyttingen, er ikke lenger en aktiv superadministrator"));
+    assert!(
+        words::said(Locale::nb, &Said::RequesterNotAllowed).starts_with(
+            "Den som planla denne flyttingen, er ikke lenger en aktiv superadministrator"
+        )
+    );
 }
 
 #[wasm_bindgen_test]

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use deskmove_rules::validation::{invalid_request, validate_start_at};
 use deskmove_rules::{
     refusal, refused_already_in_help_desk, refused_move_in_progress, requester_may_start,
-    validate_move_request,
-    AccountId, ApiError, ChannelId, ErrorCode, HistoryChoice, MoveId, MoveRequest, Said, UserId,
+    validate_move_request, AccountId, ApiError, ChannelId, ErrorCode, HistoryChoice, MoveId,
+    MoveRequest, Said, UserId,
 };
 
 use crate::catalog::Catalog;

@@ -239,7 +239,10 @@ async fn a_scheduled_move_whose_requester_was_demoted_while_down_fails_at_restar
     let ada = Session::sign_in(&server.base, "ada@demo.test").await;
     let failed = ada.wait_for_move(&m.id).await;
     assert_eq!(failed.state, MoveState::Failed);
-    assert_eq!(failed.failure, vec![deskmove_rules::Said::RequesterNotAllowed]);
+    assert_eq!(
+        failed.failure,
+        vec![deskmove_rules::Said::RequesterNotAllowed]
+    );
     assert_eq!(failed.moved, 0, "nothing moved");
     kill(server);
     assert!(store.check().await.unwrap().is_empty());

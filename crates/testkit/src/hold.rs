@@ -45,13 +45,14 @@ pub async fn let_go(store: &Store, id: MoveId) {
 pub async fn make_due(store: &Store, id: MoveId) {
     let now = chrono::Utc::now().timestamp_millis();
     let mut tx = store.begin_write().await.expect("the write lock");
-    let changed = sqlx::query("UPDATE moves SET start_at = $1 WHERE id = $2 AND state = 'scheduled'")
-        .bind(now)
-        .bind(id.get())
-        .execute(&mut *tx)
-        .await
-        .expect("make the move due")
-        .rows_affected();
+    let changed =
+        sqlx::query("UPDATE moves SET start_at = $1 WHERE id = $2 AND state = 'scheduled'")
+            .bind(now)
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await
+            .expect("make the move due")
+            .rows_affected();
     tx.commit().await.expect("make the move due");
     assert_eq!(changed, 1, "move {id} is scheduled");
 }

@@ -134,12 +134,11 @@ impl World {
         let Value::Object(caps) = caps else {
             unreachable!()
         };
-        let client =
-            ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-                .capabilities(caps)
-                .connect(&self.driver_url)
-                .await
-                .expect("a browser session");
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&self.driver_url)
+            .await
+            .expect("a browser session");
         Browser::new(client, name)
     }
 

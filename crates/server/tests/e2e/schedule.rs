@@ -61,7 +61,10 @@ async fn a_move_scheduled_seconds_ahead_starts_by_itself_and_a_second_browser_se
         .unwrap();
     let heights: Vec<f64> = serde_json::from_value(heights).unwrap();
     assert_eq!(heights.len(), 24, "a bar an hour");
-    assert!(heights.iter().all(|h| *h > 0.0), "every bar drawn: {heights:?}");
+    assert!(
+        heights.iter().all(|h| *h > 0.0),
+        "every bar drawn: {heights:?}"
+    );
     // The keyboard: from Start now, the arrow key chooses Start at, as on any
     // radio group.
     let now_radio = find(&ada, "#when-now").await;
