@@ -14,50 +14,96 @@ use crate::store::Database;
 )]
 pub struct Settings {
     /// The database: a SQLite file (created if missing) or a `postgres://` URL.
-    #[arg(long, env = "DESKMOVE_DB", default_value = "deskmove.db")]
+    #[arg(
+        long,
+        hide_env_values = true,
+        env = "DESKMOVE_DB",
+        default_value = "deskmove.db"
+    )]
     pub db: Database,
     /// The address to listen on (port 0 picks a free one).
-    #[arg(long, env = "DESKMOVE_LISTEN", default_value = "127.0.0.1:8080")]
+    #[arg(
+        long,
+        hide_env_values = true,
+        env = "DESKMOVE_LISTEN",
+        default_value = "127.0.0.1:8080"
+    )]
     pub listen: String,
     /// Create the demo account (DEMO.md) when the database is empty.
-    #[arg(long, env = "DESKMOVE_DEMO")]
+    #[arg(long, hide_env_values = true, env = "DESKMOVE_DEMO")]
     pub demo: bool,
     /// How many conversations the demo account starts with.
-    #[arg(long, env = "DESKMOVE_DEMO_CONVERSATIONS", default_value_t = 2000)]
+    #[arg(
+        long,
+        hide_env_values = true,
+        env = "DESKMOVE_DEMO_CONVERSATIONS",
+        default_value_t = 2000
+    )]
     pub demo_conversations: u32,
     /// The bearer token of the inbound-traffic endpoints (default: the demo's with --demo, else a fresh one).
-    #[arg(long, env = "DESKMOVE_INGEST_TOKEN")]
+    #[arg(long, hide_env_values = true, env = "DESKMOVE_INGEST_TOKEN")]
     pub ingest_token: Option<String>,
     /// The built web app to serve (Trunk's dist folder).
-    #[arg(long = "static", env = "DESKMOVE_STATIC", default_value = "dist")]
+    #[arg(
+        long = "static",
+        hide_env_values = true,
+        env = "DESKMOVE_STATIC",
+        default_value = "dist"
+    )]
     pub static_dir: PathBuf,
     /// The URL people reach the server at; an https one makes the session cookie Secure.
-    #[arg(long, env = "DESKMOVE_PUBLIC_URL")]
+    #[arg(long, hide_env_values = true, env = "DESKMOVE_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// Conversations a move carries per transaction.
-    #[arg(long, env = "DESKMOVE_MOVE_BATCH", default_value_t = crate::engine::DEFAULT_BATCH)]
+    #[arg(long, hide_env_values = true, env = "DESKMOVE_MOVE_BATCH", default_value_t = crate::engine::DEFAULT_BATCH)]
     pub move_batch: i64,
     /// Milliseconds to pause between a move's batches: throttles a move on a busy database.
-    #[arg(long, env = "DESKMOVE_MOVE_PAUSE_MS", default_value_t = 0)]
+    #[arg(
+        long,
+        hide_env_values = true,
+        env = "DESKMOVE_MOVE_PAUSE_MS",
+        default_value_t = 0
+    )]
     pub move_pause_ms: u64,
     /// A reverse proxy in front of the server (repeat, or comma-separated): only a
     /// request from one of these has its `X-Forwarded-For` taken as the client's
     /// address, for the sign-in limits.
-    #[arg(long, env = "DESKMOVE_TRUSTED_PROXY", value_delimiter = ',')]
+    #[arg(
+        long,
+        hide_env_values = true,
+        env = "DESKMOVE_TRUSTED_PROXY",
+        value_delimiter = ','
+    )]
     pub trusted_proxy: Vec<std::net::IpAddr>,
     /// Connections open at once; more wait until one closes.
-    #[arg(long, env = "DESKMOVE_MAX_CONNECTIONS", default_value_t = 1024)]
+    #[arg(
+        long,
+        hide_env_values = true,
+        env = "DESKMOVE_MAX_CONNECTIONS",
+        default_value_t = 1024
+    )]
     pub max_connections: usize,
     /// Seconds a client may take to send a request's headers (and to stay idle
     /// between requests on a kept-alive connection).
-    #[arg(long, env = "DESKMOVE_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    #[arg(
+        long,
+        hide_env_values = true,
+        env = "DESKMOVE_HEADER_TIMEOUT_SECS",
+        default_value_t = 10
+    )]
     pub header_timeout_secs: u64,
     /// Seconds any request but the event stream may take, its body included.
-    #[arg(long, env = "DESKMOVE_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    #[arg(
+        long,
+        hide_env_values = true,
+        env = "DESKMOVE_REQUEST_TIMEOUT_SECS",
+        default_value_t = 30
+    )]
     pub request_timeout_secs: u64,
     /// Seconds between sweeps that delete expired sessions.
     #[arg(
         long,
+        hide_env_values = true,
         env = "DESKMOVE_SESSION_SWEEP_SECS",
         default_value_t = 600,
         hide = true

@@ -15,6 +15,40 @@ const BIN: &str = env!("CARGO_BIN_EXE_deskmove-server");
 type Given<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
 
 #[test]
+fn finding_4_help_never_shows_a_secret_from_the_environment() {
+    // Issue 30, finding 4: clap printed `[env: DESKMOVE_INGEST_TOKEN=…]` and the
+    // database URL with its password.
+    for args in [&["--help"][..], &["-h"], &["check", "--help"]] {
+        let out = std::process::Command::new(BIN)
+            .args(args)
+            .env("DESKMOVE_INGEST_TOKEN", "ingest-secret-4711")
+            .env(
+                "DESKMOVE_DB",
+                "postgres://deskmove:db-secret-4711@db.example/deskmove",
+            )
+            .env(
+                "DESKMOVE_PUBLIC_URL",
+                "https://user:url-secret-4711@help.example",
+            )
+            .output()
+            .expect("the server binary runs");
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!printed.contains("secret-4711"), "{args:?}:\n{printed}");
+        if args[0] != "check" {
+            assert!(
+                printed.contains("DESKMOVE_INGEST_TOKEN"),
+                "the variable is still named"
+            );
+        }
+    }
+}
+
+#[test]
 fn an_ingest_token_the_operator_gives_is_never_printed() {
     // Row 9: the token given on the command line or in the environment was printed.
     let dir = tempfile::tempdir().unwrap();
