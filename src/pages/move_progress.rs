@@ -55,10 +55,11 @@ pub fn MoveProgressPage() -> impl IntoView {
                     let m = Signal::derive(move || current.get().and_then(Result::ok).expect("a move"));
                     let name = Signal::derive(move || directory.names().channel(l, m.with(|m| m.channel_id)));
                     let state = Memo::new(move |_| m.with(|m| m.state));
-                    // R26: the report, once the move has started, for whoever may move.
+                    // R26: the report, once the move has started, for whoever may
+                    // move and may see help desk (R23: its rows are help desk's).
                     let started = Memo::new(move |_| matches!(state.get(), MoveState::Running | MoveState::Completed));
                     let report = move || {
-                        (started.get() && session.can_move().get()).then(|| {
+                        (started.get() && session.can_move().get() && session.has_help_desk_access().get()).then(|| {
                             let (id, reported) = m.with_untracked(|m| (m.id, m.reported));
                             view! { <MoveReport id=id state=state reported=reported/> }
                         })

@@ -150,7 +150,11 @@ fn row(
 ) -> impl IntoView {
     let id = m.id;
     let (state_now, reported) = (m.state, m.reported);
-    let has_report = matches!(m.state, MoveState::Running | MoveState::Completed);
+    // R23: a report's rows are help desk conversations and tickets.
+    let has_report = matches!(m.state, MoveState::Running | MoveState::Completed)
+        && crate::session::use_session()
+            .has_help_desk_access()
+            .get_untracked();
     let is_open = move || open.with(|o| o.contains(&id));
     let toggle = view! {
         <button

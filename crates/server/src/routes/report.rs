@@ -11,6 +11,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use bytes::Bytes;
+use deskmove_rules::scope::no_help_desk_access;
 use deskmove_rules::{ItemOutcome, MoveId, MoveItem, Page};
 
 use super::moves::require_super_admin;
@@ -39,9 +40,14 @@ fn outcome(raw: Option<&str>) -> AppResult<Option<ItemOutcome>> {
     }
 }
 
-/// The move, if it is the actor's account's and the actor may read its report.
+/// The move, if it is the actor's account's and the actor may read its report:
+/// a super admin (R1) with help desk access, since every row is a help desk
+/// conversation and ticket (R23).
 async fn readable(state: &AppState, actor: &Actor, id: MoveId) -> AppResult<()> {
     require_super_admin(actor)?;
+    if !actor.user.help_desk_access {
+        return Err(no_help_desk_access().into());
+    }
     state
         .store
         .move_by_id(actor.user.account_id, id)

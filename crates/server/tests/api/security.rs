@@ -8,6 +8,7 @@ use crate::helpers::{client, error_of, move_all, spawn_app};
 fn endpoints() -> Vec<(Method, &'static str, bool, bool)> {
     vec![
         (Method::GET, "/api/me", false, false),
+        (Method::PATCH, "/api/me", false, true),
         (Method::DELETE, "/api/session", false, true),
         (Method::GET, "/api/inboxes", false, false),
         (Method::GET, "/api/help-desk/channels", false, false),
@@ -30,6 +31,10 @@ fn endpoints() -> Vec<(Method, &'static str, bool, bool)> {
         (Method::GET, "/api/moves", false, false),
         (Method::GET, "/api/moves/current", false, false),
         (Method::GET, "/api/moves/1", false, false),
+        (Method::PATCH, "/api/moves/1", true, true),
+        (Method::DELETE, "/api/moves/1", true, true),
+        (Method::GET, "/api/moves/1/items", true, false),
+        (Method::GET, "/api/moves/1/report.csv", true, false),
         (Method::GET, "/api/events", false, false),
     ]
 }

@@ -289,3 +289,45 @@ async fn only_a_super_admin_reads_a_report_and_bad_queries_change_nothing() {
         .unwrap();
     assert_eq!(csv.lines().count(), 1, "the header alone: {csv}");
 }
+
+#[tokio::test]
+async fn finding_2_a_super_admin_without_help_desk_access_reads_no_report() {
+    // Issue 30, finding 2; R23, R26: every row of a report is a help desk
+    // conversation and ticket, which a person without help desk access may not see.
+    let app = spawn_app_with(|s| s.demo_conversations = 100).await;
+    let ada = app.sign_in("ada@demo.test").await;
+    let m = ada.start_move(move_all(&ada, "Support email").await).await;
+    ada.wait_for_move(&m.id).await;
+    // Lee is a super admin; take his help desk access (the people settings will).
+    sqlx::query("UPDATE users SET help_desk_access = 0 WHERE email = 'lee@demo.test'")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let lee = app.sign_in("lee@demo.test").await;
+    for path in [
+        format!("/api/moves/{}/items", m.id),
+        format!("/api/moves/{}/items?outcome=arrived", m.id),
+        format!("/api/moves/{}/report.csv", m.id),
+    ] {
+        let res = lee.get(&path).await;
+        let (status, code, message) = error_of(res).await;
+        assert_eq!(
+            (status, code),
+            (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            "{path}"
+        );
+        assert!(message.contains("help desk access"), "{message}");
+    }
+    // The move itself (counts, no conversation) stays readable, as in Move history.
+    assert_eq!(
+        lee.get(&format!("/api/moves/{}", m.id)).await.status(),
+        StatusCode::OK
+    );
+    // With access, the same super admin reads it.
+    assert_eq!(
+        ada.get(&format!("/api/moves/{}/report.csv", m.id))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
