@@ -84,7 +84,12 @@ impl Engine {
                 Some(Announcement::Channel(account, channel)) => {
                     self.publish_channel_here(account, channel).await
                 }
-                None => Ok(()),
+                // Anyone who may NOTIFY can send anything: say so and listen on.
+                None => {
+                    let payload: String = heard.payload().chars().take(80).collect();
+                    tracing::warn!(payload = %payload, "ignored a malformed announcement");
+                    Ok(())
+                }
             };
             if let Err(e) = result {
                 tracing::warn!(error = %e, "an announced event");

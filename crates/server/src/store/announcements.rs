@@ -25,18 +25,21 @@ impl Announcement {
         }
     }
 
+    /// What a payload announces; `None` for anything else. Any database role can
+    /// NOTIFY on the channel, so nothing here may panic: ids must be positive,
+    /// and nothing may follow them.
     pub fn parse(payload: &str) -> Option<Announcement> {
         let mut words = payload.split(' ');
         let kind = words.next()?;
         let mut number = || words.next()?.parse::<i64>().ok();
-        match kind {
-            "move" => Some(Announcement::Move(MoveId::of(number()?))),
-            "channel" => Some(Announcement::Channel(
-                AccountId::of(number()?),
-                ChannelId::of(number()?),
-            )),
-            _ => None,
-        }
+        let heard = match kind {
+            "move" => Announcement::Move(MoveId::new(number()?)?),
+            "channel" => {
+                Announcement::Channel(AccountId::new(number()?)?, ChannelId::new(number()?)?)
+            }
+            _ => return None,
+        };
+        words.next().is_none().then_some(heard)
     }
 }
 
@@ -52,4 +55,39 @@ pub(crate) async fn announce(conn: &mut AnyConnection, what: Announcement) -> St
             .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finding_5_a_malformed_payload_is_none_and_never_panics() {
+        // Issue 30, finding 5: `NOTIFY deskmove_events, 'move 0'` panicked the
+        // listener, and that server's event streams went deaf.
+        for payload in [
+            "move 0",
+            "move -3",
+            "move",
+            "move x",
+            "move 1 2",
+            "channel 0 1",
+            "channel 1 0",
+            "channel 1",
+            "channel 1 2 3",
+            "move 99999999999999999999",
+            "",
+            " ",
+            "stop",
+            "move\u{0}1",
+        ] {
+            assert_eq!(Announcement::parse(payload), None, "{payload:?}");
+        }
+        for a in [
+            Announcement::Move(MoveId::of(7)),
+            Announcement::Channel(AccountId::of(1), ChannelId::of(2)),
+        ] {
+            assert_eq!(Announcement::parse(&a.payload()), Some(a));
+        }
+    }
 }

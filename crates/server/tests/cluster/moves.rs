@@ -330,7 +330,10 @@ async fn arrivals_spread_over_the_replicas_around_a_start_all_land_in_help_desk(
     // transaction), and no more than arrived after the start.
     assert_eq!(row.try_get::<i64, _>("not_one_ticket").unwrap(), 0, "I1");
     let reported: i64 = row.try_get("reported_arrived").unwrap();
-    assert_eq!(done.arrived as i64, reported, "arrived counts exactly those");
+    assert_eq!(
+        done.arrived as i64, reported,
+        "arrived counts exactly those"
+    );
     assert!(reported <= after, "{reported} of {after}");
     assert!(store.check().await.unwrap().is_empty());
 }
@@ -441,4 +444,53 @@ async fn a_move_scheduled_on_a_replica_that_died_starts_on_time_on_another_once(
         .unwrap();
     assert_eq!(runs, 1, "one move row, started once");
     assert!(store.check().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn finding_5_garbage_on_the_announcement_channel_leaves_every_listener_hearing() {
+    // Issue 30, finding 5: any database role may NOTIFY; `move 0` panicked a
+    // server's listener, and its event streams went deaf until a restart.
+    let Some((url, dir)) = database().await else {
+        return;
+    };
+    let r = replicas(&url, &dir, &["--demo", "--demo-conversations", "200"]);
+    let store = Store::open(&url).await.unwrap();
+    let ada = Session::sign_in(&r[0].base, "ada@demo.test").await;
+    let mut streams = Vec::new();
+    for s in &r {
+        streams.push(
+            Session::sign_in(&s.base, "sam@demo.test")
+                .await
+                .events()
+                .await,
+        );
+    }
+    for garbage in [
+        "move 0",
+        "move -1",
+        "channel 1 0",
+        "channel 0 0",
+        "move 99999999999999999999",
+        "move 1 and more",
+        "nonsense",
+        "",
+    ] {
+        sqlx::query("SELECT pg_notify('deskmove_events', $1)")
+            .bind(garbage)
+            .execute(store.pool())
+            .await
+            .unwrap();
+    }
+    // The garbage comes first; a real move after it is still heard everywhere.
+    let m = ada.start_move(ada.move_all("Support email").await).await;
+    for (n, events) in streams.iter_mut().enumerate() {
+        let mut ended = false;
+        while let Some((seen, _)) = events.next_within(m.id, Duration::from_secs(60)).await {
+            if seen.state == MoveState::Completed {
+                ended = true;
+                break;
+            }
+        }
+        assert!(ended, "replica {n} heard the move after the garbage");
+    }
 }
