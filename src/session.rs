@@ -47,10 +47,31 @@ pub fn use_session() -> Session {
     expect_context::<Session>()
 }
 
-/// Where to go after sign-in: only a path of this site, never another site.
+/// Where to go after sign-in: only a path of this site, never another site, and
+/// never sign-in again; anything else goes home.
 pub fn safe_next(next: Option<String>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/login") => n,
-        _ => "/".to_string(),
+    let origin = web_sys::window().and_then(|w| w.location().origin().ok());
+    next.zip(origin)
+        .and_then(|(next, origin)| path_on(&next, &origin))
+        .unwrap_or_else(|| "/".to_string())
+}
+
+/// `next` as a path of `origin` (path, query and fragment), or `None` when the
+/// browser would read it as anything else. Browsers read `\` as `/` and drop
+/// tabs and newlines inside a URL (`/\evil.example` and `/<TAB>/evil.example`
+/// are `//evil.example`): those are refused outright, then what is left is
+/// parsed against the origin the way the browser will, and must stay on it.
+pub fn path_on(next: &str, origin: &str) -> Option<String> {
+    if !next.starts_with('/') || next.contains('\\') || next.chars().any(char::is_control) {
+        return None;
     }
+    let url = web_sys::Url::new_with_base(next, origin).ok()?;
+    if url.origin() != origin {
+        return None;
+    }
+    let path = url.pathname();
+    if path == "/login" || path.starts_with("/login/") {
+        return None;
+    }
+    Some(format!("{path}{}{}", url.search(), url.hash()))
 }

@@ -18,6 +18,7 @@ mod a11y;
 mod console;
 mod languages;
 mod phone;
+mod redirect;
 mod schedule;
 
 const BIN: &str = env!("CARGO_BIN_EXE_deskmove-server");
