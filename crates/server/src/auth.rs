@@ -20,7 +20,11 @@ use crate::error::AppError;
 use crate::store::UserRow;
 use crate::AppState;
 
+/// The session cookie's name over plain http (the demo on loopback).
 pub const SESSION_COOKIE: &str = "deskmove_session";
+/// Its name behind an https public URL: a `__Host-` cookie is Secure, has Path=/
+/// and no Domain, so a sibling subdomain can neither set nor shadow it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-deskmove_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// How long a sign-in lasts.
 pub const SESSION_DAYS: i64 = 14;
@@ -93,8 +97,17 @@ pub fn token_hash(token: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
 }
 
+/// The session cookie's name: `__Host-` prefixed when it is Secure.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
 pub fn session_cookie(token: &str, secure: bool) -> String {
-    Cookie::build((SESSION_COOKIE, token.to_string()))
+    Cookie::build((session_cookie_name(secure), token.to_string()))
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(secure)
@@ -105,7 +118,7 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
 }
 
 pub fn cleared_cookie(secure: bool) -> String {
-    Cookie::build((SESSION_COOKIE, ""))
+    Cookie::build((session_cookie_name(secure), ""))
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(secure)
@@ -115,16 +128,22 @@ pub fn cleared_cookie(secure: bool) -> String {
         .to_string()
 }
 
-/// The session token the request's cookie carries, if any.
-pub fn session_token(headers: &HeaderMap) -> Option<String> {
-    headers
+/// The session token the request's cookie carries, if any: only the cookie of
+/// this server's exact name counts (behind https the `__Host-` one, which nobody
+/// else can set). Several different values of it mean that someone planted one
+/// (another path or domain, over plain http): none of them is trusted.
+pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
+    let name = session_cookie_name(secure);
+    let mut values = headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|c| c.name() == SESSION_COOKIE && !c.value().is_empty())
-        .map(|c| c.value().to_string())
+        .filter(|c| c.name() == name && !c.value().is_empty())
+        .map(|c| c.value().to_string());
+    let token = values.next()?;
+    values.all(|v| v == token).then_some(token)
 }
 
 /// The signed-in user making the request. Extracting it checks the session (401)
@@ -146,7 +165,8 @@ impl FromRequestParts<AppState> for Actor {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let token = session_token(&parts.headers).ok_or_else(AppError::unauthenticated)?;
+        let token = session_token(&parts.headers, state.secure_cookies)
+            .ok_or_else(AppError::unauthenticated)?;
         let session_hash = token_hash(&token);
         let session = state
             .store
@@ -219,5 +239,38 @@ mod tests {
         assert!(c.contains("SameSite=Strict"));
         assert!(!c.contains("Secure"));
         assert!(session_cookie("t", true).contains("Secure"));
+    }
+
+    fn cookies(line: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, line.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn finding_3_behind_https_the_session_is_a_host_cookie_nobody_else_can_set() {
+        // Issue 30, finding 3.
+        let c = session_cookie("t", true);
+        assert!(c.starts_with("__Host-deskmove_session=t;"), "{c}");
+        assert!(c.contains("Secure") && c.contains("Path=/"), "{c}");
+        assert!(!c.contains("Domain"), "{c}");
+        assert!(cleared_cookie(true).starts_with("__Host-deskmove_session=;"));
+        assert!(session_cookie("t", false).starts_with("deskmove_session=t;"));
+        // A sibling's plain cookie, sent first (a longer Path), is not read.
+        let planted = cookies("deskmove_session=attacker; __Host-deskmove_session=victim");
+        assert_eq!(session_token(&planted, true).as_deref(), Some("victim"));
+        assert_eq!(
+            session_token(&cookies("deskmove_session=attacker"), true),
+            None
+        );
+        // Over plain http, two different session cookies: neither is trusted.
+        let two = cookies("deskmove_session=attacker; deskmove_session=victim");
+        assert_eq!(session_token(&two, false), None);
+        let same = cookies("deskmove_session=victim; deskmove_session=victim");
+        assert_eq!(session_token(&same, false).as_deref(), Some("victim"));
+        assert_eq!(
+            session_token(&cookies("deskmove_session=victim"), false).as_deref(),
+            Some("victim")
+        );
     }
 }

@@ -68,7 +68,8 @@ pub async fn sign_in(
     let csrf_token = auth::new_token();
     let now = Utc::now();
     // This browser's earlier sign-in, whoever it was, ends with this one.
-    let replaced = auth::session_token(&headers).map(|t| auth::token_hash(&t));
+    let replaced =
+        auth::session_token(&headers, state.secure_cookies).map(|t| auth::token_hash(&t));
     state
         .store
         .create_session(

@@ -45,6 +45,64 @@ async fn the_cookie_is_secure_when_served_over_https() {
 }
 
 #[tokio::test]
+async fn finding_3_over_https_only_the_host_cookie_signs_anyone_in() {
+    // Issue 30, finding 3: a sibling subdomain could plant `deskmove_session`
+    // (Domain=example.com; Path=/api), sent first, and run the victim's calls in
+    // the attacker's account.
+    let app = spawn_app_with(|s| s.public_url = Some("https://deskmove.example".into())).await;
+    let sign_in = |email: &'static str| {
+        let url = app.url("/api/session");
+        async move {
+            let res = client()
+                .post(url)
+                .json(&json!({"email": email, "password": "deskmove-demo"}))
+                .send()
+                .await
+                .unwrap();
+            let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+            assert!(
+                cookie.starts_with("__Host-deskmove_session=") && cookie.contains("Path=/"),
+                "{cookie}"
+            );
+            assert!(!cookie.contains("Domain"), "{cookie}");
+            cookie
+                .split(';')
+                .next()
+                .unwrap()
+                .trim_start_matches("__Host-deskmove_session=")
+                .to_string()
+        }
+    };
+    let victim = sign_in("ada@demo.test").await;
+    let attacker = sign_in("noor@demo.test").await;
+    let me = |cookies: String| {
+        let url = app.url("/api/me");
+        async move {
+            let res = reqwest::Client::new()
+                .get(url)
+                .header("cookie", cookies)
+                .send()
+                .await
+                .unwrap();
+            if res.status() == StatusCode::OK {
+                Some(res.json::<Me>().await.unwrap().name)
+            } else {
+                None
+            }
+        }
+    };
+    assert_eq!(
+        me(format!(
+            "deskmove_session={attacker}; __Host-deskmove_session={victim}"
+        ))
+        .await,
+        Some("Ada Admin".into()),
+        "the planted cookie is not read"
+    );
+    assert_eq!(me(format!("deskmove_session={attacker}")).await, None);
+}
+
+#[tokio::test]
 async fn a_wrong_password_or_unknown_email_is_401_with_a_clear_message() {
     let app = spawn_app().await;
     for (email, password) in [
