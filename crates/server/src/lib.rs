@@ -8,6 +8,7 @@ pub mod engine;
 pub mod error;
 pub mod events;
 pub mod limits;
+pub mod password_checks;
 pub mod routes;
 pub mod security;
 pub mod serve;
@@ -28,7 +29,9 @@ pub struct AppState {
     pub hub: events::EventHub,
     pub engine: engine::Engine,
     pub sign_in_limits: Arc<limits::Limits>,
-    pub password_checks: Arc<limits::PasswordChecks>,
+    pub password_checks: Arc<password_checks::PasswordChecks>,
+    /// Wrong ingest tokens by address (in this process).
+    pub ingest_limits: Arc<limits::IngestLimits>,
     /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
     pub streams: Arc<streams::Streams>,

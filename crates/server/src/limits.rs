@@ -1,17 +1,17 @@
-//! Sign-in limits (OWASP ASVS V2): failures count per (account, address) and per
-//! address, so a guesser is slowed down without locking out the person who knows
-//! their password; a success spends nothing. The state is bounded whatever
-//! clients send, and password checks run on a bounded pool.
+//! Sign-in limits (OWASP ASVS V2): failures count per (account, address), per
+//! address and per network, so a guesser is slowed down without locking out the
+//! person who knows their password, and per account from anywhere, which delays
+//! the next attempt on it rather than refusing it; a success spends nothing. The
+//! state is bounded whatever clients send. Failed ingest tokens count per address.
 
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use axum::http::HeaderMap;
 use sha2::{Digest, Sha256};
-use tokio::sync::{mpsc, oneshot};
 
 /// A leaky bucket of failures: `burst` may come at once, then one per `leak`.
 #[derive(Clone, Copy, Debug)]
@@ -127,6 +127,29 @@ fn address_key(address: IpAddr) -> IpAddr {
     }
 }
 
+/// The network an address belongs to: IPv4 by /24, IPv6 by /48 (a site's
+/// allocation), so a guesser with a whole prefix of addresses is still one.
+pub(crate) fn prefix_key(address: IpAddr) -> IpAddr {
+    match address.to_canonical() {
+        IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            IpAddr::from([a, b, c, 0])
+        }
+        IpAddr::V6(v6) => {
+            let mut s = v6.segments();
+            s[3..].fill(0);
+            IpAddr::V6(s.into())
+        }
+    }
+}
+
+/// A fixed-size key for an account, whatever the email's length.
+fn account_key(email: &str) -> PairKey {
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&Sha256::digest(deskmove_rules::normalize_email(email).as_bytes())[..16]);
+    key
+}
+
 fn pair_key(email: &str, address: IpAddr) -> PairKey {
     let mut h = Sha256::new();
     h.update(deskmove_rules::normalize_email(email).as_bytes());
@@ -162,6 +185,8 @@ pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> 
 pub struct SignInLimits {
     by_pair: Buckets<PairKey>,
     by_address: Buckets<IpAddr>,
+    by_network: Buckets<IpAddr>,
+    by_account: Buckets<PairKey>,
 }
 
 /// Keys kept at most per map: ~64 bytes each, a few MB in all.
@@ -177,6 +202,29 @@ pub const ADDRESS_BUDGET: Budget = Budget {
     burst: 100.0,
     leak: Duration::from_secs(1),
 };
+/// Per network (IPv4 /24, IPv6 /48): 300 failures, then five a second, however
+/// many addresses they come from.
+pub const NETWORK_BUDGET: Budget = Budget {
+    burst: 300.0,
+    leak: Duration::from_millis(200),
+};
+/// Per account, from anywhere: 20 failures, then one every 10 s; past it each
+/// attempt on the account waits (up to [`MAX_ACCOUNT_DELAY`]) instead of being
+/// refused, so its owner still gets in while guessers spread over many networks
+/// are slowed.
+pub const ACCOUNT_BUDGET: Budget = Budget {
+    burst: 20.0,
+    leak: Duration::from_secs(10),
+};
+pub const MAX_ACCOUNT_DELAY: Duration = Duration::from_secs(3);
+
+/// How long an attempt on an account waits, from the seconds its bucket asks.
+fn account_delay(wait: Result<(), u64>) -> Duration {
+    match wait {
+        Ok(()) => Duration::ZERO,
+        Err(secs) => Duration::from_secs(secs).min(MAX_ACCOUNT_DELAY),
+    }
+}
 
 impl SignInLimits {
     pub fn new() -> Self {
@@ -187,22 +235,31 @@ impl SignInLimits {
         SignInLimits {
             by_pair: Buckets::new(pair, cap),
             by_address: Buckets::new(address, cap),
+            by_network: Buckets::new(NETWORK_BUDGET, cap),
+            by_account: Buckets::new(ACCOUNT_BUDGET, cap),
         }
     }
 
     /// Before checking a password: `Err` with the seconds to wait when this
-    /// address, or this account from this address, failed too often.
-    pub fn check(&self, email: &str, address: IpAddr) -> Result<(), u64> {
+    /// address, its network, or this account from this address failed too
+    /// often; else how long this attempt waits for its account's sake.
+    pub fn check(&self, email: &str, address: IpAddr) -> Result<Duration, u64> {
         let now = Instant::now();
         self.by_address.check(&address_key(address), now)?;
-        self.by_pair.check(&pair_key(email, address), now)
+        self.by_network.check(&prefix_key(address), now)?;
+        self.by_pair.check(&pair_key(email, address), now)?;
+        Ok(account_delay(
+            self.by_account.check(&account_key(email), now),
+        ))
     }
 
     /// A wrong email or password.
     pub fn failed(&self, email: &str, address: IpAddr) {
         let now = Instant::now();
         self.by_address.fail(address_key(address), now);
+        self.by_network.fail(prefix_key(address), now);
         self.by_pair.fail(pair_key(email, address), now);
+        self.by_account.fail(account_key(email), now);
     }
 
     /// The right password: this account's failures from this address are forgiven.
@@ -210,9 +267,9 @@ impl SignInLimits {
         self.by_pair.forget(&pair_key(email, address));
     }
 
-    /// Keys held, over both maps.
+    /// Keys held, over all maps.
     pub fn keys(&self) -> usize {
-        self.by_pair.len() + self.by_address.len()
+        self.by_pair.len() + self.by_address.len() + self.by_network.len() + self.by_account.len()
     }
 }
 
@@ -226,7 +283,7 @@ impl Default for SignInLimits {
 /// or in the database every server shares (PostgreSQL), so a guesser's budget is
 /// the same whichever replica each attempt reaches. The same budgets either way.
 pub enum Limits {
-    Here(SignInLimits),
+    Here(Box<SignInLimits>),
     Shared(crate::store::Store),
 }
 
@@ -238,40 +295,40 @@ fn ms(d: Duration) -> i64 {
     d.as_millis() as i64
 }
 
-fn shared_keys(email: &str, address: IpAddr) -> (String, String) {
-    let pair: String = pair_key(email, address)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    (
-        format!("address {}", address_key(address)),
-        format!("pair {pair}"),
-    )
+fn hex(key: PairKey) -> String {
+    key.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The shared buckets an attempt counts in, with their budgets: those that
+/// refuse, then the account's, which delays.
+fn shared_keys(email: &str, address: IpAddr) -> [(String, Budget); 4] {
+    [
+        (format!("address {}", address_key(address)), ADDRESS_BUDGET),
+        (format!("network {}", prefix_key(address)), NETWORK_BUDGET),
+        (
+            format!("pair {}", hex(pair_key(email, address))),
+            PAIR_BUDGET,
+        ),
+        (
+            format!("account {}", hex(account_key(email))),
+            ACCOUNT_BUDGET,
+        ),
+    ]
 }
 
 impl Limits {
     /// As [`SignInLimits::check`]. A database that can't answer lets the attempt
     /// through to the password check, which is itself bounded.
-    pub async fn check(&self, email: &str, address: IpAddr) -> Result<(), u64> {
+    pub async fn check(&self, email: &str, address: IpAddr) -> Result<Duration, u64> {
         match self {
             Limits::Here(l) => l.check(email, address),
             Limits::Shared(store) => {
-                let (by_address, by_pair) = shared_keys(email, address);
-                for (key, budget) in [(by_address, ADDRESS_BUDGET), (by_pair, PAIR_BUDGET)] {
-                    let failures = match store.failures(&key).await {
-                        Ok(None) => 0.0,
-                        Ok(Some((failures, at_ms))) => {
-                            let elapsed = (now_ms() - at_ms).max(0) as u64;
-                            budget.leaked(failures, Duration::from_millis(elapsed))
-                        }
-                        Err(e) => {
-                            tracing::warn!(error = %e, "sign-in limits unread");
-                            0.0
-                        }
-                    };
-                    budget.admits(failures)?;
+                let [refusing @ .., (account, budget)] = shared_keys(email, address);
+                for (key, budget) in refusing {
+                    budget.admits(shared_failures(store, &key, budget).await)?;
                 }
-                Ok(())
+                let failures = shared_failures(store, &account, budget).await;
+                Ok(account_delay(budget.admits(failures)))
             }
         }
     }
@@ -280,8 +337,7 @@ impl Limits {
         match self {
             Limits::Here(l) => l.failed(email, address),
             Limits::Shared(store) => {
-                let (by_address, by_pair) = shared_keys(email, address);
-                for (key, budget) in [(by_address, ADDRESS_BUDGET), (by_pair, PAIR_BUDGET)] {
+                for (key, budget) in shared_keys(email, address) {
                     if let Err(e) = store.fail(&key, now_ms(), ms(budget.leak)).await {
                         tracing::warn!(error = %e, "sign-in failure not counted");
                     }
@@ -294,7 +350,7 @@ impl Limits {
         match self {
             Limits::Here(l) => l.succeeded(email, address),
             Limits::Shared(store) => {
-                let (_, by_pair) = shared_keys(email, address);
+                let [_, _, (by_pair, _), _] = shared_keys(email, address);
                 if let Err(e) = store.forget_failures(&by_pair).await {
                     tracing::warn!(error = %e, "sign-in failures not forgiven");
                 }
@@ -306,7 +362,10 @@ impl Limits {
     /// calls it), so the table stays as small as the in-process maps.
     pub async fn sweep(&self) {
         if let Limits::Shared(store) = self {
-            let longest = PAIR_BUDGET.burst * PAIR_BUDGET.leak.as_secs_f64();
+            let longest = [PAIR_BUDGET, ACCOUNT_BUDGET, ADDRESS_BUDGET, NETWORK_BUDGET]
+                .iter()
+                .map(|b| b.burst * b.leak.as_secs_f64())
+                .fold(0.0, f64::max);
             let before = now_ms() - (longest * 1000.0) as i64;
             if let Err(e) = store.sweep_failures(before).await {
                 tracing::warn!(error = %e, "sign-in buckets not swept");
@@ -315,72 +374,50 @@ impl Limits {
     }
 }
 
-/// Password checks (argon2: deliberately slow, ~19 MiB each) run on a few threads
-/// of their own, with a short line in front of them; beyond it a sign-in is
-/// refused at once rather than queued without end. Own threads, not tokio's
-/// blocking pool: each thread keeps its allocator's memory, so a fixed few hold
-/// the server's memory fixed.
-pub struct PasswordChecks {
-    line: mpsc::Sender<Check>,
-}
-
-struct Check {
-    password: String,
-    hash: String,
-    verified: oneshot::Sender<bool>,
-}
-
-impl PasswordChecks {
-    pub fn start(workers: usize, waiting: usize) -> Self {
-        let (line, checks) = mpsc::channel::<Check>(waiting.max(1));
-        let checks = Arc::new(Mutex::new(checks));
-        for i in 0..workers.max(1) {
-            let checks = checks.clone();
-            let started = std::thread::Builder::new()
-                .name(format!("password-check-{i}"))
-                .spawn(move || {
-                    let mut memory = Vec::new();
-                    loop {
-                        let next = match checks.lock() {
-                            Ok(mut c) => c.blocking_recv(),
-                            Err(_) => None,
-                        };
-                        // The server is gone when the line closes.
-                        let Some(check) = next else { return };
-                        let ok = crate::auth::verify_password_in(
-                            &mut memory,
-                            &check.password,
-                            &check.hash,
-                        );
-                        let _ = check.verified.send(ok);
-                    }
-                });
-            if let Err(e) = started {
-                tracing::error!(error = %e, "could not start a password check thread");
-            }
+/// A shared bucket's failures as they stand now. A database that can't answer
+/// lets the attempt through to the password check, which is itself bounded.
+async fn shared_failures(store: &crate::store::Store, key: &str, budget: Budget) -> f64 {
+    match store.failures(key).await {
+        Ok(None) => 0.0,
+        Ok(Some((failures, at_ms))) => {
+            let elapsed = (now_ms() - at_ms).max(0) as u64;
+            budget.leaked(failures, Duration::from_millis(elapsed))
         }
-        PasswordChecks { line }
+        Err(e) => {
+            tracing::warn!(error = %e, "sign-in limits unread");
+            0.0
+        }
+    }
+}
+
+/// Wrong ingest tokens, per address (IPv6 by /64), in this process: 20, then
+/// one every 3 s. The token is 256 bits, so this is about load and noise in the
+/// log, not about guessing it.
+pub struct IngestLimits(Buckets<IpAddr>);
+
+pub const INGEST_BUDGET: Budget = Budget {
+    burst: 20.0,
+    leak: Duration::from_secs(3),
+};
+
+impl IngestLimits {
+    pub fn new() -> Self {
+        IngestLimits(Buckets::new(INGEST_BUDGET, MAX_KEYS))
     }
 
-    /// One worker per core (at most 4: each check takes ~19 MiB) and four waiting
-    /// per worker.
-    pub fn for_this_machine() -> Self {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let workers = cores.min(4);
-        Self::start(workers, workers * 4)
+    /// `Err` with the seconds to wait when this address sent too many wrong tokens.
+    pub fn check(&self, address: IpAddr) -> Result<(), u64> {
+        self.0.check(&address_key(address), Instant::now())
     }
 
-    /// Whether `password` matches `hash`; `None` when the line is full.
-    pub async fn verify(&self, password: String, hash: String) -> Option<bool> {
-        let (verified, answer) = oneshot::channel();
-        self.line
-            .try_send(Check {
-                password,
-                hash,
-                verified,
-            })
-            .ok()?;
-        answer.await.ok()
+    pub fn failed(&self, address: IpAddr) {
+        self.0.fail(address_key(address), Instant::now());
+    }
+}
+
+impl Default for IngestLimits {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -436,7 +473,49 @@ mod tests {
             let address = IpAddr::from(i.to_be_bytes());
             limits.failed(&format!("{i}@x.test"), address);
         }
-        assert!(limits.keys() <= 2000, "{}", limits.keys());
+        assert!(limits.keys() <= 4000, "{}", limits.keys());
+    }
+
+    #[test]
+    fn finding_6_a_network_is_limited_and_an_account_is_delayed_not_refused() {
+        // Issue 30, finding 6: a guesser with a /56 had 256 fresh /64 budgets.
+        let limits = SignInLimits::new();
+        for i in 0..300u16 {
+            let v6 = std::net::Ipv6Addr::new(0x2001, 0xdb8, 7, i, 0, 0, 0, 1);
+            limits.failed(&format!("u{i}@x.test"), IpAddr::V6(v6));
+        }
+        assert!(
+            limits
+                .check("ada@demo.test", ip("2001:db8:7:ffff::1"))
+                .is_err(),
+            "the whole /48"
+        );
+        assert!(limits.check("ada@demo.test", ip("2001:db8:8::1")).is_ok());
+        // One account guessed from twenty networks: the next attempt on it, from
+        // anywhere, waits a little, and is not refused.
+        for i in 0..20u8 {
+            limits.failed("lee@demo.test", IpAddr::from([198, 51, i, 1]));
+        }
+        let delay = limits.check("LEE@demo.test", ip("192.0.2.1")).unwrap();
+        assert!(
+            delay > Duration::ZERO && delay <= MAX_ACCOUNT_DELAY,
+            "{delay:?}"
+        );
+        assert_eq!(
+            limits.check("ada@demo.test", ip("192.0.2.1")),
+            Ok(Duration::ZERO)
+        );
+    }
+
+    #[test]
+    fn finding_6_wrong_ingest_tokens_are_limited_per_address() {
+        let limits = IngestLimits::new();
+        for _ in 0..20 {
+            assert!(limits.check(ip("10.1.1.1")).is_ok());
+            limits.failed(ip("10.1.1.1"));
+        }
+        assert!(limits.check(ip("10.1.1.1")).unwrap_err() >= 1);
+        assert!(limits.check(ip("10.1.1.2")).is_ok());
     }
 
     #[test]
@@ -452,25 +531,5 @@ mod tests {
             proxy,
             "no header: the proxy itself"
         );
-    }
-
-    #[tokio::test]
-    async fn password_checks_past_the_line_are_refused_at_once() {
-        let hash = crate::auth::hash_password("right").unwrap();
-        let checks = PasswordChecks::start(1, 1);
-        assert_eq!(
-            checks.verify("right".into(), hash.clone()).await,
-            Some(true)
-        );
-        assert_eq!(
-            checks.verify("wrong".into(), hash.clone()).await,
-            Some(false)
-        );
-        let answers = futures_util::future::join_all(
-            (0..6).map(|_| checks.verify("wrong".into(), hash.clone())),
-        )
-        .await;
-        assert!(answers.contains(&None), "the line is full: {answers:?}");
-        assert!(answers.contains(&Some(false)));
     }
 }

@@ -15,7 +15,8 @@ use tower_http::trace::TraceLayer;
 use crate::config::Settings;
 use crate::engine::Engine;
 use crate::events::EventHub;
-use crate::limits::{Limits, PasswordChecks, SignInLimits};
+use crate::limits::Limits;
+use crate::password_checks::PasswordChecks;
 use crate::serve::{serve, ConnectionLimits};
 use crate::store::{Database, Store};
 use crate::{auth, demo, routes, static_files, AppState};
@@ -104,7 +105,7 @@ impl Application {
             engine.hear_other_servers(url.clone());
         }
         let sign_in_limits = Arc::new(if store.is_sqlite() {
-            Limits::Here(SignInLimits::new())
+            Limits::Here(Box::default())
         } else {
             Limits::Shared(store.clone())
         });
@@ -116,6 +117,7 @@ impl Application {
             engine: engine.clone(),
             sign_in_limits: sign_in_limits.clone(),
             password_checks: Arc::new(PasswordChecks::for_this_machine()),
+            ingest_limits: Arc::default(),
             trusted_proxies: settings.trusted_proxy.clone().into(),
             streams: Arc::default(),
             shutdown: shutdown.clone(),

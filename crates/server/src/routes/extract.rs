@@ -1,8 +1,10 @@
 //! What handlers take from a request, parsed once at the edge; every rejection is
 //! the API's error body.
 
+use std::net::SocketAddr;
+
 use axum::body::to_bytes;
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request};
 use axum::http::header;
 use axum::http::request::Parts;
 use deskmove_rules::requests::{
@@ -17,6 +19,7 @@ use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
 use crate::error::AppError;
+use crate::limits::client_address;
 use crate::AppState;
 
 /// How many bytes a request body of this type may have: each endpoint reads no
@@ -141,6 +144,20 @@ impl FromRequestParts<AppState> for IngestToken {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        // Wrong tokens are limited per address; an address over it is refused
+        // whatever it sends, before the token is compared.
+        let client = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| client_address(c.0.ip(), &parts.headers, &state.trusted_proxies));
+        if let Some(Err(wait)) = client.map(|c| state.ingest_limits.check(c)) {
+            return Err(AppError::new(
+                ErrorCode::RateLimited,
+                format!(
+                    "Too many wrong ingest tokens from here. Wait {wait} seconds and try again."
+                ),
+            ));
+        }
         let sent = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -150,6 +167,10 @@ impl FromRequestParts<AppState> for IngestToken {
         if !sent.is_empty() && bool::from(sent.as_bytes().ct_eq(state.ingest_token.as_bytes())) {
             Ok(IngestToken)
         } else {
+            if let Some(c) = client {
+                tracing::warn!(client = %c, "a wrong ingest token");
+                state.ingest_limits.failed(c);
+            }
             Err(AppError::new(
                 ErrorCode::Unauthenticated,
                 "Inbound traffic needs the ingest token: Authorization: Bearer <token>.",
