@@ -1,13 +1,11 @@
 //! Password checks (argon2: deliberately slow, ~19 MiB each) on a few threads of
-//! their own, with a short line in front of them, shared fairly: each network
-//! holds at most a few places at once, so strangers can't fill the line that
-//! everyone signs in through; an unknown email spends no check at all.
+//! their own, with a short line in front of them, shared fairly: once the line
+//! fills, each network holds at most its share of places, so strangers can't
+//! fill the line that everyone signs in through.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -18,9 +16,8 @@ use crate::limits::prefix_key;
 /// sign-in is refused at once rather than queued without end.
 pub struct PasswordChecks {
     line: mpsc::Sender<Check>,
-    /// How long a check takes, as measured (µs, a moving average): what an
-    /// unknown email waits, so a wrong email takes as long as a wrong password.
-    typical_us: Arc<AtomicU64>,
+    /// Places in all: the workers and the line in front of them.
+    places: usize,
     /// Places held now, by network (IPv4 /24, IPv6 /48); a network's entry goes
     /// when its last place is given back, so the map is never larger than the
     /// line and the workers.
@@ -32,12 +29,12 @@ struct Check {
     password: String,
     hash: String,
     verified: oneshot::Sender<bool>,
+    /// Held until the check is done or skipped: a client that hangs up does not
+    /// give its place back while its check still waits or runs.
+    place: Place,
 }
 
-/// Before any check has been measured: argon2's default cost on a slow core.
-const FIRST_GUESS: Duration = Duration::from_millis(60);
-
-/// A network's place in the line, given back when dropped.
+/// A network's place in the line (or at a worker), given back when dropped.
 pub struct Place {
     held: Arc<Mutex<HashMap<IpAddr, usize>>>,
     network: IpAddr,
@@ -58,14 +55,13 @@ impl Drop for Place {
 
 impl PasswordChecks {
     /// `workers` threads, `waiting` places in front of them, and at most
-    /// `per_network` of all those held by one network at a time.
+    /// `per_network` of all those held by one network once half of them are.
     pub fn start(workers: usize, waiting: usize, per_network: usize) -> Self {
-        let (line, checks) = mpsc::channel::<Check>(waiting.max(1));
+        let waiting = waiting.max(1);
+        let (line, checks) = mpsc::channel::<Check>(waiting);
         let checks = Arc::new(Mutex::new(checks));
-        let typical_us = Arc::new(AtomicU64::new(FIRST_GUESS.as_micros() as u64));
         for i in 0..workers.max(1) {
             let checks = checks.clone();
-            let typical_us = typical_us.clone();
             let started = std::thread::Builder::new()
                 .name(format!("password-check-{i}"))
                 .spawn(move || {
@@ -77,16 +73,21 @@ impl PasswordChecks {
                         };
                         // The server is gone when the line closes.
                         let Some(check) = next else { return };
-                        let t = Instant::now();
+                        // Nobody waits for the answer any more: no work for it.
+                        if check.verified.is_closed() {
+                            continue;
+                        }
                         let ok = crate::auth::verify_password_in(
                             &mut memory,
                             &check.password,
                             &check.hash,
                         );
-                        let took = t.elapsed().as_micros() as u64;
-                        let before = typical_us.load(Ordering::Relaxed);
-                        typical_us.store((before * 7 + took) / 8, Ordering::Relaxed);
-                        let _ = check.verified.send(ok);
+                        // The place is free before the answer is out.
+                        let Check {
+                            verified, place, ..
+                        } = check;
+                        drop(place);
+                        let _ = verified.send(ok);
                     }
                 });
             if let Err(e) = started {
@@ -95,27 +96,31 @@ impl PasswordChecks {
         }
         PasswordChecks {
             line,
-            typical_us,
+            places: workers.max(1) + waiting,
             held: Arc::default(),
             per_network: per_network.max(1),
         }
     }
 
     /// One worker per core (at most 4: each check takes ~19 MiB), four waiting
-    /// per worker, and two places for any one network (an office behind one
-    /// address signs in two at a time; the rest of the line stays free).
+    /// per worker, and a quarter of the places for any one network once the
+    /// line is half full (at least two: an office behind one address).
     pub fn for_this_machine() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let workers = cores.min(4);
-        Self::start(workers, workers * 4, 2)
+        let waiting = workers * 4;
+        Self::start(workers, waiting, ((workers + waiting) / 4).max(2))
     }
 
-    /// A place for a sign-in from `client`; `None` while its network holds its share.
+    /// A place for a sign-in from `client`; `None` while half the places are
+    /// held and its network holds its share. (Places are held from before a
+    /// check is queued until it is done, so they count the line and the workers.)
     pub fn place(&self, client: IpAddr) -> Option<Place> {
         let network = prefix_key(client);
         let mut held = self.held.lock().ok()?;
+        let pressed = held.values().sum::<usize>() * 2 >= self.places;
         let n = held.entry(network).or_insert(0);
-        if *n >= self.per_network {
+        if *n >= self.per_network && pressed {
             return None;
         }
         *n += 1;
@@ -125,32 +130,19 @@ impl PasswordChecks {
         })
     }
 
-    /// Whether `password` matches `hash`; `None` when the line is full.
-    pub async fn verify(&self, password: String, hash: String) -> Option<bool> {
+    /// Whether `password` matches `hash`, checked in `place`; `None` when the
+    /// line is full.
+    pub async fn verify(&self, password: String, hash: String, place: Place) -> Option<bool> {
         let (verified, answer) = oneshot::channel();
         self.line
             .try_send(Check {
                 password,
                 hash,
                 verified,
+                place,
             })
             .ok()?;
         answer.await.ok()
-    }
-
-    /// What a check of an unknown email looks like from outside, without its
-    /// work: refused when the line is full, else as long as a check takes.
-    pub async fn imitate(&self) -> Option<()> {
-        if self.line.capacity() == 0 {
-            return None;
-        }
-        tokio::time::sleep(self.typical()).await;
-        Some(())
-    }
-
-    /// How long a check takes now.
-    pub fn typical(&self) -> Duration {
-        Duration::from_micros(self.typical_us.load(Ordering::Relaxed))
     }
 }
 
@@ -165,28 +157,30 @@ mod tests {
     #[tokio::test]
     async fn password_checks_past_the_line_are_refused_at_once() {
         let hash = crate::auth::hash_password("right").unwrap();
-        let checks = PasswordChecks::start(1, 1, 1);
+        let checks = PasswordChecks::start(1, 1, 8);
+        let place = || checks.place(ip("192.0.2.1")).unwrap();
         assert_eq!(
-            checks.verify("right".into(), hash.clone()).await,
+            checks.verify("right".into(), hash.clone(), place()).await,
             Some(true)
         );
         assert_eq!(
-            checks.verify("wrong".into(), hash.clone()).await,
+            checks.verify("wrong".into(), hash.clone(), place()).await,
             Some(false)
         );
         let answers = futures_util::future::join_all(
-            (0..6).map(|_| checks.verify("wrong".into(), hash.clone())),
+            (0..6).map(|_| checks.verify("wrong".into(), hash.clone(), place())),
         )
         .await;
         assert!(answers.contains(&None), "the line is full: {answers:?}");
         assert!(answers.contains(&Some(false)));
-        assert!(checks.typical() > Duration::ZERO);
+        assert!(checks.held.lock().unwrap().is_empty(), "every place back");
     }
 
     #[test]
     fn finding_6_one_network_holds_its_share_of_places_and_no_more() {
         // Issue 30, finding 6: the line was one that strangers could fill.
-        let checks = PasswordChecks::start(1, 4, 2);
+        // Four places: shares hold once two are held.
+        let checks = PasswordChecks::start(1, 3, 2);
         let a = checks.place(ip("203.0.113.7")).unwrap();
         let b = checks.place(ip("203.0.113.200")).unwrap();
         assert!(checks.place(ip("203.0.113.9")).is_none(), "the same /24");

@@ -144,20 +144,6 @@ impl FromRequestParts<AppState> for IngestToken {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        // Wrong tokens are limited per address; an address over it is refused
-        // whatever it sends, before the token is compared.
-        let client = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| client_address(c.0.ip(), &parts.headers, &state.trusted_proxies));
-        if let Some(Err(wait)) = client.map(|c| state.ingest_limits.check(c)) {
-            return Err(AppError::new(
-                ErrorCode::RateLimited,
-                format!(
-                    "Too many wrong ingest tokens from here. Wait {wait} seconds and try again."
-                ),
-            ));
-        }
         let sent = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -165,16 +151,27 @@ impl FromRequestParts<AppState> for IngestToken {
             .and_then(|v| v.strip_prefix("Bearer "))
             .unwrap_or("");
         if !sent.is_empty() && bool::from(sent.as_bytes().ct_eq(state.ingest_token.as_bytes())) {
-            Ok(IngestToken)
-        } else {
-            if let Some(c) = client {
-                tracing::warn!(client = %c, "a wrong ingest token");
-                state.ingest_limits.failed(c);
-            }
-            Err(AppError::new(
-                ErrorCode::Unauthenticated,
-                "Inbound traffic needs the ingest token: Authorization: Bearer <token>.",
-            ))
+            return Ok(IngestToken);
         }
+        // Wrong tokens are limited per address; the right one never is.
+        let client = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| client_address(c.0.ip(), &parts.headers, &state.trusted_proxies));
+        if let Some(c) = client {
+            if let Err(wait) = state.ingest_limits.wrong(c) {
+                return Err(AppError::new(
+                    ErrorCode::RateLimited,
+                    format!(
+                        "Too many wrong ingest tokens from here. Wait {wait} seconds and try again."
+                    ),
+                ));
+            }
+            tracing::warn!(client = %c, "a wrong ingest token");
+        }
+        Err(AppError::new(
+            ErrorCode::Unauthenticated,
+            "Inbound traffic needs the ingest token: Authorization: Bearer <token>.",
+        ))
     }
 }

@@ -16,6 +16,12 @@ use crate::limits::client_address;
 use crate::routes::Body;
 use crate::AppState;
 
+/// Verified against when the email is unknown, so a wrong email takes as long as a
+/// wrong password, in the same line: the hash of a random password nobody kept,
+/// with the cost every stored hash has (argon2's default).
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$WTwa0FKWhwaWLiDg/YBsfw$RDGguqDaGUPHz/iBCkeoKTitNqbNKsgBsIYYhOKgyDo";
+
 pub async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
@@ -36,25 +42,24 @@ pub async fn sign_in(
             ));
         }
     };
+    // An account guessed at from everywhere: each attempt waits a little.
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let found = state.store.user_for_sign_in(&email).await?;
+    let (hash, user) = match found {
+        Some((user, hash)) => (hash, Some(user)),
+        None => (DUMMY_HASH.to_string(), None),
+    };
     // Each network holds a share of the password checks, never all of them.
-    let Some(_place) = state.password_checks.place(client) else {
+    let Some(place) = state.password_checks.place(client) else {
         tracing::warn!(client = %client, "sign-in refused: its network holds its share");
         return Ok(refused(
             1,
             "Too many sign-ins from your network at once. Try again in a moment.".into(),
         ));
     };
-    // An account guessed at from everywhere: each attempt waits a little.
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
-    }
-    let found = state.store.user_for_sign_in(&email).await?;
-    // An unknown email spends no check, but takes as long as one, and is refused
-    // when the line is full as a known one would be.
-    let checked = match &found {
-        Some((_, hash)) => state.password_checks.verify(password, hash.clone()).await,
-        None => state.password_checks.imitate().await.map(|()| false),
-    };
+    let checked = state.password_checks.verify(password, hash, place).await;
     let Some(ok) = checked else {
         tracing::warn!("sign-in refused: every password check is busy");
         let refusal = AppError::new(
@@ -63,8 +68,8 @@ pub async fn sign_in(
         );
         return Ok(([(header::RETRY_AFTER, "1")], refusal).into_response());
     };
-    let user = match (ok, found) {
-        (true, Some((user, _))) => user,
+    let user = match (ok, user) {
+        (true, Some(user)) => user,
         _ => {
             state.sign_in_limits.failed(&email, client).await;
             return Err(AppError::new(

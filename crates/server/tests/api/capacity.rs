@@ -2,7 +2,7 @@
 //! fill, an account guessed at from everywhere delays rather than locks out, and
 //! wrong ingest tokens are limited. Loopback addresses only (all of 127/8 is).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -31,35 +31,64 @@ async fn sign_in(app: &TestApp, c: &reqwest::Client, email: &str, password: &str
         .status()
 }
 
-/// Sends `attempts` sign-ins (email and password by their number), `at_once` at a
-/// time, from the hosts of 127.0.`net`.0/24; counts those answered in `answered`.
+/// An attack in progress: how many of its attempts were answered, and the flag
+/// that ends it.
+struct Attack {
+    answered: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+    statuses: tokio::task::JoinHandle<Vec<StatusCode>>,
+}
+
+/// Sends sign-ins (email and password by their number), `at_once` at a time, from
+/// the hosts of 127.0.`net`.0/24: at least `attempts`, and on until stopped.
 fn attack(
     app: &Arc<TestApp>,
     net: u8,
     attempts: usize,
     at_once: usize,
-    answered: Arc<AtomicUsize>,
     attempt: fn(usize) -> (String, String),
-) -> tokio::task::JoinHandle<Vec<StatusCode>> {
+) -> Attack {
+    let (answered, stop) = (
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicBool::new(false)),
+    );
     let app = app.clone();
     let hosts: Vec<reqwest::Client> = (1..=254u8)
         .map(|h| client_from(&format!("127.0.{net}.{h}")))
         .collect();
-    tokio::spawn(async move {
-        futures_util::stream::iter(0..attempts)
+    let (counted, stopped) = (answered.clone(), stop.clone());
+    let statuses = tokio::spawn(async move {
+        futures_util::stream::iter(0..)
+            .take_while(move |i| {
+                std::future::ready(*i < attempts || !stopped.load(Ordering::Relaxed))
+            })
             .map(|i| {
-                let (c, app, answered) = (hosts[i % hosts.len()].clone(), app.clone(), answered.clone());
+                let (c, app, counted) =
+                    (hosts[i % hosts.len()].clone(), app.clone(), counted.clone());
                 let (email, password) = attempt(i);
                 async move {
                     let status = sign_in(&app, &c, &email, &password).await;
-                    answered.fetch_add(1, Ordering::Relaxed);
+                    counted.fetch_add(1, Ordering::Relaxed);
                     status
                 }
             })
             .buffer_unordered(at_once)
             .collect()
             .await
-    })
+    });
+    Attack {
+        answered,
+        stop,
+        statuses,
+    }
+}
+
+impl Attack {
+    /// Ends it and hands back every answer.
+    async fn end(self) -> Vec<StatusCode> {
+        self.stop.store(true, Ordering::Relaxed);
+        self.statuses.await.unwrap()
+    }
 }
 
 /// Waits until `n` of an attack's attempts were answered: it is in full swing.
@@ -74,29 +103,43 @@ async fn in_full_swing(answered: &AtomicUsize, n: usize) {
 #[tokio::test]
 async fn finding_6_ada_signs_in_while_500_unknown_emails_are_tried_from_one_network() {
     let app = Arc::new(spawn_app().await);
-    let answered = Arc::new(AtomicUsize::new(0));
-    let guesses = attack(&app, 0, 500, 100, answered.clone(), |i| {
+    // 100 at a time from 127.0.0.0/24, each a new unknown email, and on until
+    // Ada has her answer.
+    let guesses = attack(&app, 0, 500, 100, |i| {
         (format!("nobody-{i}@example.com"), format!("guess-{i}"))
     });
-    in_full_swing(&answered, 50).await;
+    in_full_swing(&guesses.answered, 50).await;
     let ada = client_from("127.0.1.1");
     let t = Instant::now();
     let status = sign_in(&app, &ada, "ada@demo.test", "deskmove-demo").await;
     let took = t.elapsed();
-    let in_flight = 500 - answered.load(Ordering::Relaxed);
+    let answered = guesses.answered.load(Ordering::Relaxed);
+    let statuses = guesses.end().await;
     assert_eq!(status, StatusCode::OK, "Ada is not refused, first time");
-    let statuses = guesses.await.unwrap();
-    eprintln!(
-        "Ada signed in in {} ms with up to {in_flight} of 500 unknown-email attempts still to answer",
-        took.as_millis()
+    assert!(
+        statuses.len() >= 500 && answered < statuses.len(),
+        "during the attack"
     );
-    for s in [StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS] {
+    // Measured, not asserted (BENCHMARKS.md, "Sign-in under a guessing load").
+    eprintln!(
+        "Ada signed in in {} ms, after {answered} of {} unknown-email attempts were answered",
+        took.as_millis(),
+        statuses.len()
+    );
+    for s in [
+        StatusCode::UNAUTHORIZED,
+        StatusCode::TOO_MANY_REQUESTS,
+        StatusCode::SERVICE_UNAVAILABLE,
+    ] {
         eprintln!("  {s}: {}", statuses.iter().filter(|x| **x == s).count());
     }
     assert!(
-        statuses
-            .iter()
-            .all(|s| [StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS, StatusCode::SERVICE_UNAVAILABLE].contains(s)),
+        statuses.iter().all(|s| [
+            StatusCode::UNAUTHORIZED,
+            StatusCode::TOO_MANY_REQUESTS,
+            StatusCode::SERVICE_UNAVAILABLE
+        ]
+        .contains(s)),
         "{statuses:?}"
     );
 }
@@ -104,19 +147,19 @@ async fn finding_6_ada_signs_in_while_500_unknown_emails_are_tried_from_one_netw
 #[tokio::test]
 async fn finding_6_guessing_passwords_from_one_network_leaves_room_for_everyone_else() {
     let app = Arc::new(spawn_app().await);
-    let answered = Arc::new(AtomicUsize::new(0));
-    let guesses = attack(&app, 2, 300, 64, answered.clone(), |i| {
+    let guesses = attack(&app, 2, 300, 64, |i| {
         let who = ["sam@demo.test", "noor@demo.test", "lee@demo.test"][i % 3];
         (who.to_string(), format!("guess-{i}"))
     });
-    in_full_swing(&answered, 30).await;
+    in_full_swing(&guesses.answered, 30).await;
     let ada = client_from("127.0.3.1");
+    let status = sign_in(&app, &ada, "ada@demo.test", "deskmove-demo").await;
+    let statuses = guesses.end().await;
     assert_eq!(
-        sign_in(&app, &ada, "ada@demo.test", "deskmove-demo").await,
+        status,
         StatusCode::OK,
         "another network signs in, first time"
     );
-    let statuses = guesses.await.unwrap();
     assert!(
         statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
         "the guessing network was held to its share"
@@ -183,13 +226,16 @@ async fn finding_6_wrong_ingest_tokens_are_limited_per_address() {
         (status, code),
         (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited)
     );
-    assert!(message.contains("Too many wrong ingest tokens"), "{message}");
-    assert_eq!(
-        ingest(guesser, INGEST_TOKEN).await.status(),
-        StatusCode::TOO_MANY_REQUESTS,
-        "from that address, even the right token waits"
+    assert!(
+        message.contains("Too many wrong ingest tokens"),
+        "{message}"
     );
     assert_eq!(app.fingerprint().await, before, "nothing changed");
+    // The right token is never limited: a mail server sharing the address goes on.
+    assert_eq!(
+        ingest(guesser, INGEST_TOKEN).await.status(),
+        StatusCode::CREATED
+    );
     assert_eq!(
         ingest(client_from("127.0.4.8"), INGEST_TOKEN)
             .await
