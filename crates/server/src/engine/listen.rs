@@ -87,7 +87,7 @@ impl Engine {
                 // Anyone who may NOTIFY can send anything: say so and listen on.
                 None => {
                     let payload: String = heard.payload().chars().take(80).collect();
-                    tracing::warn!(payload = %payload, "ignored a malformed announcement");
+                    tracing::warn!(payload = ?payload, "ignored a malformed announcement");
                     Ok(())
                 }
             };
