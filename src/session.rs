@@ -70,7 +70,9 @@ pub fn path_on(next: &str, origin: &str) -> Option<String> {
         return None;
     }
     let path = url.pathname();
-    if path == "/login" || path.starts_with("/login/") {
+    // Dot segments can still make `//host` of a path (`/.//evil.example`), which
+    // the router reads as another origin.
+    if path.starts_with("//") || path == "/login" || path.starts_with("/login/") {
         return None;
     }
     Some(format!("{path}{}{}", url.search(), url.hash()))

@@ -30,6 +30,12 @@ fn sign_in_never_sends_anyone_to_another_site_or_back_to_sign_in() {
         "",
         "/login",
         "/login?next=/x",
+        // Dot segments that leave `//host` once resolved.
+        "/.//evil.example",
+        "/a/..//evil.example",
+        "/%2e//evil.example",
+        "/.%2e//evil.example",
+        "/./login",
     ] {
         assert_eq!(safe_next(Some(next.into())), "/", "{next:?}");
     }

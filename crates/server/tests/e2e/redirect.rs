@@ -14,13 +14,17 @@ async fn finding_1_a_crafted_next_after_sign_in_lands_on_the_inbox() {
     find(&ada, "table.conversations").await;
     // As a link would carry them: `/\evil.example`, `/<TAB>/evil.example` (which
     // a browser reads as `//evil.example`), `/\\evil.example`, another origin, a
-    // script.
+    // script, and paths whose dot segments resolve to `//evil.example`.
     for next in [
         "%2F%5Cevil.example%2F",
         "%2F%09%2Fevil.example",
         "%2F%5C%5Cevil.example",
         "https%3A%2F%2Fevil.example",
         "javascript%3Aalert(document.domain)",
+        // Dot segments that resolve to `//evil.example`.
+        "%2F.%2F%2Fevil.example",
+        "%2Fa%2F..%2F%2Fevil.example",
+        "%2F%252e%2F%2Fevil.example",
     ] {
         ada.goto(&format!("{}/login?next={next}", w.base))
             .await
