@@ -151,21 +151,22 @@ fn row(
     let id = m.id;
     let (state_now, reported) = (m.state, m.reported);
     // R23: a report's rows are help desk conversations and tickets.
-    let has_report = matches!(m.state, MoveState::Running | MoveState::Completed)
-        && crate::session::use_session()
-            .has_help_desk_access()
-            .get_untracked();
+    let started = matches!(m.state, MoveState::Running | MoveState::Completed);
+    let access = crate::session::use_session().has_help_desk_access();
+    let has_report = move || started && access.get();
     let is_open = move || open.with(|o| o.contains(&id));
-    let toggle = view! {
-        <button
-            type="button"
-            class="button secondary small report-toggle"
-            aria-expanded=move || is_open().to_string()
-            aria-controls=format!("report-row-{id}")
-            on:click=move |_| open.update(|o| if !o.remove(&id) { o.insert(id); })
-        >
-            {move || if is_open() { td_string!(l, report.hide_report) } else { td_string!(l, report.show_report) }}
-        </button>
+    let toggle = move || {
+        view! {
+            <button
+                type="button"
+                class="button secondary small report-toggle"
+                aria-expanded=move || is_open().to_string()
+                aria-controls=format!("report-row-{id}")
+                on:click=move |_| open.update(|o| if !o.remove(&id) { o.insert(id); })
+            >
+                {move || if is_open() { td_string!(l, report.hide_report) } else { td_string!(l, report.show_report) }}
+            </button>
+        }
     };
     let (state, class) = (words::move_state(l, m.state), m.state.as_str());
     let took = m
@@ -184,7 +185,7 @@ fn row(
             <td class="small" data-label=c.moved>
                 {td_string!(l, moves.of, moved = number(l, m.moved), total = number(l, m.total)).to_string()}
                 <div class="muted">{td_string!(l, moves.counts, created = number(l, m.tickets_created), unassigned = number(l, m.unassigned), arrived = number(l, m.arrived)).to_string()}</div>
-                {has_report.then_some(toggle)}
+                {move || has_report().then(toggle)}
             </td>
             <td class="small" data-label=c.duration>{took}</td>
             <td data-label=c.state>
@@ -192,7 +193,7 @@ fn row(
                 {not_started(l, &m)}
             </td>
         </tr>
-        {move || (has_report && is_open()).then(|| view! {
+        {move || (has_report() && is_open()).then(|| view! {
             <tr class="report-row" id=format!("report-row-{id}")>
                 <td colspan="7">
                     <MoveReport id=id state=Signal::stored(state_now) reported=reported/>
