@@ -149,6 +149,8 @@ pub fn failure(l: Locale, e: &ApiFailure) -> String {
         ErrorCode::MoveInProgress => td_string!(l, failure.move_in_progress),
         ErrorCode::MoveStarted => td_string!(l, failure.move_started),
         ErrorCode::RequesterNotAllowed => td_string!(l, failure.requester_not_allowed),
+        ErrorCode::SetupNeeded => td_string!(l, failure.setup_needed),
+        ErrorCode::AlreadySetUp => td_string!(l, failure.already_set_up),
         ErrorCode::AlreadyInHelpDesk => td_string!(l, failure.already_in_help_desk),
         ErrorCode::TicketExists => td_string!(l, failure.ticket_exists),
         ErrorCode::Csrf => td_string!(l, failure.csrf),
@@ -289,6 +291,15 @@ pub fn said(l: Locale, said: &Said) -> String {
         Said::StartAtNotATime => td_string!(l, said.start_at_not_a_time).to_string(),
         Said::StartAtPast => td_string!(l, said.start_at_past).to_string(),
         Said::RequesterNotAllowed => td_string!(l, said.requester_not_allowed).to_string(),
+        Said::NotAnEmail => td_string!(l, said.not_an_email).to_string(),
+        Said::PasswordLength { min, max } => td_string!(
+            l,
+            said.password_length,
+            min = number(l, *min),
+            max = number(l, *max)
+        )
+        .to_string(),
+        Said::WrongSetupToken => td_string!(l, said.wrong_setup_token).to_string(),
         Said::StartAtTooFar { days } => {
             td_string!(l, said.start_at_too_far, days = number(l, u64::from(*days))).to_string()
         }

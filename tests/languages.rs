@@ -130,9 +130,17 @@ fn the_rules_words_read_in_the_chosen_language() {
             still_in_inbox: vec!["Support email".into()],
         },
         Said::RequesterNotAllowed,
+        Said::NotAnEmail,
+        Said::PasswordLength { min: 12, max: 128 },
+        Said::WrongSetupToken,
     ] {
         assert_eq!(words::said(Locale::en, &s), s.english());
     }
+    // R28: the set-up form's own words.
+    assert_eq!(
+        words::said(Locale::nb, &Said::PasswordLength { min: 12, max: 128 }),
+        "Et passord har 12 til 128 tegn."
+    );
     // R24: why a scheduled move did not start, in each language.
     assert!(words::said(Locale::de, &Said::RequesterNotAllowed)
         .starts_with("Wer diese Verschiebung geplant hat, ist kein aktiver Super-Admin mehr"));

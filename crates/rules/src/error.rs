@@ -15,6 +15,10 @@ pub enum ErrorCode {
     MoveStarted,
     /// R24: a scheduled move's requester may no longer move channels at its start.
     RequesterNotAllowed,
+    /// R28: this server waits for its set-up; nothing else answers until then.
+    SetupNeeded,
+    /// R28: set-up happened already; it never happens twice.
+    AlreadySetUp,
     AlreadyInHelpDesk,
     TicketExists,
     Csrf,
@@ -39,11 +43,12 @@ impl ErrorCode {
             | ErrorCode::MoveInProgress
             | ErrorCode::MoveStarted
             | ErrorCode::AlreadyInHelpDesk
-            | ErrorCode::TicketExists => 409,
+            | ErrorCode::TicketExists
+            | ErrorCode::AlreadySetUp => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::RateLimited => 429,
-            ErrorCode::Unavailable => 503,
+            ErrorCode::Unavailable | ErrorCode::SetupNeeded => 503,
             ErrorCode::Internal => 500,
         }
     }

@@ -12,6 +12,7 @@ pub mod progress;
 pub mod requests;
 pub mod said;
 pub mod scope;
+pub mod setup;
 pub mod validation;
 pub mod warnings;
 

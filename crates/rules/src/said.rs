@@ -84,6 +84,16 @@ pub enum Said {
     },
     /// R24: whoever scheduled the move may no longer move channels.
     RequesterNotAllowed,
+    // Set-up and people (R28, R29).
+    /// An email without the shape of an address.
+    NotAnEmail,
+    /// A new password outside `min`..=`max` characters.
+    PasswordLength {
+        min: u64,
+        max: u64,
+    },
+    /// Not the set-up token this server made or was given.
+    WrongSetupToken,
 }
 
 /// A time as the API words it: UTC, to the minute.
@@ -198,6 +208,15 @@ impl Said {
             }
             Said::StartAtTooFar { days } => {
                 format!("A move can be scheduled at most {days} days ahead.")
+            }
+            Said::NotAnEmail => {
+                "That doesn't look like an email address: it needs an @ and a domain, like name@example.com.".into()
+            }
+            Said::PasswordLength { min, max } => {
+                format!("A password has {min} to {max} characters.")
+            }
+            Said::WrongSetupToken => {
+                "That is not this server's set-up token. Copy the link the server printed when it started, or make a new token with `deskmove-server setup-token`.".into()
             }
             Said::RequesterNotAllowed => {
                 "Whoever scheduled this move is no longer an active super admin, so it did not start. A super admin can schedule it again.".into()

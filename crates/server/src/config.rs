@@ -109,6 +109,10 @@ pub struct Settings {
         hide = true
     )]
     pub session_sweep_secs: u64,
+    /// R28: the set-up token of a new database, chosen by the operator instead of
+    /// made and printed at start (at least 22 characters; never printed).
+    #[arg(long, hide_env_values = true, env = "DESKMOVE_SETUP_TOKEN")]
+    pub setup_token: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -120,6 +124,16 @@ pub enum Command {
         /// The database: a SQLite file or a `postgres://` URL.
         #[arg(long, default_value = "deskmove.db")]
         db: Database,
+    },
+    /// R28: a fresh set-up token for a database that is not set up yet (the one
+    /// printed at first start is replaced); prints the set-up link.
+    SetupToken {
+        /// The database: a SQLite file or a `postgres://` URL.
+        #[arg(long, default_value = "deskmove.db")]
+        db: Database,
+        /// The URL people reach the server at, for the link.
+        #[arg(long)]
+        public_url: Option<String>,
     },
 }
 
@@ -141,6 +155,7 @@ impl Settings {
             max_connections: 1024,
             header_timeout_secs: 10,
             request_timeout_secs: 30,
+            setup_token: None,
             command: None,
         }
     }

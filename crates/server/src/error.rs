@@ -32,6 +32,15 @@ impl AppError {
     pub fn invalid(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::InvalidRequest, message)
     }
+
+    /// A failure of the server's own (logged with `what`), said without detail.
+    pub fn internal(what: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %what, "internal failure");
+        Self::new(
+            ErrorCode::Internal,
+            "Something went wrong on the server. Nothing was changed.",
+        )
+    }
 }
 
 impl From<ApiError> for AppError {

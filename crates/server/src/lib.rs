@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod catalog;
+pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod engine;
@@ -31,7 +32,11 @@ pub struct AppState {
     pub sign_in_limits: Arc<limits::Limits>,
     pub password_checks: Arc<password_checks::PasswordChecks>,
     /// Wrong ingest tokens by address (in this process).
-    pub ingest_limits: Arc<limits::IngestLimits>,
+    pub ingest_limits: Arc<limits::AddressLimits>,
+    /// Wrong set-up tokens by address (in this process).
+    pub setup_limits: Arc<limits::AddressLimits>,
+    /// Whether the account exists (R28): once seen, never asked again.
+    pub set_up: Arc<std::sync::atomic::AtomicBool>,
     /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
     pub streams: Arc<streams::Streams>,

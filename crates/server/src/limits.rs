@@ -380,35 +380,40 @@ async fn shared_failures(store: &crate::store::Store, key: &str, budget: Budget)
     }
 }
 
-/// Wrong ingest tokens, per address (IPv6 by /64), in this process: 20, then
-/// one every 3 s. The token is 256 bits, so this is about load and noise in the
-/// log, not about guessing it.
-pub struct IngestLimits(Buckets<IpAddr>);
+/// Wrong secrets (an ingest token, a set-up token) per address (IPv6 by /64), in
+/// this process. The secrets are 256 bits, so this is about load and noise in
+/// the log, not about guessing them.
+pub struct AddressLimits(Buckets<IpAddr>);
 
+/// Wrong ingest tokens: 20, then one every 3 s.
 pub const INGEST_BUDGET: Budget = Budget {
     burst: 20.0,
     leak: Duration::from_secs(3),
 };
+/// Wrong set-up tokens: as sign-ins from one address to one account.
+pub const SETUP_BUDGET: Budget = PAIR_BUDGET;
 
-impl IngestLimits {
-    pub fn new() -> Self {
-        IngestLimits(Buckets::new(INGEST_BUDGET, MAX_KEYS))
+impl AddressLimits {
+    pub fn new(budget: Budget) -> Self {
+        AddressLimits(Buckets::new(budget, MAX_KEYS))
     }
 
-    /// After a wrong token: `Err` with the seconds to wait when this address
-    /// sent too many, else the failure is counted. The right token is never
-    /// limited, so a mail server sharing an address with a guesser goes on.
+    /// `Err` with the seconds to wait when this address sent too many wrong ones.
+    pub fn check(&self, address: IpAddr) -> Result<(), u64> {
+        self.0.check(&address_key(address), Instant::now())
+    }
+
+    pub fn failed(&self, address: IpAddr) {
+        self.0.fail(address_key(address), Instant::now());
+    }
+
+    /// After a wrong one: [`AddressLimits::check`], and the failure counted. The
+    /// right one is never limited, so a mail server sharing an address with a
+    /// guesser goes on.
     pub fn wrong(&self, address: IpAddr) -> Result<(), u64> {
-        let now = Instant::now();
-        self.0.check(&address_key(address), now)?;
-        self.0.fail(address_key(address), now);
+        self.check(address)?;
+        self.failed(address);
         Ok(())
-    }
-}
-
-impl Default for IngestLimits {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -489,7 +494,7 @@ mod tests {
 
     #[test]
     fn finding_6_wrong_ingest_tokens_are_limited_per_address() {
-        let limits = IngestLimits::new();
+        let limits = AddressLimits::new(INGEST_BUDGET);
         for _ in 0..20 {
             assert!(limits.wrong(ip("10.1.1.1")).is_ok());
         }

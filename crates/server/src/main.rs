@@ -2,9 +2,8 @@
 
 use clap::Parser;
 use deskmove_server::config::{Command, Settings};
-use deskmove_server::demo;
-use deskmove_server::startup::Application;
-use deskmove_server::store::{Database, Store};
+use deskmove_server::startup::{Application, SetupOffer};
+use deskmove_server::{cli, demo};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -18,7 +17,14 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let settings = Settings::parse();
     match &settings.command {
-        Some(Command::Check { db }) => return check(db).await,
+        Some(Command::Check { db }) => return cli::check::exec(db).await,
+        Some(Command::SetupToken { db, public_url }) => {
+            return cli::setup_token::exec(
+                db,
+                public_url.as_deref().or(settings.public_url.as_deref()),
+            )
+            .await
+        }
         None => {}
     }
     let app = match Application::build(&settings).await {
@@ -41,6 +47,19 @@ async fn main() -> anyhow::Result<()> {
     }
     println!();
     println!("Deskmove is running at {url}");
+    // R28: the one line with the set-up link, printed once; the token's hash is
+    // all the database keeps.
+    match &app.setup {
+        SetupOffer::NotNeeded => {}
+        SetupOffer::Token(token) => println!("Set up your company at {url}/setup?token={token}"),
+        SetupOffer::Given => println!(
+            "Set up your company at {url}/setup with the set-up token you gave (not shown)."
+        ),
+        SetupOffer::Waiting => println!(
+            "Set-up waits at {url}/setup: use the link printed when this database was first \
+             started, or make a new one with `deskmove-server setup-token --db <this database>`."
+        ),
+    }
     if settings.demo {
         println!(
             "Sign in as ada@demo.test (super admin) or sam@demo.test (agent), password {}",
@@ -74,21 +93,4 @@ async fn main() -> anyhow::Result<()> {
     println!();
     app.run().await?;
     Ok(())
-}
-
-/// `deskmove-server check --db PATH|URL`: names each broken invariant and exits non-zero.
-async fn check(db: &Database) -> anyhow::Result<()> {
-    if db.path().is_some_and(|p| !p.exists()) {
-        anyhow::bail!("no database at {db}");
-    }
-    let store = Store::open_at(db).await?;
-    let violations = store.check().await?;
-    if violations.is_empty() {
-        println!("{db}: I1, I2 and I3 hold.");
-        return Ok(());
-    }
-    for v in &violations {
-        println!("{v}");
-    }
-    std::process::exit(1);
 }

@@ -15,7 +15,7 @@ use tower_http::trace::TraceLayer;
 use crate::config::Settings;
 use crate::engine::Engine;
 use crate::events::EventHub;
-use crate::limits::Limits;
+use crate::limits::{AddressLimits, Limits, INGEST_BUDGET, SETUP_BUDGET};
 use crate::password_checks::PasswordChecks;
 use crate::serve::{serve, ConnectionLimits};
 use crate::store::{Database, Store};
@@ -33,7 +33,9 @@ pub fn app(state: AppState, settings: &Settings) -> Router {
     Router::new()
         .nest(
             "/api",
-            routes::api(Duration::from_secs(settings.request_timeout_secs.max(1))),
+            routes::api(Duration::from_secs(settings.request_timeout_secs.max(1))).layer(
+                axum::middleware::from_fn_with_state(state.clone(), routes::until_set_up),
+            ),
         )
         .fallback_service(static_files::router(&settings.static_dir))
         .layer(axum::middleware::from_fn_with_state(
@@ -47,11 +49,57 @@ pub fn app(state: AppState, settings: &Settings) -> Router {
         .with_state(state)
 }
 
+/// R28: what a server on a database with no account says of its set-up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SetupOffer {
+    /// The account exists.
+    NotNeeded,
+    /// A token made now: printed once, in the set-up link.
+    Token(String),
+    /// The operator's `--setup-token`, never printed.
+    Given,
+    /// A token made earlier (another replica, an earlier start) still waits.
+    Waiting,
+}
+
+/// The shortest `--setup-token` taken: 128 bits as URL-safe base64.
+pub const MIN_SETUP_TOKEN_CHARS: usize = 22;
+
+/// On a database with no account (and no `--demo`): keeps the hash of a set-up
+/// token, the operator's or a fresh one, unless another start kept one already.
+async fn offer_setup(store: &Store, settings: &Settings) -> anyhow::Result<SetupOffer> {
+    if settings.demo || !store.is_empty().await? {
+        return Ok(SetupOffer::NotNeeded);
+    }
+    let now = Utc::now().timestamp_millis();
+    if let Some(given) = &settings.setup_token {
+        let given = given.trim();
+        if given.chars().count() < MIN_SETUP_TOKEN_CHARS {
+            anyhow::bail!(
+                "--setup-token must have at least {MIN_SETUP_TOKEN_CHARS} characters (128 random bits)"
+            );
+        }
+        store
+            .replace_setup_token(&auth::token_hash(given), now)
+            .await?;
+        return Ok(SetupOffer::Given);
+    }
+    let token = auth::new_token();
+    Ok(
+        if store.offer_setup(&auth::token_hash(&token), now).await? {
+            SetupOffer::Token(token)
+        } else {
+            SetupOffer::Waiting
+        },
+    )
+}
+
 pub struct Application {
     listener: TcpListener,
     router: Router,
     pub address: SocketAddr,
     pub demo_seeded: bool,
+    pub setup: SetupOffer,
     pub ingest_token: Arc<str>,
     pub store: Store,
     engine: Engine,
@@ -86,6 +134,7 @@ impl Application {
         } else {
             false
         };
+        let setup = offer_setup(&store, settings).await?;
         let ingest_token: Arc<str> = match (&settings.ingest_token, settings.demo) {
             (Some(t), _) => t.as_str().into(),
             (None, true) => demo::INGEST_TOKEN.into(),
@@ -117,7 +166,9 @@ impl Application {
             engine: engine.clone(),
             sign_in_limits: sign_in_limits.clone(),
             password_checks: Arc::new(PasswordChecks::for_this_machine()),
-            ingest_limits: Arc::default(),
+            ingest_limits: Arc::new(AddressLimits::new(INGEST_BUDGET)),
+            setup_limits: Arc::new(AddressLimits::new(SETUP_BUDGET)),
+            set_up: Arc::default(),
             trusted_proxies: settings.trusted_proxy.clone().into(),
             streams: Arc::default(),
             shutdown: shutdown.clone(),
@@ -129,6 +180,7 @@ impl Application {
             router: app(state, settings),
             address,
             demo_seeded,
+            setup,
             ingest_token,
             store,
             engine,

@@ -18,7 +18,12 @@ type Given<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
 fn finding_4_help_never_shows_a_secret_from_the_environment() {
     // Issue 30, finding 4: clap printed `[env: DESKMOVE_INGEST_TOKEN=…]` and the
     // database URL with its password.
-    for args in [&["--help"][..], &["-h"], &["check", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["check", "--help"],
+        &["setup-token", "--help"],
+    ] {
         let out = std::process::Command::new(BIN)
             .args(args)
             .env("DESKMOVE_INGEST_TOKEN", "ingest-secret-4711")
@@ -30,6 +35,7 @@ fn finding_4_help_never_shows_a_secret_from_the_environment() {
                 "DESKMOVE_PUBLIC_URL",
                 "https://user:url-secret-4711@help.example",
             )
+            .env("DESKMOVE_SETUP_TOKEN", "setup-secret-4711-4711-4711")
             .output()
             .expect("the server binary runs");
         assert!(out.status.success(), "{args:?}: {out:?}");
@@ -39,7 +45,7 @@ fn finding_4_help_never_shows_a_secret_from_the_environment() {
             String::from_utf8_lossy(&out.stderr)
         );
         assert!(!printed.contains("secret-4711"), "{args:?}:\n{printed}");
-        if args[0] != "check" {
+        if args.len() == 1 {
             assert!(
                 printed.contains("DESKMOVE_INGEST_TOKEN"),
                 "the variable is still named"
@@ -258,4 +264,122 @@ async fn ten_thousand_hostile_sign_ins_leave_the_server_s_memory_bounded() {
         after.saturating_sub(before) < 20 * 1024,
         "RSS grew from {before} to {after} KiB"
     );
+}
+
+#[tokio::test]
+async fn a_new_database_prints_its_set_up_link_once_and_the_command_makes_a_new_one() {
+    // R28: the one line with the set-up link; a restart keeps the token valid (its
+    // hash is in the database) and prints no token; `setup-token` replaces it.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("company.db");
+    let log = dir.path().join("server.log");
+    let flags = ["--ingest-token", "an-ingest-token-of-the-company"];
+    let server = Server::start(BIN, &db, &flags, "info", log_file(&log));
+    let line = server
+        .banner
+        .iter()
+        .find(|l| l.starts_with("Set up your company at "))
+        .unwrap_or_else(|| panic!("the set-up line: {:?}", server.banner))
+        .clone();
+    let token = line
+        .split_once("/setup?token=")
+        .map(|(_, t)| t.trim().to_string())
+        .expect("the link carries the token");
+    assert!(token.len() >= 22, "at least 128 random bits: {token}");
+    assert!(
+        line.starts_with(&format!(
+            "Set up your company at {}/setup?token=",
+            server.base
+        )),
+        "{line}"
+    );
+    drop(server);
+    let server = Server::start(BIN, &db, &flags, "info", log_file(&log));
+    let banner = server.banner.join("\n");
+    assert!(!banner.contains(&token), "printed once: {banner}");
+    assert!(banner.contains("setup-token"), "{banner}");
+    drop(server);
+
+    // The operator makes a new one: the old one stops working.
+    let out = std::process::Command::new(BIN)
+        .args(["setup-token", "--db", db.to_str().unwrap()])
+        .args(["--public-url", "https://help.fjordbikes.example"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let printed = String::from_utf8_lossy(&out.stdout).to_string();
+    let fresh = printed
+        .lines()
+        .last()
+        .and_then(|l| l.strip_prefix("https://help.fjordbikes.example/setup?token="))
+        .unwrap_or_else(|| panic!("the link as the last line: {printed}"))
+        .to_string();
+    let server = Server::start(BIN, &db, &flags, "info", log_file(&log));
+    let set_up = |token: String| {
+        let url = format!("{}/api/setup", server.base);
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .json(&serde_json::json!({
+                    "token": token, "account_name": "Fjord Bikes", "name": "Ingrid Admin",
+                    "email": "ingrid@fjordbikes.example", "password": "correct horse battery",
+                }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(set_up(token.clone()).await, reqwest::StatusCode::FORBIDDEN);
+    assert_eq!(set_up(fresh).await, reqwest::StatusCode::CREATED);
+    drop(server);
+    // Set up, the command refuses, and the server prints no set-up line.
+    let out = std::process::Command::new(BIN)
+        .args(["setup-token", "--db", db.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("set up already"));
+    let server = Server::start(BIN, &db, &flags, "info", log_file(&log));
+    assert!(!server.banner.join("\n").contains("Set up your company"));
+    drop(server);
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(!logged.contains(&token), "never in the log");
+}
+
+#[test]
+fn a_setup_token_the_operator_gives_is_never_printed() {
+    // R28
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("company.db");
+    let log = dir.path().join("server.log");
+    let given = "the-operators-own-set-up-token-4711";
+    for (flags, env) in [
+        (&["--setup-token", given][..], &[][..]),
+        (&[], &[("DESKMOVE_SETUP_TOKEN", given)][..]),
+    ] {
+        let server = Server::start_with_env(
+            BIN,
+            &db,
+            &[&["--ingest-token", "an-ingest-token-of-the-company"], flags].concat(),
+            env,
+            "info",
+            log_file(&log),
+        );
+        let banner = server.banner.join("\n");
+        assert!(!banner.contains(given), "{banner}");
+        assert!(
+            banner.contains("with the set-up token you gave"),
+            "{banner}"
+        );
+    }
+    assert!(!std::fs::read_to_string(&log).unwrap().contains(given));
+    // Too short to be 128 random bits: refused with one line.
+    let out = std::process::Command::new(BIN)
+        .args(["--db", db.to_str().unwrap(), "--listen", "127.0.0.1:0"])
+        .args(["--setup-token", "short"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 22 characters"));
 }

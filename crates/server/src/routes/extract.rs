@@ -11,6 +11,7 @@ use deskmove_rules::requests::{
     ConversationPatch, CreateTicketRequest, IngestConversation, IngestMessage, TicketPatch,
     TransferRequest,
 };
+use deskmove_rules::setup::SetupRequest;
 use deskmove_rules::{
     ChannelId, ConversationId, ErrorCode, MePatch, MoveId, MoveRequest, MoveReschedule, SignIn,
     TicketId,
@@ -42,7 +43,7 @@ macro_rules! limited {
 }
 
 limited! {
-    SMALL: SignIn, MePatch, MoveRequest, MoveReschedule, ConversationPatch, TransferRequest, CreateTicketRequest, TicketPatch;
+    SMALL: SignIn, SetupRequest, MePatch, MoveRequest, MoveReschedule, ConversationPatch, TransferRequest, CreateTicketRequest, TicketPatch;
     MESSAGE: IngestConversation, IngestMessage;
 }
 

@@ -9,6 +9,7 @@ mod moves;
 mod paging;
 mod report;
 mod session;
+mod setup;
 
 use std::time::Duration;
 
@@ -18,6 +19,7 @@ use axum::{BoxError, Router};
 use tower::ServiceBuilder;
 
 pub use extract::{Body, IngestToken, Named, PathId};
+pub use setup::until_set_up;
 
 use crate::error::AppError;
 use crate::AppState;
@@ -27,6 +29,7 @@ use deskmove_rules::ErrorCode;
 /// read included.
 pub fn api(timeout: Duration) -> Router<AppState> {
     Router::new()
+        .route("/setup", get(setup::state).post(setup::set_up))
         .route("/session", post(session::sign_in).delete(session::sign_out))
         .route("/me", get(session::me).patch(session::patch_me))
         .route("/inboxes", get(catalog::inboxes))

@@ -14,6 +14,7 @@ use crate::auth::{self, Actor};
 use crate::error::{AppError, AppResult};
 use crate::limits::client_address;
 use crate::routes::Body;
+use crate::store::UserRow;
 use crate::AppState;
 
 /// Verified against when the email is unknown, so a wrong email takes as long as a
@@ -79,12 +80,21 @@ pub async fn sign_in(
         }
     };
     state.sign_in_limits.succeeded(&email, client).await;
+    signed_in(&state, &headers, user, StatusCode::OK).await
+}
+
+/// A new session for `user`: the cookie, and `Me` with its CSRF token. This
+/// browser's earlier sign-in, whoever it was, ends with it.
+pub(super) async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: UserRow,
+    status: StatusCode,
+) -> AppResult<Response> {
     let token = auth::new_token();
     let csrf_token = auth::new_token();
     let now = Utc::now();
-    // This browser's earlier sign-in, whoever it was, ends with this one.
-    let replaced =
-        auth::session_token(&headers, state.secure_cookies).map(|t| auth::token_hash(&t));
+    let replaced = auth::session_token(headers, state.secure_cookies).map(|t| auth::token_hash(&t));
     state
         .store
         .create_session(
@@ -102,6 +112,7 @@ pub async fn sign_in(
     tracing::info!(user_id = user.id.get(), "signed in");
     let me = user.me(csrf_token);
     Ok((
+        status,
         [(
             header::SET_COOKIE,
             auth::session_cookie(&token, state.secure_cookies),
@@ -112,7 +123,7 @@ pub async fn sign_in(
 }
 
 /// 429 `rate_limited`, with how long to wait in the header and the words.
-fn refused(wait: u64, message: String) -> Response {
+pub(super) fn refused(wait: u64, message: String) -> Response {
     let refusal = AppError::new(ErrorCode::RateLimited, message);
     ([(header::RETRY_AFTER, wait.to_string())], refusal).into_response()
 }

@@ -21,6 +21,7 @@ mod ranges;
 mod report;
 mod seed;
 mod sessions;
+mod setup;
 mod sql;
 mod tickets;
 
@@ -38,6 +39,7 @@ pub use open::Database;
 pub use preview::*;
 pub use seed::*;
 pub use sessions::*;
+pub use setup::{NewAccount, SetupError};
 pub use tickets::*;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

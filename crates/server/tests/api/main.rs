@@ -12,3 +12,4 @@ mod load;
 mod moves;
 mod security;
 mod session;
+mod setup;

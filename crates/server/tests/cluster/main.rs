@@ -4,6 +4,7 @@
 
 mod moves;
 mod sessions;
+mod setup;
 
 use deskmove_server::store::{Database, Store};
 use deskmove_testkit::{fresh_postgres, log_file, Server, Session};
