@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use deskmove_rules::requests::{ConversationPatch, TicketPatch};
+use deskmove_rules::setup::{SetupRequest, SetupState};
 use deskmove_rules::{
     Channel, ChannelId, Chatflow, Conversation, ConversationId, ErrorBody, ErrorCode, Inbox,
     ItemOutcome, Language, Me, MePatch, Message, Move, MoveId, MoveItem, MoveRequest,
@@ -127,6 +128,16 @@ pub async fn me() -> ApiResult<Option<Me>> {
         }) => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// R28: whether this server still waits for its set-up.
+pub async fn setup_state() -> ApiResult<SetupState> {
+    get("/api/setup").await
+}
+
+/// R28: creates the company's account and its first super admin, signed in.
+pub async fn set_up(request: &SetupRequest) -> ApiResult<Me> {
+    post("/api/setup", request, None).await
 }
 
 pub async fn sign_in(email: String, password: String) -> ApiResult<Me> {

@@ -19,10 +19,11 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use components::shell::{RequireSignIn, Shell};
+use deskmove_rules::setup::SetupState;
 use pages::{
     chatflows::Chatflows, help_desk::HelpDesk, home::Home, inbox::Inbox, login::Login,
     move_progress::MoveProgressPage, not_found::NotFound, settings_inboxes::SettingsInboxes,
-    settings_moves::SettingsMoves, ticket::TicketPage,
+    settings_moves::SettingsMoves, setup::Setup, ticket::TicketPage,
 };
 use session::Session;
 
@@ -32,8 +33,14 @@ pub fn App() -> impl IntoView {
     provide_context(session);
     provide_meta_context();
     spawn_local(async move {
-        // A network failure leaves the person signed out: the sign-in page says the rest.
-        session.me.set(api::me().await.ok().flatten());
+        // R28: a server that waits for its set-up answers nothing else; asked
+        // first, so no page asks it anything in vain.
+        if let Ok(SetupState { needed: true }) = api::setup_state().await {
+            session.setup_needed.set(true);
+        } else {
+            // A network failure leaves the person signed out: the sign-in page says the rest.
+            session.me.set(api::me().await.ok().flatten());
+        }
         session.known.set(true);
     });
     view! {
@@ -66,6 +73,7 @@ fn Routed() -> impl IntoView {
     view! {
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=Login/>
+                <Route path=path!("/setup") view=Setup/>
                 <Route path=path!("/") view=Home/>
                 <ParentRoute path=path!("") view=|| view! { <RequireSignIn><Shell/></RequireSignIn> }>
                     <Route path=path!("/inbox") view=Inbox/>

@@ -9,6 +9,8 @@ pub struct Session {
     pub me: RwSignal<Option<Me>>,
     /// Whether the first `GET /api/me` has answered.
     pub known: RwSignal<bool>,
+    /// R28: the server waits for its set-up; every page leads to `/setup`.
+    pub setup_needed: RwSignal<bool>,
 }
 
 impl Session {
@@ -16,6 +18,7 @@ impl Session {
         Session {
             me: RwSignal::new(None),
             known: RwSignal::new(false),
+            setup_needed: RwSignal::new(false),
         }
     }
 

@@ -25,7 +25,16 @@ pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
     let location = use_location();
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if session.known.get() && session.me.with(Option::is_none) {
+        // R28: a server waiting for its set-up has nobody to sign in.
+        if session.known.get() && session.setup_needed.get() {
+            navigate(
+                "/setup",
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        } else if session.known.get() && session.me.with(Option::is_none) {
             // The router's `search` has no leading "?".
             let search = location.search.get_untracked();
             let here = if search.is_empty() {

@@ -20,6 +20,8 @@ pub fn Home() -> impl IntoView {
         if session.known.get() {
             let to = if session.me.with(Option::is_some) {
                 START
+            } else if session.setup_needed.get() {
+                "/setup"
             } else {
                 "/login"
             };

@@ -39,6 +39,15 @@ pub fn Login() -> impl IntoView {
                         ..Default::default()
                     },
                 );
+            } else if session.setup_needed.get() {
+                // R28: nobody to sign in yet; never a broken sign-in.
+                navigate(
+                    "/setup",
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
             }
         }
     });

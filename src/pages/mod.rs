@@ -9,4 +9,5 @@ pub mod move_progress;
 pub mod not_found;
 pub mod settings_inboxes;
 pub mod settings_moves;
+pub mod setup;
 pub mod ticket;

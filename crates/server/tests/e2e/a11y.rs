@@ -14,7 +14,7 @@ use crate::{find, world};
 const WIDTHS: [(u32, u32); 2] = [(1440, 900), (390, 844)];
 
 /// axe-core's browser build: `DESKMOVE_AXE`, else the tools folder's npm copy.
-fn axe_source() -> String {
+pub(crate) fn axe_source() -> String {
     let path = std::env::var_os("DESKMOVE_AXE")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -36,7 +36,7 @@ fn axe_source() -> String {
 
 /// Runs axe-core on the page as it stands, at each width; panics with every
 /// violation it finds, and where.
-async fn assert_accessible(c: &Client, axe: &str, state: &str) {
+pub(crate) async fn assert_accessible(c: &Client, axe: &str, state: &str) {
     for (width, height) in WIDTHS {
         c.set_window_size(width, height).await.unwrap();
         tokio::time::sleep(Duration::from_millis(250)).await;

@@ -20,6 +20,7 @@ mod languages;
 mod phone;
 mod redirect;
 mod schedule;
+mod setup;
 
 const BIN: &str = env!("CARGO_BIN_EXE_deskmove-server");
 
@@ -63,21 +64,19 @@ impl Drop for World {
 }
 
 async fn world() -> World {
+    // A throttled move lasts long enough for a second person to watch it.
+    world_with(&["--demo", "--move-batch", "25", "--move-pause-ms", "120"]).await
+}
+
+/// A server with `flags` over a fresh database, serving the built app, and a
+/// chromedriver.
+async fn world_with(flags: &[&str]) -> World {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.db");
-    // A throttled move lasts long enough for a second person to watch it.
     let server = Server::start(
         BIN,
         &db,
-        &[
-            "--demo",
-            "--static",
-            dist().to_str().unwrap(),
-            "--move-batch",
-            "25",
-            "--move-pause-ms",
-            "120",
-        ],
+        &[&["--static", dist().to_str().unwrap()], flags].concat(),
         "warn",
         Stdio::null(),
     );
