@@ -239,12 +239,19 @@ async fn ten_thousand_generated_requests_never_fail_the_server_or_change_it_when
                     }
                 }
             }
-            // Let a started move finish before watching for changes again.
-            for _ in 0..500 {
+            // Let a started move finish before watching for changes again: a
+            // refusal after it must not see the move's own changes as its own.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            loop {
                 let current: Value = admin.get("/api/moves/current").await.json().await.unwrap();
-                if current.is_null() {
+                // A scheduled move waits for its time: nothing changes meanwhile.
+                if current.is_null() || current["state"] == "scheduled" {
                     break;
                 }
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "request {n} started a move that never finished: {current}"
+                );
                 tokio::time::sleep(std::time::Duration::from_millis(10)).await;
             }
             baseline = changes(&app, &mut watch).await;
