@@ -18,8 +18,10 @@ use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
+use api::ApiFailure;
 use components::shell::{RequireSignIn, Shell};
 use deskmove_rules::setup::SetupState;
+use deskmove_rules::ErrorCode;
 use pages::{
     chatflows::Chatflows, help_desk::HelpDesk, home::Home, inbox::Inbox, login::Login,
     move_progress::MoveProgressPage, not_found::NotFound, settings_inboxes::SettingsInboxes,
@@ -39,7 +41,13 @@ pub fn App() -> impl IntoView {
             session.setup_needed.set(true);
         } else {
             // A network failure leaves the person signed out: the sign-in page says the rest.
-            session.me.set(api::me().await.ok().flatten());
+            match api::me().await {
+                Err(ApiFailure::Refused {
+                    code: ErrorCode::SetupNeeded,
+                    ..
+                }) => session.setup_needed.set(true),
+                me => session.me.set(me.ok().flatten()),
+            }
         }
         session.known.set(true);
     });

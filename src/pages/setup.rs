@@ -48,12 +48,40 @@ fn Field(
     }
 }
 
+/// The input of a field of the form.
+fn field_id(field: &str) -> &'static str {
+    match field {
+        "token" => "setup-token",
+        "account_name" => "setup-account",
+        "name" => "setup-name",
+        "email" => "setup-email",
+        _ => "setup-password",
+    }
+}
+
+fn focus(id: &str) {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+    if let Some(e) = element {
+        let _ = e.focus();
+    }
+}
+
 #[component]
 pub fn Setup() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let query = use_query_map();
     let token = RwSignal::new(query.with_untracked(|q| q.get("token")).unwrap_or_default());
+    // The token leaves the address bar (and the history, and every Referer) once read.
+    if !token.get_untracked().is_empty() {
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ =
+                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/setup"));
+        }
+    }
     let account_name = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
@@ -68,7 +96,24 @@ pub fn Setup() -> impl IntoView {
     Effect::new({
         let navigate = navigate.clone();
         move |_| {
-            if let Some(Ok(me)) = set_up.value().get() {
+            let answer = set_up.value().get();
+            if let Some(Err(ApiFailure::Refused {
+                code: ErrorCode::AlreadySetUp,
+                ..
+            })) = &answer
+            {
+                // Someone else was first: sign-in is the way in now.
+                session.setup_needed.set(false);
+            }
+            if let Some(Err(ApiFailure::Refused {
+                code: ErrorCode::Forbidden,
+                ..
+            })) = &answer
+            {
+                // A wrong token: said beside the token field, read as it gets focus.
+                focus("setup-token");
+            }
+            if let Some(Ok(me)) = answer {
                 session.setup_needed.set(false);
                 session.me.set(Some(me));
                 navigate("/settings/inboxes", NavigateOptions::default());
@@ -141,7 +186,11 @@ pub fn Setup() -> impl IntoView {
                 missing.set(Vec::new());
                 set_up.dispatch(request);
             }
-            Err(fields) => missing.set(fields),
+            Err(fields) => {
+                // Focus goes to the first field that is wrong; its error is read with it.
+                focus(field_id(fields[0].field));
+                missing.set(fields);
+            }
         }
     };
     let l = locale();

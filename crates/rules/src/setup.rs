@@ -49,7 +49,7 @@ pub fn looks_like_email(email: &str) -> bool {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !email.chars().any(char::is_whitespace)
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
         && email.chars().count() <= crate::requests::MAX_EMAIL_CHARS
 }
 
@@ -57,6 +57,11 @@ pub fn looks_like_email(email: &str) -> bool {
 fn check_name(field: &'static str, what: &str, value: &str, errors: &mut Vec<FieldError>) {
     if value.trim().is_empty() {
         errors.push(FieldError::new(field, Said::Empty { what: what.into() }));
+    } else if value.chars().any(char::is_control) {
+        errors.push(FieldError::plain(
+            field,
+            format!("The {what} can't contain control characters such as tabs or line breaks."),
+        ));
     } else if value.trim().chars().count() > MAX_NAME_CHARS {
         errors.push(FieldError::new(
             field,
@@ -154,6 +159,10 @@ mod tests {
         r.email = "ingrid at fjordbikes".into();
         r.password = "short".into();
         assert_eq!(fields(r), ["account_name", "name", "email", "password"]);
+        let mut r = good();
+        r.name = "Ingrid\u{0}Admin".into();
+        r.email = "ingrid\u{0}@fjordbikes.example".into();
+        assert_eq!(fields(r), ["name", "email"], "no control characters");
         let mut r = good();
         r.password = "p".repeat(129);
         assert_eq!(fields(r), ["password"]);

@@ -129,10 +129,15 @@ pub enum Command {
     /// printed at first start is replaced); prints the set-up link.
     SetupToken {
         /// The database: a SQLite file or a `postgres://` URL.
-        #[arg(long, default_value = "deskmove.db")]
+        #[arg(
+            long,
+            hide_env_values = true,
+            env = "DESKMOVE_DB",
+            default_value = "deskmove.db"
+        )]
         db: Database,
         /// The URL people reach the server at, for the link.
-        #[arg(long)]
+        #[arg(long, hide_env_values = true, env = "DESKMOVE_PUBLIC_URL")]
         public_url: Option<String>,
     },
 }

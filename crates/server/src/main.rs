@@ -37,7 +37,8 @@ async fn main() -> anyhow::Result<()> {
     };
     let url = settings
         .public_url
-        .clone()
+        .as_deref()
+        .map(|u| u.trim_end_matches('/').to_string())
         .unwrap_or_else(|| format!("http://{}", app.address));
     if app.demo_seeded {
         println!(
@@ -56,8 +57,12 @@ async fn main() -> anyhow::Result<()> {
             "Set up your company at {url}/setup with the set-up token you gave (not shown)."
         ),
         SetupOffer::Waiting => println!(
-            "Set-up waits at {url}/setup: use the link printed when this database was first \
-             started, or make a new one with `deskmove-server setup-token --db <this database>`."
+            "Set-up waits at {url}/setup for the token printed when this database was first \
+             started; lost it? `deskmove-server setup-token --db <this database>` makes a new one."
+        ),
+        SetupOffer::GivenNotTaken => println!(
+            "Set-up waits at {url}/setup, but for another token than --setup-token: one was \
+             made for this database already; `deskmove-server setup-token` makes a new one."
         ),
     }
     if settings.demo {

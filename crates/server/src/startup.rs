@@ -45,7 +45,12 @@ pub fn app(state: AppState, settings: &Settings) -> Router {
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header(header::REFERRER_POLICY, "same-origin"))
-        .layer(TraceLayer::new_for_http())
+        // The path only: a query or a link may carry a token (R28), never logged.
+        .layer(TraceLayer::new_for_http().make_span_with(
+            |req: &axum::http::Request<axum::body::Body>| {
+                tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
+            },
+        ))
         .with_state(state)
 }
 
@@ -60,6 +65,9 @@ pub enum SetupOffer {
     Given,
     /// A token made earlier (another replica, an earlier start) still waits.
     Waiting,
+    /// `--setup-token` was given, but another token is kept already (made by
+    /// another replica, or made anew by `setup-token`): the given one is not taken.
+    GivenNotTaken,
 }
 
 /// The shortest `--setup-token` taken: 128 bits as URL-safe base64.
@@ -79,10 +87,17 @@ async fn offer_setup(store: &Store, settings: &Settings) -> anyhow::Result<Setup
                 "--setup-token must have at least {MIN_SETUP_TOKEN_CHARS} characters (128 random bits)"
             );
         }
-        store
-            .replace_setup_token(&auth::token_hash(given), now)
-            .await?;
-        return Ok(SetupOffer::Given);
+        // Only where none is kept: a token made anew (a leaked one replaced by
+        // `setup-token`) stays, even if a restart still has the old one in its
+        // environment.
+        let hash = auth::token_hash(given);
+        let taken = store.offer_setup(&hash, now).await?
+            || store.setup_token_hash().await?.as_deref() == Some(hash.as_str());
+        return Ok(if taken {
+            SetupOffer::Given
+        } else {
+            SetupOffer::GivenNotTaken
+        });
     }
     let token = auth::new_token();
     Ok(
@@ -129,6 +144,9 @@ impl Application {
             );
         }
         let store = Store::open_at(&settings.db).await?;
+        // The address first: a token made and kept by a server that then can't
+        // listen would never have been printed.
+        let listener = TcpListener::bind(&settings.listen).await?;
         let demo_seeded = if settings.demo {
             demo::seed(&store, settings.demo_conversations, Utc::now()).await?
         } else {
@@ -173,7 +191,6 @@ impl Application {
             streams: Arc::default(),
             shutdown: shutdown.clone(),
         };
-        let listener = TcpListener::bind(&settings.listen).await?;
         let address = listener.local_addr()?;
         Ok(Application {
             listener,

@@ -27,7 +27,21 @@ use crate::AppState;
 /// `setup_needed`; once it exists (here or on another replica), nothing is asked
 /// again.
 pub async fn until_set_up(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if state.set_up.load(Ordering::Relaxed) || req.uri().path() == "/setup" {
+    if req.uri().path() == "/setup" {
+        // Once set up, set-up answers 409 for good, whatever the body says.
+        if req.method() == axum::http::Method::POST {
+            match state.store.is_empty().await {
+                Ok(false) => {
+                    state.set_up.store(true, Ordering::Relaxed);
+                    return already_set_up().into_response();
+                }
+                Ok(true) => {}
+                Err(e) => return AppError::from(e).into_response(),
+            }
+        }
+        return next.run(req).await;
+    }
+    if state.set_up.load(Ordering::Relaxed) {
         return next.run(req).await;
     }
     match state.store.is_empty().await {

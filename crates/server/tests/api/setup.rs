@@ -65,6 +65,9 @@ async fn until_set_up_every_route_answers_503_and_set_up_signs_in_its_super_admi
             "/api/ingest/channels/1/conversations",
         ),
         (reqwest::Method::GET, "/api/no/such/route"),
+        (reqwest::Method::GET, "/api/me/"),
+        (reqwest::Method::GET, "/api//me"),
+        (reqwest::Method::PATCH, "/api/me"),
     ] {
         let res = browser
             .request(method.clone(), app.url(path))
@@ -169,6 +172,20 @@ async fn until_set_up_every_route_answers_503_and_set_up_signs_in_its_super_admi
         client()
             .post(app.url("/api/setup"))
             .json(&form("someone@else.example"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, code),
+        (StatusCode::CONFLICT, ErrorCode::AlreadySetUp)
+    );
+    // For good: whatever the body, even one that is no set-up at all.
+    let (status, code, _) = error_of(
+        client()
+            .post(app.url("/api/setup"))
+            .json(&json!({"nonsense": true}))
             .send()
             .await
             .unwrap(),
