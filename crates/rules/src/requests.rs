@@ -73,11 +73,11 @@ pub const MAX_SUBJECT_CHARS: usize = 1_000;
 pub const MAX_BODY_CHARS: usize = 100_000;
 
 /// One text field of a body: its name there, what a person calls it, its limit.
-struct Text {
-    field: &'static str,
-    what: &'static str,
-    max: usize,
-    required: bool,
+pub(crate) struct Text {
+    pub(crate) field: &'static str,
+    pub(crate) what: &'static str,
+    pub(crate) max: usize,
+    pub(crate) required: bool,
 }
 
 const CONTACT: Text = Text {
@@ -112,7 +112,7 @@ const MESSAGE: Text = Text {
 };
 
 impl Text {
-    fn check(&self, value: &str, errors: &mut Vec<FieldError>) {
+    pub(crate) fn check(&self, value: &str, errors: &mut Vec<FieldError>) {
         let (field, what, max) = (self.field, self.what, self.max);
         if self.required && value.trim().is_empty() {
             errors.push(FieldError::new(field, Said::Empty { what: what.into() }));

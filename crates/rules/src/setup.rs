@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::Language;
-use crate::requests::all_or_errors;
+use crate::requests::{all_or_errors, Text};
 use crate::said::Said;
 use crate::validation::FieldError;
 
@@ -53,22 +53,20 @@ pub fn looks_like_email(email: &str) -> bool {
         && email.chars().count() <= crate::requests::MAX_EMAIL_CHARS
 }
 
-/// A name of 1 to [`MAX_NAME_CHARS`] characters.
-fn check_name(field: &'static str, what: &str, value: &str, errors: &mut Vec<FieldError>) {
-    if value.trim().is_empty() {
-        errors.push(FieldError::new(field, Said::Empty { what: what.into() }));
-    } else if value.chars().any(char::is_control) {
+/// A name of 1 to [`MAX_NAME_CHARS`] characters, on one line.
+fn check_name(field: &'static str, what: &'static str, value: &str, errors: &mut Vec<FieldError>) {
+    let before = errors.len();
+    Text {
+        field,
+        what,
+        max: MAX_NAME_CHARS,
+        required: true,
+    }
+    .check(value.trim(), errors);
+    if errors.len() == before && value.chars().any(char::is_control) {
         errors.push(FieldError::plain(
             field,
             format!("The {what} can't contain control characters such as tabs or line breaks."),
-        ));
-    } else if value.trim().chars().count() > MAX_NAME_CHARS {
-        errors.push(FieldError::new(
-            field,
-            Said::TooLong {
-                what: what.into(),
-                max: MAX_NAME_CHARS as u64,
-            },
         ));
     }
 }

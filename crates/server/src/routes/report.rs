@@ -11,8 +11,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use bytes::Bytes;
-use deskmove_rules::scope::no_help_desk_access;
-use deskmove_rules::{ItemOutcome, MoveId, MoveItem, Page};
+use deskmove_rules::scope::{may_access, no_help_desk_access};
+use deskmove_rules::{ItemOutcome, MoveId, MoveItem, Page, Workspace};
 
 use super::moves::require_super_admin;
 use super::paging::{decode_cursor, limit, page, parse_query};
@@ -45,7 +45,7 @@ fn outcome(raw: Option<&str>) -> AppResult<Option<ItemOutcome>> {
 /// conversation and ticket (R23).
 async fn readable(state: &AppState, actor: &Actor, id: MoveId) -> AppResult<()> {
     require_super_admin(actor)?;
-    if !actor.user.help_desk_access {
+    if !may_access(Workspace::HelpDesk, actor.user.help_desk_access) {
         return Err(no_help_desk_access().into());
     }
     state

@@ -76,9 +76,6 @@ pub async fn set_up(
     headers: HeaderMap,
     Body(req): Body<SetupRequest>,
 ) -> AppResult<Response> {
-    if state.set_up.load(Ordering::Relaxed) {
-        return Err(already_set_up());
-    }
     validate_setup(&req).map_err(|e| AppError(invalid_request(&e)))?;
     let client = client_address(peer.ip(), &headers, &state.trusted_proxies);
     if let Err(wait) = state.setup_limits.check(client) {

@@ -33,6 +33,19 @@ fn json<T: serde::de::DeserializeOwned>(r: &AnyRow, column: &str) -> sqlx::Resul
     })
 }
 
+/// Whether no account exists, read where the caller reads (the pool, or a
+/// transaction that must see its own state).
+pub(crate) async fn no_account<'e, E>(executor: E) -> StoreResult<bool>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM accounts")
+        .fetch_one(executor)
+        .await?
+        .try_get("n")?;
+    Ok(n == 0)
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UserRow {
     pub id: UserId,
@@ -202,13 +215,10 @@ struct SlaRecord {
 }
 
 impl Store {
-    /// Whether the database holds no account yet (`--demo` seeds only then).
+    /// Whether the database holds no account yet (`--demo` seeds only then, R28
+    /// sets up only then).
     pub async fn is_empty(&self) -> StoreResult<bool> {
-        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM accounts")
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("n")?;
-        Ok(n == 0)
+        no_account(&self.pool).await
     }
 
     pub async fn users(&self, account: AccountId) -> StoreResult<Vec<UserRow>> {

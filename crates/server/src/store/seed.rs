@@ -2,7 +2,7 @@
 
 use deskmove_rules::{
     normalize_email, AccountId, Bot, ChannelId, ChannelKind, ChannelSettings, ChatflowKind,
-    InboxId, PipelineId, Role, StatusId, StatusState, UserId, Workspace,
+    InboxId, Language, PipelineId, Role, StatusId, StatusState, UserId, Workspace,
 };
 use sqlx::{AnyConnection, Row};
 
@@ -41,6 +41,8 @@ pub struct NewUser<'a> {
     pub role: Role,
     pub help_desk_access: bool,
     pub password_hash: &'a str,
+    /// R27: the language they chose; `None` follows the browser.
+    pub locale: Option<Language>,
 }
 
 /// One channel of a new account.
@@ -74,15 +76,16 @@ pub async fn insert_user(
     id(insert_returning_id(
         tx,
         sqlx::query(
-            "INSERT INTO users (account_id, name, email, role, help_desk_access, password_hash) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO users (account_id, name, email, role, help_desk_access, password_hash, locale) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(account.get())
         .bind(u.name)
         .bind(normalize_email(u.email))
         .bind(u.role.as_str())
         .bind(u.help_desk_access as i64)
-        .bind(u.password_hash),
+        .bind(u.password_hash)
+        .bind(u.locale.map(Language::as_str)),
     )
     .await?)
 }

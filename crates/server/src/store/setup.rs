@@ -1,11 +1,11 @@
 //! R28: the set-up token's hash and the one transaction that creates a company's
 //! account and its first super admin, exactly once whatever races.
 
-use deskmove_rules::{Language, Role};
+use deskmove_rules::{normalize_email, Language, Role};
 use sqlx::Row;
 use subtle::ConstantTimeEq;
 
-use super::catalog::{UserRow, USER_COLUMNS};
+use super::catalog::{no_account, UserRow};
 use super::seed::{insert_account, insert_user, NewUser};
 use super::{Store, StoreError, StoreResult};
 
@@ -57,7 +57,7 @@ impl Store {
     /// has not happened; `false` once it has.
     pub async fn replace_setup_token(&self, token_hash: &str, now: i64) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
-        if !self.is_empty_in(&mut tx).await? {
+        if !no_account(&mut *tx).await? {
             return Ok(false);
         }
         let changed = sqlx::query(
@@ -85,14 +85,6 @@ impl Store {
         )
     }
 
-    async fn is_empty_in(&self, tx: &mut super::Tx) -> StoreResult<bool> {
-        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM accounts")
-            .fetch_one(&mut **tx)
-            .await?
-            .try_get("n")?;
-        Ok(n == 0)
-    }
-
     /// Creates the account and its first super admin (with help desk access), if
     /// `token_hash` is the kept token's and set-up has not happened. One write
     /// transaction: whoever commits first sets up, everyone after gets
@@ -104,7 +96,7 @@ impl Store {
         now: i64,
     ) -> Result<UserRow, SetupError> {
         let mut tx = self.begin_write().await?;
-        if !self.is_empty_in(&mut tx).await? {
+        if !no_account(&mut *tx).await? {
             return Err(SetupError::AlreadySetUp);
         }
         let kept: Option<(String, Option<i64>)> =
@@ -131,29 +123,24 @@ impl Store {
             return Err(SetupError::AlreadySetUp);
         }
         let account = insert_account(&mut tx, new.account_name.trim()).await?;
-        let user = insert_user(
-            &mut tx,
-            account,
-            &NewUser {
-                name: new.name.trim(),
-                email: new.email,
-                role: Role::SuperAdmin,
-                help_desk_access: true,
-                password_hash: new.password_hash,
-            },
-        )
-        .await?;
-        sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
-            .bind(new.locale.map(|l| l.as_str()))
-            .bind(user.get())
-            .execute(&mut *tx)
-            .await?;
-        let row: UserRow = sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
-        ))
-        .bind(user.get())
-        .fetch_one(&mut *tx)
-        .await?;
+        let user = NewUser {
+            name: new.name.trim(),
+            email: new.email,
+            role: Role::SuperAdmin,
+            help_desk_access: true,
+            password_hash: new.password_hash,
+            locale: new.locale,
+        };
+        let id = insert_user(&mut tx, account, &user).await?;
+        let row = UserRow {
+            id,
+            account_id: account,
+            name: user.name.to_string(),
+            email: normalize_email(user.email),
+            role: user.role,
+            help_desk_access: user.help_desk_access,
+            locale: user.locale,
+        };
         tx.commit().await?;
         Ok(row)
     }
