@@ -1,5 +1,6 @@
 //! Components shared by the pages.
 
+pub mod brand;
 pub mod channel_table;
 pub mod format;
 pub mod kind_icon;

@@ -8,6 +8,7 @@ use leptos_router::NavigateOptions;
 use deskmove_rules::{validate_sign_in, FieldError};
 
 use crate::api;
+use crate::components::brand::CardBrand;
 use crate::i18n::td_string;
 use crate::session::{safe_next, use_session};
 use crate::words::{self, locale};
@@ -80,10 +81,7 @@ pub fn Login() -> impl IntoView {
         <main class="login-page">
             <Title text=td_string!(l, login.title)/>
             <form class="login-card" on:submit=submit aria-labelledby="login-title" novalidate>
-                <div class="brand login-brand">
-                    <span class="brand-mark" aria-hidden="true">"D"</span>
-                    "Deskmove"
-                </div>
+                <CardBrand/>
                 <h1 id="login-title">{td_string!(l, login.title)}</h1>
                 <label for="login-email">{td_string!(l, login.email)}</label>
                 <input

@@ -9,6 +9,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use crate::api::{self, ApiFailure};
+use crate::components::brand::CardBrand;
 use crate::i18n::td_string;
 use crate::pages::home::START;
 use crate::session::use_session;
@@ -198,10 +199,7 @@ pub fn Setup() -> impl IntoView {
         <main class="login-page setup-page">
             <Title text=td_string!(l, setup.title)/>
             <form class="login-card setup-card" on:submit=submit aria-labelledby="setup-title" novalidate>
-                <div class="brand login-brand">
-                    <span class="brand-mark" aria-hidden="true">"D"</span>
-                    "Deskmove"
-                </div>
+                <CardBrand/>
                 <h1 id="setup-title">{td_string!(l, setup.title)}</h1>
                 <Show
                     when=move || !already()
