@@ -4,7 +4,7 @@
 use crate::domain::{
     Bot, BotAction, BotActionKind, ChannelId, ChannelKind, ChannelSettings, ChatflowId,
     ChatflowKind, InboxId, Pipeline, PipelineId, PipelineStatus, Role, Routing, SlaPolicy,
-    SlaPolicyId, StatusId, StatusState, User, UserId,
+    SlaPolicyId, StatusId, StatusState, User, UserId, UserState,
 };
 
 pub const ACCOUNT: &str = "Demo Co";
@@ -25,6 +25,9 @@ pub fn users() -> Vec<User> {
         email: email.into(),
         role,
         help_desk_access,
+        state: UserState::Active,
+        last_sign_in_at: None,
+        help_desk_tickets: 0,
     };
     vec![
         user(ADA, "Ada Admin", "ada@demo.test", Role::SuperAdmin, true),

@@ -19,6 +19,12 @@ pub enum ErrorCode {
     SetupNeeded,
     /// R28: set-up happened already; it never happens twice.
     AlreadySetUp,
+    /// R29: the request clashes with what exists (an email someone signs in with).
+    Conflict,
+    /// R29: the change would leave no active super admin.
+    LastSuperAdmin,
+    /// R29: a one-time link that was used, replaced or has expired.
+    LinkExpired,
     AlreadyInHelpDesk,
     TicketExists,
     Csrf,
@@ -44,7 +50,10 @@ impl ErrorCode {
             | ErrorCode::MoveStarted
             | ErrorCode::AlreadyInHelpDesk
             | ErrorCode::TicketExists
-            | ErrorCode::AlreadySetUp => 409,
+            | ErrorCode::AlreadySetUp
+            | ErrorCode::Conflict
+            | ErrorCode::LastSuperAdmin => 409,
+            ErrorCode::LinkExpired => 410,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::RateLimited => 429,

@@ -9,7 +9,7 @@ use crate::validation::StatusMapping;
 
 /// Whether one of the demo's [`users`] has help desk access.
 pub fn access(id: UserId) -> bool {
-    users().iter().any(|u| u.id == id && u.help_desk_access)
+    users().iter().any(|u| u.id == id && u.works_in_help_desk())
 }
 
 /// Open → Waiting on us, Closed → Closed: the demo's walk-through.

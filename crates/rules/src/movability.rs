@@ -15,10 +15,10 @@ pub fn may_move(role: Role) -> bool {
 }
 
 /// R24: a scheduled move starts under its requester, who must still be allowed
-/// to move channels then (R1) and, once users can be deactivated, active.
+/// to move channels then (R1) and active (R29).
 pub fn requester_may_start(requester: Option<&User>) -> Result<(), ApiError> {
     match requester {
-        Some(u) if may_move(u.role) => Ok(()),
+        Some(u) if may_move(u.role) && u.state == crate::domain::UserState::Active => Ok(()),
         _ => Err(ApiError::new(
             ErrorCode::RequesterNotAllowed,
             Said::RequesterNotAllowed.english(),
@@ -138,9 +138,12 @@ pub fn bot_blockers(bot: &Bot, users: &[User]) -> Vec<Blocker> {
     out
 }
 
-/// Whether a user of the account has help desk access; an unknown user has none.
+/// Whether a user of the account works in help desk (R29: has access and is not
+/// deactivated); an unknown user does not.
 pub fn has_help_desk_access(users: &[User], user_id: UserId) -> bool {
-    users.iter().any(|u| u.id == user_id && u.help_desk_access)
+    users
+        .iter()
+        .any(|u| u.id == user_id && u.works_in_help_desk())
 }
 
 /// The refusals of a start that lost a race inside its transaction (R4, R14).

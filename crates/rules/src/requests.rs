@@ -181,7 +181,17 @@ pub fn validate_message(body: &IngestMessage) -> Result<(), Vec<FieldError>> {
 /// Who may own a conversation: a user of the account, and in help desk (where the
 /// owner is the ticket's owner) only one with help desk access (R8, R13).
 pub fn check_owner(owner: &User, conversation_workspace: Workspace) -> Result<(), FieldError> {
-    if conversation_workspace == Workspace::HelpDesk && !owner.help_desk_access {
+    // R29: a deactivated user is offered nowhere.
+    if !owner.takes_work() {
+        return Err(FieldError::plain(
+            "owner_id",
+            format!(
+                "{} is deactivated, so they can't own conversations.",
+                owner.name
+            ),
+        ));
+    }
+    if conversation_workspace == Workspace::HelpDesk && !owner.works_in_help_desk() {
         return Err(FieldError::plain(
             "owner_id",
             format!(

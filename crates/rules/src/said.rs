@@ -94,6 +94,16 @@ pub enum Said {
     },
     /// Not the set-up token this server made or was given.
     WrongSetupToken,
+    /// The change would leave the account without an active super admin.
+    LastSuperAdmin,
+    /// A one-time link that was used, replaced or has expired.
+    LinkExpired,
+    /// Someone signs in with this email already.
+    EmailTaken,
+    /// Not the password of the signed-in user.
+    WrongCurrentPassword,
+    /// The right password of a deactivated user.
+    UserDeactivated,
 }
 
 /// A time as the API words it: UTC, to the minute.
@@ -217,6 +227,17 @@ impl Said {
             }
             Said::WrongSetupToken => {
                 "That is not this server's set-up token. Copy the link the server printed when it started, or make a new token with `deskmove-server setup-token`.".into()
+            }
+            Said::LastSuperAdmin => {
+                "Deskmove needs at least one active super admin. Make someone else a super admin first.".into()
+            }
+            Said::LinkExpired => {
+                "This link has been used or has expired. Ask a super admin of your company for a new one.".into()
+            }
+            Said::EmailTaken => "Someone in your company already signs in with this email.".into(),
+            Said::WrongCurrentPassword => "That isn't your current password.".into(),
+            Said::UserDeactivated => {
+                "Your user is deactivated. Ask a super admin of your company to reactivate it.".into()
             }
             Said::RequesterNotAllowed => {
                 "Whoever scheduled this move is no longer an active super admin, so it did not start. A super admin can schedule it again.".into()

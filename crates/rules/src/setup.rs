@@ -54,7 +54,12 @@ pub fn looks_like_email(email: &str) -> bool {
 }
 
 /// A name of 1 to [`MAX_NAME_CHARS`] characters, on one line.
-fn check_name(field: &'static str, what: &'static str, value: &str, errors: &mut Vec<FieldError>) {
+pub(crate) fn check_name(
+    field: &'static str,
+    what: &'static str,
+    value: &str,
+    errors: &mut Vec<FieldError>,
+) {
     let before = errors.len();
     Text {
         field,
@@ -100,18 +105,23 @@ pub fn validate_setup(r: &SetupRequest) -> Result<(), Vec<FieldError>> {
     }
     check_name("account_name", "company name", &r.account_name, &mut errors);
     check_name("name", "name", &r.name, &mut errors);
-    if r.email.trim().is_empty() {
+    check_email("email", &r.email, &mut errors);
+    errors.extend(check_new_password("password", &r.password));
+    all_or_errors(errors, ())
+}
+
+/// An email someone signs in with: given, and shaped like an address.
+pub(crate) fn check_email(field: &'static str, email: &str, errors: &mut Vec<FieldError>) {
+    if email.trim().is_empty() {
         errors.push(FieldError::new(
-            "email",
+            field,
             Said::Empty {
                 what: "email".into(),
             },
         ));
-    } else if !looks_like_email(&r.email) {
-        errors.push(FieldError::new("email", Said::NotAnEmail));
+    } else if !looks_like_email(email) {
+        errors.push(FieldError::new(field, Said::NotAnEmail));
     }
-    errors.extend(check_new_password("password", &r.password));
-    all_or_errors(errors, ())
 }
 
 #[cfg(test)]

@@ -76,7 +76,12 @@ const NAMES_SHOWN: usize = 5;
 
 pub fn warnings(f: &WarningFacts<'_>) -> Vec<Warning> {
     let mut out = Vec::new();
-    let without: Vec<&User> = f.users.iter().filter(|u| !u.help_desk_access).collect();
+    // R29: a deactivated user is nobody to give access to.
+    let without: Vec<&User> = f
+        .users
+        .iter()
+        .filter(|u| u.takes_work() && !u.help_desk_access)
+        .collect();
     if !without.is_empty() {
         out.push(Warning::new(
             WarningCode::AgentsWithoutAccess,
@@ -136,6 +141,9 @@ mod tests {
             email: format!("{}@demo.test", name.to_lowercase()),
             role: Role::Agent,
             help_desk_access: access,
+            state: crate::domain::UserState::Active,
+            last_sign_in_at: None,
+            help_desk_tickets: 0,
         }
     }
 

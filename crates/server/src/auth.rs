@@ -36,6 +36,14 @@ pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Er
         .to_string())
 }
 
+/// [`hash_password`] off the async threads: it takes tens of milliseconds of CPU.
+pub async fn hash_password_apart(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| AppError::internal(format!("hashing a password: {e}")))?
+        .map_err(|e| AppError::internal(format!("hashing a password: {e}")))
+}
+
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .map(|parsed| {

@@ -165,6 +165,15 @@ impl Settings {
         }
     }
 
+    /// Where people reach this server: `--public-url`, else the address it
+    /// listens on. Links (R28, R29) start with it.
+    pub fn base_url(&self, address: std::net::SocketAddr) -> String {
+        self.public_url
+            .as_deref()
+            .map(|u| u.trim_end_matches('/').to_string())
+            .unwrap_or_else(|| format!("http://{address}"))
+    }
+
     pub fn secure_cookies(&self) -> bool {
         self.public_url
             .as_deref()

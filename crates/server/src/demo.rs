@@ -99,6 +99,7 @@ pub async fn seed(store: &Store, conversations: u32, now: DateTime<Utc>) -> Stor
             help_desk_access: u.help_desk_access,
             password_hash: hash,
             locale: None,
+            state: u.state,
         };
         let id = store::insert_user(&mut tx, account, &new).await?;
         expect("user", id.get(), u.id.get())?;

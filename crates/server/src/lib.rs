@@ -26,6 +26,9 @@ use std::sync::Arc;
 pub struct AppState {
     pub store: store::Store,
     pub secure_cookies: bool,
+    /// Where people reach this server (`--public-url`, else its address): the
+    /// start of every link it hands out (R29).
+    pub base_url: Arc<str>,
     pub ingest_token: Arc<str>,
     pub hub: events::EventHub,
     pub engine: engine::Engine,

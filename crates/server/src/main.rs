@@ -35,11 +35,7 @@ async fn main() -> anyhow::Result<()> {
             std::process::exit(2);
         }
     };
-    let url = settings
-        .public_url
-        .as_deref()
-        .map(|u| u.trim_end_matches('/').to_string())
-        .unwrap_or_else(|| format!("http://{}", app.address));
+    let url = settings.base_url(app.address);
     if app.demo_seeded {
         println!(
             "Created the demo account with {} conversations.",

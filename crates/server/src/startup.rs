@@ -48,10 +48,21 @@ pub fn app(state: AppState, settings: &Settings) -> Router {
         // The path only: a query or a link may carry a token (R28), never logged.
         .layer(TraceLayer::new_for_http().make_span_with(
             |req: &axum::http::Request<axum::body::Body>| {
-                tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
+                tracing::debug_span!("request", method = %req.method(), path = %loggable_path(req.uri().path()))
             },
         ))
         .with_state(state)
+}
+
+/// A request's path as logs may show it: a one-time link's token (R29) is cut.
+fn loggable_path(path: &str) -> &str {
+    ["/api/links/", "/link/"]
+        .into_iter()
+        .find_map(|prefix| {
+            path.starts_with(prefix)
+                .then(|| &prefix[..prefix.len() - 1])
+        })
+        .unwrap_or(path)
 }
 
 /// R28: what a server on a database with no account says of its set-up.
@@ -176,8 +187,10 @@ impl Application {
         } else {
             Limits::Shared(store.clone())
         });
+        let address = listener.local_addr()?;
         let state = AppState {
             store: store.clone(),
+            base_url: settings.base_url(address).into(),
             secure_cookies: settings.secure_cookies(),
             ingest_token: ingest_token.clone(),
             hub,
@@ -191,7 +204,6 @@ impl Application {
             streams: Arc::default(),
             shutdown: shutdown.clone(),
         };
-        let address = listener.local_addr()?;
         Ok(Application {
             listener,
             router: app(state, settings),

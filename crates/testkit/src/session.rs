@@ -30,10 +30,15 @@ pub fn client() -> Client {
 impl Session {
     /// Signs in with the demo password; panics unless the server answers 200.
     pub async fn sign_in(base: &str, email: &str) -> Session {
+        Session::sign_in_with(base, email, PASSWORD).await
+    }
+
+    /// Signs in with `password`; panics unless the server answers 200.
+    pub async fn sign_in_with(base: &str, email: &str, password: &str) -> Session {
         let client = client();
         let res = client
             .post(format!("{base}/api/session"))
-            .json(&json!({"email": email, "password": PASSWORD}))
+            .json(&json!({"email": email, "password": password}))
             .send()
             .await
             .expect("the server answers");

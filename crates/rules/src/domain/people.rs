@@ -1,5 +1,6 @@
 //! Who uses the product: users, their roles, and the signed-in user.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{codes, UserId};
@@ -8,6 +9,14 @@ codes! {
     pub enum Role("role") {
         SuperAdmin = "super_admin" => "Super admin",
         Agent = "agent" => "Agent",
+    }
+
+    /// R29: where a user stands. An invited user has not yet set a password; a
+    /// deactivated one can't sign in and counts as without help desk access.
+    pub enum UserState("user state") {
+        Invited = "invited" => "Invited",
+        Active = "active" => "Active",
+        Deactivated = "deactivated" => "Deactivated",
     }
 
     /// R27: the languages the app speaks, each named in itself.
@@ -24,7 +33,35 @@ pub struct User {
     pub name: String,
     pub email: String,
     pub role: Role,
+    /// The access a super admin gave; [`User::works_in_help_desk`] is what counts.
     pub help_desk_access: bool,
+    /// R29.
+    pub state: UserState,
+    /// R29: when the user last signed in, if ever.
+    #[serde(default)]
+    pub last_sign_in_at: Option<DateTime<Utc>>,
+    /// R29: how many help desk tickets the user owns, which taking their access
+    /// away leaves unassigned.
+    #[serde(default)]
+    pub help_desk_tickets: u64,
+}
+
+impl User {
+    /// R8, R10, R11, R21, R23, R29: whether the user may work in help desk, own its
+    /// tickets and take its conversations: given access, and not deactivated.
+    pub fn works_in_help_desk(&self) -> bool {
+        self.help_desk_access && self.state != UserState::Deactivated
+    }
+
+    /// R29: whether the user can be given conversations: not deactivated.
+    pub fn takes_work(&self) -> bool {
+        self.state != UserState::Deactivated
+    }
+
+    /// R29: an active super admin, such as the account must always keep one of.
+    pub fn is_active_super_admin(&self) -> bool {
+        self.role == Role::SuperAdmin && self.state == UserState::Active
+    }
 }
 
 /// The signed-in user, with the CSRF token of this session.

@@ -37,6 +37,13 @@ fn a_scheduled_move_starts_only_under_a_requester_who_may_still_move() {
     let refused = requester_may_start(Some(&people[0])).unwrap_err();
     assert_eq!(refused.code, ErrorCode::RequesterNotAllowed);
     assert_eq!(refused.message, Said::RequesterNotAllowed.english());
+    // R29: nor a super admin who was deactivated.
+    let mut gone = ada.clone();
+    gone.state = crate::domain::UserState::Deactivated;
+    assert_eq!(
+        requester_may_start(Some(&gone)).unwrap_err().code,
+        ErrorCode::RequesterNotAllowed
+    );
     // A requester who is gone altogether may not start it either.
     assert_eq!(
         requester_may_start(None).unwrap_err().code,

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use deskmove_rules::{Channel, ChannelId, Chatflow, Inbox, Pipeline, User};
+use deskmove_rules::{Channel, ChannelId, Chatflow, Inbox, Pipeline};
 
 use super::PathId;
 use crate::auth::Actor;
@@ -49,9 +49,4 @@ pub async fn pipelines(
 ) -> AppResult<Json<Vec<Pipeline>>> {
     let pipeline = state.store.pipeline(actor.user.account_id).await?;
     Ok(Json(pipeline.into_iter().collect()))
-}
-
-pub async fn users(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Vec<User>>> {
-    let users = state.store.users(actor.user.account_id).await?;
-    Ok(Json(users.iter().map(|u| u.to_user()).collect()))
 }

@@ -12,6 +12,7 @@ use deskmove_rules::requests::{
     TransferRequest,
 };
 use deskmove_rules::setup::SetupRequest;
+use deskmove_rules::users::{ChangePassword, InviteRequest, SetPassword, UserPatch};
 use deskmove_rules::{
     ChannelId, ConversationId, ErrorCode, MePatch, MoveId, MoveRequest, MoveReschedule, SignIn,
     TicketId,
@@ -43,7 +44,7 @@ macro_rules! limited {
 }
 
 limited! {
-    SMALL: SignIn, SetupRequest, MePatch, MoveRequest, MoveReschedule, ConversationPatch, TransferRequest, CreateTicketRequest, TicketPatch;
+    SMALL: SignIn, SetupRequest, InviteRequest, UserPatch, SetPassword, ChangePassword, MePatch, MoveRequest, MoveReschedule, ConversationPatch, TransferRequest, CreateTicketRequest, TicketPatch;
     MESSAGE: IngestConversation, IngestMessage;
 }
 
@@ -116,6 +117,9 @@ impl Named for ConversationId {
 }
 impl Named for TicketId {
     const WHAT: &'static str = "ticket";
+}
+impl Named for deskmove_rules::UserId {
+    const WHAT: &'static str = "user";
 }
 impl Named for MoveId {
     const WHAT: &'static str = "move";

@@ -5,16 +5,18 @@ mod conversations;
 mod events;
 mod extract;
 mod ingest;
+mod links;
 mod moves;
 mod paging;
 mod report;
 mod session;
 mod setup;
+mod users;
 
 use std::time::Duration;
 
 use axum::error_handling::HandleErrorLayer;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::{BoxError, Router};
 use tower::ServiceBuilder;
 
@@ -32,12 +34,20 @@ pub fn api(timeout: Duration) -> Router<AppState> {
         .route("/setup", get(setup::state).post(setup::set_up))
         .route("/session", post(session::sign_in).delete(session::sign_out))
         .route("/me", get(session::me).patch(session::patch_me))
+        .route("/me/password", post(links::change_own))
+        .route("/links/{token}", get(links::show).post(links::set_password))
         .route("/inboxes", get(catalog::inboxes))
         .route("/help-desk/channels", get(catalog::help_desk_channels))
         .route("/channels/{id}", get(catalog::channel))
         .route("/chatflows", get(catalog::chatflows))
         .route("/pipelines", get(catalog::pipelines))
-        .route("/users", get(catalog::users))
+        .route("/users", get(users::list).post(users::invite))
+        .route(
+            "/users/grant-help-desk-access",
+            post(users::grant_help_desk_access),
+        )
+        .route("/users/{id}", patch(users::change))
+        .route("/users/{id}/reset-link", post(users::reset_link))
         .route("/conversations", get(conversations::list))
         .route(
             "/conversations/{id}",

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{Duration, Utc};
 use deskmove_rules::validation::invalid_request;
-use deskmove_rules::{validate_sign_in, ErrorCode, Me, MePatch, SignIn};
+use deskmove_rules::{validate_sign_in, ErrorCode, Me, MePatch, Said, SignIn, UserState};
 
 use crate::auth::{self, Actor};
 use crate::error::{AppError, AppResult};
@@ -80,6 +80,13 @@ pub async fn sign_in(
         }
     };
     state.sign_in_limits.succeeded(&email, client).await;
+    // R29: the right password of a deactivated user opens nothing, and says why.
+    if user.state == UserState::Deactivated {
+        return Err(AppError::new(
+            ErrorCode::Unauthenticated,
+            Said::UserDeactivated.english(),
+        ));
+    }
     signed_in(&state, &headers, user, StatusCode::OK).await
 }
 

@@ -97,11 +97,7 @@ pub async fn set_up(
     if !bool::from(kept.as_bytes().ct_eq(token_hash.as_bytes())) {
         return Err(wrong_token(&state, client));
     }
-    let password = req.password.clone();
-    let password_hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
-        .await
-        .map_err(|e| AppError::internal(format!("hashing a password: {e}")))?
-        .map_err(|e| AppError::internal(format!("hashing a password: {e}")))?;
+    let password_hash = auth::hash_password_apart(req.password.clone()).await?;
     let new = NewAccount {
         account_name: &req.account_name,
         name: &req.name,

@@ -3,7 +3,7 @@
 use deskmove_rules::{
     AccountId, Bot, ChannelId, ChannelKind, ChannelSettings, ChatflowId, ChatflowKind, InboxId,
     Language, Me, MoveId, MoveState, Pipeline, PipelineId, PipelineStatus, Role, SlaPolicy,
-    SlaPolicyId, StatusId, StatusState, User, UserId, Workspace,
+    SlaPolicyId, StatusId, StatusState, User, UserId, UserState, Workspace,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, FromRow, Row};
@@ -46,6 +46,15 @@ where
     Ok(n == 0)
 }
 
+/// R8, R10, R11, R29: whether the user row `alias` works in help desk (given
+/// access and not deactivated), as SQL: 1 or 0, and 0 where there is no row.
+pub(crate) fn works_in_help_desk(alias: &str) -> String {
+    format!(
+        "(CASE WHEN {alias}.help_desk_access = 1 AND {alias}.state <> 'deactivated' \
+         THEN 1 ELSE 0 END)"
+    )
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UserRow {
     pub id: UserId,
@@ -55,10 +64,13 @@ pub struct UserRow {
     pub role: Role,
     pub help_desk_access: bool,
     pub locale: Option<Language>,
+    /// R29.
+    pub state: UserState,
+    pub last_sign_in_at: Option<i64>,
 }
 
-pub(crate) const USER_COLUMNS: &str =
-    "u.id, u.account_id, u.name, u.email, u.role, u.help_desk_access, u.locale";
+pub(crate) const USER_COLUMNS: &str = "u.id, u.account_id, u.name, u.email, u.role, \
+     u.help_desk_access, u.locale, u.state, u.last_sign_in_at";
 
 impl FromRow<'_, AnyRow> for UserRow {
     fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
@@ -77,6 +89,8 @@ impl FromRow<'_, AnyRow> for UserRow {
                     index: "locale".into(),
                     source: Box::new(e),
                 })?,
+            state: typed::<_, String>(r, "state")?,
+            last_sign_in_at: r.try_get("last_sign_in_at")?,
         })
     }
 }
@@ -102,6 +116,11 @@ impl UserRow {
             email: self.email.clone(),
             role: self.role,
             help_desk_access: self.help_desk_access,
+            state: self.state,
+            last_sign_in_at: self
+                .last_sign_in_at
+                .and_then(chrono::DateTime::from_timestamp_millis),
+            help_desk_tickets: 0,
         }
     }
 }

@@ -6,7 +6,7 @@ use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, Row};
 
-use super::catalog::sla_policy_on;
+use super::catalog::{sla_policy_on, works_in_help_desk};
 use super::ranges::Stretch;
 use super::sql::{multi_row_insert, planner_off};
 use super::{to_millis, StoreResult};
@@ -102,12 +102,13 @@ pub(super) async fn move_range(
         "INSERT INTO move_items (move_id, conversation_id, ticket_id, created, arrived, status_id, \
             owner_id, unassigned_reason) \
          SELECT $1, c.id, t.id, 0, 0, t.status_id, \
-            CASE WHEN u.help_desk_access = 1 THEN t.owner_id ELSE NULL END, \
+            CASE WHEN {works} = 1 THEN t.owner_id ELSE NULL END, \
             CASE WHEN t.owner_id IS NULL THEN 'no_owner' \
-                 WHEN u.help_desk_access = 1 THEN NULL ELSE 'owner_without_access' END \
+                 WHEN {works} = 1 THEN NULL ELSE 'owner_without_access' END \
          FROM conversations c CROSS JOIN tickets t LEFT JOIN users u ON u.id = t.owner_id \
          WHERE {} AND t.conversation_id = c.id",
-        Stretch::condition("c.", 2)
+        Stretch::condition("c.", 2),
+        works = works_in_help_desk("u"),
     );
     let query = sqlx::query(&sql).bind(r.record.get());
     r.stretch.bind(query).execute(&mut *conn).await?;
@@ -116,9 +117,10 @@ pub(super) async fn move_range(
     let sql = format!(
         "UPDATE tickets SET owner_id = NULL \
          WHERE owner_id IS NOT NULL \
-            AND owner_id NOT IN (SELECT id FROM users WHERE help_desk_access = 1) \
+            AND owner_id NOT IN (SELECT u.id FROM users u WHERE {works} = 1) \
             AND conversation_id IN (SELECT c.id FROM conversations c WHERE {})",
-        Stretch::condition("c.", 1)
+        Stretch::condition("c.", 1),
+        works = works_in_help_desk("u"),
     );
     let kept_unassigned = r
         .stretch
@@ -144,12 +146,13 @@ pub(super) async fn move_range(
             first_reply_due, close_due) \
          SELECT c.account_id, c.id, $1, \
             CASE WHEN c.status = 'open' THEN $2 ELSE $3 END, \
-            CASE WHEN u.help_desk_access = 1 THEN c.owner_id ELSE NULL END, \
+            CASE WHEN {works} = 1 THEN c.owner_id ELSE NULL END, \
             c.started_at, c.started_at + $4, c.started_at + $5 \
          FROM conversations c LEFT JOIN users u ON u.id = c.owner_id \
          WHERE {} AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = c.id) \
          RETURNING id, owner_id, conversation_id, status_id",
-        Stretch::condition("c.", 6)
+        Stretch::condition("c.", 6),
+        works = works_in_help_desk("u"),
     );
     // The insert's arguments: $1 to $5, then the stretch's $6 to $8.
     fn with_args<'q>(

@@ -52,7 +52,8 @@ impl Store {
 
         let users = users_on(&mut tx, account).await?;
         let has_access = |id: UserId| has_help_desk_access(&users, id);
-        let is_user = |id: UserId| users.iter().any(|u| u.id == id);
+        // R29: nothing is routed to a deactivated user.
+        let is_user = |id: UserId| users.iter().any(|u| u.id == id && u.takes_work());
 
         let ticket = if arrival_gets_ticket(phase) {
             let pipeline = pipeline_on(&mut tx, account).await?;

@@ -5,7 +5,7 @@ use deskmove_rules::plan::{ExistingTicket, HistoricalConversation};
 use deskmove_rules::{ChannelId, ConversationId, SlaDue};
 use sqlx::Row;
 
-use super::catalog::typed;
+use super::catalog::{typed, works_in_help_desk};
 use super::{from_millis, opt_id, to_millis, Store, StoreResult};
 
 /// The preview's counts of a channel's history (by original channel, R19).
@@ -70,21 +70,23 @@ impl Store {
         channel: ChannelId,
         busy_since: DateTime<Utc>,
     ) -> StoreResult<HistoryCounts> {
-        let mut counts: HistoryCounts = sqlx::query_as(
+        let mut counts: HistoryCounts = sqlx::query_as(&format!(
             "SELECT COUNT(*) AS conversations, \
                 CAST(COALESCE(SUM(CASE WHEN t.id IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS with_ticket, \
                 CAST(COALESCE(SUM(CASE WHEN c.status = 'open' THEN 1 ELSE 0 END), 0) AS BIGINT) AS open, \
                 CAST(COALESCE(SUM(CASE \
                     WHEN t.id IS NULL AND c.owner_id IS NOT NULL \
-                        AND COALESCE(u.help_desk_access, 0) = 0 THEN 1 \
-                    WHEN t.owner_id IS NOT NULL AND COALESCE(tu.help_desk_access, 0) = 0 THEN 1 \
+                        AND {works} = 0 THEN 1 \
+                    WHEN t.owner_id IS NOT NULL AND {ticket_works} = 0 THEN 1 \
                     ELSE 0 END), 0) AS BIGINT) AS owners_without_access \
              FROM conversations c \
              LEFT JOIN tickets t ON t.conversation_id = c.id \
              LEFT JOIN users u ON u.id = c.owner_id \
              LEFT JOIN users tu ON tu.id = t.owner_id \
              WHERE c.original_channel_id = $1 AND c.workspace = 'inbox'",
-        )
+            works = works_in_help_desk("u"),
+            ticket_works = works_in_help_desk("tu"),
+        ))
         .bind(channel.get())
         .fetch_one(&self.pool)
         .await?;

@@ -2,7 +2,7 @@
 
 use deskmove_rules::{
     normalize_email, AccountId, Bot, ChannelId, ChannelKind, ChannelSettings, ChatflowKind,
-    InboxId, Language, PipelineId, Role, StatusId, StatusState, UserId, Workspace,
+    InboxId, Language, PipelineId, Role, StatusId, StatusState, UserId, UserState, Workspace,
 };
 use sqlx::{AnyConnection, Row};
 
@@ -43,6 +43,8 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
     /// R27: the language they chose; `None` follows the browser.
     pub locale: Option<Language>,
+    /// R29: `Invited` until they set a password through their link.
+    pub state: UserState,
 }
 
 /// One channel of a new account.
@@ -76,8 +78,9 @@ pub async fn insert_user(
     id(insert_returning_id(
         tx,
         sqlx::query(
-            "INSERT INTO users (account_id, name, email, role, help_desk_access, password_hash, locale) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO users (account_id, name, email, role, help_desk_access, password_hash, \
+                locale, state) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(account.get())
         .bind(u.name)
@@ -85,7 +88,8 @@ pub async fn insert_user(
         .bind(u.role.as_str())
         .bind(u.help_desk_access as i64)
         .bind(u.password_hash)
-        .bind(u.locale.map(Language::as_str)),
+        .bind(u.locale.map(Language::as_str))
+        .bind(u.state.as_str()),
     )
     .await?)
 }

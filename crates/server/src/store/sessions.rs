@@ -75,13 +75,20 @@ impl Store {
         .bind(expires_at)
         .execute(&mut *tx)
         .await?;
+        sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(user.get())
+            .execute(&mut *tx)
+            .await?;
         Ok(tx.commit().await?)
     }
 
+    /// The session of this token, while it lasts and its user is active (R29: a
+    /// deactivated user's cookie signs nobody in).
     pub async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<SessionRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {USER_COLUMNS}, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2"
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.state = 'active'"
         ))
         .bind(token_hash)
         .bind(now)

@@ -1,7 +1,7 @@
 //! R28: the set-up token's hash and the one transaction that creates a company's
 //! account and its first super admin, exactly once whatever races.
 
-use deskmove_rules::{normalize_email, Language, Role};
+use deskmove_rules::{normalize_email, Language, Role, UserState};
 use sqlx::Row;
 use subtle::ConstantTimeEq;
 
@@ -130,6 +130,7 @@ impl Store {
             help_desk_access: true,
             password_hash: new.password_hash,
             locale: new.locale,
+            state: UserState::Active,
         };
         let id = insert_user(&mut tx, account, &user).await?;
         let row = UserRow {
@@ -140,6 +141,8 @@ impl Store {
             role: user.role,
             help_desk_access: user.help_desk_access,
             locale: user.locale,
+            state: user.state,
+            last_sign_in_at: None,
         };
         tx.commit().await?;
         Ok(row)

@@ -10,6 +10,7 @@ mod helpers;
 mod lists;
 mod load;
 mod moves;
+mod people;
 mod security;
 mod session;
 mod setup;

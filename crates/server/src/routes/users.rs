@@ -1,0 +1,194 @@
+//! R29: Settings ▸ Users. The list for everyone (owners are picked from it); what
+//! changes people is for super admins only, whatever the client shows.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::Utc;
+use deskmove_rules::users::{
+    email_taken, last_super_admin, validate_invite, validate_user_patch, Granted, InviteRequest,
+    Invited, LinkUrl, UserChanged, UserPatch,
+};
+use deskmove_rules::validation::invalid_request;
+use deskmove_rules::{may_move, User, UserId};
+
+use crate::auth::{self, Actor};
+use crate::error::{AppError, AppResult};
+use crate::routes::{Body, PathId};
+use crate::store::{NewUser, PeopleError, NO_PASSWORD};
+use crate::AppState;
+
+/// The account's users; when they last signed in is for super admins.
+pub async fn list(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Vec<User>>> {
+    let mut users = state
+        .store
+        .users_with_tickets(actor.user.account_id)
+        .await?;
+    if !may_move(actor.user.role) {
+        for u in &mut users {
+            u.last_sign_in_at = None;
+        }
+    }
+    Ok(Json(users))
+}
+
+/// R1, R29: the server refuses whatever the client does.
+fn require_super_admin(actor: &Actor) -> AppResult<()> {
+    if may_move(actor.user.role) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "Only a super admin can invite and change users.",
+        ))
+    }
+}
+
+/// A link's URL: the server's public address, then `/link/<token>`.
+fn link_url(state: &AppState, token: &str) -> String {
+    format!("{}/link/{token}", state.base_url)
+}
+
+pub async fn invite(
+    State(state): State<AppState>,
+    actor: Actor,
+    Body(req): Body<InviteRequest>,
+) -> AppResult<(StatusCode, Json<Invited>)> {
+    require_super_admin(&actor)?;
+    validate_invite(&req).map_err(|e| AppError(invalid_request(&e)))?;
+    let token = auth::new_token();
+    let now = Utc::now();
+    let kind = deskmove_rules::users::LinkKind::Invite;
+    let expires_at = now + kind.lifetime();
+    let new = NewUser {
+        name: req.name.trim(),
+        email: req.email.trim(),
+        role: req.role,
+        help_desk_access: req.help_desk_access,
+        password_hash: NO_PASSWORD,
+        locale: None,
+        state: deskmove_rules::UserState::Invited,
+    };
+    let link = crate::store::NewLink {
+        token_hash: &auth::token_hash(&token),
+        expires_at: expires_at.timestamp_millis(),
+    };
+    let row = state
+        .store
+        .invite_user(actor.user.account_id, &new, link, now.timestamp_millis())
+        .await
+        .map_err(refusal)?;
+    tracing::info!(
+        by = actor.user.id.get(),
+        user_id = row.id.get(),
+        "invited a user"
+    );
+    Ok((
+        StatusCode::CREATED,
+        Json(Invited {
+            user: row.to_user(),
+            link: LinkUrl {
+                url: link_url(&state, &token),
+                expires_at,
+            },
+        }),
+    ))
+}
+
+pub async fn change(
+    State(state): State<AppState>,
+    actor: Actor,
+    PathId(id): PathId<UserId>,
+    Body(patch): Body<UserPatch>,
+) -> AppResult<Json<UserChanged>> {
+    require_super_admin(&actor)?;
+    validate_user_patch(&patch).map_err(|e| AppError(invalid_request(&e)))?;
+    let account = actor.user.account_id;
+    let changed = state
+        .store
+        .change_user(account, id, &patch, Utc::now().timestamp_millis())
+        .await
+        .map_err(refusal)?;
+    // Here at once; on other servers at their streams' next check.
+    for session in &changed.ended_sessions {
+        state.streams.end(session);
+    }
+    tracing::info!(
+        by = actor.user.id.get(),
+        user_id = id.get(),
+        state = changed.user.state.as_str(),
+        tickets_unassigned = changed.tickets_unassigned,
+        "changed a user"
+    );
+    let user = state
+        .store
+        .listed_user(account, id)
+        .await?
+        .unwrap_or_else(|| changed.user.to_user());
+    Ok(Json(UserChanged {
+        user,
+        tickets_unassigned: changed.tickets_unassigned,
+    }))
+}
+
+pub async fn reset_link(
+    State(state): State<AppState>,
+    actor: Actor,
+    PathId(id): PathId<UserId>,
+) -> AppResult<(StatusCode, Json<LinkUrl>)> {
+    require_super_admin(&actor)?;
+    let token = auth::new_token();
+    let (_, kind, expires_at) = state
+        .store
+        .new_link(
+            Some(actor.user.account_id),
+            id,
+            &auth::token_hash(&token),
+            Utc::now(),
+        )
+        .await
+        .map_err(refusal)?;
+    tracing::info!(
+        by = actor.user.id.get(),
+        user_id = id.get(),
+        kind = kind.as_str(),
+        "made a link"
+    );
+    Ok((
+        StatusCode::CREATED,
+        Json(LinkUrl {
+            url: link_url(&state, &token),
+            expires_at,
+        }),
+    ))
+}
+
+pub async fn grant_help_desk_access(
+    State(state): State<AppState>,
+    actor: Actor,
+) -> AppResult<Json<Granted>> {
+    require_super_admin(&actor)?;
+    let granted = state.store.grant_all_agents(actor.user.account_id).await?;
+    tracing::info!(
+        by = actor.user.id.get(),
+        granted,
+        "gave all agents help desk access"
+    );
+    Ok(Json(Granted { granted }))
+}
+
+/// Each refusal of a change to people with its code and words.
+fn refusal(e: PeopleError) -> AppError {
+    match e {
+        PeopleError::NotFound => AppError::not_found("user"),
+        PeopleError::EmailTaken => AppError(email_taken()),
+        PeopleError::LastSuperAdmin => AppError(last_super_admin()),
+        PeopleError::Deactivated => AppError::new(
+            deskmove_rules::ErrorCode::Conflict,
+            "This user is deactivated: reactivate them first, then send a link.",
+        ),
+        PeopleError::StillInvited => AppError::invalid(
+            "An invited user becomes active by setting a password through their link: send them a new one.",
+        ),
+        PeopleError::Store(e) => e.into(),
+    }
+}

@@ -1,0 +1,463 @@
+//! R29: a company's people. Invitations and changes to users, one-time links that
+//! set a password, and the sessions those changes end. Every write holds the one
+//! write lock, so "is there another active super admin?" can't race.
+
+use chrono::{DateTime, Utc};
+use deskmove_rules::users::{keeps_a_super_admin, patched, LinkKind, UserPatch};
+use deskmove_rules::{normalize_email, AccountId, Role, User, UserId, UserState};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, FromRow, Row};
+
+use super::catalog::{users_on, UserRow, USER_COLUMNS};
+use super::seed::{insert_user, NewUser};
+use super::{to_millis, Store, StoreError, StoreResult};
+
+/// The password hash of a user who never set one: no password verifies against
+/// it, so an invited user signs in only through their link.
+pub const NO_PASSWORD: &str = "!";
+
+/// Why a change to people was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum PeopleError {
+    #[error("no such user in this account")]
+    NotFound,
+    #[error("someone signs in with this email already")]
+    EmailTaken,
+    #[error("the account would have no active super admin")]
+    LastSuperAdmin,
+    #[error("a deactivated user gets no link")]
+    Deactivated,
+    #[error("an invited user becomes active through their link")]
+    StillInvited,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for PeopleError {
+    fn from(e: sqlx::Error) -> Self {
+        PeopleError::Store(e.into())
+    }
+}
+
+/// A one-time link to keep: the hash of its token and when it expires.
+#[derive(Clone, Copy, Debug)]
+pub struct NewLink<'a> {
+    pub token_hash: &'a str,
+    pub expires_at: i64,
+}
+
+/// What a change to a user did.
+#[derive(Debug)]
+pub struct UserChange {
+    pub user: UserRow,
+    /// Help desk tickets it left without owner.
+    pub tickets_unassigned: u64,
+    /// The sessions it ended (a deactivation), whose event streams end too.
+    pub ended_sessions: Vec<String>,
+}
+
+/// A user as the list shows them, with the help desk tickets they own.
+struct ListedUser(UserRow, i64);
+
+impl FromRow<'_, AnyRow> for ListedUser {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(ListedUser(UserRow::from_row(r)?, r.try_get("tickets")?))
+    }
+}
+
+impl Store {
+    /// R29: the account's users, each with how many help desk tickets they own
+    /// (read from the kept totals, so the list costs the same at any size).
+    pub async fn users_with_tickets(&self, account: AccountId) -> StoreResult<Vec<User>> {
+        self.listed(account, None).await
+    }
+
+    /// One user of the account as the list shows them.
+    pub async fn listed_user(&self, account: AccountId, id: UserId) -> StoreResult<Option<User>> {
+        Ok(self.listed(account, Some(id)).await?.into_iter().next())
+    }
+
+    async fn listed(&self, account: AccountId, only: Option<UserId>) -> StoreResult<Vec<User>> {
+        let only_one = if only.is_some() { " AND u.id = $2" } else { "" };
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, COALESCE(k.n, 0) AS tickets FROM users u \
+             LEFT JOIN (SELECT owner_id, CAST(SUM(n) AS BIGINT) AS n FROM ticket_counts \
+                WHERE account_id = $1 AND workspace = 'help_desk' GROUP BY owner_id) k \
+             ON k.owner_id = u.id \
+             WHERE u.account_id = $1{only_one} ORDER BY u.id"
+        );
+        let mut query = sqlx::query_as(&sql).bind(account.get());
+        if let Some(id) = only {
+            query = query.bind(id.get());
+        }
+        let rows: Vec<ListedUser> = query.fetch_all(&self.pool).await?;
+        Ok(rows
+            .into_iter()
+            .map(|ListedUser(row, tickets)| User {
+                help_desk_tickets: tickets.max(0) as u64,
+                ..row.to_user()
+            })
+            .collect())
+    }
+
+    /// The user who signs in with `email`, in any account (the operator's commands).
+    pub async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1"
+        ))
+        .bind(normalize_email(email))
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Every user of every account, by email (the operator's `user list`).
+    pub async fn all_users(&self) -> StoreResult<Vec<UserRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users u ORDER BY u.email"
+        ))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// R29: invites a new user, `Invited` until they set a password through
+    /// `link`. The email must be nobody's yet, compared without case.
+    pub async fn invite_user(
+        &self,
+        account: AccountId,
+        new: &NewUser<'_>,
+        link: NewLink<'_>,
+        now: i64,
+    ) -> Result<UserRow, PeopleError> {
+        let mut tx = self.begin_write().await?;
+        let email = normalize_email(new.email);
+        let taken = sqlx::query("SELECT 1 AS one FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(PeopleError::EmailTaken);
+        }
+        let invited = NewUser {
+            state: UserState::Invited,
+            password_hash: NO_PASSWORD,
+            ..*new
+        };
+        let id = insert_user(&mut tx, account, &invited).await?;
+        insert_link(&mut tx, id, LinkKind::Invite, link, now).await?;
+        let row = user_row(&mut *tx, id).await?.ok_or(PeopleError::NotFound)?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// R29: changes a user of the account as `patch` says. Taking help desk access
+    /// away unassigns their help desk tickets; deactivating ends their sessions
+    /// and spends their links; nothing leaves the account without an active super
+    /// admin.
+    pub async fn change_user(
+        &self,
+        account: AccountId,
+        id: UserId,
+        patch: &UserPatch,
+        now: i64,
+    ) -> Result<UserChange, PeopleError> {
+        let mut tx = self.begin_write().await?;
+        let users = users_on(&mut tx, account).await?;
+        let before = users
+            .iter()
+            .find(|u| u.id == id)
+            .ok_or(PeopleError::NotFound)?;
+        let mut after = patched(before, patch);
+        match (before.state, after.state) {
+            (UserState::Invited, UserState::Active) => return Err(PeopleError::StillInvited),
+            (UserState::Deactivated, UserState::Active) if !has_password(&mut tx, id).await? => {
+                // Reactivated before they ever set a password: invited again.
+                after.state = UserState::Invited;
+            }
+            _ => {}
+        }
+        if !keeps_a_super_admin(&users, &after) {
+            return Err(PeopleError::LastSuperAdmin);
+        }
+        sqlx::query(
+            "UPDATE users SET name = $1, role = $2, help_desk_access = $3, state = $4 WHERE id = $5",
+        )
+        .bind(&after.name)
+        .bind(after.role.as_str())
+        .bind(after.help_desk_access as i64)
+        .bind(after.state.as_str())
+        .bind(id.get())
+        .execute(&mut *tx)
+        .await?;
+        let tickets_unassigned = if before.works_in_help_desk() && !after.works_in_help_desk() {
+            if after.help_desk_access {
+                0 // Deactivated: their tickets wait for them, or for a reassignment.
+            } else {
+                unassign_help_desk(&mut tx, account, id).await?
+            }
+        } else {
+            0
+        };
+        let ended_sessions = if after.state == UserState::Deactivated {
+            spend_links(&mut tx, id, now).await?;
+            end_sessions(&mut tx, id, None).await?
+        } else {
+            Vec::new()
+        };
+        let user = user_row(&mut *tx, id).await?.ok_or(PeopleError::NotFound)?;
+        tx.commit().await?;
+        Ok(UserChange {
+            user,
+            tickets_unassigned,
+            ended_sessions,
+        })
+    }
+
+    /// R29: "Give all agents help desk access": every agent who is not
+    /// deactivated; how many got it.
+    pub async fn grant_all_agents(&self, account: AccountId) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let granted = sqlx::query(
+            "UPDATE users SET help_desk_access = 1 \
+             WHERE account_id = $1 AND role = $2 AND state <> 'deactivated' AND help_desk_access = 0",
+        )
+        .bind(account.get())
+        .bind(Role::Agent.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(granted)
+    }
+
+    /// R29: a new one-time link for a user (an invitation while they never set a
+    /// password, else a reset), kept by `token_hash`; it spends their earlier
+    /// links. `account` limits whose users (`None`: the operator, any account).
+    pub async fn new_link(
+        &self,
+        account: Option<AccountId>,
+        id: UserId,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(UserRow, LinkKind, DateTime<Utc>), PeopleError> {
+        let mut tx = self.begin_write().await?;
+        let user = user_row(&mut *tx, id)
+            .await?
+            .filter(|u| account.is_none_or(|a| a == u.account_id))
+            .ok_or(PeopleError::NotFound)?;
+        if user.state == UserState::Deactivated {
+            return Err(PeopleError::Deactivated);
+        }
+        let kind = LinkKind::for_state(user.state);
+        let expires_at = now + kind.lifetime();
+        let link = NewLink {
+            token_hash,
+            expires_at: to_millis(expires_at),
+        };
+        let now = to_millis(now);
+        spend_links(&mut tx, id, now).await?;
+        insert_link(&mut tx, id, kind, link, now).await?;
+        tx.commit().await?;
+        Ok((user, kind, expires_at))
+    }
+
+    /// R29: whose unspent, unexpired link this is, and what for.
+    pub async fn link(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> StoreResult<Option<(LinkKind, UserRow)>> {
+        live_link(&self.pool, token_hash, now).await
+    }
+
+    /// R29: spends the link and sets its user's password; an invited user becomes
+    /// active. Every session the user held ends (a reset is for a password someone
+    /// else may know). `None` when the link was spent, replaced or has expired.
+    pub async fn use_link(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> StoreResult<Option<(UserRow, Vec<String>)>> {
+        let mut tx = self.begin_write().await?;
+        let Some((_, user)) = live_link(&mut *tx, token_hash, now).await? else {
+            return Ok(None);
+        };
+        let spent =
+            sqlx::query("UPDATE links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+                .bind(now)
+                .bind(token_hash)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if spent != 1 {
+            return Ok(None);
+        }
+        spend_links(&mut tx, user.id, now).await?;
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, \
+                state = CASE WHEN state = 'invited' THEN 'active' ELSE state END \
+             WHERE id = $2",
+        )
+        .bind(password_hash)
+        .bind(user.id.get())
+        .execute(&mut *tx)
+        .await?;
+        let ended = end_sessions(&mut tx, user.id, None).await?;
+        let user = user_row(&mut *tx, user.id).await?;
+        tx.commit().await?;
+        Ok(user.map(|u| (u, ended)))
+    }
+
+    /// The user's password hash, to check the current password against.
+    pub async fn password_hash(&self, id: UserId) -> StoreResult<Option<String>> {
+        Ok(sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+            .bind(id.get())
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| r.try_get("password_hash"))
+            .transpose()?)
+    }
+
+    /// R29: sets a user's password; every other session of theirs ends (the
+    /// answer names them), `keep` goes on.
+    pub async fn set_password(
+        &self,
+        id: UserId,
+        password_hash: &str,
+        keep: Option<&str>,
+    ) -> StoreResult<Vec<String>> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await?;
+        let ended = end_sessions(&mut tx, id, keep).await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+}
+
+async fn user_row<'e, E>(executor: E, id: UserId) -> StoreResult<Option<UserRow>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
+    ))
+    .bind(id.get())
+    .fetch_optional(executor)
+    .await?)
+}
+
+async fn live_link<'e, E>(
+    executor: E,
+    token_hash: &str,
+    now: i64,
+) -> StoreResult<Option<(LinkKind, UserRow)>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row = sqlx::query(&format!(
+        "SELECT l.kind AS link_kind, {USER_COLUMNS} FROM links l JOIN users u ON u.id = l.user_id \
+         WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2 \
+            AND u.state <> 'deactivated'"
+    ))
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(executor)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let kind: String = row.try_get("link_kind")?;
+    let kind = LinkKind::try_from(kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(Some((kind, UserRow::from_row(&row)?)))
+}
+
+async fn has_password(tx: &mut AnyConnection, id: UserId) -> StoreResult<bool> {
+    let hash: String = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+        .bind(id.get())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("password_hash")?;
+    Ok(hash != NO_PASSWORD)
+}
+
+async fn insert_link(
+    tx: &mut AnyConnection,
+    user: UserId,
+    kind: LinkKind,
+    link: NewLink<'_>,
+    now: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO links (token_hash, user_id, kind, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(link.token_hash)
+    .bind(user.get())
+    .bind(kind.as_str())
+    .bind(now)
+    .bind(link.expires_at)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Spends every unspent link of the user.
+async fn spend_links(tx: &mut AnyConnection, user: UserId, now: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(user.get())
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// Ends the user's sessions but `keep`; the hashes of those that ended.
+async fn end_sessions(
+    tx: &mut AnyConnection,
+    user: UserId,
+    keep: Option<&str>,
+) -> StoreResult<Vec<String>> {
+    let rows = sqlx::query(
+        "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2 RETURNING token_hash",
+    )
+    .bind(user.get())
+    .bind(keep.unwrap_or(""))
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| r.try_get("token_hash"))
+        .collect::<Result<_, _>>()?)
+}
+
+/// R29: leaves the user's help desk tickets (and their conversations) without
+/// owner; how many tickets. The kept totals follow through their triggers.
+async fn unassign_help_desk(
+    tx: &mut AnyConnection,
+    account: AccountId,
+    user: UserId,
+) -> StoreResult<u64> {
+    let tickets = sqlx::query(
+        "UPDATE tickets SET owner_id = NULL \
+         WHERE account_id = $1 AND owner_id = $2 AND conversation_id IN ( \
+            SELECT id FROM conversations WHERE account_id = $1 AND workspace = 'help_desk')",
+    )
+    .bind(account.get())
+    .bind(user.get())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    sqlx::query(
+        "UPDATE conversations SET owner_id = NULL \
+         WHERE account_id = $1 AND owner_id = $2 AND workspace = 'help_desk'",
+    )
+    .bind(account.get())
+    .bind(user.get())
+    .execute(&mut *tx)
+    .await?;
+    Ok(tickets)
+}
