@@ -140,6 +140,83 @@ pub enum Command {
         #[arg(long, hide_env_values = true, env = "DESKMOVE_PUBLIC_URL")]
         public_url: Option<String>,
     },
+    /// R29: the account's people, for an operator (a lost super admin password,
+    /// a first user without the browser); safe while servers run.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+}
+
+/// `deskmove-server user …`: one file each in `cli/user/`.
+#[derive(Clone, Debug, clap::Subcommand)]
+pub enum UserCommand {
+    /// Invites a user and prints their one-time link (valid 7 days) as the last line.
+    Add {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// A super admin (else an agent).
+        #[arg(long)]
+        super_admin: bool,
+        #[arg(long)]
+        help_desk_access: bool,
+        #[command(flatten)]
+        public_url: PublicUrlArg,
+    },
+    /// Prints a one-time link that sets the user's password (valid 24 hours; an
+    /// invitation again while they never set one) as the last line.
+    Reset {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        public_url: PublicUrlArg,
+    },
+    /// One line per user: email, role, help desk access, state.
+    List {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Ends the user's sessions; they can't sign in until activated again.
+    Deactivate {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        email: String,
+    },
+    /// Lets a deactivated user sign in again.
+    Activate {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        email: String,
+    },
+}
+
+/// The database an operator's command works on.
+#[derive(Clone, Debug, clap::Args)]
+pub struct DbArg {
+    /// The database: a SQLite file or a `postgres://` URL.
+    #[arg(
+        long,
+        hide_env_values = true,
+        env = "DESKMOVE_DB",
+        default_value = "deskmove.db"
+    )]
+    pub db: Database,
+}
+
+/// Where people reach the server, for a printed link.
+#[derive(Clone, Debug, clap::Args)]
+pub struct PublicUrlArg {
+    /// The URL people reach the server at, for the link.
+    #[arg(long, hide_env_values = true, env = "DESKMOVE_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 impl Settings {

@@ -16,16 +16,22 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let settings = Settings::parse();
-    match &settings.command {
-        Some(Command::Check { db }) => return cli::check::exec(db).await,
-        Some(Command::SetupToken { db, public_url }) => {
-            return cli::setup_token::exec(
+    if let Some(command) = &settings.command {
+        let public_url = settings.public_url.as_deref();
+        let done = match command {
+            Command::Check { db } => cli::check::exec(db).await,
+            Command::SetupToken {
                 db,
-                public_url.as_deref().or(settings.public_url.as_deref()),
-            )
-            .await
+                public_url: own,
+            } => cli::setup_token::exec(db, own.as_deref().or(public_url)).await,
+            Command::User { action } => cli::user::exec(action, public_url).await,
+        };
+        // What went wrong, in one line.
+        if let Err(e) = done {
+            eprintln!("deskmove-server: {e:#}");
+            std::process::exit(1);
         }
-        None => {}
+        return Ok(());
     }
     let app = match Application::build(&settings).await {
         Ok(app) => app,

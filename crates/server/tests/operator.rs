@@ -23,6 +23,8 @@ fn finding_4_help_never_shows_a_secret_from_the_environment() {
         &["-h"],
         &["check", "--help"],
         &["setup-token", "--help"],
+        &["user", "add", "--help"],
+        &["user", "list", "--help"],
     ] {
         let out = std::process::Command::new(BIN)
             .args(args)
@@ -387,4 +389,213 @@ fn a_setup_token_the_operator_gives_is_never_printed() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least 22 characters"));
+}
+
+/// Runs an operator's command of the binary: whether it succeeded, its stdout,
+/// its stderr.
+fn command(args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("the server binary runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+/// The link a `user add` or `user reset` printed as its last line.
+fn printed_link(out: &str, base: &str) -> String {
+    let last = out.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with(&format!("{base}/link/")),
+        "the link as the last line: {out}"
+    );
+    last.to_string()
+}
+
+/// Sets a password through a link: the status, and the browser it signed in.
+async fn use_link(
+    base: &str,
+    link: &str,
+    password: &str,
+) -> (reqwest::StatusCode, reqwest::Client) {
+    let token = link.rsplit('/').next().unwrap();
+    let browser = deskmove_testkit::client();
+    let status = browser
+        .post(format!("{base}/api/links/{token}"))
+        .json(&serde_json::json!({"password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    (status, browser)
+}
+
+#[tokio::test]
+async fn the_user_commands_invite_reset_list_and_deactivate_while_the_server_runs() {
+    // R28, R29: on SQLite, with the server running; a printed link works once;
+    // every refusal is one line and a non-zero exit; no token reaches the log.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("company.db");
+    let log = dir.path().join("server.log");
+    let server = Server::start(BIN, &db, &["--demo"], "trace", log_file(&log));
+    let d = db.to_str().unwrap();
+    let base = server.base.clone();
+
+    let (ok, out, err) = command(&[
+        "user",
+        "add",
+        "--db",
+        d,
+        "--email",
+        "Kari@Fjordbikes.example",
+        "--name",
+        "Kari Nordmann",
+        "--help-desk-access",
+        "--public-url",
+        &base,
+    ]);
+    assert!(ok, "{err}");
+    let kari_link = printed_link(&out, &base);
+    let (status, kari) = use_link(&base, &kari_link, "a long password of kari").await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let me = kari.get(format!("{base}/api/me")).send().await.unwrap();
+    assert_eq!(
+        me.status(),
+        reqwest::StatusCode::OK,
+        "signed in by the link"
+    );
+    let (status, _) = use_link(&base, &kari_link, "another long password").await;
+    assert_eq!(status, reqwest::StatusCode::GONE, "once");
+
+    let (ok, out, _) = command(&["user", "list", "--db", d]);
+    assert!(ok);
+    for line in [
+        "kari@fjordbikes.example\tagent\thelp_desk_access\tactive",
+        "noor@demo.test\tagent\tno_help_desk_access\tactive",
+        "ada@demo.test\tsuper_admin\thelp_desk_access\tactive",
+    ] {
+        assert!(out.lines().any(|l| l == line), "{line} in:\n{out}");
+    }
+
+    // Deactivation reaches Sam's open page within seconds.
+    let sam = Session::sign_in(&base, "sam@demo.test").await;
+    let stream = sam.get("/api/events").await;
+    assert_eq!(stream.status(), reqwest::StatusCode::OK);
+    let (ok, out, err) = command(&["user", "deactivate", "--db", d, "--email", "sam@demo.test"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("Deactivated Sam Support"), "{out}");
+    let mut body = stream.bytes_stream();
+    let ended = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Some(Ok(_)) = body.next().await {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream ends with the deactivation");
+    assert_eq!(
+        sam.get("/api/me").await.status(),
+        reqwest::StatusCode::UNAUTHORIZED
+    );
+    let (_, out, _) = command(&["user", "list", "--db", d]);
+    assert!(
+        out.contains("sam@demo.test\tagent\thelp_desk_access\tdeactivated"),
+        "{out}"
+    );
+    let (ok, _, err) = command(&["user", "reset", "--db", d, "--email", "sam@demo.test"]);
+    assert!(!ok && err.contains("deactivated"), "{err}");
+    let (ok, _, err) = command(&["user", "activate", "--db", d, "--email", "sam@demo.test"]);
+    assert!(ok, "{err}");
+    Session::sign_in(&base, "sam@demo.test").await;
+
+    // A super admin who lost their password: a reset link, and their old sessions end.
+    let ada = Session::sign_in(&base, "ada@demo.test").await;
+    let (ok, out, err) = command(&[
+        "user",
+        "reset",
+        "--db",
+        d,
+        "--email",
+        "ada@demo.test",
+        "--public-url",
+        &base,
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains("password reset"), "{out}");
+    let ada_link = printed_link(&out, &base);
+    let (status, _) = use_link(&base, &ada_link, "ada's brand new password").await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert_eq!(
+        ada.get("/api/me").await.status(),
+        reqwest::StatusCode::UNAUTHORIZED
+    );
+    Session::sign_in_with(&base, "ada@demo.test", "ada's brand new password").await;
+
+    // Refusals: one line on stderr, a non-zero exit, nothing changed.
+    let none = dir.path().join("none.db");
+    let none = none.to_str().unwrap();
+    let (ok, _, _) = command(&["user", "deactivate", "--db", d, "--email", "lee@demo.test"]);
+    assert!(ok);
+    let refusals: [(&[&str], &str); 5] = [
+        (
+            &["user", "deactivate", "--db", d, "--email", "ada@demo.test"],
+            "super admin",
+        ),
+        (
+            &["user", "reset", "--db", d, "--email", "nobody@demo.test"],
+            "nobody signs in with",
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "--db",
+                d,
+                "--email",
+                "not-an-email",
+                "--name",
+                "X",
+            ],
+            "--email",
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "--db",
+                d,
+                "--email",
+                "SAM@demo.test",
+                "--name",
+                "Sam again",
+            ],
+            "already",
+        ),
+        (&["user", "list", "--db", none], "no database at"),
+    ];
+    for (args, says) in refusals {
+        let (ok, _, err) = command(args);
+        assert!(!ok, "{args:?}");
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    let (ok, _, _) = command(&[
+        "user",
+        "add",
+        "--db",
+        d,
+        "--email",
+        "x@y.example",
+        "--name",
+        "X",
+        "--password",
+        "secret",
+    ]);
+    assert!(!ok, "no password on a command line");
+    drop(server);
+    let logged = std::fs::read_to_string(&log).unwrap();
+    for link in [&kari_link, &ada_link] {
+        let token = link.rsplit('/').next().unwrap();
+        assert!(!logged.contains(token), "a link's token is never logged");
+    }
 }

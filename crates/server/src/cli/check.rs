@@ -1,12 +1,9 @@
 //! `deskmove-server check --db PATH|URL`: names each broken invariant and exits non-zero.
 
-use crate::store::{Database, Store};
+use crate::store::Database;
 
 pub async fn exec(db: &Database) -> anyhow::Result<()> {
-    if db.path().is_some_and(|p| !p.exists()) {
-        anyhow::bail!("no database at {db}");
-    }
-    let store = Store::open_at(db).await?;
+    let store = super::open_existing(db).await?;
     let violations = store.check().await?;
     if violations.is_empty() {
         println!("{db}: I1, I2 and I3 hold.");

@@ -5,13 +5,10 @@
 use chrono::Utc;
 
 use crate::auth;
-use crate::store::{Database, Store};
+use crate::store::Database;
 
 pub async fn exec(db: &Database, public_url: Option<&str>) -> anyhow::Result<()> {
-    if db.path().is_some_and(|p| !p.exists()) {
-        anyhow::bail!("no database at {db}: start the server on it first");
-    }
-    let store = Store::open_at(db).await?;
+    let store = super::open_existing(db).await?;
     let token = auth::new_token();
     if !store
         .replace_setup_token(&auth::token_hash(&token), Utc::now().timestamp_millis())

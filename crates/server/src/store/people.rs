@@ -100,6 +100,19 @@ impl Store {
             .collect())
     }
 
+    /// Every account's id (the operator's commands serve the one there is).
+    pub async fn account_ids(&self) -> StoreResult<Vec<AccountId>> {
+        sqlx::query("SELECT id FROM accounts ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                let id: i64 = r.try_get("id")?;
+                AccountId::try_from(id).map_err(|e| StoreError::Corrupt(e.to_string()))
+            })
+            .collect()
+    }
+
     /// The user who signs in with `email`, in any account (the operator's commands).
     pub async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRow>> {
         Ok(sqlx::query_as(&format!(
