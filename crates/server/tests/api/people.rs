@@ -603,3 +603,83 @@ async fn changing_your_own_password_needs_the_current_one_and_ends_your_other_se
     );
     Session::sign_in_with(&app.base, "sam@demo.test", NEW_PASSWORD).await;
 }
+
+/// A company set up without the demo, its first super admin signed in.
+async fn set_up_company() -> (TestApp, Session) {
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.demo = false;
+        s.setup_token = Some("the-set-up-token-of-a-company".into());
+    })
+    .await;
+    let browser = client();
+    let res = browser
+        .post(app.url("/api/setup"))
+        .json(&json!({
+            "token": "the-set-up-token-of-a-company", "account_name": "Fjord Bikes",
+            "name": "Ingrid Admin", "email": "ingrid@fjordbikes.example",
+            "password": "correct horse battery",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let me: Me = res.json().await.unwrap();
+    let base = app.base.clone();
+    (
+        app,
+        Session {
+            client: browser,
+            me,
+            base,
+        },
+    )
+}
+
+#[tokio::test]
+async fn a_new_company_s_channel_previews_its_move_before_it_has_a_pipeline() {
+    // R28, R29, R5: the move dialog's preview (with its sample) of a company
+    // that has people and a channel but no ticket statuses yet.
+    use deskmove_rules::{ChannelKind, ChannelSettings, Workspace};
+    use deskmove_server::store::{insert_channel, insert_inbox, NewChannel};
+    let (app, ingrid) = set_up_company().await;
+    let mut tx = app.store.begin_write().await.unwrap();
+    let account = deskmove_rules::AccountId::of(1);
+    let inbox = insert_inbox(&mut tx, account, "Support").await.unwrap();
+    let channel = insert_channel(
+        &mut tx,
+        account,
+        &NewChannel {
+            inbox,
+            kind: ChannelKind::Email,
+            name: "Support email",
+            address: "support@fjordbikes.example",
+            workspace: Workspace::Inbox,
+            settings: &ChannelSettings::default(),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    invite(&ingrid, "Kari Nordmann", "kari@fjordbikes.example", "agent").await;
+    let preview: Preview = ingrid
+        .read(&format!("/api/channels/{channel}/move-preview?sample=10"))
+        .await;
+    let codes: Vec<WarningCode> = preview.warnings.iter().map(|w| w.code).collect();
+    assert!(
+        codes.contains(&WarningCode::AgentsWithoutAccess),
+        "{codes:?}"
+    );
+    assert!(codes.contains(&WarningCode::NoSlaPolicy), "{codes:?}");
+    assert!(preview.sample.is_empty());
+    let res = ingrid
+        .post("/api/users/grant-help-desk-access", json!({}))
+        .await;
+    assert_eq!(res.json::<Value>().await.unwrap(), json!({"granted": 1}));
+    let preview: Preview = ingrid
+        .read(&format!("/api/channels/{channel}/move-preview?sample=10"))
+        .await;
+    assert!(!preview
+        .warnings
+        .iter()
+        .any(|w| w.code == WarningCode::AgentsWithoutAccess));
+}
