@@ -82,10 +82,7 @@ pub async fn sign_in(
     state.sign_in_limits.succeeded(&email, client).await;
     // R29: the right password of a deactivated user opens nothing, and says why.
     if user.state == UserState::Deactivated {
-        return Err(AppError::new(
-            ErrorCode::Unauthenticated,
-            Said::UserDeactivated.english(),
-        ));
+        return Err(AppError::forbidden(Said::UserDeactivated.english()));
     }
     signed_in(&state, &headers, user, StatusCode::OK).await
 }

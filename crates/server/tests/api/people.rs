@@ -267,7 +267,7 @@ async fn deactivation_ends_sessions_and_event_streams_and_sign_in_says_why() {
         (StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated)
     );
     let (status, body) = sign_in_status(&app, "sam@demo.test", PASSWORD).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(body.contains("deactivated"), "{body}");
     let (_, body) = sign_in_status(&app, "sam@demo.test", "not sam's password").await;
     assert!(
