@@ -3,10 +3,14 @@
 use chrono::{DateTime, Utc};
 use deskmove_rules::requests::{ConversationPatch, TicketPatch};
 use deskmove_rules::setup::{SetupRequest, SetupState};
+use deskmove_rules::users::{
+    ChangePassword, Granted, InviteRequest, Invited, LinkInfo, LinkUrl, SetPassword, UserChanged,
+    UserPatch,
+};
 use deskmove_rules::{
     Channel, ChannelId, Chatflow, Conversation, ConversationId, ErrorBody, ErrorCode, Inbox,
     ItemOutcome, Language, Me, MePatch, Message, Move, MoveId, MoveItem, MoveRequest,
-    MoveReschedule, Page, Pipeline, Preview, SignIn, Ticket, TicketId, User,
+    MoveReschedule, Page, Pipeline, Preview, SignIn, Ticket, TicketId, User, UserId,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -186,6 +190,67 @@ pub async fn pipeline() -> ApiResult<Option<Pipeline>> {
 
 pub async fn users() -> ApiResult<Vec<User>> {
     get("/api/users").await
+}
+
+/// R29: invites a user; the answer carries their one-time link.
+pub async fn invite(request: &InviteRequest, csrf: &str) -> ApiResult<Invited> {
+    post("/api/users", request, Some(csrf)).await
+}
+
+/// R29: changes a user's name, role, help desk access or state.
+pub async fn patch_user(id: UserId, patch: &UserPatch, csrf: &str) -> ApiResult<UserChanged> {
+    let req = write(Request::patch(&format!("/api/users/{id}")), csrf)
+        .json(patch)
+        .map_err(|_| ApiFailure::Unreadable)?;
+    read(send_built(req).await?).await
+}
+
+/// R29: a new one-time link that sets the user's password.
+pub async fn reset_link(id: UserId, csrf: &str) -> ApiResult<LinkUrl> {
+    post(
+        &format!("/api/users/{id}/reset-link"),
+        &serde_json::json!({}),
+        Some(csrf),
+    )
+    .await
+}
+
+/// R29: gives every agent help desk access.
+pub async fn grant_help_desk_access(csrf: &str) -> ApiResult<Granted> {
+    post(
+        "/api/users/grant-help-desk-access",
+        &serde_json::json!({}),
+        Some(csrf),
+    )
+    .await
+}
+
+/// R29: whose link this is (410 `link_expired` once used or expired).
+pub async fn link(token: &str) -> ApiResult<LinkInfo> {
+    get(&format!("/api/links/{}", encode(token))).await
+}
+
+/// R29: sets the link's user's password and signs them in.
+pub async fn use_link(token: &str, password: String) -> ApiResult<Me> {
+    post(
+        &format!("/api/links/{}", encode(token)),
+        &SetPassword { password },
+        None,
+    )
+    .await
+}
+
+/// R29: changes the signed-in user's password; their other sessions end.
+pub async fn change_password(request: &ChangePassword, csrf: &str) -> ApiResult<()> {
+    let req = write(Request::post("/api/me/password"), csrf)
+        .json(request)
+        .map_err(|_| ApiFailure::Unreadable)?;
+    let res = send_built(req).await?;
+    if res.ok() {
+        Ok(())
+    } else {
+        read::<()>(res).await
+    }
 }
 
 /// The preview, with `sample` of the history's conversations as the move would

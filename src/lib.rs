@@ -23,9 +23,10 @@ use components::shell::{RequireSignIn, Shell};
 use deskmove_rules::setup::SetupState;
 use deskmove_rules::ErrorCode;
 use pages::{
-    chatflows::Chatflows, help_desk::HelpDesk, home::Home, inbox::Inbox, login::Login,
-    move_progress::MoveProgressPage, not_found::NotFound, settings_inboxes::SettingsInboxes,
-    settings_moves::SettingsMoves, setup::Setup, ticket::TicketPage,
+    chatflows::Chatflows, help_desk::HelpDesk, home::Home, inbox::Inbox, link::SetPasswordPage,
+    login::Login, move_progress::MoveProgressPage, not_found::NotFound,
+    settings_inboxes::SettingsInboxes, settings_moves::SettingsMoves,
+    settings_users::SettingsUsers, setup::Setup, ticket::TicketPage,
 };
 use session::Session;
 
@@ -82,6 +83,7 @@ fn Routed() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=Login/>
                 <Route path=path!("/setup") view=Setup/>
+                <Route path=path!("/link/:token") view=SetPasswordPage/>
                 <Route path=path!("/") view=Home/>
                 <ParentRoute path=path!("") view=|| view! { <RequireSignIn><Shell/></RequireSignIn> }>
                     <Route path=path!("/inbox") view=Inbox/>
@@ -89,6 +91,7 @@ fn Routed() -> impl IntoView {
                     <Route path=path!("/help-desk/tickets/:id") view=TicketPage/>
                     <Route path=path!("/chatflows") view=Chatflows/>
                     <Route path=path!("/settings/inboxes") view=SettingsInboxes/>
+                    <Route path=path!("/settings/users") view=SettingsUsers/>
                     <Route path=path!("/settings/moves") view=SettingsMoves/>
                     <Route path=path!("/moves/:id") view=MoveProgressPage/>
                 </ParentRoute>

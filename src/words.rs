@@ -4,7 +4,7 @@
 use deskmove_rules::progress::TimeLeft;
 use deskmove_rules::{
     BotActionKind, ChannelKind, ChatflowKind, ConversationSort, ConversationStatus, ErrorCode,
-    MoveState, Role, Said, StatusState, TicketSort, Workspace,
+    MoveState, Role, Said, StatusState, TicketSort, UserState, Workspace,
 };
 
 use crate::api::ApiFailure;
@@ -151,6 +151,9 @@ pub fn failure(l: Locale, e: &ApiFailure) -> String {
         ErrorCode::RequesterNotAllowed => td_string!(l, failure.requester_not_allowed),
         ErrorCode::SetupNeeded => td_string!(l, failure.setup_needed),
         ErrorCode::AlreadySetUp => td_string!(l, failure.already_set_up),
+        ErrorCode::Conflict => td_string!(l, failure.conflict),
+        ErrorCode::LastSuperAdmin => td_string!(l, failure.last_super_admin),
+        ErrorCode::LinkExpired => td_string!(l, failure.link_expired),
         ErrorCode::AlreadyInHelpDesk => td_string!(l, failure.already_in_help_desk),
         ErrorCode::TicketExists => td_string!(l, failure.ticket_exists),
         ErrorCode::Csrf => td_string!(l, failure.csrf),
@@ -300,6 +303,11 @@ pub fn said(l: Locale, said: &Said) -> String {
         )
         .to_string(),
         Said::WrongSetupToken => td_string!(l, said.wrong_setup_token).to_string(),
+        Said::LastSuperAdmin => td_string!(l, said.last_super_admin).to_string(),
+        Said::LinkExpired => td_string!(l, said.link_expired).to_string(),
+        Said::EmailTaken => td_string!(l, said.email_taken).to_string(),
+        Said::WrongCurrentPassword => td_string!(l, said.wrong_current_password).to_string(),
+        Said::UserDeactivated => td_string!(l, said.user_deactivated).to_string(),
         Said::StartAtTooFar { days } => {
             td_string!(l, said.start_at_too_far, days = number(l, u64::from(*days))).to_string()
         }
@@ -317,6 +325,14 @@ pub fn role(l: Locale, r: Role) -> &'static str {
     match r {
         Role::SuperAdmin => td_string!(l, code.role.super_admin),
         Role::Agent => td_string!(l, code.role.agent),
+    }
+}
+
+pub fn user_state(l: Locale, s: UserState) -> &'static str {
+    match s {
+        UserState::Invited => td_string!(l, code.user_state.invited),
+        UserState::Active => td_string!(l, code.user_state.active),
+        UserState::Deactivated => td_string!(l, code.user_state.deactivated),
     }
 }
 

@@ -1,4 +1,4 @@
-//! The settings sidebar: Inbox & Help Desk ▸ Inboxes, Move history.
+//! The settings sidebar: Inbox & Help Desk ▸ Inboxes, Users, Move history.
 
 use leptos::prelude::*;
 
@@ -9,6 +9,7 @@ use crate::words::locale;
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum SettingsPage {
     Inboxes,
+    Users,
     Moves,
 }
 
@@ -28,6 +29,7 @@ pub fn SettingsNav(current: SettingsPage) -> impl IntoView {
             <h2 class="settings-nav-title">{td_string!(l, settings.area)}</h2>
             <ul>
                 {link(SettingsPage::Inboxes, "/settings/inboxes", td_string!(l, settings.inboxes))}
+                {link(SettingsPage::Users, "/settings/users", td_string!(l, settings.users))}
                 {link(SettingsPage::Moves, "/settings/moves", td_string!(l, settings.moves))}
             </ul>
         </aside>

@@ -9,6 +9,8 @@ use leptos_router::NavigateOptions;
 use deskmove_rules::Language;
 
 use crate::api;
+use crate::components::change_password::ChangePasswordForm;
+use crate::components::modal::Modal;
 use crate::components::move_banner::MoveBanner;
 use crate::components::status::loading;
 use crate::directory::Directory;
@@ -147,6 +149,9 @@ fn UserMenu() -> impl IntoView {
     let session = use_session();
     let open = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    // R29: the change-password dialog, and its result said in the menu.
+    let changing = RwSignal::new(false);
+    let changed = RwSignal::new(false);
     let navigate = use_navigate();
     let sign_out = move |_| {
         let Some(csrf) = session.csrf() else { return };
@@ -236,10 +241,21 @@ fn UserMenu() -> impl IntoView {
                         {Language::ALL.into_iter().map(|language| option(Some(language), language.label(), Some(language.as_str()))).collect_view()}
                         {option(None, td_string!(l, shell.follow_browser), None)}
                     </fieldset>
+                    <button type="button" class="button secondary" id="change-password"
+                        on:click=move |_| { changed.set(false); changing.set(true) }>
+                        {td_string!(l, password.change)}
+                    </button>
+                    <p role="status" class="small">{move || changed.get().then(|| td_string!(l, password.done))}</p>
                     <button type="button" class="button secondary" on:click=sign_out.clone()>{td_string!(l, shell.sign_out)}</button>
                     {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
                 </div>
             </Show>
+            <Modal open=changing on_close=Callback::new(move |_| changing.set(false)) labelled_by="password-title">
+                <ChangePasswordForm
+                    on_close=Callback::new(move |_| changing.set(false))
+                    on_done=Callback::new(move |_| { changing.set(false); changed.set(true) })
+                />
+            </Modal>
         </div>
     }
 }

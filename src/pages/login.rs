@@ -62,6 +62,10 @@ pub fn Login() -> impl IntoView {
         })
     };
     let error = move || match sign_in.value().get() {
+        // R29: the right password of a deactivated user.
+        Some(Err(e)) if e.code() == Some(deskmove_rules::ErrorCode::Forbidden) => Some(
+            words::said(locale(), &deskmove_rules::Said::UserDeactivated),
+        ),
         Some(Err(e)) if missing.with(Vec::is_empty) => Some(e.words(locale())),
         _ => None,
     };

@@ -30,14 +30,49 @@ pub fn SettingsInboxes() -> impl IntoView {
         running_id.track();
         inboxes_with_moved_channels()
     });
-    // The channel whose "Move to help desk" the admin chose: the dialog opens on it.
-    let chosen = RwSignal::new(None::<Channel>);
+    // The channel whose "Move to help desk" the admin chose (`?move=<id>`): the
+    // dialog opens on it, and opens again when the admin comes back to this
+    // address from fixing a warning, with the preview read anew (SCREENS.md 17).
+    let chosen = Memo::new(move |_| {
+        let id = query.with(|q| q.get("move"))?;
+        inboxes
+            .get()?
+            .ok()?
+            .into_iter()
+            .flat_map(|i| i.channels)
+            .find(|c| c.id.to_string() == id)
+    });
+    let with_move = Callback::new({
+        let navigate = navigate.clone();
+        move |channel: Option<Channel>| {
+            let inbox = query.with_untracked(|q| q.get("inbox"));
+            let mut path = String::from("/settings/inboxes");
+            let params: Vec<String> = inbox
+                .map(|i| format!("inbox={}", api::encode(&i)))
+                .into_iter()
+                .chain(channel.map(|c| format!("move={}", c.id)))
+                .collect();
+            if !params.is_empty() {
+                path.push('?');
+                path.push_str(&params.join("&"));
+            }
+            navigate(
+                &path,
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
 
-    let selected_id = move || query.with(|q| q.get("inbox"));
+    // A memo: opening and closing the dialog (`?move=`) leaves the table be, so
+    // focus returns to the Options button it came from.
+    let selected_id = Memo::new(move |_| query.with(|q| q.get("inbox")));
     // No `?inbox=`: the first inbox. One that names no inbox: none, and a sentence.
     let selected = move || -> Option<Inbox> {
         let all = inboxes.get()?.ok()?;
-        match selected_id() {
+        match selected_id.get() {
             None => all.first().cloned(),
             Some(id) => all.iter().find(|i| i.id.to_string() == id).cloned(),
         }
@@ -88,7 +123,7 @@ pub fn SettingsInboxes() -> impl IntoView {
                                 <ChannelTable
                                     channels=Signal::derive(move || selected().map(|i| i.channels).unwrap_or_default())
                                     can_move=session.can_move()
-                                    on_move=Callback::new(move |c: Channel| chosen.set(Some(c)))
+                                    on_move=Callback::new(move |c: Channel| with_move.run(Some(c)))
                                 />
                             </section>
                             </Show>
@@ -96,7 +131,14 @@ pub fn SettingsInboxes() -> impl IntoView {
                     }
                 }}
             </main>
-            <MoveDialog channel=chosen on_close=Callback::new(move |_| chosen.set(None))/>
+            <MoveDialog
+                channel=Signal::derive(move || chosen.get())
+                on_close=Callback::new(move |_| {
+                    if query.with_untracked(|q| q.get("move").is_some()) {
+                        with_move.run(None)
+                    }
+                })
+            />
         </div>
     }
 }

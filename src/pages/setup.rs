@@ -10,44 +10,11 @@ use leptos_router::NavigateOptions;
 
 use crate::api::{self, ApiFailure};
 use crate::components::brand::CardBrand;
+use crate::components::field::{focus, Field};
 use crate::i18n::td_string;
 use crate::pages::home::START;
 use crate::session::use_session;
 use crate::words::{self, locale};
-
-/// One labelled field with its error beside it.
-#[component]
-fn Field(
-    id: &'static str,
-    field: &'static str,
-    label: &'static str,
-    kind: &'static str,
-    autocomplete: &'static str,
-    value: RwSignal<String>,
-    #[prop(into)] error: Signal<Option<String>>,
-    #[prop(optional)] hint: Option<&'static str>,
-) -> impl IntoView {
-    let described = match hint {
-        Some(_) => format!("{id}-hint {id}-error"),
-        None => format!("{id}-error"),
-    };
-    view! {
-        <label for=id>{label}</label>
-        {hint.map(|h| view! { <p class="field-hint muted" id=format!("{id}-hint")>{h}</p> })}
-        <input
-            id=id
-            name=field
-            type=kind
-            autocomplete=autocomplete
-            required
-            prop:value=value
-            on:input=move |ev| value.set(event_target_value(&ev))
-            aria-invalid=move || error.get().is_some().to_string()
-            aria-describedby=described
-        />
-        <p id=format!("{id}-error") class="field-error">{move || error.get()}</p>
-    }
-}
 
 /// The input of a field of the form.
 fn field_id(field: &str) -> &'static str {
@@ -57,16 +24,6 @@ fn field_id(field: &str) -> &'static str {
         "name" => "setup-name",
         "email" => "setup-email",
         _ => "setup-password",
-    }
-}
-
-fn focus(id: &str) {
-    let element = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
-    if let Some(e) = element {
-        let _ = e.focus();
     }
 }
 

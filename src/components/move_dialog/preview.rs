@@ -1,11 +1,35 @@
 //! What the move would do, and what stands in its way (R5, R20, R21).
 
-use deskmove_rules::Preview;
+use deskmove_rules::{Preview, WarningCode};
 use leptos::prelude::*;
 
 use crate::components::format::number;
-use crate::i18n::td_string;
+use crate::i18n::{td_string, Locale};
 use crate::words::{self, locale};
+
+/// R29, SCREENS.md 17: where a warning is fixed, and the way back to this
+/// dialog (the page it is on, with the dialog open in its address).
+fn fix(l: Locale, code: WarningCode) -> Option<impl IntoView> {
+    let here = web_sys::window()
+        .and_then(|w| {
+            Some(format!(
+                "{}{}",
+                w.location().pathname().ok()?,
+                w.location().search().ok()?
+            ))
+        })
+        .unwrap_or_default();
+    let href = match code {
+        WarningCode::AgentsWithoutAccess => format!(
+            "/settings/users?access=without&back={}",
+            crate::api::encode(&here)
+        ),
+        _ => return None,
+    };
+    Some(view! {
+        " "<a class="warning-fix" href=href>{td_string!(l, dialog.fix_access)}</a>
+    })
+}
 
 /// The counts, the blockers (red) and the warnings of a move preview.
 #[component]
@@ -48,7 +72,10 @@ pub fn PreviewSummary(
                     <h3>{td_string!(l, preview.before)}</h3>
                     <ul>
                         {p.warnings.iter().map(|w| view! {
-                            <li class="warning" data-code=format!("{:?}", w.code)>{words::said(l, &w.said)}</li>
+                            <li class="warning" data-code=format!("{:?}", w.code)>
+                                {words::said(l, &w.said)}
+                                {fix(l, w.code)}
+                            </li>
                         }).collect_view()}
                     </ul>
                 </div>

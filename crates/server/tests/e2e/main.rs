@@ -17,6 +17,7 @@ use deskmove_testkit::Server;
 mod a11y;
 mod console;
 mod languages;
+mod people;
 mod phone;
 mod redirect;
 mod schedule;
