@@ -99,6 +99,7 @@ struct Titles {
     inboxes: &'static str,
     progress: &'static str,
     history: &'static str,
+    users: &'static str,
     not_found: &'static str,
     ticket: &'static str,
 }
@@ -113,6 +114,7 @@ const LANGUAGES: [Titles; 3] = [
         inboxes: "Inboxes · Settings",
         progress: "Move progress",
         history: "Move history · Settings",
+        users: "Users · Settings",
         not_found: "Page not found",
         ticket: "Ticket",
     },
@@ -125,6 +127,7 @@ const LANGUAGES: [Titles; 3] = [
         inboxes: "Posteingänge · Einstellungen",
         progress: "Fortschritt der Verschiebung",
         history: "Verschiebungsverlauf · Einstellungen",
+        users: "Benutzer · Einstellungen",
         not_found: "Seite nicht gefunden",
         ticket: "Ticket",
     },
@@ -137,6 +140,7 @@ const LANGUAGES: [Titles; 3] = [
         inboxes: "Innbokser · Innstillinger",
         progress: "Fremdrift for flyttingen",
         history: "Flyttehistorikk · Innstillinger",
+        users: "Brukere · Innstillinger",
         not_found: "Fant ikke siden",
         ticket: "Billett",
     },
@@ -292,6 +296,57 @@ async fn screens(
     titled(ada, &title(t.history)).await;
     find(ada, "table.moves tbody tr").await;
     assert_accessible(ada, axe, &at("move history")).await;
+
+    // R29: the people, and the dialogs that change them.
+    ada.goto(&format!("{}/settings/users", w.base))
+        .await
+        .unwrap();
+    titled(ada, &title(t.users)).await;
+    find(ada, "tr[data-user='noor@demo.test']").await;
+    assert_accessible(ada, axe, &at("users")).await;
+    find(ada, "tr[data-user='sam@demo.test'] .row-actions button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    find(ada, "dialog[open] #edit-access")
+        .await
+        .click()
+        .await
+        .unwrap();
+    assert_accessible(ada, axe, &at("edit a user, taking access away")).await;
+    ada.active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{e00c}")
+        .await
+        .unwrap();
+    crate::gone(ada, "dialog[open]", Duration::from_secs(10)).await;
+    find(ada, "tr[data-user='noor@demo.test'] .row-actions .danger")
+        .await
+        .click()
+        .await
+        .unwrap();
+    find(ada, "dialog[open] #deactivate-title").await;
+    assert_accessible(ada, axe, &at("deactivate a user")).await;
+    ada.active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{e00c}")
+        .await
+        .unwrap();
+    crate::gone(ada, "dialog[open]", Duration::from_secs(10)).await;
+    find(ada, ".user-button").await.click().await.unwrap();
+    find(ada, "#change-password").await.click().await.unwrap();
+    find(ada, "dialog[open] #password-title").await;
+    assert_accessible(ada, axe, &at("change password")).await;
+    ada.active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{e00c}")
+        .await
+        .unwrap();
+    crate::gone(ada, "dialog[open]", Duration::from_secs(10)).await;
 
     ada.goto(&format!("{}/no/such/page", w.base)).await.unwrap();
     titled(ada, &title(t.not_found)).await;
