@@ -72,6 +72,8 @@ pub struct UserPatch {
 pub struct LinkUrl {
     pub url: String,
     pub expires_at: DateTime<Utc>,
+    /// An invitation (the user never set a password) or a reset.
+    pub kind: LinkKind,
 }
 
 /// `POST /api/users` → 201.

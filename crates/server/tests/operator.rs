@@ -522,13 +522,14 @@ async fn the_user_commands_invite_reset_list_and_deactivate_while_the_server_run
     ]);
     assert!(ok, "{err}");
     assert!(out.contains("password reset"), "{out}");
-    let ada_link = printed_link(&out, &base);
-    let (status, _) = use_link(&base, &ada_link, "ada's brand new password").await;
-    assert_eq!(status, reqwest::StatusCode::OK);
+    // R28: whoever holds the old password is out at once, before the link is used.
     assert_eq!(
         ada.get("/api/me").await.status(),
         reqwest::StatusCode::UNAUTHORIZED
     );
+    let ada_link = printed_link(&out, &base);
+    let (status, _) = use_link(&base, &ada_link, "ada's brand new password").await;
+    assert_eq!(status, reqwest::StatusCode::OK);
     Session::sign_in_with(&base, "ada@demo.test", "ada's brand new password").await;
 
     // Refusals: one line on stderr, a non-zero exit, nothing changed.

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -33,11 +34,17 @@ fn link_hash(token: &str) -> Result<String, AppError> {
     Ok(auth::token_hash(token))
 }
 
+/// The path's token; one that can't even be read (bad percent-encoding) names no link.
+fn token_of(path: Result<Path<String>, PathRejection>) -> Result<String, AppError> {
+    path.map(|Path(token)| token)
+        .map_err(|_| AppError(link_expired()))
+}
+
 pub async fn show(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    path: Result<Path<String>, PathRejection>,
 ) -> AppResult<Json<LinkInfo>> {
-    let hash = link_hash(&token)?;
+    let hash = link_hash(&token_of(path)?)?;
     let (kind, user) = state
         .store
         .link(&hash, Utc::now().timestamp_millis())
@@ -54,11 +61,11 @@ pub async fn show(
 pub async fn set_password(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(token): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     Body(req): Body<SetPassword>,
 ) -> AppResult<Response> {
+    let hash = link_hash(&token_of(path)?)?;
     validate_set_password(&req).map_err(|e| AppError(invalid_request(&e)))?;
-    let hash = link_hash(&token)?;
     // The link first, before a password is hashed for a stranger.
     if state
         .store

@@ -14,7 +14,7 @@ use crate::auth::{self, Actor};
 use crate::error::{AppError, AppResult};
 use crate::limits::client_address;
 use crate::routes::Body;
-use crate::store::UserRow;
+use crate::store::{UserRow, NO_PASSWORD};
 use crate::AppState;
 
 /// Verified against when the email is unknown, so a wrong email takes as long as a
@@ -48,9 +48,11 @@ pub async fn sign_in(
         tokio::time::sleep(delay).await;
     }
     let found = state.store.user_for_sign_in(&email).await?;
+    // An unknown email, and an invited user who has no password yet, take as
+    // long as a wrong password: neither says which emails exist.
     let (hash, user) = match found {
-        Some((user, hash)) => (hash, Some(user)),
-        None => (DUMMY_HASH.to_string(), None),
+        Some((user, hash)) if hash != NO_PASSWORD => (hash, Some(user)),
+        _ => (DUMMY_HASH.to_string(), None),
     };
     // Each network holds a share of the password checks, never all of them.
     let Some(place) = state.password_checks.place(client) else {

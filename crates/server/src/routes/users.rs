@@ -74,7 +74,13 @@ pub async fn invite(
     };
     let row = state
         .store
-        .invite_user(actor.user.account_id, &new, link, now.timestamp_millis())
+        .invite_user(
+            actor.user.account_id,
+            Some(actor.user.id),
+            &new,
+            link,
+            now.timestamp_millis(),
+        )
         .await
         .map_err(refusal)?;
     tracing::info!(
@@ -89,6 +95,7 @@ pub async fn invite(
             link: LinkUrl {
                 url: link_url(&state, &token),
                 expires_at,
+                kind,
             },
         }),
     ))
@@ -105,7 +112,13 @@ pub async fn change(
     let account = actor.user.account_id;
     let changed = state
         .store
-        .change_user(account, id, &patch, Utc::now().timestamp_millis())
+        .change_user(
+            account,
+            Some(actor.user.id),
+            id,
+            &patch,
+            Utc::now().timestamp_millis(),
+        )
         .await
         .map_err(refusal)?;
     // Here at once; on other servers at their streams' next check.
@@ -137,16 +150,17 @@ pub async fn reset_link(
 ) -> AppResult<(StatusCode, Json<LinkUrl>)> {
     require_super_admin(&actor)?;
     let token = auth::new_token();
-    let (_, kind, expires_at) = state
+    let made = state
         .store
         .new_link(
-            Some(actor.user.account_id),
+            Some((actor.user.account_id, actor.user.id)),
             id,
             &auth::token_hash(&token),
             Utc::now(),
         )
         .await
         .map_err(refusal)?;
+    let (kind, expires_at) = (made.kind, made.expires_at);
     tracing::info!(
         by = actor.user.id.get(),
         user_id = id.get(),
@@ -158,6 +172,7 @@ pub async fn reset_link(
         Json(LinkUrl {
             url: link_url(&state, &token),
             expires_at,
+            kind,
         }),
     ))
 }
@@ -167,7 +182,11 @@ pub async fn grant_help_desk_access(
     actor: Actor,
 ) -> AppResult<Json<Granted>> {
     require_super_admin(&actor)?;
-    let granted = state.store.grant_all_agents(actor.user.account_id).await?;
+    let granted = state
+        .store
+        .grant_all_agents(actor.user.account_id, Some(actor.user.id))
+        .await
+        .map_err(refusal)?;
     tracing::info!(
         by = actor.user.id.get(),
         granted,
@@ -188,6 +207,9 @@ fn refusal(e: PeopleError) -> AppError {
         ),
         PeopleError::StillInvited => AppError::invalid(
             "An invited user becomes active by setting a password through their link: send them a new one.",
+        ),
+        PeopleError::NotAllowed => AppError::forbidden(
+            "Only a super admin can invite and change users, and you no longer are one.",
         ),
         PeopleError::Store(e) => e.into(),
     }

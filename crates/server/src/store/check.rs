@@ -1,6 +1,7 @@
 //! Verifies the invariants I1–I3, that each move's report (R26) holds what it
-//! moved, and that the lists' kept totals match their rows, on a whole
-//! database: what `deskmove-server check` reports.
+//! moved, that help desk tickets are owned only by people who work there (R29),
+//! and that the lists' kept totals match their rows, on a whole database: what
+//! `deskmove-server check` reports.
 
 use sqlx::Row;
 
@@ -26,7 +27,7 @@ impl std::fmt::Display for Violation {
 }
 
 /// (invariant, what it means, SQL answering `n` and `example`)
-const CHECKS: [(&str, &str, &str); 10] = [
+const CHECKS: [(&str, &str, &str); 11] = [
     (
         "I1",
         "conversations in help desk without a ticket",
@@ -84,6 +85,13 @@ const CHECKS: [(&str, &str, &str); 10] = [
         "SELECT COUNT(*) AS n, MIN(i.conversation_id) AS example FROM move_items i \
          LEFT JOIN tickets t ON t.id = i.ticket_id \
          WHERE t.id IS NULL OR t.conversation_id <> i.conversation_id",
+    ),
+    (
+        "R29",
+        "help desk tickets owned by someone without help desk access or deactivated",
+        "SELECT COUNT(*) AS n, MIN(t.id) AS example FROM tickets t \
+         JOIN conversations c ON c.id = t.conversation_id JOIN users u ON u.id = t.owner_id \
+         WHERE c.workspace = 'help_desk' AND NOT (u.help_desk_access = 1 AND u.state <> 'deactivated')",
     ),
     (
         "I3",

@@ -29,6 +29,8 @@ pub enum PeopleError {
     Deactivated,
     #[error("an invited user becomes active through their link")]
     StillInvited,
+    #[error("whoever asked is no longer an active super admin of the account")]
+    NotAllowed,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -53,6 +55,16 @@ pub struct UserChange {
     /// Help desk tickets it left without owner.
     pub tickets_unassigned: u64,
     /// The sessions it ended (a deactivation), whose event streams end too.
+    pub ended_sessions: Vec<String>,
+}
+
+/// A one-time link made for a user.
+#[derive(Debug)]
+pub struct LinkMade {
+    pub user: UserRow,
+    pub kind: LinkKind,
+    pub expires_at: DateTime<Utc>,
+    /// The user's sessions it ended (the operator's reset).
     pub ended_sessions: Vec<String>,
 }
 
@@ -137,11 +149,13 @@ impl Store {
     pub async fn invite_user(
         &self,
         account: AccountId,
+        by: Option<UserId>,
         new: &NewUser<'_>,
         link: NewLink<'_>,
         now: i64,
     ) -> Result<UserRow, PeopleError> {
         let mut tx = self.begin_write().await?;
+        still_admin(&mut tx, account, by).await?;
         let email = normalize_email(new.email);
         let taken = sqlx::query("SELECT 1 AS one FROM users WHERE email = $1")
             .bind(&email)
@@ -162,18 +176,21 @@ impl Store {
         Ok(row)
     }
 
-    /// R29: changes a user of the account as `patch` says. Taking help desk access
-    /// away unassigns their help desk tickets; deactivating ends their sessions
-    /// and spends their links; nothing leaves the account without an active super
-    /// admin.
+    /// R29: changes a user of the account as `patch` says, if `by` (`None`: the
+    /// operator) is still an active super admin. Taking help desk access away, or
+    /// deactivating, unassigns their help desk tickets (nobody could act as their
+    /// owner); deactivating also ends their sessions and spends their links;
+    /// nothing leaves the account without an active super admin.
     pub async fn change_user(
         &self,
         account: AccountId,
+        by: Option<UserId>,
         id: UserId,
         patch: &UserPatch,
         now: i64,
     ) -> Result<UserChange, PeopleError> {
         let mut tx = self.begin_write().await?;
+        still_admin(&mut tx, account, by).await?;
         let users = users_on(&mut tx, account).await?;
         let before = users
             .iter()
@@ -202,11 +219,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let tickets_unassigned = if before.works_in_help_desk() && !after.works_in_help_desk() {
-            if after.help_desk_access {
-                0 // Deactivated: their tickets wait for them, or for a reassignment.
-            } else {
-                unassign_help_desk(&mut tx, account, id).await?
-            }
+            unassign_help_desk(&mut tx, account, id).await?
         } else {
             0
         };
@@ -226,9 +239,15 @@ impl Store {
     }
 
     /// R29: "Give all agents help desk access": every agent who is not
-    /// deactivated; how many got it.
-    pub async fn grant_all_agents(&self, account: AccountId) -> StoreResult<u64> {
+    /// deactivated (invited ones too, so that the move's warning about them
+    /// clears); how many got it.
+    pub async fn grant_all_agents(
+        &self,
+        account: AccountId,
+        by: Option<UserId>,
+    ) -> Result<u64, PeopleError> {
         let mut tx = self.begin_write().await?;
+        still_admin(&mut tx, account, by).await?;
         let granted = sqlx::query(
             "UPDATE users SET help_desk_access = 1 \
              WHERE account_id = $1 AND role = $2 AND state <> 'deactivated' AND help_desk_access = 0",
@@ -244,18 +263,22 @@ impl Store {
 
     /// R29: a new one-time link for a user (an invitation while they never set a
     /// password, else a reset), kept by `token_hash`; it spends their earlier
-    /// links. `account` limits whose users (`None`: the operator, any account).
+    /// links. `by` is the super admin asking, of the user's account; `None` is the
+    /// operator, for any account, whose reset also ends the user's sessions (R28).
     pub async fn new_link(
         &self,
-        account: Option<AccountId>,
+        by: Option<(AccountId, UserId)>,
         id: UserId,
         token_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<(UserRow, LinkKind, DateTime<Utc>), PeopleError> {
+    ) -> Result<LinkMade, PeopleError> {
         let mut tx = self.begin_write().await?;
+        if let Some((account, admin)) = by {
+            still_admin(&mut tx, account, Some(admin)).await?;
+        }
         let user = user_row(&mut *tx, id)
             .await?
-            .filter(|u| account.is_none_or(|a| a == u.account_id))
+            .filter(|u| by.is_none_or(|(account, _)| account == u.account_id))
             .ok_or(PeopleError::NotFound)?;
         if user.state == UserState::Deactivated {
             return Err(PeopleError::Deactivated);
@@ -269,8 +292,18 @@ impl Store {
         let now = to_millis(now);
         spend_links(&mut tx, id, now).await?;
         insert_link(&mut tx, id, kind, link, now).await?;
+        let ended_sessions = if by.is_none() {
+            end_sessions(&mut tx, id, None).await?
+        } else {
+            Vec::new()
+        };
         tx.commit().await?;
-        Ok((user, kind, expires_at))
+        Ok(LinkMade {
+            user,
+            kind,
+            expires_at,
+            ended_sessions,
+        })
     }
 
     /// R29: whose unspent, unexpired link this is, and what for.
@@ -348,6 +381,29 @@ impl Store {
         let ended = end_sessions(&mut tx, id, keep).await?;
         tx.commit().await?;
         Ok(ended)
+    }
+}
+
+/// R1, R29: whoever asks (`None`: the operator) must still be an active super
+/// admin of the account, read under the write lock: a super admin demoted or
+/// deactivated a moment ago changes nobody.
+async fn still_admin(
+    tx: &mut AnyConnection,
+    account: AccountId,
+    by: Option<UserId>,
+) -> Result<(), PeopleError> {
+    let Some(by) = by else {
+        return Ok(());
+    };
+    match user_row(&mut *tx, by).await? {
+        Some(u)
+            if u.account_id == account
+                && u.role == Role::SuperAdmin
+                && u.state == UserState::Active =>
+        {
+            Ok(())
+        }
+        _ => Err(PeopleError::NotAllowed),
     }
 }
 

@@ -171,13 +171,20 @@ async fn an_invited_agent_sets_a_password_through_the_link_once_and_signs_in() {
         .unwrap();
     let (status, code, _) = error_of(res).await;
     assert_eq!((status, code), (StatusCode::GONE, ErrorCode::LinkExpired));
-    for bad in ["x", &"y".repeat(500), "%00", "..%2F..%2Fsession"] {
+    for bad in ["x", &"y".repeat(500), "%00", "..%2F..%2Fsession", "%FF%FE"] {
         let res = client()
             .get(app.url(&format!("/api/links/{bad}")))
             .send()
             .await
             .unwrap();
-        assert_eq!(res.status(), StatusCode::GONE, "{bad}");
+        assert_eq!(error_of(res).await.1, ErrorCode::LinkExpired, "{bad}");
+        let res = client()
+            .post(app.url(&format!("/api/links/{bad}")))
+            .json(&json!({"password": NEW_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(error_of(res).await.1, ErrorCode::LinkExpired, "{bad}");
     }
     Session::sign_in_with(&app.base, "kari@fjordbikes.example", NEW_PASSWORD).await;
 }
@@ -682,4 +689,64 @@ async fn a_new_company_s_channel_previews_its_move_before_it_has_a_pipeline() {
         .warnings
         .iter()
         .any(|w| w.code == WarningCode::AgentsWithoutAccess));
+}
+
+#[tokio::test]
+async fn deactivating_unassigns_their_help_desk_tickets_and_nobody_keeps_tickets_without_access() {
+    // R29: a deactivated user, and one without access, own no help desk ticket,
+    // whatever order the changes come in; the check says so too.
+    let app = spawn_app().await;
+    let ada = app.sign_in("ada@demo.test").await;
+    let moved = ada.start_move(move_all(&ada, "Support email").await).await;
+    ada.wait_for_move(&moved.id).await;
+    let sam = user(&ada, "sam@demo.test").await;
+    assert!(sam.help_desk_tickets > 0);
+    let path = format!("/api/users/{}", sam.id);
+    let changed: UserChanged = ada
+        .patch(&path, json!({"state": "deactivated"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(changed.tickets_unassigned, sam.help_desk_tickets);
+    assert!(app.store.check().await.unwrap().is_empty());
+    for patch in [
+        json!({"help_desk_access": false}),
+        json!({"state": "active"}),
+    ] {
+        let changed: UserChanged = ada.patch(&path, patch).await.json().await.unwrap();
+        assert_eq!(changed.tickets_unassigned, 0);
+        assert_eq!(changed.user.help_desk_tickets, 0);
+    }
+    assert!(app.store.check().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_super_admin_demoted_a_moment_ago_changes_nobody() {
+    // R1, R29: the store asks again, under its write lock, whether whoever asks
+    // is still an active super admin.
+    use deskmove_rules::users::UserPatch;
+    use deskmove_server::store::PeopleError;
+    let app = spawn_app().await;
+    let ada = app.sign_in("ada@demo.test").await;
+    let sam = user(&ada, "sam@demo.test").await;
+    let account = deskmove_rules::AccountId::of(1);
+    let promote = UserPatch {
+        role: Some(Role::SuperAdmin),
+        ..UserPatch::default()
+    };
+    let refused = app
+        .store
+        .change_user(account, Some(sam.id), sam.id, &promote, 0)
+        .await;
+    assert!(
+        matches!(refused, Err(PeopleError::NotAllowed)),
+        "{refused:?}"
+    );
+    let refused = app.store.grant_all_agents(account, Some(sam.id)).await;
+    assert!(
+        matches!(refused, Err(PeopleError::NotAllowed)),
+        "{refused:?}"
+    );
+    assert_eq!(user(&ada, "sam@demo.test").await.role, Role::Agent);
 }

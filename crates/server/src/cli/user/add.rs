@@ -58,7 +58,7 @@ pub async fn exec(
         expires_at: (now + LinkKind::Invite.lifetime()).timestamp_millis(),
     };
     let row = store
-        .invite_user(account, &user, link, now.timestamp_millis())
+        .invite_user(account, None, &user, link, now.timestamp_millis())
         .await
         .map_err(refusal)?;
     println!(

@@ -85,6 +85,7 @@ async fn set_state(db: &Database, email: &str, state: UserState) -> anyhow::Resu
     let changed = store
         .change_user(
             user.account_id,
+            None,
             user.id,
             &patch,
             chrono::Utc::now().timestamp_millis(),
@@ -105,6 +106,7 @@ fn refusal(e: PeopleError) -> anyhow::Error {
             anyhow::anyhow!("this user is invited: they become active through their link")
         }
         PeopleError::NotFound => anyhow::anyhow!("no such user"),
+        PeopleError::NotAllowed => anyhow::anyhow!("not allowed"),
         PeopleError::EmailTaken => anyhow::anyhow!("someone signs in with this email already"),
         PeopleError::Store(e) => e.into(),
     }

@@ -317,11 +317,14 @@ async fn a_scheduled_move_whose_requester_may_no_longer_move_ends_failed_with_wh
     let ada = app.sign_in("ada@demo.test").await;
     let lee = app.sign_in("lee@demo.test").await;
     let m = schedule(&lee, "Support email", at(chrono::Duration::hours(1))).await;
-    // Meanwhile Lee is made an agent (the people settings will do it; SQL here).
-    sqlx::query("UPDATE users SET role = 'agent' WHERE email = 'lee@demo.test'")
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    // Meanwhile Ada makes Lee an agent.
+    let res = ada
+        .patch(
+            &format!("/api/users/{}", lee.me.id),
+            json!({"role": "agent"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
     make_due(&app.store, m.id).await;
     let failed = ada.wait_for_move(&m.id).await;
     assert_eq!(failed.state, MoveState::Failed);
@@ -340,4 +343,28 @@ async fn a_scheduled_move_whose_requester_may_no_longer_move_ends_failed_with_wh
     assert_eq!(listed[0].failure, vec![Said::RequesterNotAllowed]);
     let current: Option<Move> = ada.read("/api/moves/current").await;
     assert_eq!(current, None, "the account may move again");
+}
+
+#[tokio::test]
+async fn a_scheduled_move_whose_requester_was_deactivated_ends_failed_with_why() {
+    // R24, R29: a deactivated super admin's move does not start.
+    let app = spawn_app().await;
+    let ada = app.sign_in("ada@demo.test").await;
+    let lee = app.sign_in("lee@demo.test").await;
+    let m = schedule(&lee, "Support email", at(chrono::Duration::hours(1))).await;
+    let res = ada
+        .patch(
+            &format!("/api/users/{}", lee.me.id),
+            json!({"state": "deactivated"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    make_due(&app.store, m.id).await;
+    let failed = ada.wait_for_move(&m.id).await;
+    assert_eq!(failed.state, MoveState::Failed);
+    assert_eq!(failed.failure, vec![Said::RequesterNotAllowed]);
+    assert!(history(&ada, "Support email")
+        .await
+        .iter()
+        .all(|c| c.workspace == Workspace::Inbox));
 }
