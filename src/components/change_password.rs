@@ -13,6 +13,8 @@ use crate::words::{self, locale};
 
 #[component]
 pub fn ChangePasswordForm(on_close: Callback<()>, on_done: Callback<()>) -> impl IntoView {
+    // The page is drawn again in a new language, this form with it.
+    let l = locale();
     let session = use_session();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
@@ -40,7 +42,6 @@ pub fn ChangePasswordForm(on_close: Callback<()>, on_done: Callback<()>) -> impl
     });
     let field_error = move |field: &'static str| {
         Signal::derive(move || {
-            let l = locale();
             missing
                 .with(|m| {
                     m.iter()
@@ -54,7 +55,7 @@ pub fn ChangePasswordForm(on_close: Callback<()>, on_done: Callback<()>) -> impl
         })
     };
     let error = move || match change.value().get() {
-        Some(Err(e)) if !wrong_current() => Some(e.words(locale())),
+        Some(Err(e)) if !wrong_current() => Some(e.words(l)),
         _ => None,
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -80,7 +81,6 @@ pub fn ChangePasswordForm(on_close: Callback<()>, on_done: Callback<()>) -> impl
             }
         }
     };
-    let l = locale();
     view! {
         <h2 id="password-title">{td_string!(l, password.title)}</h2>
         <form class="dialog-form" on:submit=submit novalidate>

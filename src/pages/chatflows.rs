@@ -3,6 +3,8 @@
 use deskmove_rules::{Channel, Chatflow, ChatflowKind, Movability};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 
 use crate::api;
 use crate::components::list::DataTable;
@@ -29,7 +31,31 @@ pub fn Chatflows() -> impl IntoView {
         directory.0.track();
         api::chatflows()
     });
-    let chosen = RwSignal::new(None::<Channel>);
+    // The chatflow whose move the admin chose (`?move=<channel id>`): the dialog
+    // opens on it, and again when the admin comes back from fixing a warning.
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let chosen = Memo::new(move |_| {
+        let id = query.with(|q| q.get("move"))?;
+        directory
+            .names()
+            .channels
+            .into_values()
+            .find(|c| c.id.to_string() == id)
+    });
+    let choose = Callback::new(move |channel: Option<Channel>| {
+        let path = match channel {
+            Some(c) => format!("/chatflows?move={}", c.id),
+            None => "/chatflows".to_string(),
+        };
+        navigate(
+            &path,
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        );
+    });
     let retry = Callback::new(move |_| {
         flows.refetch();
         directory.retry_if_failed();
@@ -55,7 +81,7 @@ pub fn Chatflows() -> impl IntoView {
                                 {if group.is_empty() {
                                     view! { <p class="muted">{td_string!(l, chatflows.none)}</p> }.into_any()
                                 } else {
-                                    let rows = group.into_iter().map(|f| row(l, f, &names, can_move, chosen)).collect_view();
+                                    let rows = group.into_iter().map(|f| row(l, f, &names, can_move, choose)).collect_view();
                                     let columns = vec![
                                         td_string!(l, chatflows.chatflow),
                                         td_string!(l, chatflows.bot),
@@ -72,7 +98,14 @@ pub fn Chatflows() -> impl IntoView {
                     }).collect_view().into_any()
                 }
             }}
-            <MoveDialog channel=chosen on_close=Callback::new(move |_| chosen.set(None))/>
+            <MoveDialog
+                channel=Signal::derive(move || chosen.get())
+                on_close=Callback::new(move |_| {
+                    if query.with_untracked(|q| q.get("move").is_some()) {
+                        choose.run(None)
+                    }
+                })
+            />
         </main>
     }
 }
@@ -82,7 +115,7 @@ fn row(
     f: Chatflow,
     names: &Names,
     can_move: Signal<bool>,
-    chosen: RwSignal<Option<Channel>>,
+    choose: Callback<Option<Channel>>,
 ) -> impl IntoView {
     let channel = names.channels.get(&f.channel_id).cloned();
     let movable = channel
@@ -120,7 +153,7 @@ fn row(
                                 trigger=td_string!(l, chatflows.more)
                                 channel_name=name
                                 movable=movable
-                                on_move=Callback::new(move |_| chosen.set(channel.clone()))
+                                on_move=Callback::new(move |_| choose.run(channel.clone()))
                             />
                         }
                     }

@@ -103,7 +103,7 @@ pub fn SettingsUsers() -> impl IntoView {
                 RowAction::Reset => match api::reset_link(user.id, &csrf).await {
                     Ok(link) => open.set(Open::Link {
                         name: user.name.clone(),
-                        kind: LinkKind::for_state(user.state),
+                        kind: link.kind,
                         link,
                     }),
                     Err(e) => said.set(Some(Said2::Failed(e.words(l)))),
@@ -114,11 +114,15 @@ pub fn SettingsUsers() -> impl IntoView {
                         ..UserPatch::default()
                     };
                     match api::patch_user(user.id, &patch, &csrf).await {
-                        Ok(_) => {
-                            said.set(Some(Said2::Done(
-                                td_string!(l, users.reactivated, name = user.name.as_str())
-                                    .to_string(),
-                            )));
+                        Ok(changed_user) => {
+                            let name = user.name.as_str();
+                            // One who never set a password is invited again.
+                            let text = if changed_user.user.state == UserState::Invited {
+                                td_string!(l, users.invited_again, name = name).to_string()
+                            } else {
+                                td_string!(l, users.reactivated, name = name).to_string()
+                            };
+                            said.set(Some(Said2::Done(text)));
                             changed();
                         }
                         Err(e) => said.set(Some(Said2::Failed(e.words(l)))),
@@ -324,7 +328,9 @@ fn row(
             </td>
         }
     });
-    let you = (Some(u.id) == me).then_some(" ✱");
+    let you = (Some(u.id) == me).then(|| {
+        view! { " " <span class="you-badge">{td_string!(l, users.you)}</span> }
+    });
     view! {
         <tr data-user=u.email.clone()>
             <td data-label=td_string!(l, users.name)>{u.name.clone()}{you}</td>
@@ -588,11 +594,21 @@ fn DeactivateForm(user: User, on_close: Callback<()>, on_done: Callback<Said2>) 
     Effect::new({
         let name = name.clone();
         move |_| {
-            if let Some(Ok(_)) = deactivate.value().get() {
+            if let Some(Ok(changed)) = deactivate.value().get() {
                 let l = locale();
-                on_done.run(Said2::Done(
-                    td_string!(l, users.deactivated, name = name.as_str()).to_string(),
-                ));
+                let mut text = td_string!(l, users.deactivated, name = name.as_str()).to_string();
+                let n = changed.tickets_unassigned;
+                if n > 0 {
+                    text.push(' ');
+                    text.push_str(&plural!(
+                        l,
+                        n,
+                        users.unassigned.one,
+                        users.unassigned.other,
+                        n = n
+                    ));
+                }
+                on_done.run(Said2::Done(text));
                 on_close.run(());
             }
         }
@@ -603,9 +619,20 @@ fn DeactivateForm(user: User, on_close: Callback<()>, on_done: Callback<Said2>) 
     };
     let l = locale();
     let id = user.id;
+    let tickets = user.help_desk_tickets;
+    let takes_tickets = (tickets > 0).then(|| {
+        plural!(
+            l,
+            tickets,
+            deactivate.tickets.one,
+            deactivate.tickets.other,
+            n = tickets
+        )
+    });
     view! {
         <h2 id="deactivate-title">{td_string!(l, deactivate.title, name = name.as_str()).to_string()}</h2>
         <p>{td_string!(l, deactivate.text, name = name.as_str()).to_string()}</p>
+        {takes_tickets.map(|t| view! { <p class="notice warning-text">{t}</p> })}
         <p class="field-error" role="alert">{error}</p>
         <div class="dialog-actions">
             <button type="button" class="button secondary" on:click=move |_| on_close.run(())>{td_string!(l, common.cancel)}</button>

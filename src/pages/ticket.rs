@@ -112,11 +112,11 @@ fn TicketView(read: Read, on_changed: Callback<()>) -> impl IntoView {
             </div>
         }
     };
-    // Only people with help desk access may own a help desk ticket (R8, R13).
+    // Only people who work in help desk may own a help desk ticket (R8, R13, R29).
     let mut owners: Vec<User> = names
         .users
         .values()
-        .filter(|u| u.help_desk_access)
+        .filter(|u| u.works_in_help_desk())
         .cloned()
         .collect();
     owners.sort_by(|a, b| a.name.cmp(&b.name));

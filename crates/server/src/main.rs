@@ -17,7 +17,13 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let settings = Settings::parse();
     if let Some(command) = &settings.command {
-        let public_url = settings.public_url.as_deref();
+        // A printed link starts where the server is reached: `--public-url`, else
+        // the address it listens on (`--listen`), as the server's own links do.
+        let reached = settings
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", settings.listen));
+        let public_url = Some(reached.as_str());
         let done = match command {
             Command::Check { db } => cli::check::exec(db).await,
             Command::SetupToken {

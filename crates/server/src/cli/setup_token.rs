@@ -17,9 +17,7 @@ pub async fn exec(db: &Database, public_url: Option<&str>) -> anyhow::Result<()>
         anyhow::bail!("{db} is set up already: sign in, or have a super admin invite you");
     }
     println!("A new set-up token; the earlier one no longer works. Set up your company at:");
-    match public_url {
-        Some(base) => println!("{}/setup?token={token}", base.trim_end_matches('/')),
-        None => println!("<your server's address>/setup?token={token}"),
-    }
+    let base = public_url.unwrap_or("http://127.0.0.1:8080");
+    println!("{}/setup?token={token}", base.trim_end_matches('/'));
     Ok(())
 }

@@ -65,13 +65,10 @@ async fn by_email(store: &Store, email: &str) -> anyhow::Result<UserRow> {
         .ok_or_else(|| anyhow::anyhow!("nobody signs in with {email}"))
 }
 
-/// A link's URL as the last line: where people reach the server, else a
-/// placeholder for the operator to fill in.
+/// A link's URL as the last line: where people reach the server.
 fn print_link(public_url: Option<&str>, token: &str) {
-    match public_url {
-        Some(base) => println!("{}/link/{token}", base.trim_end_matches('/')),
-        None => println!("<your server's address>/link/{token}"),
-    }
+    let base = public_url.unwrap_or("http://127.0.0.1:8080");
+    println!("{}/link/{token}", base.trim_end_matches('/'));
 }
 
 /// Deactivates or activates the user of `email`.
