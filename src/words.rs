@@ -2,6 +2,7 @@
 //! facts (`Said`), the API's codes, refusals, counts, durations and the time left.
 
 use deskmove_rules::progress::TimeLeft;
+use deskmove_rules::sla::Day;
 use deskmove_rules::{
     BotActionKind, ChannelKind, ChatflowKind, ConversationSort, ConversationStatus, ErrorCode,
     MoveState, Role, Said, StatusState, TicketSort, UserState, Workspace,
@@ -308,6 +309,35 @@ pub fn said(l: Locale, said: &Said) -> String {
         Said::EmailTaken => td_string!(l, said.email_taken).to_string(),
         Said::WrongCurrentPassword => td_string!(l, said.wrong_current_password).to_string(),
         Said::UserDeactivated => td_string!(l, said.user_deactivated).to_string(),
+        Said::UnknownTimeZone { name } => {
+            td_string!(l, said.unknown_time_zone, name = name.as_str()).to_string()
+        }
+        Said::NoBusinessHours => td_string!(l, said.no_business_hours).to_string(),
+        Said::SpanBackwards { day: d, from, to } => td_string!(
+            l,
+            said.span_backwards,
+            day = day(l, *d),
+            from = from.as_str(),
+            to = to.as_str()
+        )
+        .to_string(),
+        Said::NotAClockTime { day: d, from, to } => td_string!(
+            l,
+            said.not_a_clock_time,
+            day = day(l, *d),
+            from = from.as_str(),
+            to = to.as_str()
+        )
+        .to_string(),
+        Said::SpansOverlap { day: d } => {
+            td_string!(l, said.spans_overlap, day = day(l, *d)).to_string()
+        }
+        Said::TargetOutOfRange { max_days } => td_string!(
+            l,
+            said.target_out_of_range,
+            days = number(l, u64::from(*max_days))
+        )
+        .to_string(),
         Said::StartAtTooFar { days } => {
             td_string!(l, said.start_at_too_far, days = number(l, u64::from(*days))).to_string()
         }
@@ -325,6 +355,19 @@ pub fn role(l: Locale, r: Role) -> &'static str {
     match r {
         Role::SuperAdmin => td_string!(l, code.role.super_admin),
         Role::Agent => td_string!(l, code.role.agent),
+    }
+}
+
+/// R31: a day of the week, as business hours name it.
+pub fn day(l: Locale, d: Day) -> &'static str {
+    match d {
+        Day::Mon => td_string!(l, code.day.mon),
+        Day::Tue => td_string!(l, code.day.tue),
+        Day::Wed => td_string!(l, code.day.wed),
+        Day::Thu => td_string!(l, code.day.thu),
+        Day::Fri => td_string!(l, code.day.fri),
+        Day::Sat => td_string!(l, code.day.sat),
+        Day::Sun => td_string!(l, code.day.sun),
     }
 }
 

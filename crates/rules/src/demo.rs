@@ -69,6 +69,7 @@ pub fn sla_policy() -> SlaPolicy {
         name: "Standard".into(),
         first_reply_seconds: 4 * 3600,
         close_seconds: 48 * 3600,
+        hours: crate::sla::SlaHours::Always,
     }
 }
 

@@ -13,6 +13,7 @@ pub mod requests;
 pub mod said;
 pub mod scope;
 pub mod setup;
+pub mod sla;
 pub mod users;
 pub mod validation;
 pub mod warnings;

@@ -8,11 +8,17 @@ use crate::domain::{
 };
 use crate::validation::StatusMapping;
 
-/// R8, R13: the SLA due times of a ticket created at `created_at`.
+/// R8, R13, R31: the SLA due times of a ticket created at `created_at`, counted
+/// in the policy's hours. (Hours that don't validate are never stored; were they,
+/// the clock would count around the clock rather than never.)
 pub fn sla_due(policy: &SlaPolicy, created_at: DateTime<Utc>) -> SlaDue {
+    let due = |seconds: i64| {
+        crate::sla::due_after(&policy.hours, created_at, seconds)
+            .unwrap_or_else(|| created_at + Duration::seconds(seconds))
+    };
     SlaDue {
-        first_reply_due: created_at + Duration::seconds(policy.first_reply_seconds),
-        close_due: created_at + Duration::seconds(policy.close_seconds),
+        first_reply_due: due(policy.first_reply_seconds),
+        close_due: due(policy.close_seconds),
     }
 }
 

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{BotActionKind, ChannelKind, ConversationStatus};
+use crate::sla::Day;
 
 /// One thing the rules say to a person, with the facts its wording needs.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -104,6 +105,33 @@ pub enum Said {
     WrongCurrentPassword,
     /// The right password of a deactivated user.
     UserDeactivated,
+    // The SLA's hours and targets (R31).
+    /// A time zone this build doesn't know.
+    UnknownTimeZone {
+        name: String,
+    },
+    /// Business hours without a single span: the clock would never run.
+    NoBusinessHours,
+    /// A span that ends before it starts (or crosses midnight).
+    SpanBackwards {
+        day: Day,
+        from: String,
+        to: String,
+    },
+    /// A span whose times aren't clock times ("HH:MM").
+    NotAClockTime {
+        day: Day,
+        from: String,
+        to: String,
+    },
+    /// Two spans of one day that overlap.
+    SpansOverlap {
+        day: Day,
+    },
+    /// A target of zero, or over `max_days`.
+    TargetOutOfRange {
+        max_days: u32,
+    },
 }
 
 /// A time as the API words it: UTC, to the minute.
@@ -239,6 +267,27 @@ impl Said {
             Said::UserDeactivated => {
                 "Your user is deactivated. Ask a super admin of your company to reactivate it.".into()
             }
+            Said::UnknownTimeZone { name } => format!(
+                "“{name}” is not a time zone Deskmove knows: choose one from the list, like Europe/Oslo."
+            ),
+            Said::NoBusinessHours => {
+                "Give at least one span of business hours, or count around the clock.".into()
+            }
+            Said::SpanBackwards { day, from, to } => format!(
+                "{} {from}–{to} ends before it starts. A span can't cross midnight: make two, one to 24:00 and one from 00:00.",
+                day.label()
+            ),
+            Said::NotAClockTime { day, from, to } => format!(
+                "{} {from}–{to}: give times as the clock shows them, 00:00 to 24:00.",
+                day.label()
+            ),
+            Said::SpansOverlap { day } => format!(
+                "Two spans of {} overlap: join them into one.",
+                day.label()
+            ),
+            Said::TargetOutOfRange { max_days } => format!(
+                "A target is more than zero and at most {max_days} days."
+            ),
             Said::RequesterNotAllowed => {
                 "Whoever scheduled this move is no longer an active super admin, so it did not start. A super admin can schedule it again.".into()
             }

@@ -117,6 +117,9 @@ pub struct SlaPolicy {
     pub name: String,
     pub first_reply_seconds: i64,
     pub close_seconds: i64,
+    /// R31: around the clock, or business hours in a time zone.
+    #[serde(default)]
+    pub hours: crate::sla::SlaHours,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -373,6 +373,7 @@ fn the_sample_says_what_the_plan_leaves_each_conversation_with() {
         name: "Standard".into(),
         first_reply_seconds: 3600,
         close_seconds: 7200,
+        hours: crate::sla::SlaHours::Always,
     };
     let t0 = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
     let access = |id: UserId| id == UserId::of(1);

@@ -380,6 +380,7 @@ pub(crate) async fn sla_policy_on(
         name: r.name,
         first_reply_seconds: r.first_reply_seconds,
         close_seconds: r.close_seconds,
+        hours: deskmove_rules::sla::SlaHours::Always,
     }))
 }
 

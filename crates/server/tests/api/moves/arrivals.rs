@@ -57,6 +57,7 @@ async fn conversations_arriving_during_the_move_land_in_help_desk_with_one_ticke
         name: "Standard".into(),
         first_reply_seconds: 4 * 3600,
         close_seconds: 48 * 3600,
+        hours: deskmove_rules::sla::SlaHours::Always,
     };
     for c in &arrivals {
         assert_eq!(c.workspace, Workspace::HelpDesk, "R18");

@@ -116,6 +116,7 @@ async fn the_engine_does_exactly_what_the_rules_plan_for_every_conversation() {
         name: "Standard".into(),
         first_reply_seconds: 4 * 3600,
         close_seconds: 48 * 3600,
+        hours: deskmove_rules::sla::SlaHours::Always,
     };
     let plans = plans_before(&ada, &history, &mapping, &sla).await;
 
