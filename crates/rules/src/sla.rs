@@ -197,6 +197,30 @@ pub fn due_after(hours: &SlaHours, start: DateTime<Utc>, seconds: i64) -> Option
     None
 }
 
+/// `PUT /api/sla-policy`: the account's one policy, made or replaced.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlaPolicyRequest {
+    pub name: String,
+    pub first_reply_seconds: i64,
+    pub close_seconds: i64,
+    #[serde(default)]
+    pub hours: SlaHours,
+}
+
+/// R31: every field of a policy that is wrong, each with what to do.
+pub fn validate_sla_policy(r: &SlaPolicyRequest) -> Result<(), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    crate::setup::check_name("name", "policy name", &r.name, &mut errors);
+    errors.extend(
+        validate_targets(r.first_reply_seconds, r.close_seconds)
+            .err()
+            .unwrap_or_default(),
+    );
+    errors.extend(validate_hours(&r.hours).err().unwrap_or_default());
+    all_or_errors(errors, ())
+}
+
 /// What a policy's targets and hours lack, each beside its field.
 pub fn validate_targets(
     first_reply_seconds: i64,

@@ -12,6 +12,7 @@ use deskmove_rules::requests::{
     TransferRequest,
 };
 use deskmove_rules::setup::SetupRequest;
+use deskmove_rules::sla::SlaPolicyRequest;
 use deskmove_rules::users::{ChangePassword, InviteRequest, SetPassword, UserPatch};
 use deskmove_rules::{
     ChannelId, ConversationId, ErrorCode, MePatch, MoveId, MoveRequest, MoveReschedule, SignIn,
@@ -44,7 +45,7 @@ macro_rules! limited {
 }
 
 limited! {
-    SMALL: SignIn, SetupRequest, InviteRequest, UserPatch, SetPassword, ChangePassword, MePatch, MoveRequest, MoveReschedule, ConversationPatch, TransferRequest, CreateTicketRequest, TicketPatch;
+    SMALL: SignIn, SetupRequest, SlaPolicyRequest, InviteRequest, UserPatch, SetPassword, ChangePassword, MePatch, MoveRequest, MoveReschedule, ConversationPatch, TransferRequest, CreateTicketRequest, TicketPatch;
     MESSAGE: IngestConversation, IngestMessage;
 }
 

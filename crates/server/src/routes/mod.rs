@@ -11,6 +11,7 @@ mod paging;
 mod report;
 mod session;
 mod setup;
+mod sla;
 mod users;
 
 use std::time::Duration;
@@ -41,6 +42,10 @@ pub fn api(timeout: Duration) -> Router<AppState> {
         .route("/channels/{id}", get(catalog::channel))
         .route("/chatflows", get(catalog::chatflows))
         .route("/pipelines", get(catalog::pipelines))
+        .route(
+            "/sla-policy",
+            get(sla::get).put(sla::put).delete(sla::delete),
+        )
         .route("/users", get(users::list).post(users::invite))
         .route(
             "/users/grant-help-desk-access",

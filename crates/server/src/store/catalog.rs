@@ -231,6 +231,7 @@ struct SlaRecord {
     name: String,
     first_reply_seconds: i64,
     close_seconds: i64,
+    hours: String,
 }
 
 impl Store {
@@ -370,18 +371,23 @@ pub(crate) async fn sla_policy_on(
     account: AccountId,
 ) -> StoreResult<Option<SlaPolicy>> {
     let r: Option<SlaRecord> = sqlx::query_as(
-        "SELECT id, name, first_reply_seconds, close_seconds FROM sla_policies WHERE account_id = $1",
+        "SELECT id, name, first_reply_seconds, close_seconds, hours FROM sla_policies \
+         WHERE account_id = $1",
     )
     .bind(account.get())
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(r.map(|r| SlaPolicy {
-        id: r.id,
-        name: r.name,
-        first_reply_seconds: r.first_reply_seconds,
-        close_seconds: r.close_seconds,
-        hours: deskmove_rules::sla::SlaHours::Always,
-    }))
+    r.map(|r| {
+        Ok(SlaPolicy {
+            id: r.id,
+            name: r.name,
+            first_reply_seconds: r.first_reply_seconds,
+            close_seconds: r.close_seconds,
+            hours: serde_json::from_str(&r.hours)
+                .map_err(|e| StoreError::Corrupt(format!("SLA hours: {e}")))?,
+        })
+    })
+    .transpose()
 }
 
 impl From<deskmove_rules::UnknownCode> for StoreError {

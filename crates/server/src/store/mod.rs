@@ -23,6 +23,7 @@ mod report;
 mod seed;
 mod sessions;
 mod setup;
+mod sla;
 mod sql;
 mod tickets;
 

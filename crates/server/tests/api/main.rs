@@ -14,3 +14,4 @@ mod people;
 mod security;
 mod session;
 mod setup;
+mod sla;
