@@ -117,6 +117,7 @@ pub fn a_move(state: MoveState, moved: u64, total: u64) -> Move {
         failed_reason: None,
         failure: Vec::new(),
         reported: true,
+        sla_policy: None,
     }
 }
 

@@ -7,7 +7,7 @@ use crate::said::Said;
 
 use super::{
     codes, Blocker, ChannelId, ConversationId, ConversationStatus, IdText, MoveId, SlaDue,
-    StatusId, TicketId, UserId,
+    SlaPolicy, StatusId, TicketId, UserId,
 };
 
 /// What happens to the channel's history (R9), as the admin asks for it.
@@ -100,6 +100,9 @@ pub struct Move {
     /// reports began have none.
     #[serde(default = "kept")]
     pub reported: bool,
+    /// R31: the SLA policy the move fixed at its start (its tickets count by it).
+    #[serde(default)]
+    pub sla_policy: Option<SlaPolicy>,
 }
 
 fn kept() -> bool {

@@ -56,6 +56,7 @@ fn a_move_has_the_json_shape_of_the_api() {
         failed_reason: None,
         failure: Vec::new(),
         reported: true,
+        sla_policy: None,
     };
     let v = serde_json::to_value(&m).unwrap();
     assert!(v.get("start_at").is_none() && v.get("failure").is_none());

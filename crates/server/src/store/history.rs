@@ -1,39 +1,100 @@
 //! The set-based SQL that carries a stretch of history to help desk, and the channel's flip.
 
 use chrono::{DateTime, Utc};
-use deskmove_rules::{AccountId, ChannelId, MoveId, StatusId};
+use deskmove_rules::plan::sla_due;
+use deskmove_rules::sla::SlaHours;
+use deskmove_rules::{AccountId, ChannelId, MoveId, SlaPolicy, StatusId};
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, Row};
 
-use super::catalog::{sla_policy_on, works_in_help_desk};
+use super::catalog::works_in_help_desk;
 use super::ranges::Stretch;
+use super::sla::move_sla_on;
 use super::sql::{multi_row_insert, planner_off};
 use super::{to_millis, StoreResult};
 
-/// What a ticket created by a move takes from the account: its pipeline and SLA (R13).
+/// What a ticket created by a move takes: the pipeline, and the SLA the move
+/// fixed at its start (R13, R31).
 struct TicketDefaults {
     pipeline_id: i64,
+    /// Around the clock, SQL adds the targets itself; in business hours it
+    /// can't, and leaves the dues to [`business_dues`].
     first_ms: Option<i64>,
     close_ms: Option<i64>,
+    business: Option<SlaPolicy>,
 }
 
 async fn ticket_defaults(
     conn: &mut AnyConnection,
     account: AccountId,
     open_status: StatusId,
+    record: MoveId,
 ) -> StoreResult<TicketDefaults> {
     let pipeline_id: i64 = sqlx::query("SELECT pipeline_id FROM pipeline_statuses WHERE id = $1")
         .bind(open_status.get())
         .fetch_one(&mut *conn)
         .await?
         .try_get("pipeline_id")?;
-    let sla = sla_policy_on(conn, account).await?;
+    let sla = move_sla_on(conn, account, record).await?;
+    let (always, business) = match sla {
+        Some(p) if p.hours != SlaHours::Always => (None, Some(p)),
+        other => (other, None),
+    };
     Ok(TicketDefaults {
         pipeline_id,
-        first_ms: sla.as_ref().map(|p| p.first_reply_seconds * 1000),
-        close_ms: sla.as_ref().map(|p| p.close_seconds * 1000),
+        first_ms: always.as_ref().map(|p| p.first_reply_seconds * 1000),
+        close_ms: always.as_ref().map(|p| p.close_seconds * 1000),
+        business,
     })
+}
+
+/// R31: due times in business hours aren't sums SQL can make. The stretch's
+/// tickets left without them (the created ones, and the kept ones that had
+/// none, R10) get them here, from the rules' one function, a few hundred per
+/// statement.
+async fn business_dues(
+    conn: &mut AnyConnection,
+    r: &HistoryRange,
+    policy: &SlaPolicy,
+) -> StoreResult<()> {
+    let sql = format!(
+        "SELECT t.id, t.created_at FROM tickets t JOIN conversations c ON c.id = t.conversation_id \
+         WHERE {} AND t.first_reply_due IS NULL",
+        Stretch::condition("c.", 1)
+    );
+    let rows = r
+        .stretch
+        .bind(sqlx::query(&sql))
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut dues = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id: i64 = row.try_get("id")?;
+        let created = super::from_millis(row.try_get("created_at")?)?;
+        let due = sla_due(policy, created);
+        dues.push((id, to_millis(due.first_reply_due), to_millis(due.close_due)));
+    }
+    for chunk in dues.chunks(300) {
+        let (mut first, mut close, mut ids) = (String::new(), String::new(), Vec::new());
+        for (i, _) in chunk.iter().enumerate() {
+            let n = 3 * i + 1;
+            first.push_str(&format!(" WHEN ${n} THEN ${}", n + 1));
+            close.push_str(&format!(" WHEN ${n} THEN ${}", n + 2));
+            ids.push(format!("${n}"));
+        }
+        let sql = format!(
+            "UPDATE tickets SET first_reply_due = CASE id{first} END, \
+                close_due = CASE id{close} END WHERE id IN ({})",
+            ids.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for (id, first, close) in chunk {
+            query = query.bind(*id).bind(*first).bind(*close);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// A stretch of one channel's history to move, and how.
@@ -75,7 +136,8 @@ pub(super) async fn move_range(
         pipeline_id,
         first_ms,
         close_ms,
-    } = ticket_defaults(conn, r.account, r.statuses.0).await?;
+        business,
+    } = ticket_defaults(conn, r.account, r.statuses.0, r.record).await?;
     // SQLite's row triggers keep the list totals a row at a time: the stretch's
     // rows are set apart from them here and counted back at the end, a statement
     // each. PostgreSQL's triggers already count a statement at a time.
@@ -215,6 +277,9 @@ pub(super) async fn move_range(
         // R26, SQLite: the created tickets, every ticket of the stretch not
         // recorded as kept (PostgreSQL reported them as it inserted them).
         report_created(conn, r).await?;
+    }
+    if let Some(policy) = &business {
+        business_dues(conn, r, policy).await?;
     }
     let sql = format!(
         "UPDATE conversations SET workspace = 'help_desk', \

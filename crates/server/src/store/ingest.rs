@@ -12,6 +12,7 @@ use super::catalog::{
 };
 use super::conversations::{commit_with_conversation, conversation_in};
 use super::notifications::notify;
+use super::sla::move_sla_on;
 use super::{to_millis, Store, StoreResult};
 
 /// A conversation arriving: who it is with, what it says, when it started.
@@ -57,7 +58,12 @@ impl Store {
 
         let ticket = if arrival_gets_ticket(phase) {
             let pipeline = pipeline_on(&mut tx, account).await?;
-            let sla = sla_policy_on(&mut tx, account).await?;
+            // R31: an arrival during its channel's move counts by the policy
+            // the move fixed; after it, by the account's.
+            let sla = match &moving {
+                Some(m) => move_sla_on(&mut tx, account, m.id).await?,
+                None => sla_policy_on(&mut tx, account).await?,
+            };
             pipeline.and_then(|p| {
                 plan_arrival_ticket(&channel.settings, &p, has_access, sla.as_ref(), now)
                     .map(|t| (t, p.id))

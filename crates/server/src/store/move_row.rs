@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use deskmove_rules::progress::eta_seconds;
 use deskmove_rules::{
-    AccountId, ChannelId, Move, MoveHistory, MoveId, MoveState, Said, StatusId, UserId,
+    AccountId, ChannelId, Move, MoveHistory, MoveId, MoveState, Said, SlaPolicy, StatusId, UserId,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, FromRow, Row};
@@ -40,11 +40,14 @@ pub struct MoveRow {
     pub failure: Vec<Said>,
     /// R26: whether the move keeps a report (every move since reports began).
     pub reported: bool,
+    /// R31: the SLA policy fixed at its start, if it fixed one and there was one.
+    pub sla_policy: Option<SlaPolicy>,
 }
 
 pub(crate) const MOVE_COLUMNS: &str = "id, account_id, channel_id, requested_by, history_mode, open_status_id, \
      closed_status_id, mute_notifications, state, total, moved, tickets_created, unassigned, arrived, \
-     resume_after, history_max_id, started_at, finished_at, last_error, start_at, failure, reported";
+     resume_after, history_max_id, started_at, finished_at, last_error, start_at, failure, reported, \
+     sla_policy";
 
 impl FromRow<'_, AnyRow> for MoveRow {
     fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
@@ -92,6 +95,15 @@ impl FromRow<'_, AnyRow> for MoveRow {
                 }
             },
             reported: r.try_get::<i64, _>("reported")? != 0,
+            sla_policy: r
+                .try_get::<Option<String>, _>("sla_policy")?
+                .map(|json| serde_json::from_str::<Option<SlaPolicy>>(&json))
+                .transpose()
+                .map_err(|e| sqlx::Error::ColumnDecode {
+                    index: "sla_policy".into(),
+                    source: Box::new(e),
+                })?
+                .flatten(),
         })
     }
 }
@@ -136,6 +148,7 @@ impl MoveRow {
                 .filter(|_| self.state == MoveState::Failed),
             failure: self.failure.clone(),
             reported: self.reported,
+            sla_policy: self.sla_policy.clone(),
         })
     }
 }

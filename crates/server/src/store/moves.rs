@@ -10,6 +10,7 @@ use super::catalog::{active_move_on, typed};
 use super::history::flip_channel;
 use super::move_row::{move_in, move_present, MoveRow};
 use super::ranges::{history_between, last_move_of, max_conversation_id};
+use super::sla::fix_sla;
 use super::{to_millis, Store, StoreError, StoreResult};
 
 /// Why a move could not start once inside its transaction: the state moved on
@@ -111,6 +112,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await;
         let id = inserted_move(inserted)?;
+        fix_sla(&mut tx, m.account_id, id).await?;
         let row = move_present(&mut tx, id).await?;
         announce(&mut tx, Announcement::Move(id)).await?;
         tx.commit().await?;
@@ -177,6 +179,7 @@ impl Store {
         if started.rows_affected() == 0 {
             return Ok(None);
         }
+        fix_sla(&mut tx, m.account_id, id).await?;
         let row = move_present(&mut tx, id).await?;
         announce(&mut tx, Announcement::Move(id)).await?;
         tx.commit().await?;

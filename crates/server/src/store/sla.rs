@@ -1,10 +1,50 @@
 //! R31: the account's one SLA policy, made, replaced or removed.
 
 use deskmove_rules::sla::SlaPolicyRequest;
-use deskmove_rules::{AccountId, SlaPolicy};
+use deskmove_rules::{AccountId, MoveId, SlaPolicy};
+use sqlx::{AnyConnection, Row};
 
 use super::catalog::sla_policy_on;
 use super::{Store, StoreError, StoreResult};
+
+/// R31: fixes the account's policy (or that it has none) on move `id` as it
+/// starts; its tickets count by it whatever the policy becomes meanwhile.
+pub(crate) async fn fix_sla(
+    conn: &mut AnyConnection,
+    account: AccountId,
+    id: MoveId,
+) -> StoreResult<()> {
+    let policy = sla_policy_on(conn, account).await?;
+    let json = serde_json::to_string(&policy)
+        .map_err(|e| StoreError::Corrupt(format!("SLA policy: {e}")))?;
+    sqlx::query("UPDATE moves SET sla_policy = $1 WHERE id = $2")
+        .bind(json)
+        .bind(id.get())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// R31: the policy move `id`'s tickets count by: the one it fixed at its start;
+/// for a move begun before moves fixed one, the account's.
+pub(crate) async fn move_sla_on(
+    conn: &mut AnyConnection,
+    account: AccountId,
+    id: MoveId,
+) -> StoreResult<Option<SlaPolicy>> {
+    let fixed: Option<String> = sqlx::query("SELECT sla_policy FROM moves WHERE id = $1")
+        .bind(id.get())
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| r.try_get("sla_policy"))
+        .transpose()?
+        .flatten();
+    match fixed {
+        Some(json) => serde_json::from_str(&json)
+            .map_err(|e| StoreError::Corrupt(format!("a move's SLA policy: {e}"))),
+        None => sla_policy_on(conn, account).await,
+    }
+}
 
 impl Store {
     /// Makes or replaces the account's policy; tickets after it count by it

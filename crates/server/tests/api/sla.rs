@@ -116,3 +116,56 @@ async fn super_admins_set_business_hours_and_new_tickets_count_in_them() {
         .await
         .contains(&WarningCode::NoSlaPolicy));
 }
+
+#[tokio::test]
+async fn a_move_fixes_the_policy_at_its_start_and_counts_its_history_in_business_hours() {
+    // R31, R13, R11, R10: scheduled under one policy, started under business
+    // hours; every ticket it made, and every kept one that had no due times, is
+    // due as the rules count it; a later change leaves the move's policy be.
+    let app = spawn_app().await;
+    let ada = app.sign_in("ada@demo.test").await;
+    let mut body = move_all(&ada, "Support email").await;
+    body["start_at"] = json!((chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339());
+    let m = ada.start_move(body).await;
+    assert_eq!(m.sla_policy, None, "fixed only when it starts");
+    let res = ada
+        .send(reqwest::Method::PUT, "/api/sla-policy", business())
+        .await;
+    let office: SlaPolicy = res.json().await.unwrap();
+    deskmove_testkit::make_due(&app.store, m.id).await;
+    let done = ada.wait_for_move(&m.id).await;
+    assert_eq!(done.sla_policy.as_ref(), Some(&office));
+    let channel = ada.channel_id("Support email").await;
+    let tickets: Vec<Ticket> = ada
+        .all_pages(&format!(
+            "/api/tickets?workspace=help_desk&channel_id={channel}"
+        ))
+        .await;
+    assert!(tickets.len() > 10, "{}", tickets.len());
+    for t in &tickets {
+        let due = t.sla.as_ref().expect("every moved ticket has due times");
+        assert_eq!(
+            Some(due.first_reply_due),
+            due_after(&office.hours, t.created_at, 4 * 3600),
+            "ticket {}",
+            t.id
+        );
+        assert_eq!(
+            Some(due.close_due),
+            due_after(&office.hours, t.created_at, 48 * 3600)
+        );
+    }
+    // The account's policy changes; the move's stays as it started.
+    let mut later = business();
+    later["name"] = json!("Later");
+    let res = ada
+        .send(reqwest::Method::PUT, "/api/sla-policy", later)
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let after: deskmove_rules::Move = ada.read(&format!("/api/moves/{}", m.id)).await;
+    assert_eq!(
+        after.sla_policy.map(|p| p.name).as_deref(),
+        Some("Office hours")
+    );
+    assert!(app.store.check().await.unwrap().is_empty());
+}
