@@ -616,6 +616,8 @@ async fn set_up_company() -> (TestApp, Session) {
     let app = crate::helpers::spawn_app_with(|s| {
         s.demo = false;
         s.setup_token = Some("the-set-up-token-of-a-company".into());
+        // PostgreSQL's servers must share one; the suite runs there too.
+        s.ingest_token = Some(crate::helpers::INGEST_TOKEN.into());
     })
     .await;
     let browser = client();
