@@ -270,6 +270,15 @@ pub fn SettingsUsers() -> impl IntoView {
     }
 }
 
+/// What a change said, and how many help desk tickets it left unassigned, if any.
+fn with_unassigned(l: Locale, said: String, n: u64) -> String {
+    if n == 0 {
+        return said;
+    }
+    let unassigned = plural!(l, n, users.unassigned.one, users.unassigned.other, n = n);
+    format!("{said} {unassigned}")
+}
+
 /// What a row's button does without a dialog of its own.
 #[derive(Clone, Copy)]
 enum RowAction {
@@ -484,19 +493,12 @@ fn EditForm(user: User, on_close: Callback<()>, on_done: Callback<Said2>) -> imp
     Effect::new(move |_| {
         if let Some(Ok(changed)) = save.value().get() {
             let l = locale();
-            let mut text = td_string!(l, users.saved).to_string();
-            if changed.tickets_unassigned > 0 {
-                let n = changed.tickets_unassigned;
-                text.push(' ');
-                text.push_str(&plural!(
-                    l,
-                    n,
-                    users.unassigned.one,
-                    users.unassigned.other,
-                    n = n
-                ));
-            }
-            on_done.run(Said2::Done(text));
+            let text = td_string!(l, users.saved).to_string();
+            on_done.run(Said2::Done(with_unassigned(
+                l,
+                text,
+                changed.tickets_unassigned,
+            )));
             on_close.run(());
         }
     });
@@ -596,19 +598,12 @@ fn DeactivateForm(user: User, on_close: Callback<()>, on_done: Callback<Said2>) 
         move |_| {
             if let Some(Ok(changed)) = deactivate.value().get() {
                 let l = locale();
-                let mut text = td_string!(l, users.deactivated, name = name.as_str()).to_string();
-                let n = changed.tickets_unassigned;
-                if n > 0 {
-                    text.push(' ');
-                    text.push_str(&plural!(
-                        l,
-                        n,
-                        users.unassigned.one,
-                        users.unassigned.other,
-                        n = n
-                    ));
-                }
-                on_done.run(Said2::Done(text));
+                let text = td_string!(l, users.deactivated, name = name.as_str()).to_string();
+                on_done.run(Said2::Done(with_unassigned(
+                    l,
+                    text,
+                    changed.tickets_unassigned,
+                )));
                 on_close.run(());
             }
         }

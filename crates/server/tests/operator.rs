@@ -391,18 +391,9 @@ fn a_setup_token_the_operator_gives_is_never_printed() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least 22 characters"));
 }
 
-/// Runs an operator's command of the binary: whether it succeeded, its stdout,
-/// its stderr.
+/// One of the binary's operator commands: whether it succeeded, stdout, stderr.
 fn command(args: &[&str]) -> (bool, String, String) {
-    let out = std::process::Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("the server binary runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).to_string(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
+    deskmove_testkit::command(BIN, args)
 }
 
 /// The link a `user add` or `user reset` printed as its last line.
@@ -487,12 +478,10 @@ async fn the_user_commands_invite_reset_list_and_deactivate_while_the_server_run
     let (ok, out, err) = command(&["user", "deactivate", "--db", d, "--email", "sam@demo.test"]);
     assert!(ok, "{err}");
     assert!(out.contains("Deactivated Sam Support"), "{out}");
-    let mut body = stream.bytes_stream();
-    let ended = tokio::time::timeout(Duration::from_secs(20), async {
-        while let Some(Ok(_)) = body.next().await {}
-    })
-    .await;
-    assert!(ended.is_ok(), "the stream ends with the deactivation");
+    assert!(
+        deskmove_testkit::ends_within(stream, Duration::from_secs(20)).await,
+        "the stream ends with the deactivation"
+    );
     assert_eq!(
         sam.get("/api/me").await.status(),
         reqwest::StatusCode::UNAUTHORIZED

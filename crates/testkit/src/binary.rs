@@ -108,3 +108,17 @@ pub fn log_file(path: &Path) -> Stdio {
         .expect("a log file")
         .into()
 }
+
+/// Runs one of the binary's operator commands (`bin` as for [`Server::start`]):
+/// whether it succeeded, its stdout, its stderr.
+pub fn command(bin: &str, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(bin)
+        .args(args)
+        .output()
+        .expect("the server binary runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}

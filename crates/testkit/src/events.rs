@@ -65,3 +65,14 @@ impl Events {
         }
     }
 }
+
+/// Reads an open event stream until the server ends it; false if it still runs
+/// after `within` (a session that ended must end its streams, R29).
+pub async fn ends_within(res: reqwest::Response, within: Duration) -> bool {
+    let mut body = res.bytes_stream();
+    tokio::time::timeout(within, async {
+        while let Some(Ok(_)) = body.next().await {}
+    })
+    .await
+    .is_ok()
+}

@@ -5,12 +5,12 @@ use std::time::Duration;
 
 use deskmove_rules::{Conversation, ErrorCode, Page, Ticket, Workspace};
 use deskmove_server::store::NewMove;
-use futures_util::StreamExt;
 use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::helpers::{
-    client, error_of, move_all, spawn_app, spawn_app_with, TestApp, INGEST_TOKEN, PASSWORD,
+    client, ends_within, error_of, move_all, spawn_app, spawn_app_with, TestApp, INGEST_TOKEN,
+    PASSWORD,
 };
 
 #[tokio::test]
@@ -345,16 +345,6 @@ async fn signing_in_again_ends_the_browser_s_old_session_and_expired_ones_are_de
         StatusCode::OK,
         "a live one stays"
     );
-}
-
-/// Reads an event stream until it ends; false if it still runs after `within`.
-async fn ends_within(res: reqwest::Response, within: Duration) -> bool {
-    let mut body = res.bytes_stream();
-    tokio::time::timeout(within, async {
-        while let Some(Ok(_)) = body.next().await {}
-    })
-    .await
-    .is_ok()
 }
 
 #[tokio::test]

@@ -8,11 +8,12 @@ use deskmove_rules::users::{Invited, LinkInfo, LinkKind, LinkUrl, UserChanged};
 use deskmove_rules::{
     BlockerCode, Channel, ErrorCode, Inbox, Me, Preview, Role, User, UserState, WarningCode,
 };
-use futures_util::StreamExt;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{client, error_of, move_all, spawn_app, Session, TestApp, PASSWORD};
+use crate::helpers::{
+    client, ends_within, error_of, move_all, spawn_app, Session, TestApp, PASSWORD,
+};
 
 const NEW_PASSWORD: &str = "a long new password";
 
@@ -78,16 +79,6 @@ async fn sign_in_status(app: &TestApp, email: &str, password: &str) -> (StatusCo
         .unwrap();
     let status = res.status();
     (status, res.text().await.unwrap())
-}
-
-/// Reads an event stream until it ends; false if it still runs after `within`.
-async fn ends_within(res: reqwest::Response, within: Duration) -> bool {
-    let mut body = res.bytes_stream();
-    tokio::time::timeout(within, async {
-        while let Some(Ok(_)) = body.next().await {}
-    })
-    .await
-    .is_ok()
 }
 
 #[tokio::test]

@@ -4,32 +4,15 @@
 
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::{database, replicas, BIN};
-use deskmove_testkit::Session;
+use deskmove_testkit::{ends_within, Session};
 
+/// One of the binary's operator commands: whether it succeeded, stdout, stderr.
 fn command(args: &[&str]) -> (bool, String, String) {
-    let out = std::process::Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("the server binary runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).to_string(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
-}
-
-async fn ends_within(res: reqwest::Response, within: Duration) -> bool {
-    let mut body = res.bytes_stream();
-    tokio::time::timeout(within, async {
-        while let Some(Ok(_)) = body.next().await {}
-    })
-    .await
-    .is_ok()
+    deskmove_testkit::command(BIN, args)
 }
 
 async fn use_link(base: &str, token: &str) -> StatusCode {
