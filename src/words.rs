@@ -155,6 +155,7 @@ pub fn failure(l: Locale, e: &ApiFailure) -> String {
         ErrorCode::Conflict => td_string!(l, failure.conflict),
         ErrorCode::LastSuperAdmin => td_string!(l, failure.last_super_admin),
         ErrorCode::LinkExpired => td_string!(l, failure.link_expired),
+        ErrorCode::StatusInUse => td_string!(l, failure.status_in_use),
         ErrorCode::AlreadyInHelpDesk => td_string!(l, failure.already_in_help_desk),
         ErrorCode::TicketExists => td_string!(l, failure.ticket_exists),
         ErrorCode::Csrf => td_string!(l, failure.csrf),
@@ -331,6 +332,49 @@ pub fn said(l: Locale, said: &Said) -> String {
         .to_string(),
         Said::SpansOverlap { day: d } => {
             td_string!(l, said.spans_overlap, day = day(l, *d)).to_string()
+        }
+        Said::StatusLabelTaken { label } => {
+            td_string!(l, said.status_label_taken, label = label.as_str()).to_string()
+        }
+        Said::LastOfItsState {
+            state: StatusState::Open,
+        } => td_string!(l, said.last_open_status).to_string(),
+        Said::LastOfItsState {
+            state: StatusState::Closed,
+        } => td_string!(l, said.last_closed_status).to_string(),
+        Said::StatusInUse {
+            label,
+            tickets,
+            channels,
+            moves,
+        } => {
+            let mut uses = Vec::new();
+            if *tickets > 0 {
+                uses.push(plural!(
+                    l,
+                    *tickets,
+                    said.status_tickets.one,
+                    said.status_tickets.other,
+                    n = number(l, *tickets)
+                ));
+            }
+            uses.extend(
+                channels
+                    .iter()
+                    .map(|c| td_string!(l, said.status_channel, channel = c.as_str()).to_string()),
+            );
+            uses.extend(
+                moves
+                    .iter()
+                    .map(|c| td_string!(l, said.status_move, channel = c.as_str()).to_string()),
+            );
+            td_string!(
+                l,
+                said.status_in_use,
+                label = label.as_str(),
+                uses = names(l, &uses)
+            )
+            .to_string()
         }
         Said::TargetOutOfRange { max_days } => td_string!(
             l,

@@ -25,6 +25,8 @@ pub enum ErrorCode {
     LastSuperAdmin,
     /// R29: a one-time link that was used, replaced or has expired.
     LinkExpired,
+    /// R31: the status is in use, or the last of its state.
+    StatusInUse,
     AlreadyInHelpDesk,
     TicketExists,
     Csrf,
@@ -52,7 +54,8 @@ impl ErrorCode {
             | ErrorCode::TicketExists
             | ErrorCode::AlreadySetUp
             | ErrorCode::Conflict
-            | ErrorCode::LastSuperAdmin => 409,
+            | ErrorCode::LastSuperAdmin
+            | ErrorCode::StatusInUse => 409,
             ErrorCode::LinkExpired => 410,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,

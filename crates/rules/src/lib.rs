@@ -14,6 +14,7 @@ pub mod said;
 pub mod scope;
 pub mod setup;
 pub mod sla;
+pub mod statuses;
 pub mod users;
 pub mod validation;
 pub mod warnings;

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{BotActionKind, ChannelKind, ConversationStatus};
+use crate::domain::{BotActionKind, ChannelKind, ConversationStatus, StatusState};
 use crate::sla::Day;
 
 /// One thing the rules say to a person, with the facts its wording needs.
@@ -131,6 +131,21 @@ pub enum Said {
     /// A target of zero, or over `max_days`.
     TargetOutOfRange {
         max_days: u32,
+    },
+    /// Another status of the pipeline has this label.
+    StatusLabelTaken {
+        label: String,
+    },
+    /// The change would leave the pipeline without a status of `state`.
+    LastOfItsState {
+        state: StatusState,
+    },
+    /// What uses the status `label`, so it can't be deleted.
+    StatusInUse {
+        label: String,
+        tickets: u64,
+        channels: Vec<String>,
+        moves: Vec<String>,
     },
 }
 
@@ -288,6 +303,31 @@ impl Said {
             Said::TargetOutOfRange { max_days } => format!(
                 "A target is more than zero and at most {max_days} days."
             ),
+            Said::StatusLabelTaken { label } => {
+                format!("There is a status called “{label}” already.")
+            }
+            Said::LastOfItsState { state } => format!(
+                "The pipeline needs at least one {} status: add another one first.",
+                state.as_str()
+            ),
+            Said::StatusInUse {
+                label,
+                tickets,
+                channels,
+                moves,
+            } => {
+                let mut uses = Vec::new();
+                if *tickets > 0 {
+                    let s = if *tickets == 1 { "" } else { "s" };
+                    uses.push(format!("{tickets} ticket{s} have it"));
+                }
+                uses.extend(channels.iter().map(|c| format!("{c} gives it to new tickets")));
+                uses.extend(moves.iter().map(|c| format!("the move of {c} maps to it")));
+                format!(
+                    "“{label}” is in use, so it can't be deleted: {}.",
+                    join_names(&uses)
+                )
+            }
             Said::RequesterNotAllowed => {
                 "Whoever scheduled this move is no longer an active super admin, so it did not start. A super admin can schedule it again.".into()
             }

@@ -13,6 +13,7 @@ use deskmove_rules::requests::{
 };
 use deskmove_rules::setup::SetupRequest;
 use deskmove_rules::sla::SlaPolicyRequest;
+use deskmove_rules::statuses::{NewStatus, StatusPatch};
 use deskmove_rules::users::{ChangePassword, InviteRequest, SetPassword, UserPatch};
 use deskmove_rules::{
     ChannelId, ConversationId, ErrorCode, MePatch, MoveId, MoveRequest, MoveReschedule, SignIn,
@@ -45,7 +46,7 @@ macro_rules! limited {
 }
 
 limited! {
-    SMALL: SignIn, SetupRequest, SlaPolicyRequest, InviteRequest, UserPatch, SetPassword, ChangePassword, MePatch, MoveRequest, MoveReschedule, ConversationPatch, TransferRequest, CreateTicketRequest, TicketPatch;
+    SMALL: SignIn, SetupRequest, SlaPolicyRequest, NewStatus, StatusPatch, InviteRequest, UserPatch, SetPassword, ChangePassword, MePatch, MoveRequest, MoveReschedule, ConversationPatch, TransferRequest, CreateTicketRequest, TicketPatch;
     MESSAGE: IngestConversation, IngestMessage;
 }
 
@@ -121,6 +122,9 @@ impl Named for TicketId {
 }
 impl Named for deskmove_rules::UserId {
     const WHAT: &'static str = "user";
+}
+impl Named for deskmove_rules::PipelineId {
+    const WHAT: &'static str = "pipeline";
 }
 impl Named for MoveId {
     const WHAT: &'static str = "move";

@@ -12,6 +12,7 @@ mod report;
 mod session;
 mod setup;
 mod sla;
+mod statuses;
 mod users;
 
 use std::time::Duration;
@@ -42,6 +43,11 @@ pub fn api(timeout: Duration) -> Router<AppState> {
         .route("/channels/{id}", get(catalog::channel))
         .route("/chatflows", get(catalog::chatflows))
         .route("/pipelines", get(catalog::pipelines))
+        .route("/pipelines/{id}/statuses", post(statuses::add))
+        .route(
+            "/pipelines/{id}/statuses/{sid}",
+            patch(statuses::change).delete(statuses::delete),
+        )
         .route(
             "/sla-policy",
             get(sla::get).put(sla::put).delete(sla::delete),

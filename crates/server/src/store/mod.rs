@@ -25,6 +25,7 @@ mod sessions;
 mod setup;
 mod sla;
 mod sql;
+mod statuses;
 mod tickets;
 
 pub use announcements::*;
@@ -43,6 +44,7 @@ pub use preview::*;
 pub use seed::*;
 pub use sessions::*;
 pub use setup::{NewAccount, SetupError};
+pub use statuses::StatusError;
 pub use tickets::*;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

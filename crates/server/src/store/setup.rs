@@ -1,12 +1,13 @@
 //! R28: the set-up token's hash and the one transaction that creates a company's
 //! account and its first super admin, exactly once whatever races.
 
+use deskmove_rules::statuses::{FIRST_PIPELINE, FIRST_STATUSES};
 use deskmove_rules::{normalize_email, Language, Role, UserState};
 use sqlx::Row;
 use subtle::ConstantTimeEq;
 
 use super::catalog::{no_account, UserRow};
-use super::seed::{insert_account, insert_user, NewUser};
+use super::seed::{insert_account, insert_pipeline, insert_user, NewUser};
 use super::{Store, StoreError, StoreResult};
 
 /// Why a set-up was refused.
@@ -133,6 +134,8 @@ impl Store {
             state: UserState::Active,
         };
         let id = insert_user(&mut tx, account, &user).await?;
+        // R31: a pipeline to start from, its statuses the admin's to change.
+        insert_pipeline(&mut tx, account, FIRST_PIPELINE, &FIRST_STATUSES).await?;
         let row = UserRow {
             id,
             account_id: account,

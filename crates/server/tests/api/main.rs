@@ -15,3 +15,4 @@ mod security;
 mod session;
 mod setup;
 mod sla;
+mod statuses;

@@ -636,9 +636,9 @@ async fn set_up_company() -> (TestApp, Session) {
 }
 
 #[tokio::test]
-async fn a_new_company_s_channel_previews_its_move_before_it_has_a_pipeline() {
-    // R28, R29, R5: the move dialog's preview (with its sample) of a company
-    // that has people and a channel but no ticket statuses yet.
+async fn a_new_company_s_channel_previews_its_move_with_the_warnings_that_lead_to_fixes() {
+    // R28, R29, R5: the move dialog's preview (with its sample) of a new
+    // company's first channel, before it has history or an SLA.
     use deskmove_rules::{ChannelKind, ChannelSettings, Workspace};
     use deskmove_server::store::{insert_channel, insert_inbox, NewChannel};
     let (app, ingrid) = set_up_company().await;

@@ -1,0 +1,93 @@
+//! R31: `/api/pipelines/{id}/statuses`: super admins add, rename, reorder,
+//! re-state and delete the pipeline's ticket statuses.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use deskmove_rules::statuses::{NewStatus, StatusPatch};
+use deskmove_rules::validation::invalid_request;
+use deskmove_rules::{may_move, PipelineId, PipelineStatus, StatusId};
+
+use crate::auth::Actor;
+use crate::error::{AppError, AppResult};
+use crate::routes::{Body, PathId};
+use crate::store::StatusError;
+use crate::AppState;
+
+fn require_super_admin(actor: &Actor) -> AppResult<()> {
+    if may_move(actor.user.role) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "Only a super admin can change the ticket statuses.",
+        ))
+    }
+}
+
+/// `{id}` and `{sid}` of the path; anything else names no status.
+fn ids(path: Result<Path<(String, String)>, PathRejection>) -> AppResult<(PipelineId, StatusId)> {
+    let Ok(Path((pipeline, status))) = path else {
+        return Err(AppError::not_found("status"));
+    };
+    match (pipeline.parse(), status.parse()) {
+        (Ok(p), Ok(s)) => Ok((p, s)),
+        _ => Err(AppError::not_found("status")),
+    }
+}
+
+fn refusal(e: StatusError) -> AppError {
+    match e {
+        StatusError::NotFound => AppError::not_found("pipeline or status"),
+        StatusError::Invalid(errors) => AppError(invalid_request(&errors)),
+        StatusError::Refused(refused) => AppError(refused),
+        StatusError::Store(e) => e.into(),
+    }
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    actor: Actor,
+    PathId(pipeline): PathId<PipelineId>,
+    Body(new): Body<NewStatus>,
+) -> AppResult<(StatusCode, Json<PipelineStatus>)> {
+    require_super_admin(&actor)?;
+    let status = state
+        .store
+        .add_status(actor.user.account_id, pipeline, &new)
+        .await
+        .map_err(refusal)?;
+    Ok((StatusCode::CREATED, Json(status)))
+}
+
+pub async fn change(
+    State(state): State<AppState>,
+    actor: Actor,
+    path: Result<Path<(String, String)>, PathRejection>,
+    Body(patch): Body<StatusPatch>,
+) -> AppResult<Json<PipelineStatus>> {
+    require_super_admin(&actor)?;
+    let (pipeline, id) = ids(path)?;
+    Ok(Json(
+        state
+            .store
+            .change_status(actor.user.account_id, pipeline, id, &patch)
+            .await
+            .map_err(refusal)?,
+    ))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    actor: Actor,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> AppResult<StatusCode> {
+    require_super_admin(&actor)?;
+    let (pipeline, id) = ids(path)?;
+    state
+        .store
+        .delete_status(actor.user.account_id, pipeline, id)
+        .await
+        .map_err(refusal)?;
+    Ok(StatusCode::NO_CONTENT)
+}
