@@ -42,7 +42,7 @@ enum Open {
 
 /// What the page says after an action: a result, or why it failed.
 #[derive(Clone, Debug, PartialEq)]
-enum Said2 {
+enum Outcome {
     Done(String),
     Failed(String),
 }
@@ -59,7 +59,7 @@ pub fn SettingsUsers() -> impl IntoView {
         api::users()
     });
     let open = RwSignal::new(Open::Nothing);
-    let said = RwSignal::new(None::<Said2>);
+    let said = RwSignal::new(None::<Outcome>);
     // Read again here, and wherever names are shown.
     let changed = move || {
         version.update(|v| *v += 1);
@@ -82,7 +82,7 @@ pub fn SettingsUsers() -> impl IntoView {
     Effect::new(move |_| match grant.value().get() {
         Some(Ok(g)) => {
             let l = locale();
-            said.set(Some(Said2::Done(plural!(
+            said.set(Some(Outcome::Done(plural!(
                 l,
                 g.granted,
                 users.granted.one,
@@ -91,7 +91,7 @@ pub fn SettingsUsers() -> impl IntoView {
             ))));
             changed();
         }
-        Some(Err(e)) => said.set(Some(Said2::Failed(e.words(locale())))),
+        Some(Err(e)) => said.set(Some(Outcome::Failed(e.words(locale())))),
         None => {}
     });
     let act = move |user: User, kind: RowAction| {
@@ -106,7 +106,7 @@ pub fn SettingsUsers() -> impl IntoView {
                         kind: link.kind,
                         link,
                     }),
-                    Err(e) => said.set(Some(Said2::Failed(e.words(l)))),
+                    Err(e) => said.set(Some(Outcome::Failed(e.words(l)))),
                 },
                 RowAction::Reactivate => {
                     let patch = UserPatch {
@@ -122,10 +122,10 @@ pub fn SettingsUsers() -> impl IntoView {
                             } else {
                                 td_string!(l, users.reactivated, name = name).to_string()
                             };
-                            said.set(Some(Said2::Done(text)));
+                            said.set(Some(Outcome::Done(text)));
                             changed();
                         }
-                        Err(e) => said.set(Some(Said2::Failed(e.words(l)))),
+                        Err(e) => said.set(Some(Outcome::Failed(e.words(l)))),
                     }
                 }
             }
@@ -155,8 +155,8 @@ pub fn SettingsUsers() -> impl IntoView {
         loading: td_string!(l, users.loading),
         empty: td_string!(l, users.empty),
     };
-    let on_done = Callback::new(move |s: Said2| {
-        if matches!(s, Said2::Done(_)) {
+    let on_done = Callback::new(move |s: Outcome| {
+        if matches!(s, Outcome::Done(_)) {
             changed();
         }
         said.set(Some(s));
@@ -209,13 +209,13 @@ pub fn SettingsUsers() -> impl IntoView {
                 </div>
                 <div class="users-said" role="status">
                     {move || match said.get() {
-                        Some(Said2::Done(text)) => Some(view! { <p class="notice">{text}</p> }.into_any()),
+                        Some(Outcome::Done(text)) => Some(view! { <p class="notice">{text}</p> }.into_any()),
                         _ => None,
                     }}
                 </div>
                 <div role="alert">
                     {move || match said.get() {
-                        Some(Said2::Failed(text)) => Some(view! { <p class="page-error">{text}</p> }.into_any()),
+                        Some(Outcome::Failed(text)) => Some(view! { <p class="page-error">{text}</p> }.into_any()),
                         _ => None,
                     }}
                 </div>
@@ -477,7 +477,7 @@ fn InviteForm(on_close: Callback<()>, on_invited: Callback<(String, LinkUrl)>) -
 }
 
 #[component]
-fn EditForm(user: User, on_close: Callback<()>, on_done: Callback<Said2>) -> impl IntoView {
+fn EditForm(user: User, on_close: Callback<()>, on_done: Callback<Outcome>) -> impl IntoView {
     let session = use_session();
     let name = RwSignal::new(user.name.clone());
     let role = RwSignal::new(user.role);
@@ -494,7 +494,7 @@ fn EditForm(user: User, on_close: Callback<()>, on_done: Callback<Said2>) -> imp
         if let Some(Ok(changed)) = save.value().get() {
             let l = locale();
             let text = td_string!(l, users.saved).to_string();
-            on_done.run(Said2::Done(with_unassigned(
+            on_done.run(Outcome::Done(with_unassigned(
                 l,
                 text,
                 changed.tickets_unassigned,
@@ -582,7 +582,7 @@ fn EditForm(user: User, on_close: Callback<()>, on_done: Callback<Said2>) -> imp
 }
 
 #[component]
-fn DeactivateForm(user: User, on_close: Callback<()>, on_done: Callback<Said2>) -> impl IntoView {
+fn DeactivateForm(user: User, on_close: Callback<()>, on_done: Callback<Outcome>) -> impl IntoView {
     let session = use_session();
     let name = user.name.clone();
     let deactivate = Action::new_local(|(id, csrf): &(deskmove_rules::UserId, String)| {
@@ -599,7 +599,7 @@ fn DeactivateForm(user: User, on_close: Callback<()>, on_done: Callback<Said2>) 
             if let Some(Ok(changed)) = deactivate.value().get() {
                 let l = locale();
                 let text = td_string!(l, users.deactivated, name = name.as_str()).to_string();
-                on_done.run(Said2::Done(with_unassigned(
+                on_done.run(Outcome::Done(with_unassigned(
                     l,
                     text,
                     changed.tickets_unassigned,
