@@ -206,6 +206,17 @@ pub fn patched(user: &User, patch: &UserPatch) -> User {
     u
 }
 
+/// R29: the state a change asking for `asked` leaves a user in, from `before`:
+/// an invited user becomes active only through their link (`None`: refused);
+/// one reactivated before they ever set a password is invited again.
+pub fn state_after(before: UserState, asked: UserState, has_password: bool) -> Option<UserState> {
+    match (before, asked) {
+        (UserState::Invited, UserState::Active) => None,
+        (UserState::Deactivated, UserState::Active) if !has_password => Some(UserState::Invited),
+        _ => Some(asked),
+    }
+}
+
 /// R29: whether the account keeps an active super admin once user `id` is
 /// `changed`. An account that had none (only invited ones) may not lose more.
 pub fn keeps_a_super_admin(users: &[User], changed: &User) -> bool {
@@ -237,7 +248,7 @@ pub fn email_taken() -> ApiError {
 pub fn granted_by_all(users: &[User]) -> Vec<UserId> {
     users
         .iter()
-        .filter(|u| u.role == Role::Agent && u.takes_work() && !u.help_desk_access)
+        .filter(|u| u.role == Role::Agent && u.lacks_help_desk_access())
         .map(|u| u.id)
         .collect()
 }
@@ -381,6 +392,17 @@ mod tests {
         assert_eq!(granted_by_all(&all), [demo::NOOR]);
         all.iter_mut().find(|u| u.id == demo::NOOR).unwrap().state = UserState::Deactivated;
         assert!(granted_by_all(&all).is_empty());
+    }
+
+    #[test]
+    fn only_their_link_makes_an_invited_user_active() {
+        // R29
+        use UserState::*;
+        assert_eq!(state_after(Invited, Active, false), None);
+        assert_eq!(state_after(Deactivated, Active, false), Some(Invited));
+        assert_eq!(state_after(Deactivated, Active, true), Some(Active));
+        assert_eq!(state_after(Invited, Deactivated, false), Some(Deactivated));
+        assert_eq!(state_after(Active, Active, true), Some(Active));
     }
 
     #[test]

@@ -76,11 +76,10 @@ const NAMES_SHOWN: usize = 5;
 
 pub fn warnings(f: &WarningFacts<'_>) -> Vec<Warning> {
     let mut out = Vec::new();
-    // R29: a deactivated user is nobody to give access to.
     let without: Vec<&User> = f
         .users
         .iter()
-        .filter(|u| u.takes_work() && !u.help_desk_access)
+        .filter(|u| u.lacks_help_desk_access())
         .collect();
     if !without.is_empty() {
         out.push(Warning::new(

@@ -11,7 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::Utc;
 use cookie::{Cookie, SameSite};
-use deskmove_rules::{ErrorCode, Me};
+use deskmove_rules::{may_move, ErrorCode, Me};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -166,6 +166,16 @@ pub struct Actor {
 impl Actor {
     pub fn me(&self) -> Me {
         self.user.me(self.csrf_token.clone())
+    }
+
+    /// R1: only a super admin may do what `to` says ("change the SLA policy"),
+    /// whatever the client shows.
+    pub fn require_super_admin(&self, to: &str) -> Result<(), AppError> {
+        if may_move(self.user.role) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden(format!("Only a super admin can {to}.")))
+        }
     }
 }
 

@@ -58,6 +58,12 @@ impl User {
         self.state != UserState::Deactivated
     }
 
+    /// R5, R29: one of the people the move warns about and Settings ▸ Users
+    /// filters: not deactivated, and not given help desk access.
+    pub fn lacks_help_desk_access(&self) -> bool {
+        self.takes_work() && !self.help_desk_access
+    }
+
     /// R29: an active super admin, such as the account must always keep one of.
     pub fn is_active_super_admin(&self) -> bool {
         self.role == Role::SuperAdmin && self.state == UserState::Active

@@ -14,9 +14,9 @@ use deskmove_rules::users::{
     SetPassword,
 };
 use deskmove_rules::validation::invalid_request;
-use deskmove_rules::{ErrorCode, Said};
+use deskmove_rules::Said;
 
-use super::session::{refused, signed_in};
+use super::session::{refused, signed_in, verify_in_line};
 use crate::auth::{self, Actor};
 use crate::error::{AppError, AppResult};
 use crate::limits::client_address;
@@ -111,21 +111,9 @@ pub async fn change_own(
         .password_hash(actor.user.id)
         .await?
         .ok_or_else(AppError::unauthenticated)?;
-    let Some(place) = state.password_checks.place(client) else {
-        return Ok(refused(
-            1,
-            "Too many password checks from your network at once. Try again in a moment.".into(),
-        ));
-    };
-    let Some(ok) = state
-        .password_checks
-        .verify(req.current_password.clone(), current, place)
-        .await
-    else {
-        return Err(AppError::new(
-            ErrorCode::Unavailable,
-            "Too many people are signing in right now. Try again in a moment.",
-        ));
+    let ok = match verify_in_line(&state, client, req.current_password.clone(), current).await {
+        Ok(ok) => ok,
+        Err(busy) => return Ok(busy),
     };
     if !ok {
         state.sign_in_limits.failed(&email, client).await;

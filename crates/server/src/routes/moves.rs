@@ -13,9 +13,9 @@ use deskmove_rules::warnings::{
     activity, activity_window_start, busy_window_start, is_linked_email,
 };
 use deskmove_rules::{
-    has_help_desk_access, may_move, validate_move_request, AccountId, ChannelId,
-    ConversationStatus, ErrorCode, FieldError, HistoryChoice, Move, MoveId, MoveRequest,
-    MoveReschedule, MoveState, Preview, Said, SampleConversation, WarningFacts,
+    has_help_desk_access, validate_move_request, AccountId, ChannelId, ConversationStatus,
+    ErrorCode, FieldError, HistoryChoice, Move, MoveId, MoveRequest, MoveReschedule, MoveState,
+    Preview, Said, SampleConversation, WarningFacts,
 };
 
 use super::paging::parse_query;
@@ -102,17 +102,6 @@ async fn sample(
         .collect())
 }
 
-/// R1: the server refuses whatever the client does.
-pub(super) fn require_super_admin(actor: &Actor) -> AppResult<()> {
-    if may_move(actor.user.role) {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(
-            "Only a super admin can move channels to help desk.",
-        ))
-    }
-}
-
 fn view(state: &AppState, row: &MoveRow) -> AppResult<Move> {
     Ok(state.engine.view(row)?)
 }
@@ -134,7 +123,7 @@ pub async fn preview(
     PathId(id): PathId<ChannelId>,
     RawQuery(raw): RawQuery,
 ) -> AppResult<Json<Preview>> {
-    require_super_admin(&actor)?;
+    actor.require_super_admin("move channels to help desk")?;
     let query: PreviewQuery = parse_query(raw.as_deref())?;
     let wanted = match query.sample.as_deref().map(str::trim) {
         None | Some("") => 0,
@@ -204,7 +193,7 @@ pub async fn start(
     actor: Actor,
     body: Result<Body<MoveRequest>, AppError>,
 ) -> AppResult<(StatusCode, Json<Move>)> {
-    require_super_admin(&actor)?;
+    actor.require_super_admin("move channels to help desk")?;
     let Body(req) = body?;
     let account = actor.user.account_id;
     let new = check_start(&state.store, account, actor.user.id, &req, None, Utc::now()).await?;
@@ -230,7 +219,7 @@ pub async fn reschedule(
     PathId(id): PathId<MoveId>,
     body: Result<Body<MoveReschedule>, AppError>,
 ) -> AppResult<Json<Move>> {
-    require_super_admin(&actor)?;
+    actor.require_super_admin("move channels to help desk")?;
     let Body(patch) = body?;
     let at = match validate_start_at(patch.start_at.as_deref(), Utc::now()) {
         Ok(Some(at)) => at,
@@ -262,7 +251,7 @@ pub async fn cancel(
     actor: Actor,
     PathId(id): PathId<MoveId>,
 ) -> AppResult<StatusCode> {
-    require_super_admin(&actor)?;
+    actor.require_super_admin("move channels to help desk")?;
     let row = state
         .store
         .cancel_move(actor.user.account_id, id)

@@ -14,7 +14,6 @@ use bytes::Bytes;
 use deskmove_rules::scope::{may_access, no_help_desk_access};
 use deskmove_rules::{ItemOutcome, MoveId, MoveItem, Page, Workspace};
 
-use super::moves::require_super_admin;
 use super::paging::{decode_cursor, limit, page, parse_query};
 use super::PathId;
 use crate::auth::Actor;
@@ -44,7 +43,7 @@ fn outcome(raw: Option<&str>) -> AppResult<Option<ItemOutcome>> {
 /// a super admin (R1) with help desk access, since every row is a help desk
 /// conversation and ticket (R23).
 async fn readable(state: &AppState, actor: &Actor, id: MoveId) -> AppResult<()> {
-    require_super_admin(actor)?;
+    actor.require_super_admin("move channels to help desk")?;
     if !may_access(Workspace::HelpDesk, actor.user.help_desk_access) {
         return Err(no_help_desk_access().into());
     }

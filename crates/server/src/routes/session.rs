@@ -54,22 +54,9 @@ pub async fn sign_in(
         Some((user, hash)) if hash != NO_PASSWORD => (hash, Some(user)),
         _ => (DUMMY_HASH.to_string(), None),
     };
-    // Each network holds a share of the password checks, never all of them.
-    let Some(place) = state.password_checks.place(client) else {
-        tracing::warn!(client = %client, "sign-in refused: its network holds its share");
-        return Ok(refused(
-            1,
-            "Too many sign-ins from your network at once. Try again in a moment.".into(),
-        ));
-    };
-    let checked = state.password_checks.verify(password, hash, place).await;
-    let Some(ok) = checked else {
-        tracing::warn!("sign-in refused: every password check is busy");
-        let refusal = AppError::new(
-            ErrorCode::Unavailable,
-            "Too many people are signing in right now. Try again in a moment.",
-        );
-        return Ok(([(header::RETRY_AFTER, "1")], refusal).into_response());
+    let ok = match verify_in_line(&state, client, password, hash).await {
+        Ok(ok) => ok,
+        Err(busy) => return Ok(busy),
     };
     let user = match (ok, user) {
         (true, Some(user)) => user,
@@ -126,6 +113,33 @@ pub(super) async fn signed_in(
         Json(me),
     )
         .into_response())
+}
+
+/// Checks `password` against `hash` in the password checks' line, where each
+/// network holds a share, never all of it: whether it matches, or the answer
+/// when the line can't take it now (429 for the network, 503 for everyone).
+pub(super) async fn verify_in_line(
+    state: &AppState,
+    client: std::net::IpAddr,
+    password: String,
+    hash: String,
+) -> Result<bool, Response> {
+    let Some(place) = state.password_checks.place(client) else {
+        tracing::warn!(client = %client, "password check refused: its network holds its share");
+        return Err(refused(
+            1,
+            "Too many sign-ins from your network at once. Try again in a moment.".into(),
+        ));
+    };
+    let checked = state.password_checks.verify(password, hash, place).await;
+    checked.ok_or_else(|| {
+        tracing::warn!("password check refused: every one is busy");
+        let refusal = AppError::new(
+            ErrorCode::Unavailable,
+            "Too many people are signing in right now. Try again in a moment.",
+        );
+        ([(header::RETRY_AFTER, "1")], refusal).into_response()
+    })
 }
 
 /// 429 `rate_limited`, with how long to wait in the header and the words.

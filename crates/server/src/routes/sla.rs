@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use deskmove_rules::sla::{validate_sla_policy, SlaPolicyRequest};
 use deskmove_rules::validation::invalid_request;
-use deskmove_rules::{may_move, SlaPolicy};
+use deskmove_rules::SlaPolicy;
 
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
@@ -20,22 +20,12 @@ pub async fn get(
     Ok(Json(state.store.sla_policy(actor.user.account_id).await?))
 }
 
-fn require_super_admin(actor: &Actor) -> AppResult<()> {
-    if may_move(actor.user.role) {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(
-            "Only a super admin can change the SLA policy.",
-        ))
-    }
-}
-
 pub async fn put(
     State(state): State<AppState>,
     actor: Actor,
     Body(request): Body<SlaPolicyRequest>,
 ) -> AppResult<Json<SlaPolicy>> {
-    require_super_admin(&actor)?;
+    actor.require_super_admin("change the SLA policy")?;
     validate_sla_policy(&request).map_err(|e| AppError(invalid_request(&e)))?;
     let policy = state
         .store
@@ -46,7 +36,7 @@ pub async fn put(
 }
 
 pub async fn delete(State(state): State<AppState>, actor: Actor) -> AppResult<StatusCode> {
-    require_super_admin(&actor)?;
+    actor.require_super_admin("change the SLA policy")?;
     state.store.delete_sla_policy(actor.user.account_id).await?;
     tracing::info!(by = actor.user.id.get(), "removed the SLA policy");
     Ok(StatusCode::NO_CONTENT)

@@ -7,23 +7,13 @@ use axum::http::StatusCode;
 use axum::Json;
 use deskmove_rules::statuses::{NewStatus, StatusPatch};
 use deskmove_rules::validation::invalid_request;
-use deskmove_rules::{may_move, PipelineId, PipelineStatus, StatusId};
+use deskmove_rules::{PipelineId, PipelineStatus, StatusId};
 
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::routes::{Body, PathId};
 use crate::store::StatusError;
 use crate::AppState;
-
-fn require_super_admin(actor: &Actor) -> AppResult<()> {
-    if may_move(actor.user.role) {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(
-            "Only a super admin can change the ticket statuses.",
-        ))
-    }
-}
 
 /// `{id}` and `{sid}` of the path; anything else names no status.
 fn ids(path: Result<Path<(String, String)>, PathRejection>) -> AppResult<(PipelineId, StatusId)> {
@@ -51,7 +41,7 @@ pub async fn add(
     PathId(pipeline): PathId<PipelineId>,
     Body(new): Body<NewStatus>,
 ) -> AppResult<(StatusCode, Json<PipelineStatus>)> {
-    require_super_admin(&actor)?;
+    actor.require_super_admin("change the ticket statuses")?;
     let status = state
         .store
         .add_status(actor.user.account_id, pipeline, &new)
@@ -66,7 +56,7 @@ pub async fn change(
     path: Result<Path<(String, String)>, PathRejection>,
     Body(patch): Body<StatusPatch>,
 ) -> AppResult<Json<PipelineStatus>> {
-    require_super_admin(&actor)?;
+    actor.require_super_admin("change the ticket statuses")?;
     let (pipeline, id) = ids(path)?;
     Ok(Json(
         state
@@ -82,7 +72,7 @@ pub async fn delete(
     actor: Actor,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> AppResult<StatusCode> {
-    require_super_admin(&actor)?;
+    actor.require_super_admin("change the ticket statuses")?;
     let (pipeline, id) = ids(path)?;
     state
         .store

@@ -32,17 +32,6 @@ pub async fn list(State(state): State<AppState>, actor: Actor) -> AppResult<Json
     Ok(Json(users))
 }
 
-/// R1, R29: the server refuses whatever the client does.
-fn require_super_admin(actor: &Actor) -> AppResult<()> {
-    if may_move(actor.user.role) {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(
-            "Only a super admin can invite and change users.",
-        ))
-    }
-}
-
 /// A link's URL: the server's public address, then `/link/<token>`.
 fn link_url(state: &AppState, token: &str) -> String {
     format!("{}/link/{token}", state.base_url)
@@ -53,7 +42,7 @@ pub async fn invite(
     actor: Actor,
     Body(req): Body<InviteRequest>,
 ) -> AppResult<(StatusCode, Json<Invited>)> {
-    require_super_admin(&actor)?;
+    actor.require_super_admin("invite and change users")?;
     validate_invite(&req).map_err(|e| AppError(invalid_request(&e)))?;
     let token = auth::new_token();
     let now = Utc::now();
@@ -107,7 +96,7 @@ pub async fn change(
     PathId(id): PathId<UserId>,
     Body(patch): Body<UserPatch>,
 ) -> AppResult<Json<UserChanged>> {
-    require_super_admin(&actor)?;
+    actor.require_super_admin("invite and change users")?;
     validate_user_patch(&patch).map_err(|e| AppError(invalid_request(&e)))?;
     let account = actor.user.account_id;
     let changed = state
@@ -148,7 +137,7 @@ pub async fn reset_link(
     actor: Actor,
     PathId(id): PathId<UserId>,
 ) -> AppResult<(StatusCode, Json<LinkUrl>)> {
-    require_super_admin(&actor)?;
+    actor.require_super_admin("invite and change users")?;
     let token = auth::new_token();
     let made = state
         .store
@@ -181,7 +170,7 @@ pub async fn grant_help_desk_access(
     State(state): State<AppState>,
     actor: Actor,
 ) -> AppResult<Json<Granted>> {
-    require_super_admin(&actor)?;
+    actor.require_super_admin("invite and change users")?;
     let granted = state
         .store
         .grant_all_agents(actor.user.account_id, Some(actor.user.id))

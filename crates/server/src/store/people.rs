@@ -3,8 +3,10 @@
 //! write lock, so "is there another active super admin?" can't race.
 
 use chrono::{DateTime, Utc};
-use deskmove_rules::users::{keeps_a_super_admin, patched, LinkKind, UserPatch};
-use deskmove_rules::{normalize_email, AccountId, Role, User, UserId, UserState};
+use deskmove_rules::users::{
+    granted_by_all, keeps_a_super_admin, patched, state_after, LinkKind, UserPatch,
+};
+use deskmove_rules::{normalize_email, AccountId, User, UserId, UserState};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, FromRow, Row};
 
@@ -197,13 +199,10 @@ impl Store {
             .find(|u| u.id == id)
             .ok_or(PeopleError::NotFound)?;
         let mut after = patched(before, patch);
-        match (before.state, after.state) {
-            (UserState::Invited, UserState::Active) => return Err(PeopleError::StillInvited),
-            (UserState::Deactivated, UserState::Active) if !has_password(&mut tx, id).await? => {
-                // Reactivated before they ever set a password: invited again.
-                after.state = UserState::Invited;
-            }
-            _ => {}
+        if after.state != before.state {
+            let has_password = has_password(&mut tx, id).await?;
+            after.state = state_after(before.state, after.state, has_password)
+                .ok_or(PeopleError::StillInvited)?;
         }
         if !keeps_a_super_admin(&users, &after) {
             return Err(PeopleError::LastSuperAdmin);
@@ -248,17 +247,16 @@ impl Store {
     ) -> Result<u64, PeopleError> {
         let mut tx = self.begin_write().await?;
         still_admin(&mut tx, account, by).await?;
-        let granted = sqlx::query(
-            "UPDATE users SET help_desk_access = 1 \
-             WHERE account_id = $1 AND role = $2 AND state <> 'deactivated' AND help_desk_access = 0",
-        )
-        .bind(account.get())
-        .bind(Role::Agent.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        // Who gets it is the rules' to say; a company has tens of people.
+        let granted = granted_by_all(&users_on(&mut tx, account).await?);
+        for id in &granted {
+            sqlx::query("UPDATE users SET help_desk_access = 1 WHERE id = $1")
+                .bind(id.get())
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
-        Ok(granted)
+        Ok(granted.len() as u64)
     }
 
     /// R29: a new one-time link for a user (an invitation while they never set a
@@ -396,13 +394,7 @@ async fn still_admin(
         return Ok(());
     };
     match user_row(&mut *tx, by).await? {
-        Some(u)
-            if u.account_id == account
-                && u.role == Role::SuperAdmin
-                && u.state == UserState::Active =>
-        {
-            Ok(())
-        }
+        Some(u) if u.account_id == account && u.to_user().is_active_super_admin() => Ok(()),
         _ => Err(PeopleError::NotAllowed),
     }
 }
