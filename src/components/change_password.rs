@@ -6,10 +6,10 @@ use deskmove_rules::{ErrorCode, FieldError, Said};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiFailure};
-use crate::components::field::{focus, Field};
+use crate::components::field::{focus, said_beside, Field};
 use crate::i18n::td_string;
 use crate::session::use_session;
-use crate::words::{self, locale};
+use crate::words::locale;
 
 #[component]
 pub fn ChangePasswordForm(on_close: Callback<()>, on_done: Callback<()>) -> impl IntoView {
@@ -40,19 +40,20 @@ pub fn ChangePasswordForm(on_close: Callback<()>, on_done: Callback<()>) -> impl
         })) => focus("password-current"),
         _ => {}
     });
+    let refused = move || {
+        change
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .and_then(|e| e.code())
+    };
     let field_error = move |field: &'static str| {
-        Signal::derive(move || {
-            missing
-                .with(|m| {
-                    m.iter()
-                        .find(|e| e.field == field)
-                        .map(|e| words::field_error(l, e))
-                })
-                .or_else(|| {
-                    (field == "current_password" && wrong_current())
-                        .then(|| words::said(l, &Said::WrongCurrentPassword))
-                })
-        })
+        let wrong = (
+            "current_password",
+            ErrorCode::Forbidden,
+            Said::WrongCurrentPassword,
+        );
+        said_beside(l, missing, field, Some(wrong), refused)
     };
     let error = move || match change.value().get() {
         Some(Err(e)) if !wrong_current() => Some(e.words(l)),

@@ -1,6 +1,39 @@
 //! A labelled form field with its error beside it, read with it by a screen reader.
 
+use deskmove_rules::{ErrorCode, FieldError, Said};
 use leptos::prelude::*;
+
+use crate::i18n::Locale;
+use crate::words;
+
+/// A server refusal that belongs beside one field: its code, and what to say there.
+pub type FieldRefusal = (&'static str, ErrorCode, Said);
+
+/// What a form says beside `field`: what the rules found wrong before anything
+/// was sent, else the server's refusal when `refused_now` answers the code that
+/// `refusal` puts beside this field (a wrong token, a taken email).
+pub fn said_beside(
+    l: Locale,
+    missing: RwSignal<Vec<FieldError>>,
+    field: &'static str,
+    refusal: Option<FieldRefusal>,
+    refused_now: impl Fn() -> Option<ErrorCode> + Send + Sync + 'static,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        missing
+            .with(|m| {
+                m.iter()
+                    .find(|e| e.field == field)
+                    .map(|e| words::field_error(l, e))
+            })
+            .or_else(|| match &refusal {
+                Some((at, code, said)) if *at == field && refused_now() == Some(*code) => {
+                    Some(words::said(l, said))
+                }
+                _ => None,
+            })
+    })
+}
 
 /// One labelled field with its error beside it.
 #[component]

@@ -10,7 +10,7 @@ use leptos_router::NavigateOptions;
 
 use crate::api::{self, ApiFailure, ApiResult};
 use crate::components::brand::CardBrand;
-use crate::components::field::{focus, Field};
+use crate::components::field::{focus, said_beside, Field};
 use crate::components::status::loading;
 use crate::i18n::td_string;
 use crate::pages::home::START;
@@ -80,9 +80,7 @@ fn LinkForm(token: String, answer: ApiResult<LinkInfo>) -> impl IntoView {
             );
         }
     });
-    let field_error = Signal::derive(move || {
-        missing.with(|m| m.first().map(|e| words::field_error(locale(), e)))
-    });
+    let field_error = said_beside(l, missing, "password", None, || None);
     let error = move || match set.value().get() {
         Some(Err(ApiFailure::Refused {
             code: ErrorCode::LinkExpired,

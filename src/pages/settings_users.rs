@@ -15,7 +15,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use crate::api::{self, ApiFailure};
-use crate::components::field::{focus, Field};
+use crate::components::field::{focus, said_beside, Field};
 use crate::components::format::date_time;
 use crate::components::list::{list_view, DataTable, ListWords};
 use crate::components::modal::Modal;
@@ -222,7 +222,7 @@ pub fn SettingsUsers() -> impl IntoView {
                 {move || list_view(users.get(), list_words, retry, |all| {
                     let shown: Vec<User> = all
                         .into_iter()
-                        .filter(|u| !without.get() || (u.state != UserState::Deactivated && !u.help_desk_access))
+                        .filter(|u| !without.get() || u.lacks_help_desk_access())
                         .collect();
                     if shown.is_empty() {
                         return view! { <p class="empty">{td_string!(l, users.none_without)}</p> }.into_any();
@@ -401,26 +401,16 @@ fn InviteForm(on_close: Callback<()>, on_invited: Callback<(String, LinkUrl)>) -
         })) => focus("invite-email"),
         _ => {}
     });
+    let refused = move || {
+        invite
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .and_then(|e| e.code())
+    };
     let field_error = move |field: &'static str| {
-        Signal::derive(move || {
-            let l = locale();
-            missing
-                .with(|m| {
-                    m.iter()
-                        .find(|e| e.field == field)
-                        .map(|e| words::field_error(l, e))
-                })
-                .or_else(|| match (field, invite.value().get()) {
-                    (
-                        "email",
-                        Some(Err(ApiFailure::Refused {
-                            code: ErrorCode::Conflict,
-                            ..
-                        })),
-                    ) => Some(words::said(l, &Said::EmailTaken)),
-                    _ => None,
-                })
-        })
+        let taken = ("email", ErrorCode::Conflict, Said::EmailTaken);
+        said_beside(locale(), missing, field, Some(taken), refused)
     };
     let error = move || match invite.value().get() {
         Some(Err(ApiFailure::Refused {
@@ -506,15 +496,8 @@ fn EditForm(user: User, on_close: Callback<()>, on_done: Callback<Outcome>) -> i
         Some(Err(e)) => Some(e.words(locale())),
         _ => None,
     };
-    let field_error = move |field: &'static str| {
-        Signal::derive(move || {
-            missing.with(|m| {
-                m.iter()
-                    .find(|e| e.field == field)
-                    .map(|e| words::field_error(locale(), e))
-            })
-        })
-    };
+    let field_error =
+        move |field: &'static str| said_beside(locale(), missing, field, None, || None);
     // The tickets taking access away would leave without owner, said first.
     let tickets = user.help_desk_tickets;
     let warn_name = user.name.clone();

@@ -10,11 +10,11 @@ use leptos_router::NavigateOptions;
 
 use crate::api::{self, ApiFailure};
 use crate::components::brand::CardBrand;
-use crate::components::field::{focus, Field};
+use crate::components::field::{focus, said_beside, Field};
 use crate::i18n::td_string;
 use crate::pages::home::START;
 use crate::session::use_session;
-use crate::words::{self, locale};
+use crate::words::locale;
 
 /// The input of a field of the form.
 fn field_id(field: &str) -> &'static str {
@@ -89,26 +89,16 @@ pub fn Setup() -> impl IntoView {
     // What the fields lack, said beside each one before anything is sent; a wrong
     // token, said beside the token.
     let missing = RwSignal::new(Vec::<FieldError>::new());
+    let refused = move || {
+        set_up
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .and_then(|e| e.code())
+    };
     let field_error = move |field: &'static str| {
-        Signal::derive(move || {
-            let l = locale();
-            missing
-                .with(|m| {
-                    m.iter()
-                        .find(|e| e.field == field)
-                        .map(|e| words::field_error(l, e))
-                })
-                .or_else(|| match (field, set_up.value().get()) {
-                    (
-                        "token",
-                        Some(Err(ApiFailure::Refused {
-                            code: ErrorCode::Forbidden,
-                            ..
-                        })),
-                    ) => Some(words::said(l, &Said::WrongSetupToken)),
-                    _ => None,
-                })
-        })
+        let wrong_token = ("token", ErrorCode::Forbidden, Said::WrongSetupToken);
+        said_beside(locale(), missing, field, Some(wrong_token), refused)
     };
     let already = move || {
         matches!(
