@@ -602,46 +602,13 @@ async fn changing_your_own_password_needs_the_current_one_and_ends_your_other_se
     Session::sign_in_with(&app.base, "sam@demo.test", NEW_PASSWORD).await;
 }
 
-/// A company set up without the demo, its first super admin signed in.
-async fn set_up_company() -> (TestApp, Session) {
-    let app = crate::helpers::spawn_app_with(|s| {
-        s.demo = false;
-        s.setup_token = Some("the-set-up-token-of-a-company".into());
-        // PostgreSQL's servers must share one; the suite runs there too.
-        s.ingest_token = Some(crate::helpers::INGEST_TOKEN.into());
-    })
-    .await;
-    let browser = client();
-    let res = browser
-        .post(app.url("/api/setup"))
-        .json(&json!({
-            "token": "the-set-up-token-of-a-company", "account_name": "Fjord Bikes",
-            "name": "Ingrid Admin", "email": "ingrid@fjordbikes.example",
-            "password": "correct horse battery",
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let me: Me = res.json().await.unwrap();
-    let base = app.base.clone();
-    (
-        app,
-        Session {
-            client: browser,
-            me,
-            base,
-        },
-    )
-}
-
 #[tokio::test]
 async fn a_new_company_s_channel_previews_its_move_with_the_warnings_that_lead_to_fixes() {
     // R28, R29, R5: the move dialog's preview (with its sample) of a new
     // company's first channel, before it has history or an SLA.
     use deskmove_rules::{ChannelKind, ChannelSettings, Workspace};
     use deskmove_server::store::{insert_channel, insert_inbox, NewChannel};
-    let (app, ingrid) = set_up_company().await;
+    let (app, ingrid) = crate::helpers::set_up_company().await;
     let mut tx = app.store.begin_write().await.unwrap();
     let account = deskmove_rules::AccountId::of(1);
     let inbox = insert_inbox(&mut tx, account, "Support").await.unwrap();

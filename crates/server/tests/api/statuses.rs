@@ -151,32 +151,8 @@ async fn a_status_in_use_or_the_last_of_its_state_is_kept_and_says_why() {
 #[tokio::test]
 async fn a_company_set_up_without_the_demo_starts_with_a_pipeline() {
     // R28, R31: statuses to map a move to, and to change.
-    let app = crate::helpers::spawn_app_with(|s| {
-        s.demo = false;
-        s.setup_token = Some("the-set-up-token-of-a-company".into());
-        s.ingest_token = Some(crate::helpers::INGEST_TOKEN.into());
-    })
-    .await;
-    let browser = crate::helpers::client();
-    let res = browser
-        .post(app.url("/api/setup"))
-        .json(&json!({
-            "token": "the-set-up-token-of-a-company", "account_name": "Fjord Bikes",
-            "name": "Ingrid Admin", "email": "ingrid@fjordbikes.example",
-            "password": "correct horse battery",
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let pipelines: Vec<Pipeline> = browser
-        .get(app.url("/api/pipelines"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_app, ingrid) = crate::helpers::set_up_company().await;
+    let pipelines: Vec<Pipeline> = ingrid.read("/api/pipelines").await;
     assert_eq!(pipelines.len(), 1);
     assert_eq!(
         labels(&pipelines[0]),

@@ -315,13 +315,7 @@ async fn screens(
         .await
         .unwrap();
     assert_accessible(ada, axe, &at("edit a user, taking access away")).await;
-    ada.active_element()
-        .await
-        .unwrap()
-        .send_keys("\u{e00c}")
-        .await
-        .unwrap();
-    crate::gone(ada, "dialog[open]", Duration::from_secs(10)).await;
+    close_dialog(ada).await;
     find(ada, "tr[data-user='noor@demo.test'] .row-actions .danger")
         .await
         .click()
@@ -329,24 +323,12 @@ async fn screens(
         .unwrap();
     find(ada, "dialog[open] #deactivate-title").await;
     assert_accessible(ada, axe, &at("deactivate a user")).await;
-    ada.active_element()
-        .await
-        .unwrap()
-        .send_keys("\u{e00c}")
-        .await
-        .unwrap();
-    crate::gone(ada, "dialog[open]", Duration::from_secs(10)).await;
+    close_dialog(ada).await;
     find(ada, ".user-button").await.click().await.unwrap();
     find(ada, "#change-password").await.click().await.unwrap();
     find(ada, "dialog[open] #password-title").await;
     assert_accessible(ada, axe, &at("change password")).await;
-    ada.active_element()
-        .await
-        .unwrap()
-        .send_keys("\u{e00c}")
-        .await
-        .unwrap();
-    crate::gone(ada, "dialog[open]", Duration::from_secs(10)).await;
+    close_dialog(ada).await;
 
     ada.goto(&format!("{}/no/such/page", w.base)).await.unwrap();
     titled(ada, &title(t.not_found)).await;
@@ -378,6 +360,17 @@ async fn screens(
     find(ada, "main h1").await;
     assert_accessible(ada, axe, &at("ticket")).await;
     id
+}
+
+/// Closes the open dialog with a real Esc, and waits until it is gone.
+async fn close_dialog(c: &Client) {
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{e00c}")
+        .await
+        .unwrap();
+    crate::gone(c, "dialog[open]", Duration::from_secs(10)).await;
 }
 
 async fn open_dialog(c: &Client, channel: &str) {

@@ -312,59 +312,34 @@ async fn a_scheduled_move_whose_channel_can_no_longer_move_ends_failed_with_why(
 
 #[tokio::test]
 async fn a_scheduled_move_whose_requester_may_no_longer_move_ends_failed_with_why() {
-    // R24, R1, I5: the start runs under its requester, checked again at its time.
-    let app = spawn_app().await;
-    let ada = app.sign_in("ada@demo.test").await;
-    let lee = app.sign_in("lee@demo.test").await;
-    let m = schedule(&lee, "Support email", at(chrono::Duration::hours(1))).await;
-    // Meanwhile Ada makes Lee an agent.
-    let res = ada
-        .patch(
-            &format!("/api/users/{}", lee.me.id),
-            json!({"role": "agent"}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    make_due(&app.store, m.id).await;
-    let failed = ada.wait_for_move(&m.id).await;
-    assert_eq!(failed.state, MoveState::Failed);
-    assert!(failed.finished_at.is_some());
-    assert_eq!(failed.failure, vec![Said::RequesterNotAllowed]);
-    assert_eq!(
-        failed.failed_reason.as_deref(),
-        Some(Said::RequesterNotAllowed.english().as_str())
-    );
-    // Nothing moved; Move history says the same.
-    assert!(history(&ada, "Support email")
-        .await
-        .iter()
-        .all(|c| c.workspace == Workspace::Inbox));
-    let listed: Vec<Move> = ada.read("/api/moves").await;
-    assert_eq!(listed[0].failure, vec![Said::RequesterNotAllowed]);
-    let current: Option<Move> = ada.read("/api/moves/current").await;
-    assert_eq!(current, None, "the account may move again");
-}
-
-#[tokio::test]
-async fn a_scheduled_move_whose_requester_was_deactivated_ends_failed_with_why() {
-    // R24, R29: a deactivated super admin's move does not start.
-    let app = spawn_app().await;
-    let ada = app.sign_in("ada@demo.test").await;
-    let lee = app.sign_in("lee@demo.test").await;
-    let m = schedule(&lee, "Support email", at(chrono::Duration::hours(1))).await;
-    let res = ada
-        .patch(
-            &format!("/api/users/{}", lee.me.id),
-            json!({"state": "deactivated"}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    make_due(&app.store, m.id).await;
-    let failed = ada.wait_for_move(&m.id).await;
-    assert_eq!(failed.state, MoveState::Failed);
-    assert_eq!(failed.failure, vec![Said::RequesterNotAllowed]);
-    assert!(history(&ada, "Support email")
-        .await
-        .iter()
-        .all(|c| c.workspace == Workspace::Inbox));
+    // R24, R1, R29, I5: the start runs under its requester, checked again at its
+    // time: made an agent, or deactivated, meanwhile.
+    for change in [json!({"role": "agent"}), json!({"state": "deactivated"})] {
+        let app = spawn_app().await;
+        let ada = app.sign_in("ada@demo.test").await;
+        let lee = app.sign_in("lee@demo.test").await;
+        let m = schedule(&lee, "Support email", at(chrono::Duration::hours(1))).await;
+        let res = ada
+            .patch(&format!("/api/users/{}", lee.me.id), change.clone())
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "{change}");
+        make_due(&app.store, m.id).await;
+        let failed = ada.wait_for_move(&m.id).await;
+        assert_eq!(failed.state, MoveState::Failed, "{change}");
+        assert!(failed.finished_at.is_some());
+        assert_eq!(failed.failure, vec![Said::RequesterNotAllowed]);
+        assert_eq!(
+            failed.failed_reason.as_deref(),
+            Some(Said::RequesterNotAllowed.english().as_str())
+        );
+        // Nothing moved; Move history says the same.
+        assert!(history(&ada, "Support email")
+            .await
+            .iter()
+            .all(|c| c.workspace == Workspace::Inbox));
+        let listed: Vec<Move> = ada.read("/api/moves").await;
+        assert_eq!(listed[0].failure, vec![Said::RequesterNotAllowed]);
+        let current: Option<Move> = ada.read("/api/moves/current").await;
+        assert_eq!(current, None, "the account may move again");
+    }
 }
