@@ -376,6 +376,33 @@ pub fn said(l: Locale, said: &Said) -> String {
             )
             .to_string()
         }
+        Said::InboxNameTaken { name } => {
+            td_string!(l, said.inbox_name_taken, name = name.as_str()).to_string()
+        }
+        Said::FallbackNeedsInbox => td_string!(l, said.fallback_needs_inbox).to_string(),
+        Said::FallbackTaken { inbox } => {
+            td_string!(l, said.fallback_taken, inbox = inbox.as_str()).to_string()
+        }
+        Said::NotAPhoneNumber => td_string!(l, said.not_a_phone_number).to_string(),
+        Said::AddressTaken { channel } => {
+            td_string!(l, said.address_taken, channel = channel.as_str()).to_string()
+        }
+        Said::RoutedToDeactivated { name } => {
+            td_string!(l, said.routed_to_deactivated, name = name.as_str()).to_string()
+        }
+        Said::RoutedToWithoutAccess { name } => {
+            td_string!(l, said.routed_to_without_access, name = name.as_str()).to_string()
+        }
+        Said::BotActionNeedsText { number, action } => td_string!(
+            l,
+            said.bot_action_needs_text,
+            number = number,
+            action = bot_action(l, *action)
+        )
+        .to_string(),
+        Said::BotActionNeedsPeople { number } => {
+            td_string!(l, said.bot_action_needs_people, number = number).to_string()
+        }
         Said::TargetOutOfRange { max_days } => td_string!(
             l,
             said.target_out_of_range,

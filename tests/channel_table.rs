@@ -62,12 +62,13 @@ fn demo_channels() -> Vec<Channel> {
                     running_move: None,
                 }),
                 id,
-                inbox_id: InboxId::of(1),
+                inbox_id: Some(InboxId::of(1)),
                 kind: *kind,
                 name: name.to_string(),
                 address: address.to_string(),
                 workspace: Workspace::Inbox,
                 settings: ChannelSettings::default(),
+                form_key: None,
             }
         })
         .collect()

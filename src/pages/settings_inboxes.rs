@@ -151,7 +151,7 @@ async fn inboxes_with_moved_channels() -> api::ApiResult<Vec<Inbox>> {
     for inbox in &mut inboxes {
         let mut theirs: Vec<Channel> = moved
             .iter()
-            .filter(|c| c.inbox_id == inbox.id)
+            .filter(|c| c.inbox_id == Some(inbox.id))
             .cloned()
             .collect();
         theirs.sort_by(|a, b| a.name.cmp(&b.name));

@@ -105,7 +105,6 @@ pub struct DemoChannel {
 pub fn channels() -> Vec<DemoChannel> {
     let signature = |team: &str| ChannelSettings {
         signature: Some(format!("— The Demo Co {team} team")),
-        automation: vec!["Auto-reply outside business hours".into()],
         ..ChannelSettings::default()
     };
     let plain = ChannelSettings::default;
@@ -158,9 +157,7 @@ pub fn channels() -> Vec<DemoChannel> {
             "Welcome bot",
             "welcome-bot",
             ChannelSettings {
-                routing: Routing {
-                    owner_id: Some(SAM),
-                },
+                routing: Routing::User { user_id: SAM },
                 ..plain()
             },
         ),
@@ -217,9 +214,10 @@ pub struct DemoChatflow {
     pub bot: Option<Bot>,
 }
 
-fn action(kind: BotActionKind) -> BotAction {
+fn say(kind: BotActionKind, text: &str) -> BotAction {
     BotAction {
         kind,
+        text: Some(text.into()),
         target_user_ids: vec![],
     }
 }
@@ -228,10 +226,11 @@ fn action(kind: BotActionKind) -> BotAction {
 pub fn welcome_bot() -> Bot {
     Bot {
         actions: vec![
-            action(BotActionKind::SendMessage),
-            action(BotActionKind::AskQuestion),
+            say(BotActionKind::SendMessage, "Hi! Welcome to Demo Co."),
+            say(BotActionKind::AskQuestion, "What can we help you with?"),
             BotAction {
                 kind: BotActionKind::SendToTeamMember,
+                text: None,
                 target_user_ids: vec![SAM],
             },
         ],
@@ -242,8 +241,15 @@ pub fn welcome_bot() -> Bot {
 pub fn pricing_bot() -> Bot {
     Bot {
         actions: vec![
-            action(BotActionKind::SendMessage),
-            action(BotActionKind::CreateTicket),
+            say(
+                BotActionKind::SendMessage,
+                "Our prices are at demo.test/pricing. Tell us what you need a quote for.",
+            ),
+            BotAction {
+                kind: BotActionKind::CreateTicket,
+                text: None,
+                target_user_ids: vec![],
+            },
         ],
     }
 }

@@ -30,12 +30,13 @@ pub fn support_email() -> Channel {
     let c = demo::channels().swap_remove(0);
     Channel {
         id: c.id,
-        inbox_id: c.inbox_id,
+        inbox_id: Some(c.inbox_id),
         kind: c.kind,
         name: c.name.into(),
         address: c.address.into(),
         workspace: Workspace::Inbox,
         settings: c.settings,
         movable: Movability::from_blockers(vec![]),
+        form_key: None,
     }
 }

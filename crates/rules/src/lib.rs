@@ -6,6 +6,7 @@ pub mod domain;
 pub mod error;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
+pub mod inboxes;
 pub mod movability;
 pub mod plan;
 pub mod progress;

@@ -174,35 +174,27 @@ pub fn planned_ticket(
 /// R7, R8: the ticket a new conversation gets in a moved (or moving) channel.
 /// The channel keeps its ticket-creation and routing settings (R6): the status is
 /// the channel's ticket-creation status when it is in the pipeline, else the
-/// pipeline's first open status; the owner is the routing owner if they have help
-/// desk access. `None` when the pipeline has no open status to start in.
+/// pipeline's first open status; the owner is whom routing gave it to
+/// ([`crate::inboxes::routed_to`]) if they have help desk access. `None` when the
+/// pipeline has no open status to start in.
 pub fn plan_arrival_ticket(
     settings: &ChannelSettings,
     pipeline: &Pipeline,
+    routed: Option<UserId>,
     has_access: impl Fn(UserId) -> bool,
     sla: Option<&SlaPolicy>,
     now: DateTime<Utc>,
 ) -> Option<NewTicket> {
     let status = settings
-        .ticket_creation
-        .status_id
+        .ticket_status_id
         .and_then(|id| pipeline.status(id))
         .or_else(|| pipeline.first_in_state(StatusState::Open))?;
     Some(NewTicket {
         status_id: status.id,
-        owner_id: help_desk_owner(settings.routing.owner_id, has_access),
+        owner_id: help_desk_owner(routed, has_access),
         created_at: now,
         sla: sla.map(|p| sla_due(p, now)),
     })
-}
-
-/// R6: a new conversation in a channel still in the inbox (no ticket) is owned by the
-/// channel's routing owner, as long as they are still a user of the account.
-pub fn inbox_arrival_owner(
-    settings: &ChannelSettings,
-    is_user: impl Fn(UserId) -> bool,
-) -> Option<UserId> {
-    settings.routing.owner_id.filter(|o| is_user(*o))
 }
 
 /// An inbox conversation's agent-made ticket: owned by the conversation's owner,

@@ -147,6 +147,40 @@ pub enum Said {
         channels: Vec<String>,
         moves: Vec<String>,
     },
+    // Inboxes, channels and bots (R30).
+    /// Another inbox has this name.
+    InboxNameTaken {
+        name: String,
+    },
+    /// A fallback address connected straight to help desk.
+    FallbackNeedsInbox,
+    /// The inbox `inbox` has its fallback address already.
+    FallbackTaken {
+        inbox: String,
+    },
+    /// A calling or WhatsApp number not in international form.
+    NotAPhoneNumber,
+    /// The channel `channel` has this address already.
+    AddressTaken {
+        channel: String,
+    },
+    /// Routing to a deactivated user.
+    RoutedToDeactivated {
+        name: String,
+    },
+    /// Routing a help desk channel to someone without help desk access.
+    RoutedToWithoutAccess {
+        name: String,
+    },
+    /// Bot action `number` sends or asks nothing.
+    BotActionNeedsText {
+        number: u32,
+        action: BotActionKind,
+    },
+    /// Bot action `number` sends to nobody.
+    BotActionNeedsPeople {
+        number: u32,
+    },
 }
 
 /// A time as the API words it: UTC, to the minute.
@@ -327,6 +361,32 @@ impl Said {
                     "“{label}” is in use, so it can't be deleted: {}.",
                     join_names(&uses)
                 )
+            }
+            Said::InboxNameTaken { name } => format!("There is an inbox called “{name}” already."),
+            Said::FallbackNeedsInbox => {
+                "A fallback address belongs to an inbox: choose the inbox it catches mail for.".into()
+            }
+            Said::FallbackTaken { inbox } => format!(
+                "{inbox} has its fallback address already: an inbox has one."
+            ),
+            Said::NotAPhoneNumber => {
+                "Give the number in international form: + and the country code, like +47 22 12 34 56.".into()
+            }
+            Said::AddressTaken { channel } => {
+                format!("The channel “{channel}” has this address already.")
+            }
+            Said::RoutedToDeactivated { name } => format!(
+                "{name} is deactivated: choose someone who takes conversations."
+            ),
+            Said::RoutedToWithoutAccess { name } => format!(
+                "{name} has no help desk access, so can't own this channel's tickets: give them access or choose someone else."
+            ),
+            Said::BotActionNeedsText { number, action } => format!(
+                "Bot action {number} “{}” needs its words.",
+                action.label()
+            ),
+            Said::BotActionNeedsPeople { number } => {
+                format!("Bot action {number} “Send to team member” needs at least one person.")
             }
             Said::RequesterNotAllowed => {
                 "Whoever scheduled this move is no longer an active super admin, so it did not start. A super admin can schedule it again.".into()

@@ -45,12 +45,13 @@ pub fn busy_window_start(now: DateTime<Utc>) -> DateTime<Utc> {
 /// R20: whether a channel is one of the email channels agents answer a form's
 /// submissions from: an email channel of the form's inbox still in the inbox.
 pub fn is_linked_email(
-    form_inbox_id: InboxId,
-    inbox_id: InboxId,
+    form_inbox_id: Option<InboxId>,
+    inbox_id: Option<InboxId>,
     kind: ChannelKind,
     workspace: crate::domain::Workspace,
 ) -> bool {
-    inbox_id == form_inbox_id
+    inbox_id.is_some()
+        && inbox_id == form_inbox_id
         && kind == ChannelKind::Email
         && workspace == crate::domain::Workspace::Inbox
 }
@@ -280,7 +281,7 @@ mod tests {
     fn a_form_s_linked_channels_are_its_inbox_s_email_channels_still_in_the_inbox() {
         // R20
         use crate::domain::Workspace;
-        let one = InboxId::of(1);
+        let one = Some(InboxId::of(1));
         assert!(is_linked_email(
             one,
             one,
@@ -288,8 +289,17 @@ mod tests {
             Workspace::Inbox
         ));
         assert!(
-            !is_linked_email(one, InboxId::of(2), ChannelKind::Email, Workspace::Inbox),
+            !is_linked_email(
+                one,
+                Some(InboxId::of(2)),
+                ChannelKind::Email,
+                Workspace::Inbox
+            ),
             "another inbox"
+        );
+        assert!(
+            !is_linked_email(None, None, ChannelKind::Email, Workspace::HelpDesk),
+            "both connected straight to help desk: no inbox links them"
         );
         assert!(
             !is_linked_email(one, one, ChannelKind::Email, Workspace::HelpDesk),

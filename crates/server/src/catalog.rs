@@ -74,6 +74,7 @@ impl Catalog {
             workspace: row.workspace,
             settings: row.settings.clone(),
             movable: self.movability(row),
+            form_key: row.form_key.clone(),
         }
     }
 
@@ -87,7 +88,7 @@ impl Catalog {
                 channels: self
                     .channels
                     .iter()
-                    .filter(|c| c.inbox_id == inbox.id && c.workspace == Workspace::Inbox)
+                    .filter(|c| c.inbox_id == Some(inbox.id) && c.workspace == Workspace::Inbox)
                     .map(|c| self.channel(c))
                     .collect(),
             })

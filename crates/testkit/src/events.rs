@@ -1,34 +1,50 @@
-//! `GET /api/events` as a client reads it: each `move` event with when it arrived.
+//! `GET /api/events` as a client reads it: each `move` event with when it
+//! arrived, and each `channel` event.
 
 use std::time::{Duration, Instant};
 
-use deskmove_rules::{Move, MoveId, MoveState};
+use deskmove_rules::{Channel, Move, MoveId, MoveState};
 use eventsource_stream::Eventsource;
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
-/// The `move` events one client has read, in order.
-pub struct Events(mpsc::UnboundedReceiver<(Move, Instant)>);
+/// The `move` and `channel` events one client has read, each kind in order.
+pub struct Events(
+    mpsc::UnboundedReceiver<(Move, Instant)>,
+    mpsc::UnboundedReceiver<Channel>,
+);
 
 impl Events {
     /// Reads the stream of an open `GET /api/events` answer in the background.
     pub fn read(res: reqwest::Response) -> Events {
         assert!(res.status().is_success(), "events: {}", res.status());
         let (tx, rx) = mpsc::unbounded_channel();
+        let (channels_tx, channels) = mpsc::unbounded_channel();
         tokio::spawn(async move {
             let mut events = res.bytes_stream().eventsource();
             while let Some(Ok(event)) = events.next().await {
-                if event.event != "move" {
-                    continue;
-                }
-                if let Ok(m) = serde_json::from_str::<Move>(&event.data) {
-                    if tx.send((m, Instant::now())).is_err() {
-                        return;
-                    }
+                let heard = match event.event.as_str() {
+                    "move" => serde_json::from_str::<Move>(&event.data)
+                        .is_ok_and(|m| tx.send((m, Instant::now())).is_ok()),
+                    "channel" => serde_json::from_str::<Channel>(&event.data)
+                        .is_ok_and(|c| channels_tx.send(c).is_ok()),
+                    _ => true,
+                };
+                if !heard && tx.is_closed() {
+                    return;
                 }
             }
         });
-        Events(rx)
+        Events(rx, channels)
+    }
+
+    /// The next `channel` event; panics after ten minutes of silence.
+    pub async fn next_channel(&mut self) -> Channel {
+        tokio::time::timeout(Duration::from_secs(600), self.1.recv())
+            .await
+            .ok()
+            .flatten()
+            .expect("a channel event within 10 minutes")
     }
 
     /// The next event of move `id`, within `within`; `None` if the stream ended or

@@ -56,45 +56,65 @@ impl ChannelKind {
     }
 }
 
-/// A channel's settings. A move carries them over unchanged (R6).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A channel's settings (R6, R30). A move carries them over unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChannelSettings {
-    /// The signature appended to replies.
+    /// The signature under answers from the channel.
     #[serde(default)]
     pub signature: Option<String>,
     #[serde(default)]
     pub routing: Routing,
-    /// Names of the automation rules that run on the channel's conversations.
-    #[serde(default)]
-    pub automation: Vec<String>,
-    #[serde(default)]
-    pub ticket_creation: TicketCreation,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Routing {
-    /// Who new conversations are assigned to; none leaves them unassigned.
-    #[serde(default)]
-    pub owner_id: Option<UserId>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TicketCreation {
+    /// Whether the channel's automation runs: off, nobody is routed new conversations.
+    #[serde(default = "on")]
+    pub automation: bool,
     /// The status new tickets get; none means the pipeline's first open status.
     #[serde(default)]
-    pub status_id: Option<StatusId>,
+    pub ticket_status_id: Option<StatusId>,
+}
+
+fn on() -> bool {
+    true
+}
+
+impl Default for ChannelSettings {
+    fn default() -> Self {
+        ChannelSettings {
+            signature: None,
+            routing: Routing::None,
+            automation: true,
+            ticket_status_id: None,
+        }
+    }
+}
+
+/// Who new conversations on the channel are given to (R30).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum Routing {
+    /// Nobody: they arrive unassigned.
+    #[default]
+    None,
+    /// Always this user.
+    User { user_id: UserId },
+    /// The users who can take them, in turn.
+    RoundRobin,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Channel {
     pub id: ChannelId,
-    pub inbox_id: InboxId,
+    /// The inbox it was connected to; `None` for one connected straight to help desk.
+    pub inbox_id: Option<InboxId>,
     pub kind: ChannelKind,
     pub name: String,
     pub address: String,
     pub workspace: Workspace,
     pub settings: ChannelSettings,
     pub movable: Movability,
+    /// R30, R32: a form's public key, which its web form posts with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form_key: Option<String>,
 }
 
 impl Channel {
@@ -136,13 +156,18 @@ pub struct Inbox {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BotAction {
     pub kind: BotActionKind,
+    /// What a "send message" says or an "ask a question" asks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
     #[serde(default)]
     pub target_user_ids: Vec<UserId>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Bot {
     pub actions: Vec<BotAction>,
 }

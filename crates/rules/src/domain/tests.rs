@@ -8,7 +8,7 @@ use serde_json::json;
 fn a_channel_has_the_json_shape_of_the_api() {
     let c = Channel {
         id: ChannelId::of(1),
-        inbox_id: InboxId::of(2),
+        inbox_id: Some(InboxId::of(2)),
         kind: ChannelKind::FallbackEmail,
         name: "Fallback address".into(),
         address: "fallback@inbox.demo.test".into(),
@@ -18,13 +18,14 @@ fn a_channel_has_the_json_shape_of_the_api() {
             BlockerCode::FallbackAddress,
             crate::Said::FallbackAddress,
         )]),
+        form_key: None,
     };
     assert_eq!(
         serde_json::to_value(&c).unwrap(),
         json!({"id":"1","inbox_id":"2","kind":"fallback_email","name":"Fallback address",
             "address":"fallback@inbox.demo.test","workspace":"help_desk",
-            "settings":{"signature":null,"routing":{"owner_id":null},"automation":[],
-                "ticket_creation":{"status_id":null}},
+            "settings":{"signature":null,"routing":{"mode":"none"},"automation":true,
+                "ticket_status_id":null},
             "movable":{"ok":false,"reasons":[{"code":"fallback_address",
                 "message":"The inbox's fallback email address can't be moved to help desk.",
                 "said":{"say":"fallback_address"}}]}})
@@ -119,13 +120,14 @@ fn an_identifier_address_reads_as_words_and_the_dialog_names_the_channel() {
     // Daily use: "contact-form" showed where a person reads a name.
     let channel = |kind, name: &str, address: &str| Channel {
         id: ChannelId::of(1),
-        inbox_id: InboxId::of(1),
+        inbox_id: Some(InboxId::of(1)),
         kind,
         name: name.into(),
         address: address.into(),
         workspace: Workspace::Inbox,
         settings: ChannelSettings::default(),
         movable: Movability::from_blockers(Vec::new()),
+        form_key: None,
     };
     let form = channel(ChannelKind::Form, "Contact us form", "contact-form");
     assert_eq!(form.address_in_words(), "Contact form");

@@ -181,14 +181,17 @@ fn a_bot_sending_only_to_users_with_access_is_movable() {
         actions: vec![
             BotAction {
                 kind: BotActionKind::SendMessage,
+                text: None,
                 target_user_ids: vec![],
             },
             BotAction {
                 kind: BotActionKind::AskQuestion,
+                text: None,
                 target_user_ids: vec![],
             },
             BotAction {
                 kind: BotActionKind::SendToTeamMember,
+                text: None,
                 target_user_ids: vec![SAM, crate::demo::ADA],
             },
         ],
@@ -221,14 +224,17 @@ fn every_failing_bot_action_is_listed_with_the_users_it_targets() {
         actions: vec![
             BotAction {
                 kind: BotActionKind::SendToTeamMember,
+                text: None,
                 target_user_ids: vec![SAM, NOOR, UserId::of(99)],
             },
             BotAction {
                 kind: BotActionKind::CreateTicket,
+                text: None,
                 target_user_ids: vec![],
             },
             BotAction {
                 kind: BotActionKind::SendToTeamMember,
+                text: None,
                 target_user_ids: vec![NOOR],
             },
         ],
@@ -258,6 +264,7 @@ fn bot_rules_apply_only_to_chat_chatflows() {
     let bot = Bot {
         actions: vec![BotAction {
             kind: BotActionKind::CreateTicket,
+            text: None,
             target_user_ids: vec![],
         }],
     };
@@ -273,6 +280,7 @@ fn every_reason_is_listed_in_refusal_order() {
     let bot = Bot {
         actions: vec![BotAction {
             kind: BotActionKind::CreateTicket,
+            text: None,
             target_user_ids: vec![],
         }],
     };
@@ -335,10 +343,12 @@ fn a_not_movable_refusal_names_every_failing_bot_action() {
         actions: vec![
             BotAction {
                 kind: BotActionKind::CreateTicket,
+                text: None,
                 target_user_ids: vec![],
             },
             BotAction {
                 kind: BotActionKind::SendToTeamMember,
+                text: None,
                 target_user_ids: vec![NOOR],
             },
         ],

@@ -1,7 +1,6 @@
 use super::*;
 use crate::demo::{ADA, CLOSED, NEW, NOOR, SAM, WAITING_ON_US};
 use crate::domain::{PipelineId, SlaPolicyId, StatusId, UserId};
-use crate::domain::{Routing, TicketCreation};
 use crate::fixtures::{access, mapping, pipeline, sla};
 use chrono::TimeZone;
 use proptest::prelude::*;
@@ -150,7 +149,8 @@ fn a_kept_ticket_without_sla_gets_due_times_from_its_own_creation() {
 fn a_new_conversation_in_a_moved_channel_gets_a_ticket_with_sla() {
     // R7, R8
     let settings = ChannelSettings::default();
-    let ticket = plan_arrival_ticket(&settings, &pipeline(), access, Some(&sla()), t(10)).unwrap();
+    let ticket =
+        plan_arrival_ticket(&settings, &pipeline(), None, access, Some(&sla()), t(10)).unwrap();
     assert_eq!(ticket.status_id, NEW);
     assert_eq!(ticket.owner_id, None);
     assert_eq!(ticket.created_at, t(10));
@@ -161,45 +161,20 @@ fn a_new_conversation_in_a_moved_channel_gets_a_ticket_with_sla() {
 fn a_new_ticket_keeps_the_channels_creation_status_and_routing() {
     // R6, R7, R8
     let mut settings = ChannelSettings {
-        routing: Routing {
-            owner_id: Some(SAM),
-        },
-        ticket_creation: TicketCreation {
-            status_id: Some(WAITING_ON_US),
-        },
+        ticket_status_id: Some(WAITING_ON_US),
         ..ChannelSettings::default()
     };
-    let ticket = plan_arrival_ticket(&settings, &pipeline(), access, None, t(10)).unwrap();
+    let ticket =
+        plan_arrival_ticket(&settings, &pipeline(), Some(SAM), access, None, t(10)).unwrap();
     assert_eq!(ticket.status_id, WAITING_ON_US);
     assert_eq!(ticket.owner_id, Some(SAM));
     // R8: a routing owner without help desk access is not kept.
-    settings.routing.owner_id = Some(NOOR);
     // A stale status that left the pipeline falls back to the first open one.
-    settings.ticket_creation.status_id = Some(StatusId::of(99));
-    let ticket = plan_arrival_ticket(&settings, &pipeline(), access, None, t(10)).unwrap();
+    settings.ticket_status_id = Some(StatusId::of(99));
+    let ticket =
+        plan_arrival_ticket(&settings, &pipeline(), Some(NOOR), access, None, t(10)).unwrap();
     assert_eq!(ticket.owner_id, None);
     assert_eq!(ticket.status_id, NEW);
-}
-
-#[test]
-fn an_inbox_arrival_keeps_the_routing_owner_while_they_are_a_user() {
-    // R6
-    let settings = ChannelSettings {
-        routing: Routing {
-            owner_id: Some(NOOR),
-        },
-        ..ChannelSettings::default()
-    };
-    assert_eq!(inbox_arrival_owner(&settings, |id| id == NOOR), Some(NOOR));
-    assert_eq!(
-        inbox_arrival_owner(&settings, |_| false),
-        None,
-        "a removed user"
-    );
-    assert_eq!(
-        inbox_arrival_owner(&ChannelSettings::default(), |_| true),
-        None
-    );
 }
 
 #[test]
@@ -208,7 +183,7 @@ fn a_pipeline_without_open_status_cannot_take_arrivals() {
     let mut p = pipeline();
     p.statuses.retain(|s| s.state == StatusState::Closed);
     assert_eq!(
-        plan_arrival_ticket(&ChannelSettings::default(), &p, access, None, t(1)),
+        plan_arrival_ticket(&ChannelSettings::default(), &p, None, access, None, t(1)),
         None
     );
 }

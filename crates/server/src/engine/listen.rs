@@ -30,6 +30,17 @@ impl Engine {
         }
     }
 
+    /// Tells this server's event streams that a channel changed, so every
+    /// channel list reads again; on PostgreSQL the store's announcement does.
+    pub async fn publish_channel(&self, account: AccountId, channel: ChannelId) {
+        if !self.store.is_sqlite() {
+            return;
+        }
+        if let Err(e) = self.publish_channel_here(account, channel).await {
+            tracing::error!(error = %e, "channel event");
+        }
+    }
+
     pub(super) async fn publish_channel_here(
         &self,
         account: AccountId,

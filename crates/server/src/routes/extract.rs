@@ -7,6 +7,7 @@ use axum::body::to_bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request};
 use axum::http::header;
 use axum::http::request::Parts;
+use deskmove_rules::inboxes::{ChannelPatch, InboxName, NewChannel};
 use deskmove_rules::requests::{
     ConversationPatch, CreateTicketRequest, IngestConversation, IngestMessage, TicketPatch,
     TransferRequest,
@@ -34,6 +35,9 @@ pub trait Limited {
 
 /// A few KB: an email, a password, a handful of ids.
 const SMALL: usize = 4 * 1024;
+/// A channel's settings or a bot: a signature, fifty bot messages, each at its
+/// longest in four-byte characters.
+const SETTINGS: usize = 256 * 1024;
 /// What a real email needs: the longest message the rules allow, JSON-escaped.
 const MESSAGE: usize = 1024 * 1024;
 
@@ -46,7 +50,8 @@ macro_rules! limited {
 }
 
 limited! {
-    SMALL: SignIn, SetupRequest, SlaPolicyRequest, NewStatus, StatusPatch, InviteRequest, UserPatch, SetPassword, ChangePassword, MePatch, MoveRequest, MoveReschedule, ConversationPatch, TransferRequest, CreateTicketRequest, TicketPatch;
+    SMALL: SignIn, SetupRequest, SlaPolicyRequest, NewStatus, StatusPatch, InviteRequest, UserPatch, SetPassword, ChangePassword, MePatch, MoveRequest, MoveReschedule, ConversationPatch, TransferRequest, CreateTicketRequest, TicketPatch, InboxName, NewChannel;
+    SETTINGS: ChannelPatch, Option<deskmove_rules::Bot>;
     MESSAGE: IngestConversation, IngestMessage;
 }
 
@@ -125,6 +130,12 @@ impl Named for deskmove_rules::UserId {
 }
 impl Named for deskmove_rules::PipelineId {
     const WHAT: &'static str = "pipeline";
+}
+impl Named for deskmove_rules::InboxId {
+    const WHAT: &'static str = "inbox";
+}
+impl Named for deskmove_rules::ChatflowId {
+    const WHAT: &'static str = "chatflow";
 }
 impl Named for MoveId {
     const WHAT: &'static str = "move";

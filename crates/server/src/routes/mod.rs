@@ -4,6 +4,7 @@ mod catalog;
 mod conversations;
 mod events;
 mod extract;
+mod inboxes;
 mod ingest;
 mod links;
 mod moves;
@@ -18,7 +19,7 @@ mod users;
 use std::time::Duration;
 
 use axum::error_handling::HandleErrorLayer;
-use axum::routing::{get, patch, post};
+use axum::routing::{get, patch, post, put};
 use axum::{BoxError, Router};
 use tower::ServiceBuilder;
 
@@ -38,10 +39,19 @@ pub fn api(timeout: Duration) -> Router<AppState> {
         .route("/me", get(session::me).patch(session::patch_me))
         .route("/me/password", post(links::change_own))
         .route("/links/{token}", get(links::show).post(links::set_password))
-        .route("/inboxes", get(catalog::inboxes))
+        .route(
+            "/inboxes",
+            get(catalog::inboxes).post(inboxes::create_inbox),
+        )
+        .route("/inboxes/{id}", patch(inboxes::rename_inbox))
         .route("/help-desk/channels", get(catalog::help_desk_channels))
-        .route("/channels/{id}", get(catalog::channel))
+        .route("/channels", post(inboxes::connect_channel))
+        .route(
+            "/channels/{id}",
+            get(catalog::channel).patch(inboxes::change_channel),
+        )
         .route("/chatflows", get(catalog::chatflows))
+        .route("/chatflows/{id}/bot", put(inboxes::set_bot))
         .route("/pipelines", get(catalog::pipelines))
         .route("/pipelines/{id}/statuses", post(statuses::add))
         .route(

@@ -12,7 +12,7 @@ use deskmove_rules::{PipelineId, PipelineStatus, StatusId};
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::routes::{Body, PathId};
-use crate::store::StatusError;
+use crate::store::Refusal;
 use crate::AppState;
 
 /// `{id}` and `{sid}` of the path; anything else names no status.
@@ -26,12 +26,12 @@ fn ids(path: Result<Path<(String, String)>, PathRejection>) -> AppResult<(Pipeli
     }
 }
 
-fn refusal(e: StatusError) -> AppError {
+fn refusal(e: Refusal) -> AppError {
     match e {
-        StatusError::NotFound => AppError::not_found("pipeline or status"),
-        StatusError::Invalid(errors) => AppError(invalid_request(&errors)),
-        StatusError::Refused(refused) => AppError(refused),
-        StatusError::Store(e) => e.into(),
+        Refusal::NotFound => AppError::not_found("pipeline or status"),
+        Refusal::Invalid(errors) => AppError(invalid_request(&errors)),
+        Refusal::Refused(refused) => AppError(refused),
+        Refusal::Store(e) => e.into(),
     }
 }
 

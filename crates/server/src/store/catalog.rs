@@ -24,6 +24,21 @@ where
     })
 }
 
+/// Reads an id column that may be NULL.
+pub(crate) fn typed_opt<T>(r: &AnyRow, column: &str) -> sqlx::Result<Option<T>>
+where
+    T: TryFrom<i64>,
+    T::Error: std::error::Error + Send + Sync + 'static,
+{
+    let raw: Option<i64> = r.try_get(column)?;
+    raw.map(T::try_from)
+        .transpose()
+        .map_err(|e| sqlx::Error::ColumnDecode {
+            index: column.to_string(),
+            source: Box::new(e),
+        })
+}
+
 /// A JSON column (channel settings, a bot).
 fn json<T: serde::de::DeserializeOwned>(r: &AnyRow, column: &str) -> sqlx::Result<T> {
     let raw: String = r.try_get(column)?;
@@ -136,28 +151,35 @@ pub struct InboxRow {
 pub struct ChannelRow {
     pub id: ChannelId,
     pub account_id: AccountId,
-    pub inbox_id: InboxId,
+    /// `None` for a channel connected straight to help desk (R30).
+    pub inbox_id: Option<InboxId>,
     pub kind: ChannelKind,
     pub name: String,
     pub address: String,
     pub workspace: Workspace,
     pub settings: ChannelSettings,
+    /// R32: a form's public key.
+    pub form_key: Option<String>,
+    /// R30: whom round robin gave the last conversation.
+    pub round_robin_last: Option<UserId>,
 }
 
 pub(crate) const CHANNEL_COLUMNS: &str =
-    "id, account_id, inbox_id, kind, name, address, workspace, settings";
+    "id, account_id, inbox_id, kind, name, address, workspace, settings, form_key, round_robin_last";
 
 impl FromRow<'_, AnyRow> for ChannelRow {
     fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
         Ok(ChannelRow {
             id: typed::<_, i64>(r, "id")?,
             account_id: typed::<_, i64>(r, "account_id")?,
-            inbox_id: typed::<_, i64>(r, "inbox_id")?,
+            inbox_id: typed_opt(r, "inbox_id")?,
             kind: typed::<_, String>(r, "kind")?,
             name: r.try_get("name")?,
             address: r.try_get("address")?,
             workspace: typed::<_, String>(r, "workspace")?,
             settings: json(r, "settings")?,
+            form_key: r.try_get("form_key")?,
+            round_robin_last: typed_opt(r, "round_robin_last")?,
         })
     }
 }

@@ -1,10 +1,12 @@
 //! Inbound traffic: conversations arriving in a channel (R7, R18) and replies (R12).
 
 use chrono::{DateTime, Utc};
-use deskmove_rules::plan::{inbox_arrival_owner, plan_arrival_ticket, TicketEvent};
+use deskmove_rules::inboxes::routed_to;
+use deskmove_rules::plan::{plan_arrival_ticket, TicketEvent};
 use deskmove_rules::scope::{arrival_gets_ticket, arrival_workspace, ChannelPhase};
 use deskmove_rules::{
-    has_help_desk_access, ChannelId, Conversation, ConversationId, UnassignedReason, UserId,
+    has_help_desk_access, ChannelId, Conversation, ConversationId, Routing, UnassignedReason,
+    UserId,
 };
 
 use super::catalog::{
@@ -53,10 +55,24 @@ impl Store {
 
         let users = users_on(&mut tx, account).await?;
         let has_access = |id: UserId| has_help_desk_access(&users, id);
-        // R29: nothing is routed to a deactivated user.
-        let is_user = |id: UserId| users.iter().any(|u| u.id == id && u.takes_work());
+        let gets_ticket = arrival_gets_ticket(phase);
+        // R30: routing, whose turn it is for round robin; R29: never to a
+        // deactivated user.
+        let routed = routed_to(
+            &channel.settings,
+            &users,
+            channel.round_robin_last,
+            gets_ticket,
+        );
+        if routed.is_some() && channel.settings.routing == Routing::RoundRobin {
+            sqlx::query("UPDATE channels SET round_robin_last = $1 WHERE id = $2")
+                .bind(routed.map(UserId::get))
+                .bind(channel_id.get())
+                .execute(&mut *tx)
+                .await?;
+        }
 
-        let ticket = if arrival_gets_ticket(phase) {
+        let ticket = if gets_ticket {
             let pipeline = pipeline_on(&mut tx, account).await?;
             // R31: an arrival during its channel's move counts by the policy
             // the move fixed; after it, by the account's.
@@ -65,7 +81,7 @@ impl Store {
                 None => sla_policy_on(&mut tx, account).await?,
             };
             pipeline.and_then(|p| {
-                plan_arrival_ticket(&channel.settings, &p, has_access, sla.as_ref(), now)
+                plan_arrival_ticket(&channel.settings, &p, routed, has_access, sla.as_ref(), now)
                     .map(|t| (t, p.id))
             })
         } else {
@@ -73,7 +89,7 @@ impl Store {
         };
         let owner = match &ticket {
             Some((t, _)) => t.owner_id,
-            None => inbox_arrival_owner(&channel.settings, is_user),
+            None => routed,
         };
         let conversation: ConversationId = typed::<_, i64>(
             &sqlx::query(
@@ -121,7 +137,6 @@ impl Store {
             .await?;
             // R26: an arrival during the move is in the move's report.
             if let Some(m) = &moving {
-                let routed = inbox_arrival_owner(&channel.settings, is_user);
                 let reason = match (t.owner_id, routed) {
                     (Some(_), _) => None,
                     (None, Some(_)) => Some(UnassignedReason::OwnerWithoutAccess),

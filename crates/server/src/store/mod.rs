@@ -5,6 +5,7 @@
 mod announcements;
 mod batch;
 mod catalog;
+mod channels;
 mod check;
 mod conversations;
 mod counts;
@@ -44,7 +45,6 @@ pub use preview::*;
 pub use seed::*;
 pub use sessions::*;
 pub use setup::{NewAccount, SetupError};
-pub use statuses::StatusError;
 pub use tickets::*;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -52,6 +52,26 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sqlx::{AnyPool, Row};
+
+/// Why a change a super admin asked for (statuses, inboxes, channels, bots) was
+/// refused; nothing of it was written.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    #[error("not found")]
+    NotFound,
+    #[error("invalid: {0:?}")]
+    Invalid(Vec<deskmove_rules::FieldError>),
+    #[error("{0}")]
+    Refused(deskmove_rules::ApiError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for Refusal {
+    fn from(e: sqlx::Error) -> Self {
+        Refusal::Store(e.into())
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

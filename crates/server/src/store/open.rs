@@ -218,3 +218,83 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use deskmove_rules::{ChannelSettings, Routing, UserId};
+    use sqlx::Row;
+
+    use super::*;
+
+    /// A database as a server before R30 left it: its channels' settings in the
+    /// old shape.
+    #[tokio::test]
+    async fn channels_from_before_r30_keep_their_settings_in_the_new_shape() {
+        // R6, R30
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+        let before_r30 = sqlx::migrate::Migrator {
+            migrations: Cow::Owned(SQLITE_MIGRATIONS.migrations[..15].to_vec()),
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
+        before_r30.run(&pool).await.unwrap();
+        for sql in [
+            "INSERT INTO accounts (id, name) VALUES (1, 'Old Co')",
+            "INSERT INTO users (id, account_id, name, email, role, help_desk_access, password_hash) \
+             VALUES (7, 1, 'Sam', 'sam@old.test', 'agent', 1, '!')",
+            "INSERT INTO inboxes (id, account_id, name) VALUES (1, 1, 'Support')",
+            r#"INSERT INTO channels (id, account_id, inbox_id, kind, name, address, workspace, settings)
+               VALUES (1, 1, 1, 'email', 'Support', 's@old.test', 'inbox',
+                 '{"signature":"— Old Co","routing":{"owner_id":"7"},"automation":["Auto-reply"],"ticket_creation":{"status_id":null}}'),
+               (2, 1, 1, 'form', 'Contact', 'contact', 'inbox',
+                 '{"signature":null,"routing":{"owner_id":null},"automation":[],"ticket_creation":{"status_id":"3"}}')"#,
+        ] {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+
+        let store = Store::open(&url).await.unwrap();
+        let channels = store
+            .channels(deskmove_rules::AccountId::of(1))
+            .await
+            .unwrap();
+        assert_eq!(
+            channels[0].settings,
+            ChannelSettings {
+                signature: Some("— Old Co".into()),
+                routing: Routing::User {
+                    user_id: UserId::of(7)
+                },
+                automation: true,
+                ticket_status_id: None,
+            }
+        );
+        assert_eq!(channels[1].settings.routing, Routing::None);
+        assert_eq!(
+            channels[1].settings.ticket_status_id.map(|s| s.get()),
+            Some(3)
+        );
+        assert!(channels[1].form_key.is_some(), "a form gets its key");
+        assert!(channels[0].form_key.is_none());
+        // Every connection of the pool takes a channel without an inbox.
+        for _ in 0..3 {
+            sqlx::query(
+                "INSERT INTO channels (account_id, inbox_id, kind, name, address, workspace, settings) \
+                 VALUES (1, NULL, 'chat', 'Direct', 'direct', 'help_desk', '{}')",
+            )
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        }
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM channels WHERE inbox_id IS NULL")
+            .fetch_one(&store.writer)
+            .await
+            .unwrap()
+            .get("n");
+        assert_eq!(n, 3);
+    }
+}

@@ -118,8 +118,8 @@ pub async fn insert_channel(
     id(insert_returning_id(
         tx,
         sqlx::query(
-            "INSERT INTO channels (account_id, inbox_id, kind, name, address, workspace, settings) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO channels (account_id, inbox_id, kind, name, address, workspace, settings, \
+                form_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(account.get())
         .bind(c.inbox.get())
@@ -127,7 +127,9 @@ pub async fn insert_channel(
         .bind(c.name)
         .bind(c.address)
         .bind(c.workspace.as_str())
-        .bind(settings),
+        .bind(settings)
+        // R32: a form posts with its public key.
+        .bind((c.kind == ChannelKind::Form).then(crate::auth::new_token)),
     )
     .await?)
 }

@@ -4,44 +4,23 @@
 use deskmove_rules::statuses::{
     deletion_refused, validate_new_status, validate_status_patch, NewStatus, StatusPatch, StatusUse,
 };
-use deskmove_rules::{
-    AccountId, ApiError, FieldError, Pipeline, PipelineId, PipelineStatus, StatusId,
-};
+use deskmove_rules::{AccountId, Pipeline, PipelineId, PipelineStatus, StatusId};
 use sqlx::{AnyConnection, Row};
 
 use super::catalog::{pipeline_on, ChannelRow, CHANNEL_COLUMNS};
 use super::sql::insert_returning_id;
-use super::{Store, StoreError, StoreResult};
-
-/// Why a change to the statuses was refused.
-#[derive(Debug, thiserror::Error)]
-pub enum StatusError {
-    #[error("no such pipeline or status")]
-    NotFound,
-    #[error("invalid: {0:?}")]
-    Invalid(Vec<FieldError>),
-    #[error("{0}")]
-    Refused(ApiError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<sqlx::Error> for StatusError {
-    fn from(e: sqlx::Error) -> Self {
-        StatusError::Store(e.into())
-    }
-}
+use super::{Refusal, Store, StoreError, StoreResult};
 
 /// The account's pipeline, if it is `id`.
 async fn pipeline_of(
     conn: &mut AnyConnection,
     account: AccountId,
     id: PipelineId,
-) -> Result<Pipeline, StatusError> {
+) -> Result<Pipeline, Refusal> {
     pipeline_on(conn, account)
         .await?
         .filter(|p| p.id == id)
-        .ok_or(StatusError::NotFound)
+        .ok_or(Refusal::NotFound)
 }
 
 /// Writes the statuses' positions in `order`.
@@ -81,7 +60,7 @@ async fn uses_of(
     uses.extend(
         channels
             .iter()
-            .filter(|c| c.settings.ticket_creation.status_id == Some(id))
+            .filter(|c| c.settings.ticket_status_id == Some(id))
             .map(|c| StatusUse::Channel(c.name.clone())),
     );
     let moves = sqlx::query(
@@ -106,10 +85,10 @@ impl Store {
         account: AccountId,
         pipeline: PipelineId,
         new: &NewStatus,
-    ) -> Result<PipelineStatus, StatusError> {
+    ) -> Result<PipelineStatus, Refusal> {
         let mut tx = self.begin_write().await?;
         let p = pipeline_of(&mut tx, account, pipeline).await?;
-        validate_new_status(new, &p).map_err(StatusError::Invalid)?;
+        validate_new_status(new, &p).map_err(Refusal::Invalid)?;
         let id = insert_returning_id(
             &mut tx,
             sqlx::query(
@@ -138,11 +117,11 @@ impl Store {
         pipeline: PipelineId,
         id: StatusId,
         patch: &StatusPatch,
-    ) -> Result<PipelineStatus, StatusError> {
+    ) -> Result<PipelineStatus, Refusal> {
         let mut tx = self.begin_write().await?;
         let p = pipeline_of(&mut tx, account, pipeline).await?;
-        let mut status = p.status(id).cloned().ok_or(StatusError::NotFound)?;
-        validate_status_patch(patch, &p, id).map_err(StatusError::Invalid)?;
+        let mut status = p.status(id).cloned().ok_or(Refusal::NotFound)?;
+        validate_status_patch(patch, &p, id).map_err(Refusal::Invalid)?;
         if let Some(label) = &patch.label {
             status.label = label.trim().to_string();
         }
@@ -175,15 +154,15 @@ impl Store {
         account: AccountId,
         pipeline: PipelineId,
         id: StatusId,
-    ) -> Result<(), StatusError> {
+    ) -> Result<(), Refusal> {
         let mut tx = self.begin_write().await?;
         let p = pipeline_of(&mut tx, account, pipeline).await?;
         if p.status(id).is_none() {
-            return Err(StatusError::NotFound);
+            return Err(Refusal::NotFound);
         }
         let uses = uses_of(&mut tx, account, id).await?;
         if let Some(refused) = deletion_refused(&p, id, &uses) {
-            return Err(StatusError::Refused(refused));
+            return Err(Refusal::Refused(refused));
         }
         sqlx::query("DELETE FROM pipeline_statuses WHERE id = $1")
             .bind(id.get())

@@ -1,6 +1,6 @@
 use deskmove_rules::{
     BlockerCode, Channel, ChannelKind, ChannelSettings, Chatflow, ErrorCode, Inbox, Pipeline, Role,
-    StatusState, User, Workspace,
+    Routing, StatusState, User, Workspace,
 };
 use deskmove_server::store;
 use reqwest::StatusCode;
@@ -99,7 +99,7 @@ async fn a_channel_answers_by_id_and_keeps_its_settings() {
     );
     let welcome = by_name(&inboxes, "Welcome bot");
     let sam = s.me.id;
-    assert_eq!(welcome.settings.routing.owner_id, Some(sam));
+    assert_eq!(welcome.settings.routing, Routing::User { user_id: sam });
 }
 
 #[tokio::test]

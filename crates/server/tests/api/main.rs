@@ -7,6 +7,7 @@ mod demo;
 mod fuzz;
 mod hardening;
 mod helpers;
+mod inboxes;
 mod lists;
 mod load;
 mod moves;
