@@ -1,16 +1,20 @@
 //! The one place that talks HTTP: typed by the rules crate, errors in words a person understands.
 
 use chrono::{DateTime, Utc};
+use deskmove_rules::inboxes::{ChannelPatch, InboxName, NewChannel};
 use deskmove_rules::requests::{ConversationPatch, TicketPatch};
 use deskmove_rules::setup::{SetupRequest, SetupState};
+use deskmove_rules::sla::SlaPolicyRequest;
+use deskmove_rules::statuses::{NewStatus, StatusPatch};
 use deskmove_rules::users::{
     ChangePassword, Granted, InviteRequest, Invited, LinkInfo, LinkUrl, SetPassword, UserChanged,
     UserPatch,
 };
 use deskmove_rules::{
-    Channel, ChannelId, Chatflow, Conversation, ConversationId, ErrorBody, ErrorCode, Inbox,
-    ItemOutcome, Language, Me, MePatch, Message, Move, MoveId, MoveItem, MoveRequest,
-    MoveReschedule, Page, Pipeline, Preview, SignIn, Ticket, TicketId, User, UserId,
+    Bot, Channel, ChannelId, Chatflow, ChatflowId, Conversation, ConversationId, ErrorBody,
+    ErrorCode, Inbox, InboxId, ItemOutcome, Language, Me, MePatch, Message, Move, MoveId, MoveItem,
+    MoveRequest, MoveReschedule, Page, Pipeline, PipelineId, PipelineStatus, Preview, SignIn,
+    SlaPolicy, StatusId, Ticket, TicketId, User, UserId,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -251,6 +255,116 @@ pub async fn change_password(request: &ChangePassword, csrf: &str) -> ApiResult<
     } else {
         read::<()>(res).await
     }
+}
+
+/// A change that answers nothing but whether it was made (204).
+async fn done(req: gloo_net::http::Request) -> ApiResult<()> {
+    let res = send_built(req).await?;
+    if res.ok() {
+        Ok(())
+    } else {
+        read::<()>(res).await
+    }
+}
+
+async fn patch<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+    csrf: &str,
+) -> ApiResult<T> {
+    let req = write(Request::patch(path), csrf)
+        .json(body)
+        .map_err(|_| ApiFailure::Unreadable)?;
+    read(send_built(req).await?).await
+}
+
+/// R30: makes an inbox.
+pub async fn create_inbox(name: &InboxName, csrf: &str) -> ApiResult<Inbox> {
+    post("/api/inboxes", name, Some(csrf)).await
+}
+
+/// R30: renames an inbox.
+pub async fn rename_inbox(id: InboxId, name: &InboxName, csrf: &str) -> ApiResult<Inbox> {
+    patch(&format!("/api/inboxes/{id}"), name, csrf).await
+}
+
+/// R30: connects a channel to an inbox, or straight to help desk.
+pub async fn connect_channel(new: &NewChannel, csrf: &str) -> ApiResult<Channel> {
+    post("/api/channels", new, Some(csrf)).await
+}
+
+/// R6, R30: renames a channel or changes its settings.
+pub async fn patch_channel(id: ChannelId, change: &ChannelPatch, csrf: &str) -> ApiResult<Channel> {
+    patch(&format!("/api/channels/{id}"), change, csrf).await
+}
+
+/// R21, R30: replaces a chatflow's bot, or takes it away.
+pub async fn set_bot(id: ChatflowId, bot: Option<&Bot>, csrf: &str) -> ApiResult<Chatflow> {
+    let req = write(Request::put(&format!("/api/chatflows/{id}/bot")), csrf)
+        .json(&bot)
+        .map_err(|_| ApiFailure::Unreadable)?;
+    read(send_built(req).await?).await
+}
+
+/// R31: adds a status at the end of the pipeline.
+pub async fn add_status(
+    pipeline: PipelineId,
+    new: &NewStatus,
+    csrf: &str,
+) -> ApiResult<PipelineStatus> {
+    post(
+        &format!("/api/pipelines/{pipeline}/statuses"),
+        new,
+        Some(csrf),
+    )
+    .await
+}
+
+/// R31: renames, re-states or moves a status.
+pub async fn patch_status(
+    pipeline: PipelineId,
+    id: StatusId,
+    change: &StatusPatch,
+    csrf: &str,
+) -> ApiResult<PipelineStatus> {
+    patch(
+        &format!("/api/pipelines/{pipeline}/statuses/{id}"),
+        change,
+        csrf,
+    )
+    .await
+}
+
+/// R31: deletes a status nothing uses (409 `status_in_use` names what does).
+pub async fn delete_status(pipeline: PipelineId, id: StatusId, csrf: &str) -> ApiResult<()> {
+    let req = write(
+        Request::delete(&format!("/api/pipelines/{pipeline}/statuses/{id}")),
+        csrf,
+    )
+    .build()
+    .map_err(|_| ApiFailure::Unreadable)?;
+    done(req).await
+}
+
+/// R31: the account's SLA policy, if it has one.
+pub async fn sla_policy() -> ApiResult<Option<SlaPolicy>> {
+    get("/api/sla-policy").await
+}
+
+/// R31: makes or replaces the SLA policy.
+pub async fn put_sla_policy(policy: &SlaPolicyRequest, csrf: &str) -> ApiResult<SlaPolicy> {
+    let req = write(Request::put("/api/sla-policy"), csrf)
+        .json(policy)
+        .map_err(|_| ApiFailure::Unreadable)?;
+    read(send_built(req).await?).await
+}
+
+/// R31: removes the SLA policy: moved tickets get no due times (R5 warns again).
+pub async fn delete_sla_policy(csrf: &str) -> ApiResult<()> {
+    let req = write(Request::delete("/api/sla-policy"), csrf)
+        .build()
+        .map_err(|_| ApiFailure::Unreadable)?;
+    done(req).await
 }
 
 /// The preview, with `sample` of the history's conversations as the move would

@@ -25,6 +25,7 @@ use deskmove_rules::ErrorCode;
 use pages::{
     chatflows::Chatflows, help_desk::HelpDesk, home::Home, inbox::Inbox, link::SetPasswordPage,
     login::Login, move_progress::MoveProgressPage, not_found::NotFound,
+    settings_channel::SettingsChannel, settings_help_desk::SettingsHelpDesk,
     settings_inboxes::SettingsInboxes, settings_moves::SettingsMoves,
     settings_users::SettingsUsers, setup::Setup, ticket::TicketPage,
 };
@@ -92,6 +93,8 @@ fn Routed() -> impl IntoView {
                     <Route path=path!("/chatflows") view=Chatflows/>
                     <Route path=path!("/settings/inboxes") view=SettingsInboxes/>
                     <Route path=path!("/settings/users") view=SettingsUsers/>
+                    <Route path=path!("/settings/help-desk") view=SettingsHelpDesk/>
+                    <Route path=path!("/settings/channels/:id") view=SettingsChannel/>
                     <Route path=path!("/settings/moves") view=SettingsMoves/>
                     <Route path=path!("/moves/:id") view=MoveProgressPage/>
                 </ParentRoute>

@@ -59,6 +59,20 @@ pub fn safe_next(next: Option<String>) -> String {
         .unwrap_or_else(|| "/".to_string())
 }
 
+/// R29, R31, SCREENS.md 17: where a settings page leads back to (`?back=`, the
+/// move dialog it was opened from): a path of this app only.
+pub fn back_from(
+    query: leptos::prelude::Memo<leptos_router::params::ParamsMap>,
+) -> leptos::prelude::Memo<Option<String>> {
+    use leptos::prelude::*;
+    Memo::new(move |_| {
+        let origin = web_sys::window().and_then(|w| w.location().origin().ok())?;
+        query
+            .with(|q| q.get("back"))
+            .and_then(|b| path_on(&b, &origin))
+    })
+}
+
 /// `next` as a path of `origin` (path, query and fragment), or `None` when the
 /// browser would read it as anything else. Browsers read `\` as `/` and drop
 /// tabs and newlines inside a URL (`/\evil.example` and `/<TAB>/evil.example`

@@ -3,7 +3,7 @@
 mod common;
 
 use chrono::Duration;
-use common::{choose, click, mount, settle};
+use common::{choose, click, mount, settle, type_into};
 use deskmove::components::format::{hour_of_day, local_input, now};
 use deskmove::components::move_dialog::dialog::MoveForm;
 use deskmove::components::move_dialog::when::next_utc_hour;
@@ -323,18 +323,6 @@ async fn the_sample_shows_what_happens_and_follows_the_status_selects() {
 fn press(e: &web_sys::Element) {
     e.unchecked_ref::<web_sys::HtmlElement>().focus().unwrap();
     click(e);
-}
-
-/// Types into a field as a person does: the value, then an input event.
-fn type_into(e: &web_sys::Element, text: &str) {
-    let input: HtmlInputElement = e.clone().unchecked_into();
-    input.focus().unwrap();
-    input.set_value(text);
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    input
-        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
-        .unwrap();
 }
 
 #[wasm_bindgen_test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{mount, mount_in, pause, settle};
+use common::{mount, mount_in, pause, settle, submit, type_into};
 use deskmove::components::change_password::ChangePasswordForm;
 use deskmove::components::modal::Modal;
 use deskmove::i18n::Locale;
@@ -12,25 +12,8 @@ use deskmove::session::Session;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::HtmlInputElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn type_into(e: &web_sys::Element, text: &str) {
-    let input: HtmlInputElement = e.clone().unchecked_into();
-    input.set_value(text);
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    input
-        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
-        .unwrap();
-}
-
-fn submit(form: &web_sys::Element) {
-    form.unchecked_ref::<web_sys::HtmlFormElement>()
-        .request_submit()
-        .unwrap();
-}
 
 #[wasm_bindgen_test]
 async fn change_password_says_what_is_wrong_beside_each_field_in_german() {

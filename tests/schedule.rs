@@ -3,7 +3,7 @@
 mod common;
 
 use chrono::Duration;
-use common::{a_move, click, mount, pause, settle};
+use common::{a_move, click, mount, pause, settle, type_into};
 use deskmove::components::format::{local_input, now};
 use deskmove::components::move_progress::MoveProgress;
 use deskmove::session::Session;
@@ -29,17 +29,6 @@ fn signed_in(role: Role) -> Session {
     session
 }
 
-/// Types `text` into the input as a person does: the value, then an input event.
-fn type_into(input: &HtmlInputElement, text: &str) {
-    input.focus().unwrap();
-    input.set_value(text);
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    input
-        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
-        .unwrap();
-}
-
 #[wasm_bindgen_test]
 async fn a_super_admin_reschedules_with_the_rules_checks_and_cancels_after_asking() {
     // R24, R1
@@ -61,7 +50,7 @@ async fn a_super_admin_reschedules_with_the_rules_checks_and_cancels_after_askin
     assert_eq!(m.text("label[for=new-start]"), "New start");
     // Enter in the field submits its form: a past time is refused beside it, and
     // nothing is sent.
-    type_into(&input, &local_input(now() - Duration::hours(1)));
+    type_into(input.as_ref(), &local_input(now() - Duration::hours(1)));
     let form: HtmlFormElement = m.get("form.schedule-controls").unchecked_into();
     form.request_submit().unwrap();
     settle().await;
@@ -70,19 +59,19 @@ async fn a_super_admin_reschedules_with_the_rules_checks_and_cancels_after_askin
         "That time has passed: choose a time in the future, or start now."
     );
     assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
-    type_into(&input, &local_input(now() + Duration::days(40)));
+    type_into(input.as_ref(), &local_input(now() + Duration::days(40)));
     settle().await;
     assert_eq!(
         m.text("#new-start-error"),
         "A move can be scheduled at most 30 days ahead."
     );
-    type_into(&input, "");
+    type_into(input.as_ref(), "");
     settle().await;
     assert_eq!(
         m.text("#new-start-error"),
         "Choose the date and time to start at."
     );
-    type_into(&input, &local_input(now() + Duration::hours(5)));
+    type_into(input.as_ref(), &local_input(now() + Duration::hours(5)));
     settle().await;
     assert_eq!(m.text("#new-start-error"), "");
     assert_eq!(

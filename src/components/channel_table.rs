@@ -1,6 +1,6 @@
 //! "Ticket sources and routing ▸ Channels": a channel a row, with the move action for super admins.
 
-use deskmove_rules::Channel;
+use deskmove_rules::{Channel, ChannelId};
 use leptos::prelude::*;
 
 use crate::i18n::td_string;
@@ -18,6 +18,9 @@ pub fn ChannelTable(
     /// Whether the signed-in user may move channels (R1); agents get no action at all.
     #[prop(into)]
     can_move: Signal<bool>,
+    /// Whether each channel's name opens its page (R30: super admins).
+    #[prop(optional, into)]
+    can_edit: Signal<bool>,
     /// Called with the channel whose "Move to help desk" was chosen.
     on_move: Callback<Channel>,
 ) -> impl IntoView {
@@ -31,7 +34,7 @@ pub fn ChannelTable(
         <DataTable class="channel-table" columns=columns actions=true>
                 <For
                     each=move || channels.get()
-                    key=|c| (c.id, c.movable.clone(), c.workspace)
+                    key=|c| (c.id, c.name.clone(), c.movable.clone(), c.workspace)
                     children=move |channel: Channel| {
                         let for_menu = channel.clone();
                         view! {
@@ -40,7 +43,7 @@ pub fn ChannelTable(
                                     <div class="channel-cell">
                                         <KindIcon kind=channel.kind/>
                                         <div>
-                                            <div class="channel-name">{channel.name.clone()}</div>
+                                            <div class="channel-name">{channel_link(channel.id, channel.name.clone(), can_edit)}</div>
                                             <div class="muted small">{words::channel_kind(l, channel.kind)}</div>
                                         </div>
                                     </div>
@@ -71,5 +74,16 @@ pub fn ChannelTable(
                     }
                 />
         </DataTable>
+    }
+}
+
+/// R30: a channel's name, opening its page for those who may change it.
+pub fn channel_link(id: ChannelId, name: String, can_edit: Signal<bool>) -> impl IntoView {
+    move || {
+        if can_edit.get() {
+            view! { <a href=format!("/settings/channels/{id}")>{name.clone()}</a> }.into_any()
+        } else {
+            name.clone().into_any()
+        }
     }
 }

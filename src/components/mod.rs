@@ -13,6 +13,7 @@ pub mod move_dialog;
 pub mod move_menu;
 pub mod move_progress;
 pub mod move_report;
+pub mod outcome;
 pub mod pager;
 pub mod schedule;
 pub mod settings_nav;

@@ -10,6 +10,7 @@ use crate::words::locale;
 pub enum SettingsPage {
     Inboxes,
     Users,
+    HelpDesk,
     Moves,
 }
 
@@ -30,6 +31,7 @@ pub fn SettingsNav(current: SettingsPage) -> impl IntoView {
             <ul>
                 {link(SettingsPage::Inboxes, "/settings/inboxes", td_string!(l, settings.inboxes))}
                 {link(SettingsPage::Users, "/settings/users", td_string!(l, settings.users))}
+                {link(SettingsPage::HelpDesk, "/settings/help-desk", td_string!(l, settings.help_desk))}
                 {link(SettingsPage::Moves, "/settings/moves", td_string!(l, settings.moves))}
             </ul>
         </aside>

@@ -1,18 +1,21 @@
 //! `/chatflows`: Service ▸ Chatflows by kind, with More ▸ Move to help desk (SCREENS.md 4).
 
-use deskmove_rules::{Channel, Chatflow, ChatflowKind, Movability};
+use deskmove_rules::{Channel, ChannelKind, Chatflow, ChatflowKind, Movability};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use crate::api;
+use crate::components::channel_table::channel_link;
 use crate::components::list::DataTable;
+use crate::components::modal::Modal;
 use crate::components::move_dialog::MoveDialog;
 use crate::components::move_menu::MoveMenu;
 use crate::components::status::{load_error, loading};
 use crate::directory::{use_directory, Names};
 use crate::i18n::{td_string, Locale};
+use crate::pages::settings_inboxes::ConnectForm;
 use crate::session::use_session;
 use crate::words::{self, locale};
 
@@ -61,11 +64,46 @@ pub fn Chatflows() -> impl IntoView {
         directory.retry_if_failed();
     });
     let can_move = session.can_move();
+    // R30: a new chatflow is a chat, WhatsApp or Messenger channel with its flow.
+    let creating = RwSignal::new(false);
+    let places = LocalResource::new(move || async move {
+        Ok::<_, api::ApiFailure>((api::inboxes().await?, api::help_desk_channels().await?))
+    });
+    let created = {
+        let navigate = use_navigate();
+        Callback::new(move |c: Channel| {
+            creating.set(false);
+            navigate(
+                &format!("/settings/channels/{}", c.id),
+                NavigateOptions::default(),
+            );
+        })
+    };
     let l = locale();
     view! {
         <main class="page" id="main">
             <Title text=td_string!(l, shell.chatflows)/>
             <h1>{td_string!(l, shell.chatflows)}</h1>
+            <Show when=move || can_move.get()>
+                <button type="button" class="button primary" id="create-chatflow"
+                    on:click=move |_| { places.refetch(); creating.set(true) }>
+                    {td_string!(l, chatflows.create)}
+                </button>
+            </Show>
+            <Modal open=creating on_close=Callback::new(move |_| creating.set(false)) labelled_by="connect-title">
+                {move || match places.get() {
+                    Some(Ok((inboxes, help_desk))) => {
+                        let preset = inboxes.first().map(|i| i.id);
+                        view! {
+                            <ConnectForm inboxes=inboxes help_desk=help_desk preset=preset
+                                kinds=vec![ChannelKind::Chat, ChannelKind::Whatsapp, ChannelKind::Messenger]
+                                on_close=Callback::new(move |_| creating.set(false)) on_done=created/>
+                        }.into_any()
+                    }
+                    Some(Err(e)) => load_error(&e, Callback::new(move |_| places.refetch())),
+                    None => loading(td_string!(l, chatflows.loading)),
+                }}
+            </Modal>
             {move || match directory.gate(flows.get()) {
                 None => loading(td_string!(l, chatflows.loading)),
                 Some(Err(e)) => load_error(&e, retry),
@@ -141,7 +179,7 @@ fn row(
     let name = f.name.clone();
     view! {
         <tr data-channel=f.name.clone()>
-            <td class="channel-name">{f.name.clone()}</td>
+            <td class="channel-name">{channel_link(f.channel_id, f.name.clone(), can_move)}</td>
             <td data-label=td_string!(l, chatflows.bot)>{bot}</td>
             <td data-label=td_string!(l, channels.workspace)><span class=format!("workspace-badge {}", f.workspace.as_str())>{words::workspace(l, f.workspace)}</span></td>
             <td class="actions">

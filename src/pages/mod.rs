@@ -8,6 +8,8 @@ pub mod link;
 pub mod login;
 pub mod move_progress;
 pub mod not_found;
+pub mod settings_channel;
+pub mod settings_help_desk;
 pub mod settings_inboxes;
 pub mod settings_moves;
 pub mod settings_users;

@@ -19,10 +19,11 @@ use crate::components::field::{focus, said_beside, Field};
 use crate::components::format::date_time;
 use crate::components::list::{list_view, DataTable, ListWords};
 use crate::components::modal::Modal;
+use crate::components::outcome::Outcome;
 use crate::components::settings_nav::{SettingsNav, SettingsPage};
 use crate::directory::use_directory;
 use crate::i18n::{td_string, Locale};
-use crate::session::{path_on, use_session};
+use crate::session::{back_from, use_session};
 use crate::words::{self, locale, plural};
 
 /// Which dialog is open.
@@ -38,13 +39,6 @@ enum Open {
         kind: LinkKind,
         link: LinkUrl,
     },
-}
-
-/// What the page says after an action: a result, or why it failed.
-#[derive(Clone, Debug, PartialEq)]
-enum Outcome {
-    Done(String),
-    Failed(String),
 }
 
 #[component]
@@ -67,12 +61,7 @@ pub fn SettingsUsers() -> impl IntoView {
     };
     let without = Memo::new(move |_| query.with(|q| q.get("access").as_deref() == Some("without")));
     // Where the admin came from (the move dialog): a path of this app only.
-    let back = Memo::new(move |_| {
-        let origin = web_sys::window().and_then(|w| w.location().origin().ok())?;
-        query
-            .with(|q| q.get("back"))
-            .and_then(|b| path_on(&b, &origin))
-    });
+    let back = back_from(query);
     let admin = session.can_move();
     let me = move || session.me.with(|m| m.as_ref().map(|m| m.id));
     let grant = Action::new_local(|csrf: &String| {

@@ -69,6 +69,25 @@ pub fn click(e: &Element) {
     e.unchecked_ref::<HtmlElement>().click();
 }
 
+/// Types into a field the way a person does: the value, then an input event.
+pub fn type_into(e: &Element, text: &str) {
+    let input: web_sys::HtmlInputElement = e.clone().unchecked_into();
+    input.focus().unwrap();
+    input.set_value(text);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    input
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+}
+
+/// Submits a form as its submit button does.
+pub fn submit(form: &Element) {
+    form.unchecked_ref::<web_sys::HtmlFormElement>()
+        .request_submit()
+        .unwrap();
+}
+
 /// Sets a select's value the way a person does: the value, then a change event.
 pub fn choose(e: &Element, value: &str) {
     e.unchecked_ref::<web_sys::HtmlSelectElement>()

@@ -19,15 +19,20 @@ fn fix(l: Locale, code: WarningCode) -> Option<impl IntoView> {
             ))
         })
         .unwrap_or_default();
-    let href = match code {
-        WarningCode::AgentsWithoutAccess => format!(
-            "/settings/users?access=without&back={}",
-            crate::api::encode(&here)
+    let back = crate::api::encode(&here);
+    let (href, words) = match code {
+        WarningCode::AgentsWithoutAccess => (
+            format!("/settings/users?access=without&back={back}"),
+            td_string!(l, dialog.fix_access),
+        ),
+        WarningCode::NoSlaPolicy => (
+            format!("/settings/help-desk?back={back}#sla-title"),
+            td_string!(l, dialog.fix_sla),
         ),
         _ => return None,
     };
     Some(view! {
-        " "<a class="warning-fix" href=href>{td_string!(l, dialog.fix_access)}</a>
+        " "<a class="warning-fix" href=href>{words}</a>
     })
 }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use fantoccini::Client;
 use serde_json::Value;
 
-use crate::{find, world};
+use crate::{escape, find, world};
 
 /// Desktop and phone.
 const WIDTHS: [(u32, u32); 2] = [(1440, 900), (390, 844)];
@@ -220,12 +220,7 @@ async fn screens(
         .unwrap();
     find(ada, "tr[data-channel='WhatsApp'] .move-reasons").await;
     assert_accessible(ada, axe, &at("menu open on WhatsApp")).await;
-    ada.active_element()
-        .await
-        .unwrap()
-        .send_keys("\u{e00c}")
-        .await
-        .unwrap();
+    escape(ada).await;
 
     let first = moving.is_none();
     let mut held = None;
@@ -364,12 +359,7 @@ async fn screens(
 
 /// Closes the open dialog with a real Esc, and waits until it is gone.
 async fn close_dialog(c: &Client) {
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys("\u{e00c}")
-        .await
-        .unwrap();
+    escape(c).await;
     crate::gone(c, "dialog[open]", Duration::from_secs(10)).await;
 }
 

@@ -15,6 +15,7 @@ use deskmove_server::store::Store;
 use deskmove_testkit::Server;
 
 mod a11y;
+mod company;
 mod console;
 mod languages;
 mod people;
@@ -196,6 +197,26 @@ async fn find(c: &Client, css: &str) -> Element {
         .unwrap_or_else(|e| panic!("{css} never showed: {e}"))
 }
 
+/// Presses Esc where the focus is (a dialog or menu closes).
+async fn escape(c: &Client) {
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{e00c}")
+        .await
+        .unwrap();
+}
+
+/// In the open move dialog: Open → Waiting on us, Closed → Closed (R9).
+async fn choose_statuses(c: &Client) {
+    for (select, label) in [
+        ("#open-status", "Waiting on us"),
+        ("#closed-status", "Closed"),
+    ] {
+        find(c, select).await.select_by_label(label).await.unwrap();
+    }
+}
+
 async fn text(c: &Client, css: &str) -> String {
     find(c, css).await.text().await.unwrap()
 }
@@ -241,16 +262,7 @@ async fn an_admin_moves_support_email_while_an_agent_watches_the_banner() {
         text(&ada, "#move-dialog-title").await,
         "Move Support email to help desk"
     );
-    find(&ada, "#open-status")
-        .await
-        .select_by_label("Waiting on us")
-        .await
-        .unwrap();
-    find(&ada, "#closed-status")
-        .await
-        .select_by_label("Closed")
-        .await
-        .unwrap();
+    choose_statuses(&ada).await;
     let store = w.store().await;
     find(&ada, "[data-action=move-channel]")
         .await
@@ -498,12 +510,7 @@ async fn an_agent_sees_no_move_action_and_an_admin_sees_why_whatsapp_cannot_move
         .unwrap();
     assert_eq!(in_view, serde_json::json!(true), "Move channel is in view");
     ada.set_window_size(1280, 900).await.unwrap();
-    ada.active_element()
-        .await
-        .unwrap()
-        .send_keys("\u{e00c}")
-        .await
-        .unwrap();
+    escape(&ada).await;
     gone(&ada, "dialog[open]", Duration::from_secs(30)).await;
     let focused = ada.active_element().await.unwrap();
     assert_eq!(

@@ -1,75 +1,20 @@
-//! R28, R29 in the real browser, as a company's admin meets them on day one: set
-//! up without the demo, invite an agent, who signs in through the link; the move
-//! dialog's warning about them leads to Settings ▸ Users, where the admin gives
-//! help desk access, and back, where the warning is gone.
+//! R28, R29, R31 in the real browser, as a company's admin meets them on day one:
+//! set up without the demo, invite an agent, who signs in through the link; the
+//! move dialog's warning about them leads to Settings ▸ Users, where the admin
+//! gives help desk access, and back, where the warning is gone; its warning about
+//! the SLA leads to Settings ▸ Help desk, where she sets business hours, and back.
 
 use std::time::Duration;
 
-use deskmove_rules::{AccountId, ChannelKind, ChannelSettings, Workspace};
-use deskmove_server::store::{insert_channel, insert_inbox, NewChannel};
 use fantoccini::Locator;
 
 use super::a11y::{assert_accessible, axe_source};
-use super::{find, gone, text, world_with, World};
+use super::company::{
+    click, connect_channel, lands_on, open_move_dialog, says, set_business_hours, set_up, type_into,
+};
+use super::{find, gone, text, world_with};
 
 const TOKEN: &str = "the-set-up-token-of-the-people-test";
-
-/// Waits until `css` shows text containing `words`.
-async fn says(c: &fantoccini::Client, css: &str, words: &str) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let said = text(c, css).await;
-        if said.contains(words) {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{css} says {said:?}, not {words:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn type_into(c: &fantoccini::Client, css: &str, typed: &str) {
-    find(c, css).await.send_keys(typed).await.unwrap();
-}
-
-async fn click(c: &fantoccini::Client, css: &str) {
-    find(c, css).await.click().await.unwrap();
-}
-
-async fn lands_on(c: &fantoccini::Client, w: &World, path: &str) {
-    c.wait()
-        .at_most(Duration::from_secs(20))
-        .for_url(&url::Url::parse(&format!("{}{path}", w.base)).unwrap())
-        .await
-        .unwrap_or_else(|e| panic!("lands on {path}: {e}"));
-}
-
-/// Until channels can be connected in the product (issue 27), the company's
-/// first email channel is connected in the database, as that screen will.
-async fn connect_support_email(w: &World) {
-    let store = w.store().await;
-    let mut tx = store.begin_write().await.unwrap();
-    let account = AccountId::of(1);
-    let inbox = insert_inbox(&mut tx, account, "Support").await.unwrap();
-    let settings = ChannelSettings::default();
-    insert_channel(
-        &mut tx,
-        account,
-        &NewChannel {
-            inbox,
-            kind: ChannelKind::Email,
-            name: "Support email",
-            address: "support@fjordbikes.example",
-            workspace: Workspace::Inbox,
-            settings: &settings,
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-}
 
 #[tokio::test]
 async fn a_company_invites_an_agent_and_gives_access_from_the_move_warning() {
@@ -77,19 +22,10 @@ async fn a_company_invites_an_agent_and_gives_access_from_the_move_warning() {
     let axe = axe_source();
     let w = world_with(&["--setup-token", TOKEN, "--ingest-token", "people-ingest"]).await;
 
-    // Ingrid sets the company up.
+    // Ingrid sets the company up and connects its support email (R30).
     let ingrid = w.browser("ingrid").await;
-    ingrid
-        .goto(&format!("{}/setup?token={TOKEN}", w.base))
-        .await
-        .unwrap();
-    type_into(&ingrid, "#setup-account", "Fjord Bikes").await;
-    type_into(&ingrid, "#setup-name", "Ingrid Admin").await;
-    type_into(&ingrid, "#setup-email", "ingrid@fjordbikes.example").await;
-    type_into(&ingrid, "#setup-password", "correct horse battery").await;
-    click(&ingrid, ".setup-card button[type=submit]").await;
-    lands_on(&ingrid, &w, "/settings/inboxes").await;
-    connect_support_email(&w).await;
+    set_up(&ingrid, &w, TOKEN).await;
+    connect_channel(&ingrid, &w, "Support email", "support@fjordbikes.example").await;
 
     // She invites Kari, an agent without help desk access yet.
     ingrid
@@ -147,20 +83,7 @@ async fn a_company_invites_an_agent_and_gives_access_from_the_move_warning() {
     again.close().await.unwrap();
 
     // The move dialog warns about Kari and leads to the fix.
-    ingrid
-        .goto(&format!("{}/settings/inboxes", w.base))
-        .await
-        .unwrap();
-    click(
-        &ingrid,
-        "tr[data-channel='Support email'] .row-menu-trigger",
-    )
-    .await;
-    click(
-        &ingrid,
-        "tr[data-channel='Support email'] [data-action=move]",
-    )
-    .await;
+    open_move_dialog(&ingrid, &w, "Support email").await;
     let warning = "dialog[open] li.warning[data-code=AgentsWithoutAccess]";
     says(&ingrid, warning, "Kari Nordmann").await;
     click(&ingrid, &format!("{warning} a.warning-fix")).await;
@@ -182,8 +105,26 @@ async fn a_company_invites_an_agent_and_gives_access_from_the_move_warning() {
     // Back to the move: the dialog opens again, read anew, without the warning.
     click(&ingrid, "a.back-link").await;
     find(&ingrid, "dialog[open] .move-form").await;
-    find(&ingrid, "dialog[open] li.warning[data-code=NoSlaPolicy]").await;
+    let no_sla = "dialog[open] li.warning[data-code=NoSlaPolicy]";
+    find(&ingrid, no_sla).await;
     gone(&ingrid, warning, Duration::from_secs(10)).await;
+
+    // R31: the SLA warning leads to Settings ▸ Help desk: business hours, Mon–Fri
+    // 08:00–16:00 in the browser's time zone, as the form suggests.
+    click(&ingrid, &format!("{no_sla} a.warning-fix")).await;
+    says(&ingrid, ".help-desk-settings", "No SLA policy yet").await;
+    find(&ingrid, "tr[data-status='Waiting on us']").await;
+    assert_accessible(&ingrid, &axe, "Settings ▸ Help desk").await;
+    set_business_hours(&ingrid, None).await;
+    assert_accessible(&ingrid, &axe, "the SLA form with business hours").await;
+    // A status of her own, at the pipeline's end.
+    type_into(&ingrid, "#new-status-label", "Escalated").await;
+    click(&ingrid, ".add-status button[type=submit]").await;
+    find(&ingrid, "tr[data-status='Escalated']").await;
+    click(&ingrid, "a.back-link").await;
+    find(&ingrid, "dialog[open] .move-form").await;
+    find(&ingrid, "dialog[open] .preview-total").await;
+    gone(&ingrid, no_sla, Duration::from_secs(10)).await;
     kari.close().await.unwrap();
     ingrid.close().await.unwrap();
 }
