@@ -4,6 +4,8 @@ DESKMOVE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DESKMOVE_TOOLS="${DESKMOVE_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/deskmove-tools}"
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132"
+# 0.2.3 is the first that knows wasm-bindgen 0.2.128's intrinsics (TOOLCHAIN.md).
+WASM_SPLIT_VERSION="0.2.3"
 AXE_VERSION="4.14.1"
 # axe-core's browser build, which the end-to-end tests run on every screen.
 DESKMOVE_AXE="${DESKMOVE_AXE:-$DESKMOVE_TOOLS/npm/node_modules/axe-core/axe.min.js}"

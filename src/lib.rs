@@ -4,6 +4,7 @@ pub mod api;
 pub mod components;
 pub mod directory;
 pub mod language;
+pub mod lazy;
 pub mod live;
 pub mod pages;
 pub mod session;
@@ -16,19 +17,17 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
 use api::ApiFailure;
 use components::shell::{RequireSignIn, Shell};
 use deskmove_rules::setup::SetupState;
 use deskmove_rules::ErrorCode;
-use pages::{
-    chatflows::Chatflows, help_desk::HelpDesk, home::Home, inbox::Inbox, link::SetPasswordPage,
-    login::Login, move_progress::MoveProgressPage, not_found::NotFound,
-    settings_channel::SettingsChannel, settings_help_desk::SettingsHelpDesk,
-    settings_inboxes::SettingsInboxes, settings_moves::SettingsMoves,
-    settings_users::SettingsUsers, setup::Setup, ticket::TicketPage,
+use lazy::{
+    ChannelRoute, ChatflowsRoute, HelpDeskSettingsRoute, InboxesRoute, LinkRoute, MovesRoute,
+    ProgressRoute, SetupRoute, TicketRoute, UsersRoute,
 };
+use pages::{help_desk::HelpDesk, home::Home, inbox::Inbox, login::Login, not_found::NotFound};
 use session::Session;
 
 #[component]
@@ -65,13 +64,16 @@ pub fn App() -> impl IntoView {
 fn Pages(session: Session) -> impl IntoView {
     language::follow(session);
     let i18n = i18n::use_i18n();
+    // A memo: the locale is set again to the same one as the app starts, and the
+    // page must not be drawn twice (a lazy page would load and ask its API twice).
+    let language = Memo::new(move |_| i18n.get_locale());
     view! {
         // Each page names itself: "Inbox · Deskmove".
         <Title formatter=|page: String| format!("{page} · Deskmove")/>
         <Router>
             // A new language draws the page again, in it: every word, date and number.
             {move || {
-                i18n.get_locale();
+                let _drawn_in = language.get();
                 view! { <Routed/> }
             }}
         </Router>
@@ -83,20 +85,20 @@ fn Routed() -> impl IntoView {
     view! {
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=Login/>
-                <Route path=path!("/setup") view=Setup/>
-                <Route path=path!("/link/:token") view=SetPasswordPage/>
+                <Route path=path!("/setup") view={Lazy::<SetupRoute>::new()}/>
+                <Route path=path!("/link/:token") view={Lazy::<LinkRoute>::new()}/>
                 <Route path=path!("/") view=Home/>
                 <ParentRoute path=path!("") view=|| view! { <RequireSignIn><Shell/></RequireSignIn> }>
                     <Route path=path!("/inbox") view=Inbox/>
                     <Route path=path!("/help-desk") view=HelpDesk/>
-                    <Route path=path!("/help-desk/tickets/:id") view=TicketPage/>
-                    <Route path=path!("/chatflows") view=Chatflows/>
-                    <Route path=path!("/settings/inboxes") view=SettingsInboxes/>
-                    <Route path=path!("/settings/users") view=SettingsUsers/>
-                    <Route path=path!("/settings/help-desk") view=SettingsHelpDesk/>
-                    <Route path=path!("/settings/channels/:id") view=SettingsChannel/>
-                    <Route path=path!("/settings/moves") view=SettingsMoves/>
-                    <Route path=path!("/moves/:id") view=MoveProgressPage/>
+                    <Route path=path!("/help-desk/tickets/:id") view={Lazy::<TicketRoute>::new()}/>
+                    <Route path=path!("/chatflows") view={Lazy::<ChatflowsRoute>::new()}/>
+                    <Route path=path!("/settings/inboxes") view={Lazy::<InboxesRoute>::new()}/>
+                    <Route path=path!("/settings/users") view={Lazy::<UsersRoute>::new()}/>
+                    <Route path=path!("/settings/help-desk") view={Lazy::<HelpDeskSettingsRoute>::new()}/>
+                    <Route path=path!("/settings/channels/:id") view={Lazy::<ChannelRoute>::new()}/>
+                    <Route path=path!("/settings/moves") view={Lazy::<MovesRoute>::new()}/>
+                    <Route path=path!("/moves/:id") view={Lazy::<ProgressRoute>::new()}/>
                 </ParentRoute>
             </Routes>
     }

@@ -36,7 +36,13 @@ pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
                     ..Default::default()
                 },
             );
-        } else if session.known.get() && session.me.with(Option::is_none) {
+        } else if session.known.get()
+            && session.me.with(Option::is_none)
+            // Already on its way: while a lazy page loads, this frame outlives
+            // the navigation to the sign-in page, which must not be sent back
+            // to itself (`/login?next=/login…`).
+            && location.pathname.get_untracked() != "/login"
+        {
             // The router's `search` has no leading "?".
             let search = location.search.get_untracked();
             let here = if search.is_empty() {

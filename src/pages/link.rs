@@ -20,9 +20,11 @@ use crate::words::{self, locale};
 #[component]
 pub fn SetPasswordPage() -> impl IntoView {
     let params = use_params_map();
-    let token = move || params.with(|p| p.get("token")).unwrap_or_default();
+    // A memo: the link is asked about once, not again when the router hands
+    // over the same parameters anew (as it does on entering a lazy route).
+    let token = Memo::new(move |_| params.with(|p| p.get("token")).unwrap_or_default());
     let info = LocalResource::new(move || {
-        let token = token();
+        let token = token.get();
         async move { api::link(&token).await }
     });
     let l = locale();
@@ -32,7 +34,7 @@ pub fn SetPasswordPage() -> impl IntoView {
                 <CardBrand/>
                 {move || match info.get() {
                     None => loading(td_string!(l, link.reading)),
-                    Some(answer) => view! { <LinkForm token=token() answer=answer/> }.into_any(),
+                    Some(answer) => view! { <LinkForm token=token.get_untracked() answer=answer/> }.into_any(),
                 }}
             </div>
         </main>

@@ -19,10 +19,14 @@ pub(crate) struct Fetched {
 }
 
 /// A first and a repeat visit of the page, as a browser that takes brotli and
-/// gzip makes them: the page, then every wasm, JS and CSS file of the build; on
-/// the repeat, the page revalidated and the hashed files from the cache.
+/// gzip makes them: the page, then every wasm, JS and CSS file of the build but
+/// the lazy screens' modules (`split_*`, `chunk_*`: fetched when a screen of
+/// theirs opens); on the repeat, the page revalidated and the hashed files from
+/// the cache.
 pub(crate) struct Visits {
     pub(crate) first: Vec<Fetched>,
+    /// The lazy screens' modules: how many, and their bytes over the wire.
+    pub(crate) lazy: (usize, u64),
     pub(crate) repeat_status: u16,
     pub(crate) repeat_bytes: u64,
     pub(crate) cached: usize,
@@ -50,6 +54,7 @@ pub(crate) async fn visits(base: &str, dist: &Path) -> anyhow::Result<Option<Vis
     let mut first = Vec::new();
     let mut last_modified = None;
     let mut cached = 0;
+    let mut lazy = (0, 0);
     for name in &names {
         let res = http
             .get(format!("{base}/{name}"))
@@ -65,12 +70,17 @@ pub(crate) async fn visits(base: &str, dist: &Path) -> anyhow::Result<Option<Vis
                 .to_string()
         };
         let encoding = header("content-encoding");
+        let is_lazy = name.starts_with("split_") || name.starts_with("chunk_");
         if name == "index.html" {
             last_modified = Some(header("last-modified"));
-        } else if header("cache-control").contains("immutable") {
+        } else if header("cache-control").contains("immutable") && !is_lazy {
             cached += 1;
         }
         let wire = res.bytes().await?.len() as u64;
+        if is_lazy {
+            lazy = (lazy.0 + 1, lazy.1 + wire);
+            continue;
+        }
         let raw = std::fs::metadata(dist.join(name))?.len();
         first.push(Fetched {
             name: name.clone(),
@@ -93,6 +103,7 @@ pub(crate) async fn visits(base: &str, dist: &Path) -> anyhow::Result<Option<Vis
     let repeat_bytes = repeat.bytes().await?.len() as u64;
     Ok(Some(Visits {
         first,
+        lazy,
         repeat_status,
         repeat_bytes,
         cached,
@@ -201,7 +212,7 @@ impl std::fmt::Display for Report<'_> {
         match &self.visits {
             None => write!(
                 f,
-                "first load                no build in {} (trunk build --release)",
+                "first load                no build in {} (scripts/build-app)",
                 self.args.dist.display()
             ),
             Some(v) => {
@@ -219,6 +230,12 @@ impl std::fmt::Display for Report<'_> {
                         x.name, x.raw, x.wire, x.encoding
                     )?;
                 }
+                write!(
+                    f,
+                    "\nlazy screens              {} modules, {:.1} KB over the wire in all, each fetched when a screen of its opens",
+                    v.lazy.0,
+                    v.lazy.1 as f64 / 1000.0
+                )?;
                 write!(
                     f,
                     "\nrepeat visit              1 request ({}, {} body bytes); {} of {} files cached as immutable",

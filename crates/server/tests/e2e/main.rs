@@ -221,6 +221,19 @@ async fn text(c: &Client, css: &str) -> String {
     find(c, css).await.text().await.unwrap()
 }
 
+/// The text of `css` once it has some: an element may be drawn before what it
+/// says has been read.
+async fn shown_text(c: &Client, css: &str) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let now = text(c, css).await;
+        if !now.is_empty() || tokio::time::Instant::now() > deadline {
+            return now;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn gone(c: &Client, css: &str, within: Duration) {
     let deadline = tokio::time::Instant::now() + within;
     while !c.find_all(Locator::Css(css)).await.unwrap().is_empty() {
@@ -631,7 +644,7 @@ async fn a_list_lands_on_the_same_rows_by_address_after_reload_next_and_back() {
     let sam = w.browser("lists").await;
     w.sign_in(&sam, "sam@demo.test", "/inbox?page=2&sort=oldest")
         .await;
-    let range = text(&sam, ".page-range").await;
+    let range = shown_text(&sam, ".page-range").await;
     assert!(range.starts_with("51–100 of "), "{range}");
     let first_row = |c: &Client| {
         let c = c.clone();
@@ -647,7 +660,7 @@ async fn a_list_lands_on_the_same_rows_by_address_after_reload_next_and_back() {
     let before = first_row(&sam).await;
     sam.refresh().await.unwrap();
     assert_eq!(
-        text(&sam, ".page-range").await,
+        shown_text(&sam, ".page-range").await,
         range,
         "a reload keeps the page"
     );
@@ -693,7 +706,7 @@ async fn a_list_lands_on_the_same_rows_by_address_after_reload_next_and_back() {
         .for_url(&url::Url::parse(&format!("{}/inbox?sort=oldest&status=closed", w.base)).unwrap())
         .await
         .expect("a filter is an address, from page 1");
-    let closed = text(&sam, ".page-range").await;
+    let closed = shown_text(&sam, ".page-range").await;
     assert!(closed.starts_with("1–"), "{closed}");
     sam.back().await.unwrap();
     find(&sam, "table.conversations tbody tr").await;
