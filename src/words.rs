@@ -111,6 +111,7 @@ pub fn duration(l: Locale, seconds: i64) -> String {
     match s {
         0..=59 => td_string!(l, duration.seconds, s = s).to_string(),
         60..=3599 => td_string!(l, duration.minutes, m = s / 60, s = s % 60).to_string(),
+        _ if s % 3600 == 0 => td_string!(l, duration.whole_hours, h = s / 3600).to_string(),
         _ => td_string!(l, duration.hours, h = s / 3600, m = (s % 3600) / 60).to_string(),
     }
 }

@@ -108,6 +108,8 @@ pub fn MoveProgress(
                 <div><dt>{td_string!(l, common.unassigned)}</dt><dd data-count="unassigned">{move || number(l, current.with(|m| m.unassigned))}</dd></div>
                 <div><dt>{td_string!(l, progress.arrived)}</dt><dd data-count="arrived">{move || number(l, current.with(|m| m.arrived))}</dd></div>
             </dl>
+            // R31: the SLA the move fixed at its start, which all its tickets count by.
+            <p class="sla-applied">{move || current.with(|m| sla_applied(l, m.sla_policy.as_ref()))}</p>
             <Show
                 when=running
                 fallback=move || {
@@ -138,4 +140,27 @@ pub fn MoveProgress(
             </Show>
         </section>
     }
+}
+
+/// R31: which SLA policy a move's tickets count by, in words.
+fn sla_applied(l: crate::i18n::Locale, policy: Option<&deskmove_rules::SlaPolicy>) -> String {
+    use deskmove_rules::sla::SlaHours;
+    let Some(p) = policy else {
+        return td_string!(l, progress.no_sla).to_string();
+    };
+    let hours = match &p.hours {
+        SlaHours::Always => td_string!(l, progress.sla_always).to_string(),
+        SlaHours::Business { time_zone, .. } => {
+            td_string!(l, progress.sla_business, zone = time_zone.as_str()).to_string()
+        }
+    };
+    td_string!(
+        l,
+        progress.sla,
+        name = p.name.as_str(),
+        first = words::duration(l, p.first_reply_seconds),
+        close = words::duration(l, p.close_seconds),
+        hours = hours
+    )
+    .to_string()
 }

@@ -198,6 +198,15 @@ async fn a_company_builds_its_help_desk_and_moves_a_channel_it_made() {
     choose_statuses(&ingrid).await;
     click(&ingrid, "[data-action=move-channel]").await;
     says(&ingrid, ".summary", "Moved ").await;
+    says(
+        &ingrid,
+        ".sla-applied",
+        "SLA policy “Standard SLA”: first reply within 4 h",
+    )
+    .await;
+    assert!(text(&ingrid, ".sla-applied")
+        .await
+        .contains("in business hours (Europe/Oslo)"));
 
     // The ticket's first-reply due time: counted in Oslo's business hours from
     // the ticket's creation (R8, R31), shown in the browser's time zone.
