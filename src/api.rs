@@ -153,12 +153,7 @@ pub async fn sign_in(email: String, password: String) -> ApiResult<Me> {
 }
 
 pub async fn sign_out(csrf: &str) -> ApiResult<()> {
-    let res = send(write(Request::delete("/api/session"), csrf)).await?;
-    if res.ok() {
-        Ok(())
-    } else {
-        read::<()>(res).await
-    }
+    delete("/api/session", csrf).await
 }
 
 /// R27: remembers the user's language (`None` follows the browser).
@@ -257,14 +252,21 @@ pub async fn change_password(request: &ChangePassword, csrf: &str) -> ApiResult<
     }
 }
 
-/// A change that answers nothing but whether it was made (204).
-async fn done(req: gloo_net::http::Request) -> ApiResult<()> {
-    let res = send_built(req).await?;
+/// A DELETE, which answers nothing but whether it was made (204).
+async fn delete(path: &str, csrf: &str) -> ApiResult<()> {
+    let res = send(write(Request::delete(path), csrf)).await?;
     if res.ok() {
         Ok(())
     } else {
         read::<()>(res).await
     }
+}
+
+async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B, csrf: &str) -> ApiResult<T> {
+    let req = write(Request::put(path), csrf)
+        .json(body)
+        .map_err(|_| ApiFailure::Unreadable)?;
+    read(send_built(req).await?).await
 }
 
 async fn patch<B: Serialize, T: DeserializeOwned>(
@@ -300,10 +302,7 @@ pub async fn patch_channel(id: ChannelId, change: &ChannelPatch, csrf: &str) -> 
 
 /// R21, R30: replaces a chatflow's bot, or takes it away.
 pub async fn set_bot(id: ChatflowId, bot: Option<&Bot>, csrf: &str) -> ApiResult<Chatflow> {
-    let req = write(Request::put(&format!("/api/chatflows/{id}/bot")), csrf)
-        .json(&bot)
-        .map_err(|_| ApiFailure::Unreadable)?;
-    read(send_built(req).await?).await
+    put(&format!("/api/chatflows/{id}/bot"), &bot, csrf).await
 }
 
 /// R31: adds a status at the end of the pipeline.
@@ -337,13 +336,7 @@ pub async fn patch_status(
 
 /// R31: deletes a status nothing uses (409 `status_in_use` names what does).
 pub async fn delete_status(pipeline: PipelineId, id: StatusId, csrf: &str) -> ApiResult<()> {
-    let req = write(
-        Request::delete(&format!("/api/pipelines/{pipeline}/statuses/{id}")),
-        csrf,
-    )
-    .build()
-    .map_err(|_| ApiFailure::Unreadable)?;
-    done(req).await
+    delete(&format!("/api/pipelines/{pipeline}/statuses/{id}"), csrf).await
 }
 
 /// R31: the account's SLA policy, if it has one.
@@ -353,18 +346,12 @@ pub async fn sla_policy() -> ApiResult<Option<SlaPolicy>> {
 
 /// R31: makes or replaces the SLA policy.
 pub async fn put_sla_policy(policy: &SlaPolicyRequest, csrf: &str) -> ApiResult<SlaPolicy> {
-    let req = write(Request::put("/api/sla-policy"), csrf)
-        .json(policy)
-        .map_err(|_| ApiFailure::Unreadable)?;
-    read(send_built(req).await?).await
+    put("/api/sla-policy", policy, csrf).await
 }
 
 /// R31: removes the SLA policy: moved tickets get no due times (R5 warns again).
 pub async fn delete_sla_policy(csrf: &str) -> ApiResult<()> {
-    let req = write(Request::delete("/api/sla-policy"), csrf)
-        .build()
-        .map_err(|_| ApiFailure::Unreadable)?;
-    done(req).await
+    delete("/api/sla-policy", csrf).await
 }
 
 /// The preview, with `sample` of the history's conversations as the move would
@@ -392,12 +379,7 @@ pub async fn reschedule_move(id: MoveId, at: DateTime<Utc>, csrf: &str) -> ApiRe
 
 /// R24: cancels a scheduled move.
 pub async fn cancel_move(id: MoveId, csrf: &str) -> ApiResult<()> {
-    let res = send(write(Request::delete(&format!("/api/moves/{id}")), csrf)).await?;
-    if res.ok() {
-        Ok(())
-    } else {
-        read::<()>(res).await
-    }
+    delete(&format!("/api/moves/{id}"), csrf).await
 }
 
 pub async fn current_move() -> ApiResult<Option<Move>> {

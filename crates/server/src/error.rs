@@ -75,3 +75,18 @@ impl IntoResponse for AppError {
         (status, Json(ErrorBody { error: self.0 })).into_response()
     }
 }
+
+impl crate::store::Refusal {
+    /// The API's answer to a refused change; `what` names the thing a 404 lacks.
+    pub fn answer(self, what: &str) -> AppError {
+        use crate::store::Refusal;
+        match self {
+            Refusal::NotFound => AppError::not_found(what),
+            Refusal::Invalid(errors) => {
+                AppError(deskmove_rules::validation::invalid_request(&errors))
+            }
+            Refusal::Refused(refused) => AppError(refused),
+            Refusal::Store(e) => e.into(),
+        }
+    }
+}

@@ -5,26 +5,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use deskmove_rules::inboxes::{BotRequest, ChannelPatch, InboxName, NewChannel};
-use deskmove_rules::validation::invalid_request;
 use deskmove_rules::{AccountId, Channel, ChannelId, Chatflow, ChatflowId, Inbox, InboxId};
 
 use crate::auth::Actor;
 use crate::catalog::Catalog;
 use crate::error::{AppError, AppResult};
 use crate::routes::{Body, PathId};
-use crate::store::Refusal;
 use crate::AppState;
 
 const WHAT: &str = "change inboxes and channels";
-
-fn refusal(e: Refusal, what: &str) -> AppError {
-    match e {
-        Refusal::NotFound => AppError::not_found(what),
-        Refusal::Invalid(errors) => AppError(invalid_request(&errors)),
-        Refusal::Refused(refused) => AppError(refused),
-        Refusal::Store(e) => e.into(),
-    }
-}
 
 async fn inbox_view(state: &AppState, account: AccountId, id: InboxId) -> AppResult<Json<Inbox>> {
     Catalog::load(&state.store, account)
@@ -62,7 +51,7 @@ pub async fn create_inbox(
         .store
         .create_inbox(account, &req)
         .await
-        .map_err(|e| refusal(e, "inbox"))?;
+        .map_err(|e| e.answer("inbox"))?;
     Ok((StatusCode::CREATED, inbox_view(&state, account, id).await?))
 }
 
@@ -78,7 +67,7 @@ pub async fn rename_inbox(
         .store
         .rename_inbox(account, id, &req)
         .await
-        .map_err(|e| refusal(e, "inbox"))?;
+        .map_err(|e| e.answer("inbox"))?;
     inbox_view(&state, account, id).await
 }
 
@@ -93,7 +82,7 @@ pub async fn connect_channel(
         .store
         .connect_channel(account, &req)
         .await
-        .map_err(|e| refusal(e, "inbox"))?;
+        .map_err(|e| e.answer("inbox"))?;
     Ok((
         StatusCode::CREATED,
         channel_view(&state, account, id).await?,
@@ -112,7 +101,7 @@ pub async fn change_channel(
         .store
         .change_channel(account, id, &patch)
         .await
-        .map_err(|e| refusal(e, "channel"))?;
+        .map_err(|e| e.answer("channel"))?;
     channel_view(&state, account, id).await
 }
 
@@ -128,7 +117,7 @@ pub async fn set_bot(
         .store
         .set_bot(account, id, &bot)
         .await
-        .map_err(|e| refusal(e, "chatflow"))?;
+        .map_err(|e| e.answer("chatflow"))?;
     state.engine.publish_channel(account, channel).await;
     Catalog::load(&state.store, account)
         .await?

@@ -6,13 +6,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use deskmove_rules::statuses::{NewStatus, StatusPatch};
-use deskmove_rules::validation::invalid_request;
 use deskmove_rules::{PipelineId, PipelineStatus, StatusId};
 
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::routes::{Body, PathId};
-use crate::store::Refusal;
 use crate::AppState;
 
 /// `{id}` and `{sid}` of the path; anything else names no status.
@@ -23,15 +21,6 @@ fn ids(path: Result<Path<(String, String)>, PathRejection>) -> AppResult<(Pipeli
     match (pipeline.parse(), status.parse()) {
         (Ok(p), Ok(s)) => Ok((p, s)),
         _ => Err(AppError::not_found("status")),
-    }
-}
-
-fn refusal(e: Refusal) -> AppError {
-    match e {
-        Refusal::NotFound => AppError::not_found("pipeline or status"),
-        Refusal::Invalid(errors) => AppError(invalid_request(&errors)),
-        Refusal::Refused(refused) => AppError(refused),
-        Refusal::Store(e) => e.into(),
     }
 }
 
@@ -46,7 +35,7 @@ pub async fn add(
         .store
         .add_status(actor.user.account_id, pipeline, &new)
         .await
-        .map_err(refusal)?;
+        .map_err(|e| e.answer("pipeline or status"))?;
     Ok((StatusCode::CREATED, Json(status)))
 }
 
@@ -63,7 +52,7 @@ pub async fn change(
             .store
             .change_status(actor.user.account_id, pipeline, id, &patch)
             .await
-            .map_err(refusal)?,
+            .map_err(|e| e.answer("pipeline or status"))?,
     ))
 }
 
@@ -78,6 +67,6 @@ pub async fn delete(
         .store
         .delete_status(actor.user.account_id, pipeline, id)
         .await
-        .map_err(refusal)?;
+        .map_err(|e| e.answer("pipeline or status"))?;
     Ok(StatusCode::NO_CONTENT)
 }
