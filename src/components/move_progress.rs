@@ -144,23 +144,11 @@ pub fn MoveProgress(
 
 /// R31: which SLA policy a move's tickets count by, in words.
 fn sla_applied(l: crate::i18n::Locale, policy: Option<&deskmove_rules::SlaPolicy>) -> String {
-    use deskmove_rules::sla::SlaHours;
-    let Some(p) = policy else {
-        return td_string!(l, progress.no_sla).to_string();
-    };
-    let hours = match &p.hours {
-        SlaHours::Always => td_string!(l, progress.sla_always).to_string(),
-        SlaHours::Business { time_zone, .. } => {
-            td_string!(l, progress.sla_business, zone = time_zone.as_str()).to_string()
+    match policy {
+        None => td_string!(l, progress.no_sla).to_string(),
+        Some(p) => {
+            let policy = crate::pages::settings_help_desk::read_sla(l, Some(p));
+            td_string!(l, progress.sla, policy = policy.as_str()).to_string()
         }
-    };
-    td_string!(
-        l,
-        progress.sla,
-        name = p.name.as_str(),
-        first = words::duration(l, p.first_reply_seconds),
-        close = words::duration(l, p.close_seconds),
-        hours = hours
-    )
-    .to_string()
+    }
 }

@@ -9,8 +9,15 @@ use crate::words::locale;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
+    /// Asked, not answered yet: the form's buttons wait (STYLE.md).
+    Working,
     Done(String),
     Failed(String),
+}
+
+/// Whether a change of `said` is under way: what a button's `disabled` reads.
+pub fn working(said: RwSignal<Option<Outcome>>) -> impl Fn() -> bool + Copy {
+    move || said.with(|s| s == &Some(Outcome::Working))
 }
 
 /// Where `said` shows: the notice of what was done, or the error.
@@ -33,13 +40,17 @@ pub fn outcome_view(said: RwSignal<Option<Outcome>>) -> impl IntoView {
 
 /// Runs `change` and says how it went in `said`: `done`, or the failure in the
 /// reader's language; a change made calls `on_changed` (the page reads again).
+/// One at a time: asked while another runs, it does nothing.
 pub fn run<T: 'static>(
     said: RwSignal<Option<Outcome>>,
     on_changed: Callback<()>,
     done: String,
     change: impl std::future::Future<Output = ApiResult<T>> + 'static,
 ) {
-    said.set(None);
+    if working(said)() {
+        return;
+    }
+    said.set(Some(Outcome::Working));
     spawn_local(async move {
         match change.await {
             Ok(_) => {

@@ -4,7 +4,9 @@
 //! form's embed snippet; a chatflow's bot, whose actions decide whether the
 //! channel can move (R21). The server decides every change; this page only asks.
 
-use deskmove_rules::inboxes::{validate_bot, validate_channel_patch, Account, ChannelPatch};
+use deskmove_rules::inboxes::{
+    validate_bot, validate_channel_patch, Account, ChannelPatch, MAX_BOT_ACTIONS,
+};
 use deskmove_rules::{
     Bot, BotAction, BotActionKind, Channel, ChannelId, ChannelKind, ChannelSettings, Chatflow,
     FieldError, Pipeline, Routing, User, UserId, Workspace,
@@ -15,7 +17,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiResult};
 use crate::components::field::said_beside;
-use crate::components::outcome::{outcome_view, run, Outcome};
+use crate::components::outcome::{outcome_view, run, working, Outcome};
 use crate::components::settings_nav::{SettingsNav, SettingsPage};
 use crate::components::status::{load_error, loading};
 use crate::i18n::{td_string, Locale};
@@ -59,9 +61,9 @@ pub fn SettingsChannel() -> impl IntoView {
             .with(|p| p.get("id"))
             .and_then(|s| ChannelId::parse(&s))
     });
-    let version = RwSignal::new(0u32);
+    // What the forms start from: read once per channel, so that saving one form
+    // never draws the other anew, without what was typed in it.
     let loaded = LocalResource::new(move || {
-        version.track();
         let id = id.get();
         async move {
             match id {
@@ -69,6 +71,13 @@ pub fn SettingsChannel() -> impl IntoView {
                 None => Err(api::ApiFailure::not_found("channel")),
             }
         }
+    });
+    // The channel as it is now (its name, whether it can move), after each change.
+    let version = RwSignal::new(0u32);
+    let current = LocalResource::new(move || {
+        version.track();
+        let id = id.get();
+        async move { api::channel(id?).await.ok() }
     });
     let changed = Callback::new(move |_| version.update(|v| *v += 1));
     // What the last change said; kept while the page is drawn anew.
@@ -85,7 +94,11 @@ pub fn SettingsChannel() -> impl IntoView {
                 {move || match loaded.get() {
                     None => loading(td_string!(l, channel_page.loading)),
                     Some(Err(e)) => load_error(&e, Callback::new(move |_| loaded.refetch())),
-                    Some(Ok(all)) => view! { <ChannelView all=all said=said on_changed=changed/> }.into_any(),
+                    Some(Ok(all)) => {
+                        let first = all.channel.clone();
+                        let now = Signal::derive(move || current.get().flatten().unwrap_or_else(|| first.clone()));
+                        view! { <ChannelView all=all now=now said=said on_changed=changed/> }.into_any()
+                    }
                 }}
             </main>
         </div>
@@ -95,6 +108,8 @@ pub fn SettingsChannel() -> impl IntoView {
 #[component]
 fn ChannelView(
     all: Loaded,
+    /// The channel as last read: its heading and whether it can move.
+    now: Signal<Channel>,
     /// What the settings form and the bot editor last said.
     said: (RwSignal<Option<Outcome>>, RwSignal<Option<Outcome>>),
     on_changed: Callback<()>,
@@ -105,31 +120,32 @@ fn ChannelView(
         Some(inbox) => format!("/settings/inboxes?inbox={inbox}"),
         None => "/settings/inboxes".to_string(),
     };
-    let place = words::workspace(l, c.workspace);
-    let blockers = c
-        .movable
-        .reasons
-        .iter()
-        .map(|r| view! { <li>{words::said(l, &r.said)}</li> })
-        .collect_view();
-    let movable = c.movable.ok;
     view! {
         <p><a class="back-link" href=back>"← "{td_string!(l, channel_page.back)}</a></p>
-        <h1 id="channel-title">{c.name.clone()}</h1>
+        <h1 id="channel-title">{move || now.with(|c| c.name.clone())}</h1>
         <p class="muted channel-facts">
             {words::channel_kind(l, c.kind)}" · "{c.address.clone()}" · "
-            <span class=format!("workspace-badge {}", c.workspace.as_str())>{place}</span>
+            {move || now.with(|c| view! {
+                <span class=format!("workspace-badge {}", c.workspace.as_str())>{words::workspace(l, c.workspace)}</span>
+            })}
         </p>
+        // One live region, its words replaced as the bot's edits change them (R21).
         {(c.workspace == Workspace::Inbox).then(|| view! {
             <div class="movability" role="status">
-                {if movable {
+                {move || now.with(|c| if c.movable.ok {
                     view! { <p class="notice">{td_string!(l, channel_page.movable)}</p> }.into_any()
                 } else {
+                    let blockers = c
+                        .movable
+                        .reasons
+                        .iter()
+                        .map(|r| view! { <li>{words::said(l, &r.said)}</li> })
+                        .collect_view();
                     view! {
                         <p>{td_string!(l, channel_page.not_movable)}</p>
                         <ul class="blockers">{blockers}</ul>
                     }.into_any()
-                }}
+                })}
             </div>
         })}
         <SettingsForm all=all.clone() said=said.0 on_changed=on_changed/>
@@ -168,11 +184,16 @@ pub fn SettingsForm(
     let status = RwSignal::new(s.ticket_status_id);
     let missing = RwSignal::new(Vec::<FieldError>::new());
     let in_help_desk = channel.workspace == Workspace::HelpDesk;
-    // Who may be chosen: users who take work (with help desk access, once in help desk).
+    // Who may be chosen: users who take work (with help desk access, once in
+    // help desk), and whoever routing names now, so the select shows them even
+    // when they no longer may (saving then says why, beside it).
+    let current = user.get_untracked();
     let people: Vec<User> = all
         .users
         .iter()
-        .filter(|u| u.takes_work() && (!in_help_desk || u.works_in_help_desk()))
+        .filter(|u| {
+            Some(u.id) == current || (u.takes_work() && (!in_help_desk || u.works_in_help_desk()))
+        })
         .cloned()
         .collect();
     let (users, pipeline) = (all.users.clone(), all.pipeline.clone());
@@ -308,7 +329,7 @@ pub fn SettingsForm(
                 </div>
                 {outcome_view(said)}
                 <div class="form-actions">
-                    <button type="submit" class="button primary">{td_string!(l, channel_page.save)}</button>
+                    <button type="submit" class="button primary" disabled=working(said)>{td_string!(l, channel_page.save)}</button>
                 </div>
             </form>
         </section>
@@ -457,15 +478,17 @@ pub fn BotEditor(
             <p class="muted">{td_string!(l, channel_page.bot_intro)}</p>
             <form class="bot-editor" on:submit=save novalidate>
                 <ol class="bot-actions" aria-describedby="bot-errors">{rows}</ol>
-                <button type="button" class="button secondary small" id="bot-add" on:click=move |_| steps.update(|s| s.push(Step {
+                <button type="button" class="button secondary small" id="bot-add"
+                    disabled=move || { steps.with(Vec::len) >= MAX_BOT_ACTIONS }
+                    on:click=move |_| steps.update(|s| s.push(Step {
                     kind: BotActionKind::SendMessage, text: String::new(), targets: Vec::new(),
                 }))>{td_string!(l, channel_page.bot_add)}</button>
                 <p id="bot-errors" class="field-error">{move || errors.get()}</p>
                 {outcome_view(said)}
                 <div class="form-actions">
-                    <button type="submit" class="button primary">{td_string!(l, channel_page.bot_save)}</button>
+                    <button type="submit" class="button primary" disabled=working(said)>{td_string!(l, channel_page.bot_save)}</button>
                     {had_bot.then(|| view! {
-                        <button type="button" class="button secondary danger" on:click=remove>{td_string!(l, channel_page.bot_remove)}</button>
+                        <button type="button" class="button secondary danger" disabled=working(said) on:click=remove>{td_string!(l, channel_page.bot_remove)}</button>
                     })}
                 </div>
             </form>

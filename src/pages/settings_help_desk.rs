@@ -4,9 +4,7 @@
 //! a time zone). The move dialog's "no SLA policy" warning leads here, with the
 //! way back (`?back=`). The server decides every change; this page only asks.
 
-use deskmove_rules::sla::{
-    validate_spans, validate_targets, weekdays, Day, SlaHours, SlaPolicyRequest, Span,
-};
+use deskmove_rules::sla::{validate_sla_form, weekdays, Day, SlaHours, SlaPolicyRequest, Span};
 use deskmove_rules::statuses::{
     validate_new_status, validate_status_patch, NewStatus, StatusPatch,
 };
@@ -17,7 +15,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api;
 use crate::components::field::said_beside;
-use crate::components::outcome::{outcome_view, run, Outcome};
+use crate::components::outcome::{outcome_view, run, working, Outcome};
 use crate::components::settings_nav::{SettingsNav, SettingsPage};
 use crate::components::status::{load_error, loading};
 use crate::i18n::{td_string, Locale};
@@ -28,16 +26,21 @@ use crate::words::{self, locale};
 pub fn SettingsHelpDesk() -> impl IntoView {
     let query = use_query_map();
     let back = back_from(query);
-    let version = RwSignal::new(0u32);
+    // Each section reads again after its own changes only: a status added never
+    // draws the SLA form anew, without what was typed in it.
+    let (statuses_version, sla_version) = (RwSignal::new(0u32), RwSignal::new(0u32));
     let pipeline = LocalResource::new(move || {
-        version.track();
+        statuses_version.track();
         api::pipeline()
     });
     let sla = LocalResource::new(move || {
-        version.track();
+        sla_version.track();
         api::sla_policy()
     });
-    let changed = Callback::new(move |_| version.update(|v| *v += 1));
+    let statuses_changed = Callback::new(move |_| statuses_version.update(|v| *v += 1));
+    let sla_changed = Callback::new(move |_| sla_version.update(|v| *v += 1));
+    // The server lets only super admins change these; others read them.
+    let admin = use_session().can_move();
     // What each section's last change said; kept while the section is drawn anew.
     let (statuses_said, sla_said) = (
         RwSignal::new(None::<Outcome>),
@@ -50,6 +53,7 @@ pub fn SettingsHelpDesk() -> impl IntoView {
             <SettingsNav current=SettingsPage::HelpDesk/>
             <main class="settings-main help-desk-settings" id="main">
                 <h1>{td_string!(l, settings.help_desk)}</h1>
+                {move || (!admin.get()).then(|| view! { <p class="notice">{td_string!(l, help_desk_settings.admins_only)}</p> })}
                 {move || back.get().map(|b| view! {
                     <p><a class="back-link" href=b>"← "{td_string!(l, users.back_to_move)}</a></p>
                 })}
@@ -60,7 +64,8 @@ pub fn SettingsHelpDesk() -> impl IntoView {
                         None => loading(td_string!(l, help_desk_settings.loading)),
                         Some(Err(e)) => load_error(&e, Callback::new(move |_| pipeline.refetch())),
                         Some(Ok(None)) => view! { <p>{td_string!(l, help_desk_settings.no_pipeline)}</p> }.into_any(),
-                        Some(Ok(Some(p))) => view! { <Statuses pipeline=p said=statuses_said on_changed=changed/> }.into_any(),
+                        Some(Ok(Some(p))) if !admin.get() => read_statuses(l, &p).into_any(),
+                        Some(Ok(Some(p))) => view! { <Statuses pipeline=p said=statuses_said on_changed=statuses_changed/> }.into_any(),
                     }}
                 </section>
                 <section class="card" aria-labelledby="sla-title">
@@ -69,12 +74,46 @@ pub fn SettingsHelpDesk() -> impl IntoView {
                     {move || match sla.get() {
                         None => loading(td_string!(l, help_desk_settings.loading)),
                         Some(Err(e)) => load_error(&e, Callback::new(move |_| sla.refetch())),
-                        Some(Ok(policy)) => view! { <SlaForm policy=policy said=sla_said on_changed=changed/> }.into_any(),
+                        Some(Ok(policy)) if !admin.get() => view! { <p class="sla-read">{read_sla(l, policy.as_ref())}</p> }.into_any(),
+                        Some(Ok(policy)) => view! { <SlaForm policy=policy said=sla_said on_changed=sla_changed/> }.into_any(),
                     }}
                 </section>
             </main>
         </div>
     }
+}
+
+/// The statuses as an agent reads them.
+fn read_statuses(l: Locale, p: &Pipeline) -> impl IntoView {
+    view! {
+        <ul class="statuses-read">
+            {p.statuses.iter().map(|s| view! {
+                <li data-status=s.label.clone()>{s.label.clone()}" · "{words::status_state(l, s.state)}</li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// The SLA policy in a sentence: its name, targets and hours; or that there is none.
+pub fn read_sla(l: Locale, policy: Option<&SlaPolicy>) -> String {
+    let Some(p) = policy else {
+        return td_string!(l, help_desk_settings.no_sla).to_string();
+    };
+    let hours = match &p.hours {
+        SlaHours::Always => td_string!(l, progress.sla_always).to_string(),
+        SlaHours::Business { time_zone, .. } => {
+            td_string!(l, progress.sla_business, zone = time_zone.as_str()).to_string()
+        }
+    };
+    td_string!(
+        l,
+        help_desk_settings.sla_read,
+        name = p.name.as_str(),
+        first = words::duration(l, p.first_reply_seconds),
+        close = words::duration(l, p.close_seconds),
+        hours = hours
+    )
+    .to_string()
 }
 
 fn state_select(
@@ -156,7 +195,7 @@ pub fn Statuses(
                     aria-describedby="new-status-label-error"
                     on:input=move |ev| label.set(event_target_value(&ev))/>
                 {state_select("new-status-state".into(), l, state, td_string!(l, help_desk_settings.state).to_string())}
-                <button type="submit" class="button primary">{td_string!(l, help_desk_settings.add_button)}</button>
+                <button type="submit" class="button primary" disabled=working(said)>{td_string!(l, help_desk_settings.add_button)}</button>
             </div>
             <p id="new-status-label-error" class="field-error">{move || error.get()}</p>
         </form>
@@ -220,6 +259,7 @@ fn status_row(
             api::delete_status(pipeline_id, id, &csrf).await
         });
     };
+    let busy = working(said);
     let before = status.clone();
     let unchanged = move || label.with(|t| t.trim() == before.label) && state.get() == before.state;
     let error =
@@ -240,16 +280,16 @@ fn status_row(
             <td>{state_select(format!("status-{id}-state"), l, state,
                 td_string!(l, help_desk_settings.state_of, label = n).to_string())}</td>
             <td class="row-actions">
-                <button type="submit" form=form_id class="button secondary small" disabled=unchanged>
+                <button type="submit" form=form_id class="button secondary small" disabled=move || unchanged() || busy()>
                     {td_string!(l, help_desk_settings.save)}
                 </button>
-                <button type="button" class="button secondary small" disabled=index == 0
+                <button type="button" class="button secondary small" disabled=move || index == 0 || busy()
                     aria-label=td_string!(l, help_desk_settings.up_of, label = n).to_string()
                     on:click=to(index.saturating_sub(1))>"↑"</button>
-                <button type="button" class="button secondary small" disabled=index + 1 == count
+                <button type="button" class="button secondary small" disabled=move || index + 1 == count || busy()
                     aria-label=td_string!(l, help_desk_settings.down_of, label = n).to_string()
                     on:click=to(index + 1)>"↓"</button>
-                <button type="button" class="button secondary small danger"
+                <button type="button" class="button secondary small danger" disabled=busy
                     aria-label=td_string!(l, help_desk_settings.delete_of, label = n).to_string()
                     on:click=delete>{td_string!(l, help_desk_settings.delete)}</button>
             </td>
@@ -355,22 +395,7 @@ pub fn SlaForm(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let r = request();
-        let mut errors = Vec::new();
-        if r.name.trim().is_empty() {
-            errors.push(FieldError::new(
-                "name",
-                deskmove_rules::Said::Empty {
-                    what: "policy name".into(),
-                },
-            ));
-        }
-        errors.extend(
-            validate_targets(r.first_reply_seconds, r.close_seconds)
-                .err()
-                .unwrap_or_default(),
-        );
-        errors.extend(validate_spans(&r.hours).err().unwrap_or_default());
-        if !errors.is_empty() {
+        if let Err(errors) = validate_sla_form(&r) {
             missing.set(errors);
             return;
         }
@@ -503,9 +528,9 @@ pub fn SlaForm(
             </Show>
             {outcome_view(said)}
             <div class="form-actions">
-                <button type="submit" class="button primary">{td_string!(l, help_desk_settings.sla_save)}</button>
+                <button type="submit" class="button primary" disabled=working(said)>{td_string!(l, help_desk_settings.sla_save)}</button>
                 {had_one.then(|| view! {
-                    <button type="button" class="button secondary danger" on:click=remove>
+                    <button type="button" class="button secondary danger" disabled=working(said) on:click=remove>
                         {td_string!(l, help_desk_settings.sla_remove)}
                     </button>
                 })}

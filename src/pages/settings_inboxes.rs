@@ -209,17 +209,19 @@ pub fn SettingsInboxes() -> impl IntoView {
             </main>
             <Modal open=Signal::derive(move || open.with(|o| matches!(o, Dialog::NewInbox | Dialog::Rename(_))))
                 on_close=close labelled_by="inbox-name-title">
+                // What the dialogs check against is read once, as they open: a list
+                // read again meanwhile must not draw them anew, empty.
                 {move || match open.get() {
-                    Dialog::NewInbox => Some(view! { <InboxNameForm inbox=None inboxes=all_inboxes() on_close=close on_done=made/> }),
-                    Dialog::Rename(inbox) => Some(view! { <InboxNameForm inbox=Some(inbox) inboxes=all_inboxes() on_close=close on_done=made/> }),
+                    Dialog::NewInbox => Some(view! { <InboxNameForm inbox=None inboxes=untrack(all_inboxes) on_close=close on_done=made/> }),
+                    Dialog::Rename(inbox) => Some(view! { <InboxNameForm inbox=Some(inbox) inboxes=untrack(all_inboxes) on_close=close on_done=made/> }),
                     _ => None,
                 }}
             </Modal>
             <Modal open=Signal::derive(move || open.with(|o| *o == Dialog::Connect)) on_close=close labelled_by="connect-title">
-                {move || (open.get() == Dialog::Connect).then(|| view! {
+                {move || (open.get() == Dialog::Connect).then(|| untrack(|| view! {
                     <ConnectForm inboxes=all_inboxes() help_desk=direct.get().and_then(Result::ok).unwrap_or_default()
                         preset=selected().map(|i| i.id) on_close=close on_done=connected/>
-                })}
+                }))}
             </Modal>
             <MoveDialog
                 channel=Signal::derive(move || chosen.get())
