@@ -17,6 +17,7 @@ use deskmove_testkit::Server;
 mod a11y;
 mod company;
 mod console;
+mod deploy;
 mod languages;
 mod people;
 mod phone;
@@ -73,12 +74,17 @@ async fn world() -> World {
 /// A server with `flags` over a fresh database, serving the built app, and a
 /// chromedriver.
 async fn world_with(flags: &[&str]) -> World {
+    world_serving(&dist(), flags).await
+}
+
+/// The same, serving the app in `app` (a copy a test may change).
+async fn world_serving(app: &std::path::Path, flags: &[&str]) -> World {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.db");
     let server = Server::start(
         BIN,
         &db,
-        &[&["--static", dist().to_str().unwrap()], flags].concat(),
+        &[&["--static", app.to_str().unwrap()], flags].concat(),
         "warn",
         Stdio::null(),
     );
