@@ -65,17 +65,7 @@ impl Catalog {
     }
 
     pub fn channel(&self, row: &ChannelRow) -> Channel {
-        Channel {
-            id: row.id,
-            inbox_id: row.inbox_id,
-            kind: row.kind,
-            name: row.name.clone(),
-            address: row.address.clone(),
-            workspace: row.workspace,
-            settings: row.settings.clone(),
-            movable: self.movability(row),
-            form_key: row.form_key.clone(),
-        }
+        row.view(self.movability(row))
     }
 
     /// Each inbox with the channels still in the inbox workspace (R16).

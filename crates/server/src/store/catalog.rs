@@ -184,6 +184,23 @@ impl FromRow<'_, AnyRow> for ChannelRow {
     }
 }
 
+impl ChannelRow {
+    /// The channel as the API shows it, with whether it can move.
+    pub fn view(&self, movable: deskmove_rules::Movability) -> deskmove_rules::Channel {
+        deskmove_rules::Channel {
+            id: self.id,
+            inbox_id: self.inbox_id,
+            kind: self.kind,
+            name: self.name.clone(),
+            address: self.address.clone(),
+            workspace: self.workspace,
+            settings: self.settings.clone(),
+            movable,
+            form_key: self.form_key.clone(),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct ChatflowRow {
     pub id: ChatflowId,

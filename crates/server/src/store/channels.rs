@@ -48,7 +48,11 @@ impl Snapshot {
                     channels: Vec::new(),
                 })
                 .collect(),
-            channels: channels.iter().map(as_channel).collect(),
+            // Movability plays no part in checking a change.
+            channels: channels
+                .iter()
+                .map(|c| c.view(Movability::from_blockers(Vec::new())))
+                .collect(),
             users: users_on(conn, account).await?,
             pipeline: pipeline_on(conn, account).await?,
         })
@@ -61,21 +65,6 @@ impl Snapshot {
             users: &self.users,
             pipeline: self.pipeline.as_ref(),
         }
-    }
-}
-
-/// A row as the rules see it when they check a change (movability plays no part).
-fn as_channel(row: &ChannelRow) -> Channel {
-    Channel {
-        id: row.id,
-        inbox_id: row.inbox_id,
-        kind: row.kind,
-        name: row.name.clone(),
-        address: row.address.clone(),
-        workspace: row.workspace,
-        settings: row.settings.clone(),
-        movable: Movability::from_blockers(Vec::new()),
-        form_key: row.form_key.clone(),
     }
 }
 
