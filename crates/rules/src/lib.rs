@@ -7,6 +7,7 @@ pub mod error;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 pub mod inboxes;
+pub mod mail;
 pub mod movability;
 pub mod plan;
 pub mod progress;
