@@ -4,7 +4,10 @@
 pub use crate::demo::{pipeline, pricing_bot, users};
 
 use crate::demo;
-use crate::domain::{Channel, Movability, SlaPolicy, UserId, Workspace};
+use crate::domain::{
+    Channel, ChannelId, ChannelKind, ChannelSettings, InboxId, Movability, SlaPolicy, UserId,
+    Workspace,
+};
 use crate::validation::StatusMapping;
 
 /// Whether one of the demo's [`users`] has help desk access.
@@ -23,6 +26,28 @@ pub fn mapping() -> StatusMapping {
 
 pub fn sla() -> SlaPolicy {
     demo::sla_policy()
+}
+
+/// A channel in inbox 1 (or none, connected straight to help desk), in the
+/// inbox workspace, with default settings and nothing stopping its move.
+pub fn channel(
+    id: i64,
+    inbox: Option<i64>,
+    kind: ChannelKind,
+    name: &str,
+    address: &str,
+) -> Channel {
+    Channel {
+        id: ChannelId::of(id),
+        inbox_id: inbox.map(InboxId::of),
+        kind,
+        name: name.into(),
+        address: address.into(),
+        workspace: Workspace::Inbox,
+        settings: ChannelSettings::default(),
+        movable: Movability::from_blockers(vec![]),
+        form_key: None,
+    }
 }
 
 /// The demo's Support email channel, in the inbox and movable.

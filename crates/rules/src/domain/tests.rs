@@ -118,17 +118,8 @@ fn codes_round_trip_through_their_names() {
 #[test]
 fn an_identifier_address_reads_as_words_and_the_dialog_names_the_channel() {
     // Daily use: "contact-form" showed where a person reads a name.
-    let channel = |kind, name: &str, address: &str| Channel {
-        id: ChannelId::of(1),
-        inbox_id: Some(InboxId::of(1)),
-        kind,
-        name: name.into(),
-        address: address.into(),
-        workspace: Workspace::Inbox,
-        settings: ChannelSettings::default(),
-        movable: Movability::from_blockers(Vec::new()),
-        form_key: None,
-    };
+    let channel =
+        |kind, name: &str, address: &str| crate::fixtures::channel(1, Some(1), kind, name, address);
     let form = channel(ChannelKind::Form, "Contact us form", "contact-form");
     assert_eq!(form.address_in_words(), "Contact form");
     assert_eq!(form.reached_at(), "Contact us form");

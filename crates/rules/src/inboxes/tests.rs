@@ -1,27 +1,13 @@
 use super::*;
 use crate::demo::{ADA, LEE, NEW, NOOR, SAM};
-use crate::domain::{BotAction, ChannelId, Movability, StatusId, UserState};
-use crate::fixtures::{pipeline, users};
+use crate::domain::{BotAction, StatusId, UserState};
+use crate::fixtures::{channel, pipeline, users};
 
 fn inbox(id: i64, name: &str) -> Inbox {
     Inbox {
         id: InboxId::of(id),
         name: name.into(),
         channels: Vec::new(),
-    }
-}
-
-fn channel(id: i64, inbox: Option<i64>, kind: ChannelKind, name: &str, address: &str) -> Channel {
-    Channel {
-        id: ChannelId::of(id),
-        inbox_id: inbox.map(InboxId::of),
-        kind,
-        name: name.into(),
-        address: address.into(),
-        workspace: Workspace::Inbox,
-        settings: ChannelSettings::default(),
-        movable: Movability::from_blockers(Vec::new()),
-        form_key: None,
     }
 }
 

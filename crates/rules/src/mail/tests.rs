@@ -1,19 +1,5 @@
 use super::*;
-use crate::domain::{ChannelSettings, InboxId, Movability, Workspace};
-
-fn channel(id: i64, kind: ChannelKind, address: &str) -> Channel {
-    Channel {
-        id: ChannelId::of(id),
-        inbox_id: Some(InboxId::of(1)),
-        kind,
-        name: format!("channel {id}"),
-        address: address.into(),
-        workspace: Workspace::Inbox,
-        settings: ChannelSettings::default(),
-        movable: Movability::from_blockers(Vec::new()),
-        form_key: None,
-    }
-}
+use crate::fixtures;
 
 #[test]
 fn recipients_match_without_case_and_without_a_plus_tag() {
@@ -38,9 +24,15 @@ fn recipients_match_without_case_and_without_a_plus_tag() {
 fn mail_goes_to_the_first_recipient_in_r32_order_that_is_an_email_channel() {
     // R32
     let channels = [
-        channel(1, ChannelKind::Email, "support@fjord.example"),
-        channel(2, ChannelKind::Email, "sales@fjord.example"),
-        channel(3, ChannelKind::FallbackEmail, "fallback@fjord.example"),
+        fixtures::channel(1, Some(1), ChannelKind::Email, "", "support@fjord.example"),
+        fixtures::channel(2, Some(1), ChannelKind::Email, "", "sales@fjord.example"),
+        fixtures::channel(
+            3,
+            Some(1),
+            ChannelKind::FallbackEmail,
+            "",
+            "fallback@fjord.example",
+        ),
     ];
     let to = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let r = Recipients {
