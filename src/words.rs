@@ -160,7 +160,11 @@ pub fn failure(l: Locale, e: &ApiFailure) -> String {
         ErrorCode::AlreadyInHelpDesk => td_string!(l, failure.already_in_help_desk),
         ErrorCode::TicketExists => td_string!(l, failure.ticket_exists),
         ErrorCode::Csrf => td_string!(l, failure.csrf),
-        ErrorCode::MethodNotAllowed | ErrorCode::UnsupportedMediaType => {
+        // The app never delivers mail; these only come to mail servers.
+        ErrorCode::MethodNotAllowed
+        | ErrorCode::UnsupportedMediaType
+        | ErrorCode::UnknownRecipient
+        | ErrorCode::NotAMessage => {
             td_string!(l, failure.not_understood)
         }
         ErrorCode::PayloadTooLarge => td_string!(l, failure.too_large),
@@ -385,6 +389,8 @@ pub fn said(l: Locale, said: &Said) -> String {
             td_string!(l, said.fallback_taken, inbox = inbox.as_str()).to_string()
         }
         Said::NotAPhoneNumber => td_string!(l, said.not_a_phone_number).to_string(),
+        Said::ThankYouNotHttps => td_string!(l, said.thank_you_not_https).to_string(),
+        Said::ThankYouOnlyForForms => td_string!(l, said.thank_you_only_for_forms).to_string(),
         Said::AddressTaken { channel } => {
             td_string!(l, said.address_taken, channel = channel.as_str()).to_string()
         }

@@ -27,6 +27,10 @@ pub enum ErrorCode {
     LinkExpired,
     /// R31: the status is in use, or the last of its state.
     StatusInUse,
+    /// R32: no email channel has the message's recipient address.
+    UnknownRecipient,
+    /// R32: what came is not a mail message (no headers, no From).
+    NotAMessage,
     AlreadyInHelpDesk,
     TicketExists,
     Csrf,
@@ -43,10 +47,11 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
             ErrorCode::Unauthenticated => 401,
+            ErrorCode::NotAMessage => 400,
             ErrorCode::Forbidden | ErrorCode::Csrf | ErrorCode::RequesterNotAllowed => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::InvalidRequest => 422,
+            ErrorCode::InvalidRequest | ErrorCode::UnknownRecipient => 422,
             ErrorCode::NotMovable
             | ErrorCode::MoveInProgress
             | ErrorCode::MoveStarted

@@ -326,6 +326,24 @@ fn check_settings(
             Some(_) => {}
         }
     }
+    let thank_you = settings
+        .thank_you_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty());
+    if let Some(url) = thank_you {
+        if channel.kind != ChannelKind::Form {
+            errors.push(FieldError::new(
+                "settings.thank_you_url",
+                Said::ThankYouOnlyForForms,
+            ));
+        } else if !is_https_url(url) {
+            errors.push(FieldError::new(
+                "settings.thank_you_url",
+                Said::ThankYouNotHttps,
+            ));
+        }
+    }
     if let Some(id) = settings.ticket_status_id {
         if account.pipeline.and_then(|p| p.status(id)).is_none() {
             errors.push(FieldError::plain(
@@ -428,10 +446,40 @@ pub fn tidied_bot(bot: &Bot) -> Bot {
 }
 
 /// The settings as they are kept: the signature trimmed, none when empty.
+/// The longest thank-you address a form takes.
+pub const MAX_URL_CHARS: usize = 2000;
+
+/// An absolute `https://` address with a host, nothing a browser would read
+/// otherwise (spaces, control characters, quotes, angle brackets).
+pub fn is_https_url(url: &str) -> bool {
+    let url = url.trim();
+    let Some(rest) = url
+        .get(..8)
+        .filter(|s| s.eq_ignore_ascii_case("https://"))
+        .map(|_| &url[8..])
+    else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    !host.is_empty()
+        && !host.starts_with(':')
+        && url.chars().count() <= MAX_URL_CHARS
+        && !url.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\' | '`')
+        })
+}
+
 pub fn tidied_settings(settings: &ChannelSettings) -> ChannelSettings {
     ChannelSettings {
         signature: settings
             .signature
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+        thank_you_url: settings
+            .thank_you_url
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())

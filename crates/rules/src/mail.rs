@@ -3,7 +3,8 @@
 //! which conversation it continues, and whether it is an automatic message that
 //! must never open or re-open one.
 
-use crate::domain::{Channel, ChannelId, ChannelKind};
+use crate::domain::{Channel, ChannelId, ChannelKind, Language, Pipeline, StatusId, StatusState};
+use crate::setup::looks_like_email;
 
 /// An address as channels are matched on it: without case, and without the
 /// `+tag` of plus-addressing (`Support+Order-7@Fjord.example` →
@@ -139,6 +140,182 @@ pub fn ignored(h: &Automatic<'_>) -> Option<Ignored> {
             .is_empty()
     });
     null_sender.then_some(Ignored::Bounce)
+}
+
+/// The most Message-IDs of a message's In-Reply-To and References looked up: a
+/// long thread's References lists every message; the newest are at its end.
+pub const MOST_THREAD_IDS: usize = 100;
+
+/// The longest Message-ID kept as it came; a longer one is kept by its hash, so
+/// a hostile header can't make an index entry of a megabyte.
+pub const LONGEST_MESSAGE_ID: usize = 500;
+
+/// R32: the Message-IDs a message may continue, the likeliest first: In-Reply-To
+/// (the message it answers), then References from its end (the thread's newest).
+/// Without repeats, and at most [`MOST_THREAD_IDS`].
+pub fn thread_candidates(in_reply_to: &[String], references: &[String]) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for id in in_reply_to.iter().chain(references.iter().rev()) {
+        if ids.len() == MOST_THREAD_IDS {
+            break;
+        }
+        if !ids.contains(id) {
+            ids.push(id.clone());
+        }
+    }
+    ids
+}
+
+/// R32: the ticket status a reply re-opens a closed conversation's ticket to: the
+/// pipeline's first open status; `None` while the ticket is open already.
+pub fn reopened_status(pipeline: &Pipeline, current: StatusId) -> Option<StatusId> {
+    let closed = pipeline
+        .statuses
+        .iter()
+        .any(|s| s.id == current && s.state == StatusState::Closed);
+    if !closed {
+        return None;
+    }
+    pipeline
+        .statuses
+        .iter()
+        .find(|s| s.state == StatusState::Open)
+        .map(|s| s.id)
+}
+
+/// Undoes `format=flowed` (RFC 3676): a line ending in a space goes on in the
+/// next one (with `delsp=yes`, without that space); space-stuffing is removed;
+/// quoted lines join only lines of the same depth; the signature separator
+/// `-- ` never flows.
+pub fn unflow(text: &str, delsp: bool) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    // The quote depth of the paragraph the last line leaves open, if it flowed.
+    let mut open: Option<usize> = None;
+    for raw in text.split('\n') {
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        let depth = line.bytes().take_while(|b| *b == b'>').count();
+        let content = &line[depth..];
+        let content = content.strip_prefix(' ').unwrap_or(content);
+        let flowed = content.ends_with(' ') && content != "-- ";
+        let piece = if flowed && delsp {
+            &content[..content.len() - 1]
+        } else {
+            content
+        };
+        match (open, lines.last_mut()) {
+            // A paragraph flows on only at its own depth (RFC 3676 4.5).
+            (Some(d), Some(last)) if d == depth => last.push_str(piece),
+            _ => {
+                let mut l = ">".repeat(depth);
+                if depth > 0 {
+                    l.push(' ');
+                }
+                l.push_str(piece);
+                lines.push(l);
+            }
+        }
+        open = flowed.then_some(depth);
+    }
+    lines.join("\n")
+}
+
+/// The longest field values a web form may post, in characters.
+pub const FORM_NAME_MAX: usize = 200;
+pub const FORM_SUBJECT_MAX: usize = 300;
+pub const FORM_MESSAGE_MAX: usize = 20_000;
+
+/// What a visitor posted to a form channel (R32). `website` is the honeypot:
+/// hidden from people, filled in by bots.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FormSubmission {
+    pub email: String,
+    pub name: String,
+    pub subject: String,
+    pub message: String,
+    pub website: String,
+}
+
+/// Why a form submission opens nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormProblem {
+    EmailMissing,
+    EmailInvalid,
+    TooLong { field: &'static str, max: usize },
+}
+
+/// R32: a submission opens a conversation with an email address to answer; a
+/// honeypot filled in is for the caller to drop quietly.
+pub fn validate_form(f: &FormSubmission) -> Result<(), FormProblem> {
+    let email = f.email.trim();
+    if email.is_empty() {
+        return Err(FormProblem::EmailMissing);
+    }
+    if !looks_like_email(email) || email.chars().count() > 254 {
+        return Err(FormProblem::EmailInvalid);
+    }
+    for (field, value, max) in [
+        ("name", &f.name, FORM_NAME_MAX),
+        ("subject", &f.subject, FORM_SUBJECT_MAX),
+        ("message", &f.message, FORM_MESSAGE_MAX),
+    ] {
+        if value.chars().count() > max {
+            return Err(FormProblem::TooLong { field, max });
+        }
+    }
+    Ok(())
+}
+
+/// The subject a form submission's conversation gets: the one posted, else the
+/// message's first line (shortened), else the form's name.
+pub fn form_subject(f: &FormSubmission, form_name: &str) -> String {
+    let given = f.subject.trim();
+    if !given.is_empty() {
+        return given.to_string();
+    }
+    let first = f.message.lines().map(str::trim).find(|l| !l.is_empty());
+    match first {
+        Some(line) if line.chars().count() > 80 => {
+            let mut s: String = line.chars().take(79).collect();
+            s.push('…');
+            s
+        }
+        Some(line) => line.to_string(),
+        None => form_name.to_string(),
+    }
+}
+
+/// The language a visitor's browser asks for (`Accept-Language`), among the
+/// app's; English when none of them is asked for.
+pub fn language_of(accept_language: &str) -> Language {
+    let mut best: Option<(f32, usize, Language)> = None;
+    for (order, item) in accept_language.split(',').enumerate() {
+        let mut parts = item.split(';');
+        let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .filter_map(|q| q.trim().parse::<f32>().ok())
+            .next()
+            .unwrap_or(1.0);
+        let primary = tag.split('-').next().unwrap_or("");
+        let language = match primary {
+            "en" => Language::English,
+            "de" => Language::German,
+            // Norwegian, Bokmål or not, reads Bokmål.
+            "nb" | "no" | "nn" => Language::NorwegianBokmal,
+            _ => continue,
+        };
+        if q <= 0.0 {
+            continue;
+        }
+        let better = match best {
+            None => true,
+            Some((bq, bo, _)) => q > bq || (q == bq && order < bo),
+        };
+        if better {
+            best = Some((q, order, language));
+        }
+    }
+    best.map_or(Language::English, |(_, _, l)| l)
 }
 
 #[cfg(test)]

@@ -160,6 +160,10 @@ pub enum Said {
     },
     /// A calling or WhatsApp number not in international form.
     NotAPhoneNumber,
+    /// A form's thank-you address that is not an `https://` web address.
+    ThankYouNotHttps,
+    /// A thank-you address on a channel that is not a form.
+    ThankYouOnlyForForms,
     /// The channel `channel` has this address already.
     AddressTaken {
         channel: String,
@@ -369,6 +373,12 @@ impl Said {
             Said::FallbackTaken { inbox } => format!(
                 "{inbox} has its fallback address already: an inbox has one."
             ),
+            Said::ThankYouNotHttps => {
+                "Give the full address of a page on the web, starting with https://.".into()
+            }
+            Said::ThankYouOnlyForForms => {
+                "Only a form sends its visitors to a thank-you page.".into()
+            }
             Said::NotAPhoneNumber => {
                 "Give the number in international form: + and the country code, like +47 22 12 34 56.".into()
             }

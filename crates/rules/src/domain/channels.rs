@@ -71,6 +71,10 @@ pub struct ChannelSettings {
     /// The status new tickets get; none means the pipeline's first open status.
     #[serde(default)]
     pub ticket_status_id: Option<StatusId>,
+    /// A form's page a visitor is sent to after posting (R32); `None`, the
+    /// built-in one. `https://` only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thank_you_url: Option<String>,
 }
 
 fn on() -> bool {
@@ -84,6 +88,7 @@ impl Default for ChannelSettings {
             routing: Routing::None,
             automation: true,
             ticket_status_id: None,
+            thank_you_url: None,
         }
     }
 }

@@ -32,6 +32,19 @@ codes! {
         Due = "due" => "First reply due soonest",
     }
 
+    /// R32, R33: a message the contact sent, or an answer sent to them.
+    pub enum Direction("direction") {
+        In = "in" => "Received",
+        Out = "out" => "Sent",
+    }
+
+    /// R33: where an answer is on its way out.
+    pub enum DeliveryState("delivery state") {
+        Queued = "queued" => "Queued",
+        Sent = "sent" => "Sent",
+        Failed = "failed" => "Failed",
+    }
+
     pub enum NotificationKind("notification kind") {
         TicketCreated = "ticket_created" => "Ticket created",
         TicketAssigned = "ticket_assigned" => "Ticket assigned",
@@ -83,6 +96,42 @@ pub struct Message {
     pub id: MessageId,
     pub body: String,
     pub created_at: DateTime<Utc>,
+    /// Who sent it as their mail said (`Kari Nordmann <kari@example.com>`);
+    /// `None` for what arrived through the JSON ingest.
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default = "Direction::received")]
+    pub direction: Direction,
+    /// An answer's (R33); `None` for what was received.
+    #[serde(default)]
+    pub state: Option<DeliveryState>,
+    /// Why an answer failed, as the relay said.
+    #[serde(default)]
+    pub error: Option<String>,
+    /// Its Message-ID, for mail received or sent and form submissions (R32):
+    /// what a reply names in In-Reply-To.
+    #[serde(default)]
+    pub mail_id: Option<String>,
+    /// Where the original of received mail is downloaded (R32).
+    #[serde(default)]
+    pub eml_url: Option<String>,
+    /// What came attached, kept in the original.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+}
+
+impl Direction {
+    fn received() -> Self {
+        Direction::In
+    }
+}
+
+/// A file that came with a message: shown by name and size; it is in the `.eml`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub name: String,
+    pub content_type: String,
+    pub size: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -482,3 +482,21 @@ fn settings_and_bots_have_the_json_shape_of_the_api() {
     let none: BotRequest = serde_json::from_str("null").unwrap();
     assert_eq!(none, None);
 }
+
+#[test]
+fn a_thank_you_page_is_an_https_address_of_a_form() {
+    // R32
+    assert!(is_https_url("https://fjord.example/thanks?from=form#top"));
+    assert!(is_https_url("HTTPS://fjord.example"));
+    for bad in [
+        "http://fjord.example/thanks",
+        "javascript:alert(1)",
+        "https://",
+        "https:///path",
+        "https://fjord.example/a b",
+        "https://fjord.example/\"><script>",
+        "//fjord.example",
+    ] {
+        assert!(!is_https_url(bad), "{bad}");
+    }
+}

@@ -117,3 +117,115 @@ fn automatic_replies_and_bounces_are_told_apart_from_people() {
     );
     assert_eq!(Ignored::AutoReply.as_str(), "auto_reply");
 }
+
+#[test]
+fn a_reply_looks_for_what_it_answers_first_then_the_newest_of_its_thread() {
+    // R32
+    let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        thread_candidates(&ids(&["c@x"]), &ids(&["a@x", "b@x", "c@x"])),
+        ids(&["c@x", "b@x", "a@x"])
+    );
+    let long: Vec<String> = (0..1000).map(|i| format!("{i}@x")).collect();
+    let found = thread_candidates(&[], &long);
+    assert_eq!(found.len(), MOST_THREAD_IDS);
+    assert_eq!(found[0], "999@x", "the newest first");
+}
+
+#[test]
+fn a_reply_re_opens_a_closed_ticket_to_the_first_open_status() {
+    // R32
+    let pipeline = fixtures::pipeline();
+    let closed = pipeline
+        .statuses
+        .iter()
+        .find(|s| s.state == StatusState::Closed)
+        .unwrap()
+        .id;
+    let first_open = pipeline
+        .statuses
+        .iter()
+        .find(|s| s.state == StatusState::Open)
+        .unwrap()
+        .id;
+    let later_open = pipeline
+        .statuses
+        .iter()
+        .filter(|s| s.state == StatusState::Open)
+        .nth(1)
+        .unwrap()
+        .id;
+    assert_eq!(reopened_status(&pipeline, closed), Some(first_open));
+    assert_eq!(reopened_status(&pipeline, later_open), None, "open stays");
+}
+
+#[test]
+fn flowed_text_joins_its_soft_breaks_and_keeps_its_hard_ones() {
+    // R32
+    let text = "Hello, this is a \r\nlong line.\r\n\r\n> quoted and \r\n> flowed\r\n>> deeper \r\n> back\r\n-- \r\nKari\r\n";
+    assert_eq!(
+        unflow(text, false),
+        "Hello, this is a long line.\n\n> quoted and flowed\n>> deeper \n> back\n-- \nKari\n"
+    );
+    assert_eq!(unflow("split wo\r\nrd", false), "split wo\nrd");
+    assert_eq!(unflow("split wo \r\nrd", true), "split word");
+    assert_eq!(
+        unflow(" From the start", false),
+        "From the start",
+        "space-stuffing goes"
+    );
+}
+
+#[test]
+fn a_form_needs_an_email_and_bounded_fields() {
+    // R32
+    let ok = FormSubmission {
+        email: "kari@example.com".into(),
+        message: "Hi".into(),
+        ..FormSubmission::default()
+    };
+    assert_eq!(validate_form(&ok), Ok(()));
+    let missing = FormSubmission {
+        email: "  ".into(),
+        ..ok.clone()
+    };
+    assert_eq!(validate_form(&missing), Err(FormProblem::EmailMissing));
+    let bad = FormSubmission {
+        email: "kari".into(),
+        ..ok.clone()
+    };
+    assert_eq!(validate_form(&bad), Err(FormProblem::EmailInvalid));
+    let long = FormSubmission {
+        message: "x".repeat(FORM_MESSAGE_MAX + 1),
+        ..ok.clone()
+    };
+    assert_eq!(
+        validate_form(&long),
+        Err(FormProblem::TooLong {
+            field: "message",
+            max: FORM_MESSAGE_MAX
+        })
+    );
+    assert_eq!(form_subject(&ok, "Contact"), "Hi");
+    let empty = FormSubmission {
+        message: "\n".into(),
+        ..ok
+    };
+    assert_eq!(form_subject(&empty, "Contact"), "Contact");
+}
+
+#[test]
+fn the_visitors_language_is_the_best_one_their_browser_asks_for() {
+    assert_eq!(
+        language_of("nb-NO,nb;q=0.9,en;q=0.8"),
+        Language::NorwegianBokmal
+    );
+    assert_eq!(
+        language_of("fr-CH, fr;q=0.9, de;q=0.7, en;q=0.8"),
+        Language::English
+    );
+    assert_eq!(language_of("de-DE"), Language::German);
+    assert_eq!(language_of("fr"), Language::English);
+    assert_eq!(language_of(""), Language::English);
+    assert_eq!(language_of("de;q=0, nb;q=0.1"), Language::NorwegianBokmal);
+}
