@@ -113,6 +113,10 @@ pub struct Settings {
     /// made and printed at start (at least 22 characters; never printed).
     #[arg(long, hide_env_values = true, env = "DESKMOVE_SETUP_TOKEN")]
     pub setup_token: Option<String>,
+    /// The domain of the Message-IDs Deskmove makes (form submissions,
+    /// answers), so replies thread back (R32, R33); default: --public-url's host.
+    #[arg(long, hide_env_values = true, env = "DESKMOVE_MAIL_FROM_DOMAIN")]
+    pub mail_from_domain: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -238,6 +242,7 @@ impl Settings {
             header_timeout_secs: 10,
             request_timeout_secs: 30,
             setup_token: None,
+            mail_from_domain: None,
             command: None,
         }
     }
@@ -249,6 +254,28 @@ impl Settings {
             .as_deref()
             .map(|u| u.trim_end_matches('/').to_string())
             .unwrap_or_else(|| format!("http://{address}"))
+    }
+
+    /// The domain of Deskmove's own Message-IDs: `--mail-from-domain`, else
+    /// the host of `--public-url` when it is a name, else a reserved one.
+    pub fn mail_domain(&self) -> String {
+        let given = self
+            .mail_from_domain
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_string);
+        let public = self
+            .public_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .and_then(|u| match u.host() {
+                Some(url::Host::Domain(d)) => Some(d.to_string()),
+                _ => None,
+            });
+        given
+            .or(public)
+            .unwrap_or_else(|| crate::mail::read::OWN_DOMAIN.to_string())
     }
 
     pub fn secure_cookies(&self) -> bool {

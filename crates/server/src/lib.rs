@@ -9,6 +9,7 @@ pub mod engine;
 pub mod error;
 pub mod events;
 pub mod limits;
+pub mod mail;
 pub mod password_checks;
 pub mod routes;
 pub mod security;
@@ -38,6 +39,10 @@ pub struct AppState {
     pub ingest_limits: Arc<limits::AddressLimits>,
     /// Wrong set-up tokens by address (in this process).
     pub setup_limits: Arc<limits::AddressLimits>,
+    /// Form posts by address (R32, in this process).
+    pub form_limits: Arc<limits::AddressLimits>,
+    /// The domain of the Message-IDs Deskmove makes (R32, R33).
+    pub mail_domain: Arc<str>,
     /// Whether the account exists (R28): once seen, never asked again.
     pub set_up: Arc<std::sync::atomic::AtomicBool>,
     /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).

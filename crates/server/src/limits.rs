@@ -390,6 +390,11 @@ pub const INGEST_BUDGET: Budget = Budget {
     burst: 20.0,
     leak: Duration::from_secs(3),
 };
+/// Form posts (R32), every one counted: 10, then one every 30 s, per address.
+pub const FORM_BUDGET: Budget = Budget {
+    burst: 10.0,
+    leak: Duration::from_secs(30),
+};
 /// Wrong set-up tokens: as sign-ins from one address to one account.
 pub const SETUP_BUDGET: Budget = PAIR_BUDGET;
 

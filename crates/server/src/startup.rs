@@ -15,7 +15,7 @@ use tower_http::trace::TraceLayer;
 use crate::config::Settings;
 use crate::engine::Engine;
 use crate::events::EventHub;
-use crate::limits::{AddressLimits, Limits, INGEST_BUDGET, SETUP_BUDGET};
+use crate::limits::{AddressLimits, Limits, FORM_BUDGET, INGEST_BUDGET, SETUP_BUDGET};
 use crate::password_checks::PasswordChecks;
 use crate::serve::{serve, ConnectionLimits};
 use crate::store::{Database, Store};
@@ -30,10 +30,12 @@ pub fn app(state: AppState, settings: &Settings) -> Router {
             HeaderValue::from_str(value).expect("a valid header value"),
         )
     };
+    let timeout = Duration::from_secs(settings.request_timeout_secs.max(1));
     Router::new()
+        .merge(routes::forms(timeout))
         .nest(
             "/api",
-            routes::api(Duration::from_secs(settings.request_timeout_secs.max(1))).layer(
+            routes::api(timeout).layer(
                 axum::middleware::from_fn_with_state(state.clone(), routes::until_set_up),
             ),
         )
@@ -199,6 +201,8 @@ impl Application {
             password_checks: Arc::new(PasswordChecks::for_this_machine()),
             ingest_limits: Arc::new(AddressLimits::new(INGEST_BUDGET)),
             setup_limits: Arc::new(AddressLimits::new(SETUP_BUDGET)),
+            form_limits: Arc::new(AddressLimits::new(FORM_BUDGET)),
+            mail_domain: settings.mail_domain().into(),
             set_up: Arc::default(),
             trusted_proxies: settings.trusted_proxy.clone().into(),
             streams: Arc::default(),

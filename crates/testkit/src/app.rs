@@ -120,6 +120,8 @@ impl TestApp {
             "moves",
             "notifications",
             "links",
+            "mail_ids",
+            "mail_originals",
         ];
         let mut out = String::new();
         for t in tables {

@@ -11,7 +11,7 @@ use reqwest::{Client, Method, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-use crate::{Events, PASSWORD};
+use crate::{Events, INGEST_TOKEN, PASSWORD};
 
 pub struct Session {
     pub client: Client,
@@ -198,6 +198,20 @@ pub async fn ingest(base: &str, token: &str, channel: impl Display, contact: &st
         .send()
         .await
         .expect("the server answers")
+}
+
+/// A raw mail message arriving from a mail server (R32); `to` is the envelope
+/// recipient.
+pub async fn deliver(base: &str, raw: impl Into<Vec<u8>>, to: Option<&str>) -> Response {
+    let mut req = client()
+        .post(format!("{base}/api/ingest/email"))
+        .bearer_auth(INGEST_TOKEN)
+        .header("content-type", "message/rfc822")
+        .body(raw.into());
+    if let Some(to) = to {
+        req = req.query(&[("to", to)]);
+    }
+    req.send().await.expect("the server answers")
 }
 
 /// Reads an error answer and checks it has the API's error body.

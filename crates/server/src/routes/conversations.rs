@@ -166,7 +166,11 @@ pub async fn list(
 }
 
 /// The conversation `id` names, if the actor may read it (R23).
-async fn readable(state: &AppState, actor: &Actor, id: ConversationId) -> AppResult<Conversation> {
+pub(super) async fn readable(
+    state: &AppState,
+    actor: &Actor,
+    id: ConversationId,
+) -> AppResult<Conversation> {
     let conversation = state
         .store
         .conversation(actor.user.account_id, id)

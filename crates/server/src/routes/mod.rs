@@ -4,9 +4,11 @@ mod catalog;
 mod conversations;
 mod events;
 mod extract;
+mod forms;
 mod inboxes;
 mod ingest;
 mod links;
+mod mail;
 mod moves;
 mod paging;
 mod report;
@@ -83,6 +85,10 @@ pub fn api(timeout: Duration) -> Router<AppState> {
             post(conversations::create_ticket),
         )
         .route("/conversations/{id}/messages", get(conversations::messages))
+        .route(
+            "/conversations/{id}/messages/{mid}/original.eml",
+            get(mail::original),
+        )
         .route("/tickets", get(conversations::tickets))
         .route(
             "/tickets/{id}",
@@ -105,6 +111,7 @@ pub fn api(timeout: Duration) -> Router<AppState> {
             post(ingest::conversation),
         )
         .route("/ingest/conversations/{id}/messages", post(ingest::message))
+        .route("/ingest/email", post(mail::email))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(
@@ -119,6 +126,22 @@ pub fn api(timeout: Duration) -> Router<AppState> {
         )
         // Outside the timeout: a stream lasts as long as its session.
         .route("/events", get(events::stream))
+}
+
+/// R32: the form channels' public endpoints, outside the API: no session, no
+/// CSRF token, answered with pages; bounded in size and time as the API is.
+pub fn forms(timeout: Duration) -> Router<AppState> {
+    Router::new()
+        .route("/f/{key}", post(forms::submit))
+        .route("/f/{key}/thanks", get(forms::thanks))
+        .layer(axum::extract::DefaultBodyLimit::max(forms::MAX_FORM_BYTES))
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(|_: BoxError| async {
+                    axum::http::StatusCode::REQUEST_TIMEOUT
+                }))
+                .timeout(timeout),
+        )
 }
 
 async fn not_found() -> AppError {

@@ -271,6 +271,7 @@ mod tests {
                 },
                 automation: true,
                 ticket_status_id: None,
+                thank_you_url: None,
             }
         );
         assert_eq!(channels[1].settings.routing, Routing::None);

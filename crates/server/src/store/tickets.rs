@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use deskmove_rules::plan::{plan_inbox_ticket, TicketEvent};
 use deskmove_rules::{
-    AccountId, ChannelId, ConversationId, Message, Notification, SlaDue, StatusId, StatusState,
-    Ticket, TicketId, TicketSort, UserId, Workspace,
+    AccountId, ChannelId, ConversationId, DeliveryState, Direction, Message, MessageId,
+    Notification, SlaDue, StatusId, StatusState, Ticket, TicketId, TicketSort, UserId, Workspace,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, FromRow, Row};
@@ -187,7 +187,12 @@ impl Store {
         limit: u32,
     ) -> StoreResult<Vec<Message>> {
         let rows = sqlx::query(
-            "SELECT id, body, created_at FROM messages WHERE conversation_id = $1 ORDER BY id LIMIT $2",
+            "SELECT m.id, m.body, m.created_at, m.direction, m.sender, m.state, m.error, \
+             m.attachments, o.message_row AS original, \
+             (SELECT i.message_id FROM mail_ids i WHERE i.message_row = m.id) AS mail_id \
+             FROM messages m \
+             LEFT JOIN mail_originals o ON o.message_row = m.id \
+             WHERE m.conversation_id = $1 ORDER BY m.id LIMIT $2",
         )
         .bind(conversation.get())
         .bind(i64::from(limit))
@@ -195,10 +200,30 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
+                let id: MessageId = typed::<_, i64>(r, "id")?;
+                let attachments: Option<String> = r.try_get("attachments")?;
+                let state: Option<String> = r.try_get("state")?;
+                let original: Option<i64> = r.try_get("original")?;
                 Ok(Message {
-                    id: typed::<_, i64>(r, "id")?,
+                    id,
                     body: r.try_get("body")?,
                     created_at: from_millis(r.try_get("created_at")?)?,
+                    from: r.try_get("sender")?,
+                    direction: typed::<Direction, String>(r, "direction")?,
+                    state: state
+                        .map(DeliveryState::try_from)
+                        .transpose()
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    error: r.try_get("error")?,
+                    mail_id: r.try_get("mail_id")?,
+                    eml_url: original.map(|_| {
+                        format!("/api/conversations/{conversation}/messages/{id}/original.eml")
+                    }),
+                    attachments: attachments
+                        .map(|a| serde_json::from_str(&a))
+                        .transpose()
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?
+                        .unwrap_or_default(),
                 })
             })
             .collect()

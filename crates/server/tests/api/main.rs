@@ -10,6 +10,7 @@ mod helpers;
 mod inboxes;
 mod lists;
 mod load;
+mod mail;
 mod moves;
 mod people;
 mod security;

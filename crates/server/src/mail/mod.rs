@@ -1,0 +1,3 @@
+//! Mail: what arrives (R32).
+
+pub mod read;

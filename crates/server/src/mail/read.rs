@@ -1,0 +1,276 @@
+//! R32: a raw message (RFC 5322/MIME) read into what the rules and the store
+//! need, with mail-parser: encoded words, charsets, `format=flowed`,
+//! multipart/alternative, HTML-only mail as text, attachments by name.
+
+use deskmove_rules::mail::{
+    ignored, message_ids, unflow, Automatic, Ignored, Recipients, LONGEST_MESSAGE_ID,
+};
+use deskmove_rules::Attachment;
+use mail_parser::{Address, MessageParser, MimeHeaders};
+use sha2::{Digest, Sha256};
+
+/// R32: the largest message taken (413 over it; `deliver` exits 65).
+pub const MAX_MESSAGE_BYTES: usize = 25 * 1024 * 1024;
+
+/// The most of a message's text kept as its body; all of it is in the `.eml`.
+pub const MAX_BODY_CHARS: usize = 200_000;
+
+/// The longest subject kept.
+const MAX_SUBJECT_CHARS: usize = 500;
+
+/// The most attachments listed with a message.
+const MAX_ATTACHMENTS: usize = 100;
+
+/// Where Message-IDs Deskmove makes itself end, when the operator gave no
+/// domain of its own.
+pub const OWN_DOMAIN: &str = "deskmove.invalid";
+
+/// What the rules need of one arriving message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Incoming {
+    /// Its Message-ID without angle brackets: as it came, or made from its
+    /// content when it has none (the same message, the same id).
+    pub message_id: String,
+    /// The sender's address, as the contact of a conversation it opens.
+    pub from_address: String,
+    /// The sender as their mail named them: `Kari Nordmann <kari@example.com>`.
+    pub from: String,
+    pub subject: String,
+    pub body: String,
+    pub recipients: Recipients,
+    /// The Message-IDs it answers (In-Reply-To) and its thread (References).
+    pub in_reply_to: Vec<String>,
+    pub references: Vec<String>,
+    /// An auto-reply or a bounce: it opens and re-opens nothing.
+    pub ignored: Option<Ignored>,
+    pub attachments: Vec<Attachment>,
+}
+
+/// Why bytes are not a mail message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotAMessage {
+    Empty,
+    NoFrom,
+}
+
+impl NotAMessage {
+    pub fn say(self) -> &'static str {
+        match self {
+            NotAMessage::Empty => "The request body is empty: send the raw mail message.",
+            NotAMessage::NoFrom => {
+                "This is not a mail message Deskmove can take: it has no From address to answer."
+            }
+        }
+    }
+}
+
+/// Reads a raw message. `envelope_to` is the recipient the mail server
+/// delivered it for, which comes before every header (R32).
+pub fn read(raw: &[u8], envelope_to: Option<&str>) -> Result<Incoming, NotAMessage> {
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Err(NotAMessage::Empty);
+    }
+    let message = MessageParser::default()
+        .parse(raw)
+        .ok_or(NotAMessage::NoFrom)?;
+    let sender = message
+        .from()
+        .and_then(first_with_address)
+        .or_else(|| message.sender().and_then(first_with_address))
+        .ok_or(NotAMessage::NoFrom)?;
+    let from_address = clean(sender.address().unwrap_or_default().trim());
+    if from_address.is_empty() || from_address.chars().count() > 320 {
+        return Err(NotAMessage::NoFrom);
+    }
+    let from = match sender.name().map(|n| clean(n.trim())) {
+        Some(name) if !name.is_empty() => format!("{name} <{from_address}>"),
+        _ => from_address.clone(),
+    };
+
+    let raw_headers = |name: &str| -> Vec<String> {
+        message
+            .headers_raw()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| unfold(v))
+            .collect()
+    };
+    let first_raw = |name: &str| raw_headers(name).into_iter().next();
+    let addresses = |a: Option<&Address<'_>>| -> Vec<String> {
+        a.map(|a| {
+            a.iter()
+                .filter_map(|x| x.address())
+                .map(|x| clean(x.trim()))
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let recipients = Recipients {
+        envelope: envelope_to
+            .map(|t| clean(t.trim()))
+            .filter(|t| !t.is_empty()),
+        delivered_to: raw_headers("Delivered-To"),
+        original_to: raw_headers("X-Original-To"),
+        to: addresses(message.to()),
+        cc: addresses(message.cc()),
+    };
+
+    let root_type = message.root_part().content_type();
+    let content_type = root_type.map(|t| match t.subtype() {
+        Some(sub) => format!("{}/{}", t.ctype(), sub),
+        None => t.ctype().to_string(),
+    });
+    let report_type = root_type.and_then(|t| t.attribute("report-type"));
+    let auto_submitted = first_raw("Auto-Submitted");
+    let x_autoreply = first_raw("X-Autoreply");
+    let precedence = first_raw("Precedence");
+    let return_path = first_raw("Return-Path");
+    let ignored = ignored(&Automatic {
+        auto_submitted: auto_submitted.as_deref(),
+        x_autoreply: x_autoreply.as_deref(),
+        precedence: precedence.as_deref(),
+        content_type: content_type.as_deref(),
+        report_type,
+        return_path: return_path.as_deref(),
+    });
+
+    let message_id = match message.message_id().map(str::trim) {
+        Some(id) if !id.is_empty() && !id.contains(char::is_whitespace) => id_key(&clean(id)),
+        _ => content_id(raw),
+    };
+    let ids_in = |name: &str| -> Vec<String> {
+        raw_headers(name)
+            .iter()
+            .flat_map(|v| message_ids(v))
+            .map(|id| id_key(&clean(&id)))
+            .collect()
+    };
+
+    let subject = message
+        .subject()
+        .map(|s| one_line(&clean(s)))
+        .unwrap_or_default();
+    Ok(Incoming {
+        message_id,
+        from_address,
+        from,
+        subject: cut(&subject, MAX_SUBJECT_CHARS),
+        body: body_of(&message),
+        recipients,
+        in_reply_to: ids_in("In-Reply-To"),
+        references: ids_in("References"),
+        ignored,
+        attachments: message
+            .attachments()
+            .take(MAX_ATTACHMENTS)
+            .map(|part| Attachment {
+                name: part
+                    .attachment_name()
+                    .map(|n| cut(&one_line(&clean(n)), 255))
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| "attachment".into()),
+                content_type: part
+                    .content_type()
+                    .map(|t| match t.subtype() {
+                        Some(sub) => format!("{}/{}", t.ctype(), sub),
+                        None => t.ctype().to_string(),
+                    })
+                    .map(|t| cut(&clean(&t), 100))
+                    .unwrap_or_else(|| "application/octet-stream".into()),
+                size: part.len() as u64,
+            })
+            .collect(),
+    })
+}
+
+fn first_with_address<'a>(a: &'a Address<'a>) -> Option<&'a mail_parser::Addr<'a>> {
+    a.iter()
+        .find(|x| x.address().is_some_and(|a| !a.trim().is_empty()))
+}
+
+/// The text a message says: its text parts in order (HTML-only ones as text),
+/// `format=flowed` undone; at most [`MAX_BODY_CHARS`].
+fn body_of(message: &mail_parser::Message<'_>) -> String {
+    let mut body = String::new();
+    for (i, part) in message.text_bodies().enumerate() {
+        let Some(text) = message.body_text(i) else {
+            continue;
+        };
+        let flowed = part.content_type().is_some_and(|t| {
+            t.subtype().is_some_and(|s| s.eq_ignore_ascii_case("plain"))
+                && t.attribute("format")
+                    .is_some_and(|f| f.eq_ignore_ascii_case("flowed"))
+        });
+        let delsp = part
+            .content_type()
+            .and_then(|t| t.attribute("delsp"))
+            .is_some_and(|d| d.eq_ignore_ascii_case("yes"));
+        let text = if flowed {
+            unflow(&text, delsp)
+        } else {
+            text.replace("\r\n", "\n")
+        };
+        if !body.is_empty() {
+            body.push_str("\n\n");
+        }
+        body.push_str(text.trim_end());
+        if body.len() > MAX_BODY_CHARS * 4 {
+            break;
+        }
+    }
+    let body = clean(&body);
+    if body.chars().count() > MAX_BODY_CHARS {
+        let mut cut: String = body.chars().take(MAX_BODY_CHARS).collect();
+        cut.push_str("\n\n[…] The rest of this message is in its original (.eml).");
+        cut
+    } else {
+        body
+    }
+}
+
+/// A Message-ID as it is looked up: as it came, or, when it is longer than any
+/// honest one, by its hash (the same long id always gives the same key).
+pub fn id_key(id: &str) -> String {
+    if id.len() <= LONGEST_MESSAGE_ID {
+        id.to_string()
+    } else {
+        format!("long.{}@{OWN_DOMAIN}", hex(&Sha256::digest(id.as_bytes())))
+    }
+}
+
+/// The Message-ID of a message without one: made from its bytes, so a mail
+/// server's retry of it is the same message.
+fn content_id(raw: &[u8]) -> String {
+    format!("sha256.{}@{OWN_DOMAIN}", hex(&Sha256::digest(raw)))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A header's raw value on one line.
+fn unfold(v: &str) -> String {
+    clean(&one_line(v))
+}
+
+fn one_line(s: &str) -> String {
+    s.split(['\r', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Without NUL and the other control characters no text column or screen
+/// wants (newlines and tabs stay).
+fn clean(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect()
+}
+
+fn cut(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+#[cfg(test)]
+mod tests;
