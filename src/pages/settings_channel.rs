@@ -182,6 +182,8 @@ pub fn SettingsForm(
     });
     let automation = RwSignal::new(s.automation);
     let status = RwSignal::new(s.ticket_status_id);
+    let thank_you = RwSignal::new(s.thank_you_url.clone().unwrap_or_default());
+    let is_form = channel.kind == ChannelKind::Form;
     let missing = RwSignal::new(Vec::<FieldError>::new());
     let in_help_desk = channel.workspace == Workspace::HelpDesk;
     // Who may be chosen: users who take work (with help desk access, once in
@@ -220,6 +222,7 @@ pub fn SettingsForm(
             routing,
             automation: automation.get_untracked(),
             ticket_status_id: status.get_untracked(),
+            thank_you_url: is_form.then(|| thank_you.get_untracked()),
         };
         let new_name = name.get_untracked();
         let patch = ChannelPatch {
@@ -245,10 +248,11 @@ pub fn SettingsForm(
         });
     };
     let beside = move |field: &'static str| said_beside(l, missing, field, None, || None);
-    let (name_error, signature_error, user_error) = (
+    let (name_error, signature_error, user_error, thank_you_error) = (
         beside("name"),
         beside("settings.signature"),
         beside("settings.routing.user_id"),
+        beside("settings.thank_you_url"),
     );
     let statuses = all.pipeline.map(|p| p.statuses).unwrap_or_default();
     let first_open = statuses
@@ -327,6 +331,18 @@ pub fn SettingsForm(
                         }).collect_view()}
                     </select>
                 </div>
+                {is_form.then(|| view! {
+                    <div class="field">
+                        <label for="channel-thank-you">{td_string!(l, channel_page.thank_you)}</label>
+                        <input id="channel-thank-you" type="url" inputmode="url" autocomplete="off"
+                            placeholder="https://" prop:value=thank_you
+                            aria-invalid=move || thank_you_error.get().is_some().to_string()
+                            aria-describedby="channel-thank-you-hint channel-thank-you-error"
+                            on:input=move |ev| thank_you.set(event_target_value(&ev))/>
+                        <p id="channel-thank-you-hint" class="field-hint muted">{td_string!(l, channel_page.thank_you_hint)}</p>
+                        <p id="channel-thank-you-error" class="field-error">{move || thank_you_error.get()}</p>
+                    </div>
+                })}
                 {outcome_view(said)}
                 <div class="form-actions">
                     <button type="submit" class="button primary" disabled=working(said)>{td_string!(l, channel_page.save)}</button>

@@ -3,7 +3,8 @@
 
 use deskmove_rules::requests::{ConversationPatch, TicketPatch};
 use deskmove_rules::{
-    Conversation, ConversationStatus, Message, Pipeline, StatusState, Ticket, TicketId, User,
+    Conversation, ConversationStatus, Direction, Message, Pipeline, StatusState, Ticket, TicketId,
+    User,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -232,9 +233,22 @@ fn TicketView(read: Read, on_changed: Callback<()>) -> impl IntoView {
                     view! {
                         <ol class="messages">
                             {messages.into_iter().map(|m| view! {
-                                <li class="message">
-                                    <div class="muted small">{date_time(l, m.created_at)}</div>
+                                <li class="message" class:outbound=m.direction == Direction::Out>
+                                    <div class="muted small message-meta">
+                                        {m.from.map(|f| view! { <span class="message-from">{f}</span>" · " })}
+                                        {date_time(l, m.created_at)}
+                                    </div>
                                     <p>{m.body}</p>
+                                    {(!m.attachments.is_empty()).then(|| view! {
+                                        <ul class="attachments" aria-label=td_string!(l, ticket.attachments)>
+                                            {m.attachments.into_iter().map(|a| view! {
+                                                <li>{a.name}" "<span class="muted small">{format_size(a.size)}</span></li>
+                                            }).collect_view()}
+                                        </ul>
+                                    })}
+                                    {m.eml_url.map(|url| view! {
+                                        <a class="small" href=url download="">{td_string!(l, ticket.download_original)}</a>
+                                    })}
                                 </li>
                             }).collect_view()}
                         </ol>
@@ -242,5 +256,14 @@ fn TicketView(read: Read, on_changed: Callback<()>) -> impl IntoView {
                 }}
             </section>
         </article>
+    }
+}
+
+/// A file's size as people read it: bytes, KB or MB.
+fn format_size(bytes: u64) -> String {
+    match bytes {
+        0..1024 => format!("{bytes} B"),
+        1024..1_048_576 => format!("{} KB", bytes.div_ceil(1024)),
+        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
     }
 }
