@@ -150,6 +150,20 @@ pub enum Command {
         #[command(subcommand)]
         action: UserCommand,
     },
+    /// R32: hands one mail message on standard input to a running server, for
+    /// Postfix's `pipe`, a `.forward` or fetchmail. Exits by sysexits: 0 taken,
+    /// 65 not a message, 67 no such address, 75 try later.
+    Deliver {
+        /// The server's URL, e.g. http://127.0.0.1:8080.
+        #[arg(long, hide_env_values = true, env = "DESKMOVE_SERVER")]
+        server: Option<String>,
+        /// The server's ingest token.
+        #[arg(long, hide_env_values = true, env = "DESKMOVE_INGEST_TOKEN")]
+        token: Option<String>,
+        /// The envelope recipient (Postfix: ${original_recipient}).
+        #[arg(long)]
+        to: Option<String>,
+    },
 }
 
 /// `deskmove-server user …`: one file each in `cli/user/`.

@@ -16,6 +16,12 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let settings = Settings::parse();
+    // R32: the mail server reads the exit code, not a sentence.
+    if let Some(Command::Deliver { server, token, to }) = &settings.command {
+        std::process::exit(
+            cli::deliver::exec(server.as_deref(), token.as_deref(), to.as_deref()).await,
+        );
+    }
     if let Some(command) = &settings.command {
         // A printed link starts where the server is reached: `--public-url`, else
         // the address it listens on (`--listen`), as the server's own links do.
@@ -31,6 +37,8 @@ async fn main() -> anyhow::Result<()> {
                 public_url: own,
             } => cli::setup_token::exec(db, own.as_deref().or(public_url)).await,
             Command::User { action } => cli::user::exec(action, public_url).await,
+            // Answered above, with its own exit code.
+            Command::Deliver { .. } => Ok(()),
         };
         // What went wrong, in one line.
         if let Err(e) = done {

@@ -522,3 +522,151 @@ async fn a_full_disk_pauses_the_move_with_a_clear_error_and_it_resumes_when_spac
     let store = Store::open_sqlite(&db).await.unwrap();
     assert!(store.check().await.unwrap().is_empty());
 }
+
+/// Message `i` of a burst: its own Message-ID; every third one answers the one
+/// before it, so threads are written under the kill too.
+fn burst_mail(i: usize) -> String {
+    let reply = if i % 3 == 2 {
+        format!("In-Reply-To: <burst{}@example.com>\r\n", i - 1)
+    } else {
+        String::new()
+    };
+    format!(
+        "From: Customer {i} <c{i}@example.com>\r\nTo: support@demo.test\r\n\
+         Message-ID: <burst{i}@example.com>\r\n{reply}Subject: Burst {i}\r\n\r\nMessage {i}\r\n"
+    )
+}
+
+/// `deskmove-server deliver` as Postfix's pipe runs it: the message on stdin.
+fn deliver_command(base: &str, message: &str) -> (i32, String) {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .args(["deliver", "--server", base, "--to", "support@demo.test"])
+        .env("DESKMOVE_INGEST_TOKEN", demo::INGEST_TOKEN)
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(message.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn mail_waits_while_the_server_is_down_and_a_kill_loses_or_doubles_none() {
+    // R32, I4
+    use sqlx::Row;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("deskmove.db");
+    let flags = ["--demo", "--demo-conversations", "50"];
+    let server = start(&db, &flags);
+    let gone = server.base.clone();
+    kill(server);
+    let (code, said) = deliver_command(&gone, &burst_mail(0));
+    assert_eq!(code, 75, "try later while the server is down: {said}");
+    let server = start(&db, &flags);
+    let (code, said) = deliver_command(&server.base, &burst_mail(0));
+    assert_eq!(code, 0, "taken on the retry: {said}");
+    let (code, said) = deliver_command(&server.base, "not a message");
+    assert_eq!(code, 65, "{said}");
+    let (code, said) = deliver_command(
+        &server.base,
+        "From: kari@example.com\r\nTo: nobody@demo.test\r\n\r\nHi\r\n",
+    );
+    // The envelope names support@, but a wrong --to says otherwise below.
+    assert_eq!(code, 0, "the envelope recipient counts: {said}");
+
+    // A burst, 12 at a time, with the server killed once a third has answered.
+    const BURST: usize = 300;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(12));
+    for i in 1..=BURST {
+        let (tx, gate, base) = (tx.clone(), gate.clone(), server.base.clone());
+        tokio::spawn(async move {
+            let _turn = gate.acquire_owned().await.unwrap();
+            // No answer (the server was killed) is no status.
+            let status = deskmove_testkit::client()
+                .post(format!("{base}/api/ingest/email"))
+                .bearer_auth(demo::INGEST_TOKEN)
+                .header("content-type", "message/rfc822")
+                .body(burst_mail(i))
+                .send()
+                .await
+                .map_or(0, |r| r.status().as_u16());
+            let _ = tx.send((i, status));
+        });
+    }
+    drop(tx);
+    let mut answered = Vec::new();
+    while answered.len() < BURST / 3 {
+        answered.push(rx.recv().await.expect("an answer"));
+    }
+    kill(server);
+    // What was in flight gets no answer now.
+    while let Some(a) = rx.recv().await {
+        answered.push(a);
+    }
+    let taken: Vec<usize> = answered
+        .iter()
+        .filter(|(_, s)| (200..300).contains(s))
+        .map(|(i, _)| *i)
+        .collect();
+    assert!(taken.len() >= BURST / 3, "{} taken", taken.len());
+    eprintln!("{} of {BURST} taken before the kill", taken.len());
+
+    // The mail server retries everything it still holds; what was taken says 200.
+    let server = start(&db, &flags);
+    for i in 1..=BURST {
+        let res = deskmove_testkit::deliver(&server.base, burst_mail(i), None).await;
+        let status = res.status();
+        if taken.contains(&i) {
+            assert_eq!(
+                status,
+                reqwest::StatusCode::OK,
+                "message {i} was taken already"
+            );
+        } else {
+            assert!(status.is_success(), "message {i}: {status}");
+        }
+    }
+    kill(server);
+    let store = Store::open_sqlite(&db).await.unwrap();
+    let count = |sql: &'static str| {
+        let pool = store.pool().clone();
+        async move {
+            sqlx::query(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .try_get::<i64, _>("n")
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        count("SELECT COUNT(*) AS n FROM mail_ids WHERE message_id LIKE 'burst%'").await,
+        BURST as i64 + 1,
+        "each message once"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) AS n FROM messages WHERE body LIKE 'Message %'").await,
+        BURST as i64 + 1,
+        "and its message once"
+    );
+    let checked = Command::new(BIN)
+        .args(["check", "--db", db.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stdout)
+    );
+}

@@ -2,6 +2,7 @@
 //! database directly (also while servers run).
 
 pub mod check;
+pub mod deliver;
 pub mod setup_token;
 pub mod user;
 

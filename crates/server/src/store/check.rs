@@ -1,5 +1,6 @@
 //! Verifies the invariants I1–I3, that each move's report (R26) holds what it
 //! moved, that help desk tickets are owned only by people who work there (R29),
+//! that every received message is there once under its Message-ID (R32),
 //! and that the lists' kept totals match their rows, on a whole database: what
 //! `deskmove-server check` reports.
 
@@ -27,7 +28,7 @@ impl std::fmt::Display for Violation {
 }
 
 /// (invariant, what it means, SQL answering `n` and `example`)
-const CHECKS: [(&str, &str, &str); 11] = [
+const CHECKS: [(&str, &str, &str); 14] = [
     (
         "I1",
         "conversations in help desk without a ticket",
@@ -92,6 +93,26 @@ const CHECKS: [(&str, &str, &str); 11] = [
         "SELECT COUNT(*) AS n, MIN(t.id) AS example FROM tickets t \
          JOIN conversations c ON c.id = t.conversation_id JOIN users u ON u.id = t.owner_id \
          WHERE c.workspace = 'help_desk' AND NOT (u.help_desk_access = 1 AND u.state <> 'deactivated')",
+    ),
+    (
+        "R32",
+        "Message-IDs whose message is missing or in another conversation",
+        "SELECT COUNT(*) AS n, MIN(i.message_row) AS example FROM mail_ids i \
+         LEFT JOIN messages m ON m.id = i.message_row \
+         LEFT JOIN conversations c ON c.id = i.conversation_id \
+         WHERE m.id IS NULL OR m.conversation_id <> i.conversation_id OR c.account_id <> i.account_id",
+    ),
+    (
+        "R32",
+        "received mail kept without its Message-ID (a delivery written twice or in part)",
+        "SELECT COUNT(*) AS n, MIN(o.message_row) AS example FROM mail_originals o \
+         WHERE NOT EXISTS (SELECT 1 FROM mail_ids i WHERE i.message_row = o.message_row)",
+    ),
+    (
+        "R32",
+        "messages named by more than one Message-ID",
+        "SELECT COUNT(*) AS n, MIN(message_row) AS example FROM \
+         (SELECT message_row FROM mail_ids GROUP BY message_row HAVING COUNT(*) > 1) AS d",
     ),
     (
         "I3",
