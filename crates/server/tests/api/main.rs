@@ -11,6 +11,7 @@ mod inboxes;
 mod lists;
 mod load;
 mod mail;
+mod mail_fuzz;
 mod moves;
 mod people;
 mod security;
