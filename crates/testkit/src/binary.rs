@@ -47,8 +47,22 @@ impl Server {
         log_level: &str,
         log: Stdio,
     ) -> Server {
+        Server::start_listening(bin, db, "127.0.0.1:0", extra, env, log_level, log)
+    }
+
+    /// [`Server::start_on`] at a given address: a restart a mail server's
+    /// settings still point at.
+    pub fn start_listening(
+        bin: &str,
+        db: &str,
+        listen: &str,
+        extra: &[&str],
+        env: &[(&str, &str)],
+        log_level: &str,
+        log: Stdio,
+    ) -> Server {
         let mut child = Command::new(bin)
-            .args(["--db", db, "--listen", "127.0.0.1:0"])
+            .args(["--db", db, "--listen", listen])
             .args(extra)
             .env("RUST_LOG", log_level)
             .envs(env.iter().copied())
