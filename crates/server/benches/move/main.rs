@@ -55,6 +55,10 @@ struct Args {
     /// Conversations arriving per second on other channels during the move.
     #[arg(long, default_value_t = 200)]
     arrivals: u32,
+    /// Raw mail messages per second delivered to Sales email during the move
+    /// (`POST /api/ingest/email`; every third answers the one before it).
+    #[arg(long, default_value_t = 100)]
+    mail: u32,
     /// Reads of GET /api/moves/current per second during the move.
     #[arg(long, default_value_t = 200)]
     reads: u32,
@@ -171,6 +175,28 @@ async fn main() -> anyhow::Result<()> {
             async move { expect_status(req.send().await?, reqwest::StatusCode::CREATED) }
         }))
     };
+    let mail = {
+        let url = format!("{}/api/ingest/email", served.base);
+        let http = reqwest::Client::new();
+        tokio::spawn(paced(args.mail, stopped.clone(), move |i| {
+            let reply = if i % 3 == 2 {
+                format!("In-Reply-To: <bench-mail-{}@example.com>\r\n", i - 1)
+            } else {
+                String::new()
+            };
+            let message = format!(
+                "From: Customer {i} <customer{i}@example.com>\r\nTo: Sales <sales@demo.test>\r\n\
+                 Subject: Mail during the move {i}\r\nMessage-ID: <bench-mail-{i}@example.com>\r\n\
+                 {reply}Content-Type: text/plain; charset=utf-8\r\n\r\nHello, this is message {i}.\r\n"
+            );
+            let req = http
+                .post(&url)
+                .bearer_auth(INGEST_TOKEN)
+                .header("content-type", "message/rfc822")
+                .body(message);
+            async move { expect_status(req.send().await?, reqwest::StatusCode::CREATED) }
+        }))
+    };
     let reads = {
         let (http, url) = (
             served.sam.client.clone(),
@@ -185,6 +211,7 @@ async fn main() -> anyhow::Result<()> {
     let move_peak = served.peak_rss_kib();
     stop.send_replace(true);
     let arrivals = arrivals.await??;
+    let mail = mail.await??;
     let reads = reads.await??;
     ensure!(
         (done.moved, done.tickets_created) == (quiet_move.moved, quiet_move.tickets_created),
@@ -217,6 +244,7 @@ async fn main() -> anyhow::Result<()> {
         moved_in,
         limit,
         arrivals,
+        mail,
         reads,
         event_latency: Latencies::of(event_latency, 0),
         visits,

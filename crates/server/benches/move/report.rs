@@ -128,6 +128,7 @@ pub(crate) struct Report<'a> {
     pub(crate) moved_in: Duration,
     pub(crate) limit: Duration,
     pub(crate) arrivals: Latencies,
+    pub(crate) mail: Latencies,
     pub(crate) reads: Latencies,
     pub(crate) event_latency: Latencies,
     pub(crate) visits: Option<Visits>,
@@ -173,6 +174,11 @@ impl std::fmt::Display for Report<'_> {
             f,
             "arrivals during the move  {} ({}/s asked)",
             self.arrivals, self.args.arrivals
+        )?;
+        writeln!(
+            f,
+            "mail during the move      {} ({}/s asked)",
+            self.mail, self.args.mail
         )?;
         writeln!(
             f,
