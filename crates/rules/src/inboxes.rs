@@ -445,7 +445,6 @@ pub fn tidied_bot(bot: &Bot) -> Bot {
     }
 }
 
-/// The settings as they are kept: the signature trimmed, none when empty.
 /// The longest thank-you address a form takes.
 pub const MAX_URL_CHARS: usize = 2000;
 
@@ -470,6 +469,8 @@ pub fn is_https_url(url: &str) -> bool {
         })
 }
 
+/// The settings as they are kept: the signature and the thank-you address
+/// trimmed, none when empty.
 pub fn tidied_settings(settings: &ChannelSettings) -> ChannelSettings {
     ChannelSettings {
         signature: settings

@@ -31,34 +31,57 @@ pub struct Recipients {
 }
 
 /// R32: the email channel the message is for: the first recipient, in R32's
-/// order, that is an email channel's address. Fallback addresses and channels
-/// of other kinds never take mail this way.
+/// order, that is an email channel's address: as it is (without case), or
+/// else without its `+tag`, so a channel whose own address has a tag
+/// (`support+vip@`) gets its mail and the plain one (`support@`) the rest.
+/// Fallback addresses and channels of other kinds never take mail this way.
 pub fn channel_for(channels: &[Channel], r: &Recipients) -> Option<ChannelId> {
+    let email: Vec<(ChannelId, String)> = channels
+        .iter()
+        .filter(|c| c.kind == ChannelKind::Email)
+        .map(|c| (c.id, bare(&c.address).to_lowercase()))
+        .collect();
     let wanted = r
         .envelope
         .iter()
         .chain(&r.delivered_to)
         .chain(&r.original_to)
         .chain(&r.to)
-        .chain(&r.cc)
-        .filter_map(|a| recipient_key(a));
-    for key in wanted {
-        if let Some(c) = channels.iter().find(|c| {
-            c.kind == ChannelKind::Email && recipient_key(&c.address) == Some(key.clone())
-        }) {
-            return Some(c.id);
+        .chain(&r.cc);
+    for address in wanted {
+        let exact = bare(address).to_lowercase();
+        let untagged = recipient_key(address);
+        let found = email
+            .iter()
+            .find(|(_, a)| *a == exact)
+            .or_else(|| email.iter().find(|(_, a)| Some(a) == untagged.as_ref()));
+        if let Some((id, _)) = found {
+            return Some(*id);
         }
     }
     None
 }
 
-/// The Message-IDs an In-Reply-To or References header names, in order, each
-/// without its angle brackets; text between them (comments, old mailers'
-/// phrases) is skipped.
-pub fn message_ids(header: &str) -> Vec<String> {
+/// An address without the spaces and angle brackets around it.
+fn bare(address: &str) -> &str {
+    address
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim()
+}
+
+/// The first `most` Message-IDs an In-Reply-To or References header names, in
+/// order, each without its angle brackets; text between them (comments, old
+/// mailers' phrases) is skipped. A header with no angle brackets at all (old
+/// mailers) is one Message-ID when it is one word with an `@`.
+pub fn message_ids(header: &str, most: usize) -> Vec<String> {
     let mut ids = Vec::new();
     let mut rest = header;
-    while let Some(start) = rest.find('<') {
+    while ids.len() < most {
+        let Some(start) = rest.find('<') else {
+            break;
+        };
         let Some(len) = rest[start + 1..].find('>') else {
             break;
         };
@@ -68,7 +91,38 @@ pub fn message_ids(header: &str) -> Vec<String> {
         }
         rest = &rest[start + 1 + len + 1..];
     }
+    let bare = header.trim();
+    if ids.is_empty()
+        && most > 0
+        && !header.contains('<')
+        && bare.contains('@')
+        && !bare.contains(char::is_whitespace)
+    {
+        ids.push(bare.to_string());
+    }
     ids
+}
+
+/// The last `most` Message-IDs a References header names, oldest first: a long
+/// thread's newest messages are at its end. Reads the header once and keeps no
+/// more than `most`, however long it is.
+pub fn last_message_ids(header: &str, most: usize) -> Vec<String> {
+    let mut kept = std::collections::VecDeque::with_capacity(most.min(1024));
+    let mut rest = header;
+    while let Some(start) = rest.find('<') {
+        let Some(len) = rest[start + 1..].find('>') else {
+            break;
+        };
+        let id = rest[start + 1..start + 1 + len].trim();
+        if most > 0 && !id.is_empty() && !id.contains(char::is_whitespace) {
+            if kept.len() == most {
+                kept.pop_front();
+            }
+            kept.push_back(id);
+        }
+        rest = &rest[start + 1 + len + 1..];
+    }
+    kept.into_iter().map(str::to_string).collect()
 }
 
 /// The headers that tell an automatic message (RFC 3834) or a bounce.

@@ -15,7 +15,24 @@ async fn main() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn")),
         )
         .init();
-    let settings = Settings::parse();
+    // A mail server reads only `deliver`'s exit code: whatever goes wrong before
+    // the message is taken (a flag mistyped in the pipe line, a panic) keeps it
+    // queued (75), never bounces it.
+    let delivering = std::env::args().nth(1).as_deref() == Some("deliver");
+    if delivering {
+        std::panic::set_hook(Box::new(|info| {
+            eprintln!("deskmove-server deliver: {info}");
+            std::process::exit(cli::deliver::EX_TEMPFAIL);
+        }));
+    }
+    let settings = match Settings::try_parse() {
+        Ok(settings) => settings,
+        Err(e) if delivering && e.use_stderr() => {
+            eprintln!("deskmove-server deliver: {e}");
+            std::process::exit(cli::deliver::EX_TEMPFAIL);
+        }
+        Err(e) => e.exit(),
+    };
     // R32: the mail server reads the exit code, not a sentence.
     if let Some(Command::Deliver { server, token, to }) = &settings.command {
         std::process::exit(

@@ -581,7 +581,7 @@ async fn mail_waits_while_the_server_is_down_and_a_kill_loses_or_doubles_none() 
         &server.base,
         "From: kari@example.com\r\nTo: nobody@demo.test\r\n\r\nHi\r\n",
     );
-    // The envelope names support@, but a wrong --to says otherwise below.
+    // Its To names no channel; the envelope recipient (--to support@) does.
     assert_eq!(code, 0, "the envelope recipient counts: {said}");
 
     // A burst, 12 at a time, with the server killed once a third has answered.

@@ -68,14 +68,30 @@ fn mail_goes_to_the_first_recipient_in_r32_order_that_is_an_email_channel() {
 fn in_reply_to_and_references_name_message_ids() {
     // R12, R32
     assert_eq!(
-        message_ids("<a1@fjord.example> (comment) <b2@mail.example>\r\n <c3@x>"),
+        message_ids(
+            "<a1@fjord.example> (comment) <b2@mail.example>\r\n <c3@x>",
+            10
+        ),
         ["a1@fjord.example", "b2@mail.example", "c3@x"]
     );
     assert_eq!(
-        message_ids("Your message of Monday <id@old.example>"),
+        message_ids("Your message of Monday <id@old.example>", 10),
         ["id@old.example"]
     );
-    assert!(message_ids("<> < > <unterminated@x").is_empty());
+    assert!(message_ids("<> < > <unterminated@x", 10).is_empty());
+    assert_eq!(message_ids("<a@x> <b@x> <c@x>", 2), ["a@x", "b@x"]);
+    assert_eq!(
+        message_ids(" bare.id@old.example ", 10),
+        ["bare.id@old.example"],
+        "an old mailer's id without brackets"
+    );
+    assert!(message_ids("no id here", 10).is_empty());
+    let long: String = (0..100_000).map(|i| format!("<{i}@x> ")).collect();
+    assert_eq!(
+        last_message_ids(&long, 3),
+        ["99997@x", "99998@x", "99999@x"],
+        "the newest, however long the thread"
+    );
 }
 
 #[test]
@@ -228,4 +244,35 @@ fn the_visitors_language_is_the_best_one_their_browser_asks_for() {
     assert_eq!(language_of("fr"), Language::English);
     assert_eq!(language_of(""), Language::English);
     assert_eq!(language_of("de;q=0, nb;q=0.1"), Language::NorwegianBokmal);
+}
+
+#[test]
+fn a_channel_whose_address_has_a_tag_gets_its_own_mail() {
+    // R32
+    let channels = [
+        fixtures::channel(1, Some(1), ChannelKind::Email, "", "support@fjord.example"),
+        fixtures::channel(
+            2,
+            Some(1),
+            ChannelKind::Email,
+            "",
+            "Support+VIP@fjord.example",
+        ),
+    ];
+    let to = |a: &str| Recipients {
+        to: vec![a.to_string()],
+        ..Recipients::default()
+    };
+    assert_eq!(
+        channel_for(&channels, &to("support+vip@fjord.example")),
+        Some(ChannelId::of(2))
+    );
+    assert_eq!(
+        channel_for(&channels, &to("support+order-7@fjord.example")),
+        Some(ChannelId::of(1))
+    );
+    assert_eq!(
+        channel_for(&channels, &to("<SUPPORT@fjord.example>")),
+        Some(ChannelId::of(1))
+    );
 }

@@ -20,6 +20,8 @@ CREATE TABLE mail_ids (
     PRIMARY KEY (account_id, message_id)
 );
 CREATE INDEX mail_ids_message ON mail_ids (message_row);
+-- A message seen before is known by its id alone, whatever its recipients now.
+CREATE INDEX mail_ids_id ON mail_ids (message_id);
 
 -- R32: the original of received mail, attachments and all, written in the
 -- same transaction as its message, so one is never without the other; it is

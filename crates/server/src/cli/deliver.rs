@@ -47,7 +47,12 @@ pub async fn exec(server: Option<&str>, token: Option<&str>, to: Option<&str>) -
         return EX_DATAERR;
     }
     let url = format!("{}/api/ingest/email", server.trim_end_matches('/'));
-    let client = match reqwest::Client::builder().timeout(TIMEOUT).build() {
+    // A redirect would turn the POST into a GET: say where to point instead.
+    let client = match reqwest::Client::builder()
+        .timeout(TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+    {
         Ok(c) => c,
         Err(e) => {
             eprintln!("deskmove-server deliver: {e}");
@@ -70,6 +75,18 @@ pub async fn exec(server: Option<&str>, token: Option<&str>, to: Option<&str>) -
         }
     };
     let status = res.status().as_u16();
+    if res.status().is_redirection() {
+        let to = res
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or("elsewhere");
+        eprintln!(
+            "deskmove-server deliver: {url} answered {status}, a redirect to {to}: give --server \
+             the address the server answers at; the mail server keeps the message meanwhile"
+        );
+        return EX_TEMPFAIL;
+    }
     let body = res.text().await.unwrap_or_default();
     let (code, said) = exit_code(status, &body);
     eprintln!("deskmove-server deliver: {said}");

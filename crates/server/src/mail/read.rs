@@ -3,10 +3,11 @@
 //! multipart/alternative, HTML-only mail as text, attachments by name.
 
 use deskmove_rules::mail::{
-    ignored, message_ids, unflow, Automatic, Ignored, Recipients, LONGEST_MESSAGE_ID,
+    ignored, last_message_ids, message_ids, unflow, Automatic, Ignored, Recipients,
+    LONGEST_MESSAGE_ID, MOST_THREAD_IDS,
 };
 use deskmove_rules::Attachment;
-use mail_parser::{Address, MessageParser, MimeHeaders};
+use mail_parser::{Address, HeaderName, MessageParser, MimeHeaders};
 use sha2::{Digest, Sha256};
 
 /// R32: the largest message taken (413 over it; `deliver` exits 65).
@@ -20,6 +21,27 @@ const MAX_SUBJECT_CHARS: usize = 500;
 
 /// The most attachments listed with a message.
 const MAX_ATTACHMENTS: usize = 100;
+
+/// The most addresses read of one recipient header, and Message-IDs of one
+/// In-Reply-To: what an honest message has, with room to spare.
+const MAX_ADDRESSES: usize = 100;
+const MAX_IN_REPLY_TO: usize = 10;
+
+/// The parser as the defaults have it, but In-Reply-To and References kept as
+/// they came: only the Message-IDs that count are read from them (the newest of
+/// a long thread), however many a hostile header lists.
+fn parser() -> MessageParser {
+    MessageParser::new()
+        .with_mime_headers()
+        .with_date_headers()
+        .with_address_headers()
+        .header_text(HeaderName::Subject)
+        .header_text(HeaderName::Comments)
+        .header_id(HeaderName::MessageId)
+        .header_raw(HeaderName::InReplyTo)
+        .header_raw(HeaderName::References)
+        .header_raw(HeaderName::ReturnPath)
+}
 
 /// Where Message-IDs Deskmove makes itself end, when the operator gave no
 /// domain of its own.
@@ -70,9 +92,7 @@ pub fn read(raw: &[u8], envelope_to: Option<&str>) -> Result<Incoming, NotAMessa
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(NotAMessage::Empty);
     }
-    let message = MessageParser::default()
-        .parse(raw)
-        .ok_or(NotAMessage::NoFrom)?;
+    let message = parser().parse(raw).ok_or(NotAMessage::NoFrom)?;
     let sender = message
         .from()
         .and_then(first_with_address)
@@ -87,17 +107,23 @@ pub fn read(raw: &[u8], envelope_to: Option<&str>) -> Result<Incoming, NotAMessa
         _ => from_address.clone(),
     };
 
+    // Headers kept as text, each on one line (bytes that are not UTF-8 read as
+    // U+FFFD rather than losing the header).
     let raw_headers = |name: &str| -> Vec<String> {
         message
-            .headers_raw()
-            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| unfold(v))
+            .headers()
+            .iter()
+            .filter(|h| h.name().eq_ignore_ascii_case(name))
+            .filter_map(|h| h.value().as_text())
+            .take(MAX_ADDRESSES)
+            .map(unfold)
             .collect()
     };
     let first_raw = |name: &str| raw_headers(name).into_iter().next();
     let addresses = |a: Option<&Address<'_>>| -> Vec<String> {
         a.map(|a| {
             a.iter()
+                .take(MAX_ADDRESSES)
                 .filter_map(|x| x.address())
                 .map(|x| clean(x.trim()))
                 .collect()
@@ -137,12 +163,21 @@ pub fn read(raw: &[u8], envelope_to: Option<&str>) -> Result<Incoming, NotAMessa
         Some(id) if !id.is_empty() && !id.contains(char::is_whitespace) => id_key(&clean(id)),
         _ => content_id(raw),
     };
-    let ids_in = |name: &str| -> Vec<String> {
-        raw_headers(name)
-            .iter()
-            .flat_map(|v| message_ids(v))
-            .map(|id| id_key(&clean(&id)))
-            .collect()
+    let ids_in = |name: &str, keep: Keep| -> Vec<String> {
+        let headers = raw_headers(name);
+        let ids = match keep {
+            Keep::First(n) => headers
+                .iter()
+                .flat_map(|v| message_ids(v, n))
+                .take(n)
+                .collect(),
+            // The thread's newest are at the end of its last References.
+            Keep::Last(n) => headers
+                .last()
+                .map(|v| last_message_ids(v, n))
+                .unwrap_or_default(),
+        };
+        ids.iter().map(|id| id_key(&clean(id))).collect()
     };
 
     let subject = message
@@ -156,8 +191,8 @@ pub fn read(raw: &[u8], envelope_to: Option<&str>) -> Result<Incoming, NotAMessa
         subject: cut(&subject, MAX_SUBJECT_CHARS),
         body: body_of(&message),
         recipients,
-        in_reply_to: ids_in("In-Reply-To"),
-        references: ids_in("References"),
+        in_reply_to: ids_in("In-Reply-To", Keep::First(MAX_IN_REPLY_TO)),
+        references: ids_in("References", Keep::Last(MOST_THREAD_IDS)),
         ignored,
         attachments: message
             .attachments()
@@ -180,6 +215,13 @@ pub fn read(raw: &[u8], envelope_to: Option<&str>) -> Result<Incoming, NotAMessa
             })
             .collect(),
     })
+}
+
+/// Which of a header's Message-IDs are read.
+#[derive(Clone, Copy)]
+enum Keep {
+    First(usize),
+    Last(usize),
 }
 
 fn first_with_address<'a>(a: &'a Address<'a>) -> Option<&'a mail_parser::Addr<'a>> {

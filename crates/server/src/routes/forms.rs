@@ -32,15 +32,8 @@ pub async fn submit(
 ) -> Response {
     let language = visitor_language(req.headers());
     let words = Words::of(language);
-    let form = match state.store.form(&key).await {
-        Ok(Some(form)) => form,
-        Ok(None) => return page(language, StatusCode::NOT_FOUND, words.no_form, None),
-        Err(e) => {
-            tracing::error!(error = %e, "a form post could not be read");
-            return page(language, StatusCode::SERVICE_UNAVAILABLE, words.later, None);
-        }
-    };
-    // Per address, in bounded memory, as sign-ins and wrong tokens are.
+    // Per address, in bounded memory, as sign-ins and wrong tokens are; before
+    // anything else, so guessing keys costs the guesser too.
     let client = client_address(peer.ip(), req.headers(), &state.trusted_proxies);
     if let Err(wait) = state.form_limits.wrong(client) {
         let mut res = page(
@@ -54,6 +47,27 @@ pub async fn submit(
         }
         return res;
     }
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_FORM_BYTES) {
+        return page(
+            language,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            words.too_large,
+            Some(words.go_back),
+        );
+    }
+    let form = match state.store.form(&key).await {
+        Ok(Some(form)) => form,
+        Ok(None) => return page(language, StatusCode::NOT_FOUND, words.no_form, None),
+        Err(e) => {
+            tracing::error!(error = %e, "a form post could not be read");
+            return page(language, StatusCode::SERVICE_UNAVAILABLE, words.later, None);
+        }
+    };
     let Some(submission) = fields(req).await else {
         return page(language, StatusCode::BAD_REQUEST, words.unreadable, None);
     };
@@ -86,9 +100,9 @@ pub async fn submit(
     } else {
         format!("{name} <{email}>")
     };
-    let subject = form_subject(&submission, &form.name);
+    let subject = one_line(&form_subject(&submission, &form.name));
     let message_id = own_message_id(&state.mail_domain);
-    let body = submission.message.replace("\r\n", "\n");
+    let body = submission.message.replace("\r\n", "\n").replace('\r', "\n");
     let saved = state
         .store
         .submit_form(
@@ -114,6 +128,21 @@ pub async fn submit(
             page(language, StatusCode::SERVICE_UNAVAILABLE, words.later, None)
         }
     }
+}
+
+/// `GET /f/{form_key}`: the address takes posts, not visits; a person who
+/// opens it is told where the form is.
+pub async fn visit(headers: HeaderMap) -> Response {
+    let language = visitor_language(&headers);
+    let mut res = page(
+        language,
+        StatusCode::METHOD_NOT_ALLOWED,
+        Words::of(language).posts_only,
+        None,
+    );
+    res.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    res
 }
 
 /// `GET /f/{form_key}/thanks`: the built-in thank-you page.
@@ -272,6 +301,8 @@ struct Words {
     no_form: &'static str,
     too_many: &'static str,
     unreadable: &'static str,
+    too_large: &'static str,
+    posts_only: &'static str,
     later: &'static str,
 }
 
@@ -289,6 +320,8 @@ impl Words {
                 no_form: "This form doesn't exist any more.",
                 too_many: "Too many messages came from your network just now. Wait a minute and send it again.",
                 unreadable: "The form sent something we couldn't read.",
+                too_large: "What you sent is too long for this form.",
+                posts_only: "This address takes a web form's messages. Go back to the page with the form to write to us.",
                 later: "We can't take messages right now. Try again in a few minutes.",
             },
             Language::German => Words {
@@ -302,6 +335,8 @@ impl Words {
                 no_form: "Dieses Formular gibt es nicht mehr.",
                 too_many: "Aus Ihrem Netz kamen gerade zu viele Nachrichten. Warten Sie eine Minute und senden Sie erneut.",
                 unreadable: "Das Formular hat etwas gesendet, das wir nicht lesen können.",
+                too_large: "Was Sie gesendet haben, ist für dieses Formular zu lang.",
+                posts_only: "Diese Adresse nimmt Nachrichten eines Webformulars an. Gehen Sie zurück zur Seite mit dem Formular, um uns zu schreiben.",
                 later: "Wir können gerade keine Nachrichten annehmen. Versuchen Sie es in ein paar Minuten erneut.",
             },
             Language::NorwegianBokmal => Words {
@@ -315,6 +350,8 @@ impl Words {
                 no_form: "Dette skjemaet finnes ikke lenger.",
                 too_many: "Det kom for mange meldinger fra nettverket ditt akkurat nå. Vent et minutt og send på nytt.",
                 unreadable: "Skjemaet sendte noe vi ikke kunne lese.",
+                too_large: "Det du sendte, er for langt for dette skjemaet.",
+                posts_only: "Denne adressen tar imot meldinger fra et nettskjema. Gå tilbake til siden med skjemaet for å skrive til oss.",
                 later: "Vi kan ikke ta imot meldinger akkurat nå. Prøv igjen om noen minutter.",
             },
         }

@@ -94,12 +94,24 @@ pub async fn email(
             "The query is not valid: give the envelope recipient as ?to=<address>.",
         ));
     };
-    // Reading 25 MB of MIME is work for a blocking thread, not the runtime's.
+    // Reading 25 MB of MIME is work for a blocking thread, not the runtime's. A
+    // message the parser can't get through is not one Deskmove can take: it is
+    // refused (a mail server bounces it), never a 500 retried for days.
     let parsed = {
         let raw = raw.clone();
-        tokio::task::spawn_blocking(move || read(&raw, to.as_deref()))
-            .await
-            .map_err(|e| AppError::new(ErrorCode::Internal, format!("reading mail: {e}")))?
+        tokio::task::spawn_blocking(move || {
+            std::panic::catch_unwind(|| read(&raw, to.as_deref())).ok()
+        })
+        .await
+        .ok()
+        .flatten()
+    };
+    let Some(parsed) = parsed else {
+        tracing::error!("the mail parser gave up on a message");
+        return Err(AppError::new(
+            ErrorCode::NotAMessage,
+            "This message could not be read as mail.",
+        ));
     };
     let mail = parsed.map_err(|e| AppError::new(ErrorCode::NotAMessage, e.say()))?;
     let delivered = state.store.deliver_mail(&mail, &raw, Utc::now()).await?;

@@ -132,7 +132,7 @@ pub fn api(timeout: Duration) -> Router<AppState> {
 /// CSRF token, answered with pages; bounded in size and time as the API is.
 pub fn forms(timeout: Duration) -> Router<AppState> {
     Router::new()
-        .route("/f/{key}", post(forms::submit))
+        .route("/f/{key}", post(forms::submit).get(forms::visit))
         .route("/f/{key}/thanks", get(forms::thanks))
         .layer(axum::extract::DefaultBodyLimit::max(forms::MAX_FORM_BYTES))
         .layer(

@@ -5,6 +5,8 @@ use chrono::{DateTime, Utc};
 use deskmove_rules::mail::{channel_for, thread_candidates, Ignored};
 use deskmove_rules::{AccountId, ChannelId, ChannelKind, ConversationId, MessageId, Movability};
 
+use sqlx::Row;
+
 use super::catalog::{typed, ChannelRow, CHANNEL_COLUMNS};
 use super::ingest::{add_message, open_on, reopen, Arrival, NewMessage};
 use super::{Store, StoreResult};
@@ -65,6 +67,11 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Delivered> {
         let mut tx = self.begin_write().await?;
+        // A retry of a message taken before is answered as it was, even if
+        // its address has changed since (one account per database).
+        if let Some(seen) = seen(&mut tx, &mail.message_id).await? {
+            return Ok(seen);
+        }
         let rows: Vec<ChannelRow> = sqlx::query_as(&format!(
             "SELECT {CHANNEL_COLUMNS} FROM channels WHERE kind = $1 ORDER BY id"
         ))
@@ -81,22 +88,11 @@ impl Store {
             return Ok(Delivered::UnknownRecipient);
         };
         let account = channel.account_id;
-        if let Some(seen) = known(&mut tx, account, &mail.message_id).await? {
-            return Ok(seen);
-        }
         if let Some(why) = mail.ignored {
             return Ok(Delivered::Ignored(why));
         }
-        let mut thread = None;
-        for id in thread_candidates(&mail.in_reply_to, &mail.references) {
-            if let Some(Delivered::Taken {
-                conversation_id, ..
-            }) = known(&mut tx, account, &id).await?
-            {
-                thread = Some(conversation_id);
-                break;
-            }
-        }
+        let candidates = thread_candidates(&mail.in_reply_to, &mail.references);
+        let thread = thread_of(&mut tx, account, &candidates).await?;
         let message = NewMessage {
             body: &mail.body,
             from: Some(&mail.from),
@@ -225,17 +221,12 @@ impl Store {
     }
 }
 
-/// A Message-ID the account knows, as its first delivery answered.
-async fn known(
-    conn: &mut sqlx::AnyConnection,
-    account: AccountId,
-    message_id: &str,
-) -> StoreResult<Option<Delivered>> {
+/// A Message-ID seen before, as its first delivery answered.
+async fn seen(conn: &mut sqlx::AnyConnection, message_id: &str) -> StoreResult<Option<Delivered>> {
     let row = sqlx::query(
         "SELECT conversation_id, message_row, threaded FROM mail_ids \
-         WHERE account_id = $1 AND message_id = $2",
+         WHERE message_id = $1 ORDER BY account_id LIMIT 1",
     )
-    .bind(account.get())
     .bind(message_id)
     .fetch_optional(&mut *conn)
     .await?;
@@ -243,11 +234,43 @@ async fn known(
         Ok(Delivered::Taken {
             conversation_id: typed::<_, i64>(&r, "conversation_id")?,
             message_id: typed::<_, i64>(&r, "message_row")?,
-            threaded: typed::<i64, i64>(&r, "threaded")? != 0,
+            threaded: r.try_get::<i64, _>("threaded")? != 0,
             fresh: false,
         })
     })
     .transpose()
+}
+
+/// R32: the conversation of the first of `candidates` (the likeliest first)
+/// that the account knows, in one query.
+async fn thread_of(
+    conn: &mut sqlx::AnyConnection,
+    account: AccountId,
+    candidates: &[String],
+) -> StoreResult<Option<ConversationId>> {
+    if candidates.is_empty() {
+        return Ok(None);
+    }
+    let places: Vec<String> = (0..candidates.len())
+        .map(|i| format!("${}", i + 2))
+        .collect();
+    let sql = format!(
+        "SELECT message_id, conversation_id FROM mail_ids WHERE account_id = $1 AND message_id IN ({})",
+        places.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(account.get());
+    for id in candidates {
+        query = query.bind(id.as_str());
+    }
+    let found = query.fetch_all(&mut *conn).await?;
+    for id in candidates {
+        for r in &found {
+            if r.try_get::<String, _>("message_id")? == *id {
+                return Ok(Some(typed::<_, i64>(r, "conversation_id")?));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// The account knows this Message-ID from now on (R32; R33 for answers).

@@ -161,6 +161,30 @@ async fn every_message_of_a_thread_delivered_twice_in_another_order_changes_noth
     }
     assert_eq!(app.fingerprint().await, before, "nothing changed");
 
+    // A thread of 100,000 messages names its newest last; a header that is not
+    // UTF-8 still threads.
+    let mut long: String = (0..100_000)
+        .map(|i| format!("<old{i}@example.com> "))
+        .collect();
+    long.push_str("<t3@example.com>");
+    let tail = mail(
+        "sales@demo.test",
+        "t4@example.com",
+        "Re: Quote",
+        &format!("References: {long}\r\n"),
+        "Four",
+    );
+    let body = taken(deliver(&app.base, tail, None).await, StatusCode::CREATED).await;
+    assert_eq!(body["conversation_id"], first[0]["conversation_id"]);
+    let mut eight_bit = b"From: kari@example.com\r\nTo: sales@demo.test\r\nMessage-ID: <t5@example.com>\r\nIn-Reply-To: <t4@example.com> (\xe6\xf8\xe5)\r\n".to_vec();
+    eight_bit.extend_from_slice(b"Subject: Re: Quote\r\n\r\nFive\r\n");
+    let body = taken(
+        deliver(&app.base, eight_bit, None).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(body["conversation_id"], first[0]["conversation_id"]);
+
     // A message without a Message-ID is the same message when it comes again.
     let bare = b"From: kari@example.com\r\nTo: sales@demo.test\r\nSubject: No id\r\n\r\nHi\r\n";
     let once = taken(
@@ -475,6 +499,14 @@ async fn a_form_refuses_what_it_cant_take_in_the_visitors_language() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let res = post_form(&app, "no-such-form", &[("email", "kari@example.com")]).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = client()
+        .get(app.url(&format!("/f/{key}")))
+        .header("accept-language", "de")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert!(res.text().await.unwrap().contains("Webformulars"));
     let res = no_redirects()
         .post(app.url(&format!("/f/{key}")))
         .header("content-type", "application/json")

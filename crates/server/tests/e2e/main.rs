@@ -19,6 +19,7 @@ mod company;
 mod console;
 mod deploy;
 mod languages;
+mod mail;
 mod people;
 mod phone;
 mod redirect;
