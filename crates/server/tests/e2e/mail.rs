@@ -93,7 +93,10 @@ async fn mail_shows_in_its_thread_and_a_visitor_posts_the_copied_form() {
     let page = format!("<!doctype html><title>Fjord Bikes: contact</title>{html}");
     ada.goto(&format!(
         "data:text/html;charset=utf-8,{}",
-        url::form_urlencoded::byte_serialize(page.as_bytes()).collect::<String>()
+        // Form encoding writes a space as `+`, which a data: URL keeps as is.
+        url::form_urlencoded::byte_serialize(page.as_bytes())
+            .collect::<String>()
+            .replace('+', "%20")
     ))
     .await
     .unwrap();
