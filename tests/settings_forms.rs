@@ -184,6 +184,49 @@ async fn a_help_desk_channel_is_not_routed_to_someone_without_access() {
 }
 
 #[wasm_bindgen_test]
+async fn a_forms_thank_you_page_is_an_https_address_in_german() {
+    // R32, R27
+    let mut channel = support_email();
+    channel.kind = deskmove_rules::ChannelKind::Form;
+    let all = Loaded {
+        channel,
+        users: users(),
+        pipeline: Some(pipeline()),
+        chatflow: None,
+    };
+    let m = mount_in(Locale::de, move || {
+        provide_context(Session::new());
+        view! { <SettingsForm all=all said=RwSignal::new(None) on_changed=Callback::new(|_| ())/> }
+            .into_any()
+    });
+    type_into(&m.get("#channel-thank-you"), "http://fjord.example/danke");
+    submit(&m.get("form.channel-settings"));
+    settle().await;
+    assert_eq!(
+        m.text("#channel-thank-you-error"),
+        "Geben Sie die vollständige Adresse einer Webseite an, beginnend mit https://."
+    );
+}
+
+#[wasm_bindgen_test]
+async fn only_a_form_has_a_thank_you_page() {
+    // R32
+    let all = Loaded {
+        channel: support_email(),
+        users: users(),
+        pipeline: Some(pipeline()),
+        chatflow: None,
+    };
+    let m = mount_in(Locale::en, move || {
+        provide_context(Session::new());
+        view! { <SettingsForm all=all said=RwSignal::new(None) on_changed=Callback::new(|_| ())/> }
+            .into_any()
+    });
+    settle().await;
+    assert!(m.find("#channel-thank-you").is_none());
+}
+
+#[wasm_bindgen_test]
 async fn a_bot_action_needs_its_words() {
     // R30
     let flow = Chatflow {
