@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::helpers::{
-    client, deliver, error_of, spawn_app, status_id, Session, TestApp, INGEST_TOKEN,
+    client, deliver, error_of, spawn_app, spawn_app_with, status_id, Session, TestApp, INGEST_TOKEN,
 };
 
 /// A message from Kari to `to`, with headers of its own.
@@ -577,4 +577,41 @@ async fn a_form_sends_its_visitors_to_its_own_https_thank_you_page() {
     let res = post_form(&app, &key, &[("email", "kari@example.com")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()["location"], "https://demo.example/thanks");
+}
+
+#[tokio::test]
+async fn mail_arriving_while_its_channel_moves_gets_its_ticket_and_is_counted() {
+    // R32, R18, R26
+    let app = spawn_app_with(|s| {
+        s.demo_conversations = 400;
+        s.move_batch = 5;
+    })
+    .await;
+    let ada = app.sign_in("ada@demo.test").await;
+    let m = ada.start_move(ada.move_all("Support email").await).await;
+    // Held running while the mail comes in, however slow the machine.
+    deskmove_testkit::hold(&app.store, m.id).await;
+    let during = taken(
+        deliver(
+            &app.base,
+            mail(
+                "support@demo.test",
+                "during@example.com",
+                "Mid-move",
+                "",
+                "Hi",
+            ),
+            None,
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let c = conversation(&ada, during["conversation_id"].as_str().unwrap()).await;
+    assert_eq!(c.workspace, Workspace::HelpDesk);
+    assert!(c.ticket_id.is_some(), "a ticket at once");
+    deskmove_testkit::let_go(&app.store, m.id).await;
+    let done = ada.wait_for_move(&m.id).await;
+    assert_eq!(done.arrived, 1);
+    assert!(app.store.check().await.unwrap().is_empty());
 }
