@@ -28,6 +28,21 @@ fn change_to(e: &web_sys::Element, value: &str) {
         .unwrap();
 }
 
+/// A channel's settings form over the fixtures' people and pipeline, in `locale`.
+fn settings_form(locale: Locale, channel: deskmove_rules::Channel) -> common::Mounted {
+    let all = Loaded {
+        channel,
+        users: users(),
+        pipeline: Some(pipeline()),
+        chatflow: None,
+    };
+    mount_in(locale, move || {
+        provide_context(Session::new());
+        view! { <SettingsForm all=all said=RwSignal::new(None) on_changed=Callback::new(|_| ())/> }
+            .into_any()
+    })
+}
+
 fn support() -> Inbox {
     Inbox {
         id: InboxId::of(1),
@@ -158,17 +173,7 @@ async fn a_help_desk_channel_is_not_routed_to_someone_without_access() {
     // R30, R8
     let mut channel = support_email();
     channel.workspace = Workspace::HelpDesk;
-    let all = Loaded {
-        channel,
-        users: users(),
-        pipeline: Some(pipeline()),
-        chatflow: None,
-    };
-    let m = mount_in(Locale::en, move || {
-        provide_context(Session::new());
-        view! { <SettingsForm all=all said=RwSignal::new(None) on_changed=Callback::new(|_| ())/> }
-            .into_any()
-    });
+    let m = settings_form(Locale::en, channel);
     choose(&m.get("#channel-routing"), "user");
     settle().await;
     submit(&m.get("form.channel-settings"));
@@ -188,17 +193,7 @@ async fn a_forms_thank_you_page_is_an_https_address_in_german() {
     // R32, R27
     let mut channel = support_email();
     channel.kind = deskmove_rules::ChannelKind::Form;
-    let all = Loaded {
-        channel,
-        users: users(),
-        pipeline: Some(pipeline()),
-        chatflow: None,
-    };
-    let m = mount_in(Locale::de, move || {
-        provide_context(Session::new());
-        view! { <SettingsForm all=all said=RwSignal::new(None) on_changed=Callback::new(|_| ())/> }
-            .into_any()
-    });
+    let m = settings_form(Locale::de, channel);
     type_into(&m.get("#channel-thank-you"), "http://fjord.example/danke");
     submit(&m.get("form.channel-settings"));
     settle().await;
@@ -211,17 +206,7 @@ async fn a_forms_thank_you_page_is_an_https_address_in_german() {
 #[wasm_bindgen_test]
 async fn only_a_form_has_a_thank_you_page() {
     // R32
-    let all = Loaded {
-        channel: support_email(),
-        users: users(),
-        pipeline: Some(pipeline()),
-        chatflow: None,
-    };
-    let m = mount_in(Locale::en, move || {
-        provide_context(Session::new());
-        view! { <SettingsForm all=all said=RwSignal::new(None) on_changed=Callback::new(|_| ())/> }
-            .into_any()
-    });
+    let m = settings_form(Locale::en, support_email());
     settle().await;
     assert!(m.find("#channel-thank-you").is_none());
 }

@@ -14,20 +14,11 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use deskmove_rules::{demo, Channel, Message};
-use deskmove_testkit::{log_file, Server, Session};
+use deskmove_testkit::{free_port, log_file, Server, Session};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_deskmove-server");
 const POSTFIX: &str = "/usr/sbin/postfix";
-
-/// A free loopback port (the server must come back on the same one).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// Why Postfix can't run here, if it can't.
 fn unavailable() -> Option<String> {

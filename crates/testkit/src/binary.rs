@@ -113,6 +113,14 @@ impl Drop for Server {
     }
 }
 
+/// A loopback port free now, for a process that must come back on the same one.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free loopback port")
+        .port()
+}
+
 /// A log file that appends, for [`Server::start`].
 pub fn log_file(path: &Path) -> Stdio {
     std::fs::OpenOptions::new()

@@ -9,7 +9,7 @@ pub mod hold;
 mod session;
 
 pub use app::{fresh_postgres, spawn_app, spawn_app_with, TestApp};
-pub use binary::{command, log_file, Server};
+pub use binary::{command, free_port, log_file, Server};
 pub use events::{ends_within, Events};
 pub use hold::{hold, let_go, make_due};
 pub use session::{assert_never_two_running, client, deliver, error_of, ingest, Session};

@@ -12,7 +12,7 @@ pub use console::Browser;
 
 use deskmove_rules::{AccountId, MoveId};
 use deskmove_server::store::Store;
-use deskmove_testkit::Server;
+use deskmove_testkit::{free_port, Server};
 
 mod a11y;
 mod company;
@@ -39,14 +39,6 @@ fn dist() -> PathBuf {
         dir.display()
     );
     dir
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// A server and a chromedriver, both ended when this is dropped.
