@@ -159,6 +159,7 @@ pub fn failure(l: Locale, e: &ApiFailure) -> String {
         ErrorCode::StatusInUse => td_string!(l, failure.status_in_use),
         ErrorCode::AlreadyInHelpDesk => td_string!(l, failure.already_in_help_desk),
         ErrorCode::TicketExists => td_string!(l, failure.ticket_exists),
+        ErrorCode::NoOutboundMail => td_string!(l, failure.no_outbound_mail),
         ErrorCode::Csrf => td_string!(l, failure.csrf),
         // The app never delivers mail; these only come to mail servers.
         ErrorCode::MethodNotAllowed
@@ -391,6 +392,7 @@ pub fn said(l: Locale, said: &Said) -> String {
         Said::NotAPhoneNumber => td_string!(l, said.not_a_phone_number).to_string(),
         Said::ThankYouNotHttps => td_string!(l, said.thank_you_not_https).to_string(),
         Said::ThankYouOnlyForForms => td_string!(l, said.thank_you_only_for_forms).to_string(),
+        Said::ReplyFromNotEmail => td_string!(l, said.reply_from_not_email).to_string(),
         Said::AddressTaken { channel } => {
             td_string!(l, said.address_taken, channel = channel.as_str()).to_string()
         }

@@ -183,6 +183,7 @@ pub fn SettingsForm(
     let automation = RwSignal::new(s.automation);
     let status = RwSignal::new(s.ticket_status_id);
     let thank_you = RwSignal::new(s.thank_you_url.clone().unwrap_or_default());
+    let reply_from = s.reply_from_channel_id;
     let is_form = channel.kind == ChannelKind::Form;
     let missing = RwSignal::new(Vec::<FieldError>::new());
     let in_help_desk = channel.workspace == Workspace::HelpDesk;
@@ -223,6 +224,7 @@ pub fn SettingsForm(
             automation: automation.get_untracked(),
             ticket_status_id: status.get_untracked(),
             thank_you_url: is_form.then(|| thank_you.get_untracked()),
+            reply_from_channel_id: reply_from,
         };
         let new_name = name.get_untracked();
         let patch = ChannelPatch {

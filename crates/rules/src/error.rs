@@ -31,6 +31,8 @@ pub enum ErrorCode {
     UnknownRecipient,
     /// R32: what came is not a mail message (no headers, no From).
     NotAMessage,
+    /// R33: answers go out by email, and the server has no relay.
+    NoOutboundMail,
     AlreadyInHelpDesk,
     TicketExists,
     Csrf,
@@ -60,7 +62,8 @@ impl ErrorCode {
             | ErrorCode::AlreadySetUp
             | ErrorCode::Conflict
             | ErrorCode::LastSuperAdmin
-            | ErrorCode::StatusInUse => 409,
+            | ErrorCode::StatusInUse
+            | ErrorCode::NoOutboundMail => 409,
             ErrorCode::LinkExpired => 410,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,

@@ -344,6 +344,18 @@ fn check_settings(
             ));
         }
     }
+    if let Some(from) = settings.reply_from_channel_id {
+        let email = account
+            .channels
+            .iter()
+            .any(|c| c.id == from && c.kind == ChannelKind::Email);
+        if !email || channel.kind == ChannelKind::Email {
+            errors.push(FieldError::new(
+                "settings.reply_from_channel_id",
+                Said::ReplyFromNotEmail,
+            ));
+        }
+    }
     if let Some(id) = settings.ticket_status_id {
         if account.pipeline.and_then(|p| p.status(id)).is_none() {
             errors.push(FieldError::plain(

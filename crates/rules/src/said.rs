@@ -164,6 +164,8 @@ pub enum Said {
     ThankYouNotHttps,
     /// A thank-you address on a channel that is not a form.
     ThankYouOnlyForForms,
+    /// Answers sent from a channel that is not an email channel of the account.
+    ReplyFromNotEmail,
     /// The channel `channel` has this address already.
     AddressTaken {
         channel: String,
@@ -375,6 +377,9 @@ impl Said {
             ),
             Said::ThankYouNotHttps => {
                 "Give the full address of a page on the web, starting with https://.".into()
+            }
+            Said::ReplyFromNotEmail => {
+                "Answers go out from one of your email channels: choose one.".into()
             }
             Said::ThankYouOnlyForForms => {
                 "Only a form sends its visitors to a thank-you page.".into()

@@ -113,6 +113,21 @@ pub struct Settings {
     /// made and printed at start (at least 22 characters; never printed).
     #[arg(long, hide_env_values = true, env = "DESKMOVE_SETUP_TOKEN")]
     pub setup_token: Option<String>,
+    /// R33: the mail relay answers go out through: smtp://[user:pass@]host[:port]
+    /// (STARTTLS when offered; ?tls=required or ?tls=none) or smtps://… (TLS).
+    /// Without it, answering is refused.
+    #[arg(long, hide_env_values = true, env = "DESKMOVE_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Seconds an answer claimed by a server's sender stays its own: after a
+    /// crash, another server (or the restart) sends it then.
+    #[arg(
+        long,
+        hide_env_values = true,
+        env = "DESKMOVE_OUTBOX_LEASE_SECS",
+        default_value_t = 120,
+        hide = true
+    )]
+    pub outbox_lease_secs: u64,
     /// The domain of the Message-IDs Deskmove makes (form submissions,
     /// answers), so replies thread back (R32, R33); default: --public-url's host.
     #[arg(long, hide_env_values = true, env = "DESKMOVE_MAIL_FROM_DOMAIN")]
@@ -257,6 +272,8 @@ impl Settings {
             request_timeout_secs: 30,
             setup_token: None,
             mail_from_domain: None,
+            smtp_url: None,
+            outbox_lease_secs: 120,
             command: None,
         }
     }

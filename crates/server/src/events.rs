@@ -1,6 +1,7 @@
 //! Live updates: one broadcast of move and channel events, which each SSE stream filters to its account.
 
-use deskmove_rules::{AccountId, Channel, Move};
+use deskmove_rules::scope::may_access;
+use deskmove_rules::{AccountId, Channel, Move, ThreadEvent, Workspace};
 use tokio::sync::broadcast;
 
 #[derive(Clone, Debug)]
@@ -12,14 +13,28 @@ pub enum LiveEvent {
         account_id: AccountId,
         body: Channel,
     },
+    /// A message of a conversation in `workspace` was added or changed (R33).
+    Thread {
+        account_id: AccountId,
+        workspace: Workspace,
+        body: ThreadEvent,
+    },
 }
 
 impl LiveEvent {
     pub fn account_id(&self) -> AccountId {
         match self {
-            LiveEvent::Move { account_id, .. } | LiveEvent::Channel { account_id, .. } => {
-                *account_id
-            }
+            LiveEvent::Move { account_id, .. }
+            | LiveEvent::Channel { account_id, .. }
+            | LiveEvent::Thread { account_id, .. } => *account_id,
+        }
+    }
+
+    /// Whether a person with (or without) help desk access may hear it (R23).
+    pub fn heard_by(&self, help_desk_access: bool) -> bool {
+        match self {
+            LiveEvent::Thread { workspace, .. } => may_access(*workspace, help_desk_access),
+            LiveEvent::Move { .. } | LiveEvent::Channel { .. } => true,
         }
     }
 
@@ -31,6 +46,9 @@ impl LiveEvent {
             }
             LiveEvent::Channel { body, .. } => {
                 ("channel", serde_json::to_string(body).unwrap_or_default())
+            }
+            LiveEvent::Thread { body, .. } => {
+                ("thread", serde_json::to_string(body).unwrap_or_default())
             }
         }
     }

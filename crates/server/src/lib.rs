@@ -43,6 +43,10 @@ pub struct AppState {
     pub form_limits: Arc<limits::AddressLimits>,
     /// The domain of the Message-IDs Deskmove makes (R32, R33).
     pub mail_domain: Arc<str>,
+    /// R33: whether answers can go out (`--smtp-url`), and the sender to wake
+    /// when one is queued.
+    pub relay: Option<Arc<str>>,
+    pub outbox_wake: Arc<tokio::sync::Notify>,
     /// Whether the account exists (R28): once seen, never asked again.
     pub set_up: Arc<std::sync::atomic::AtomicBool>,
     /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).

@@ -16,6 +16,7 @@ use crate::config::Settings;
 use crate::engine::Engine;
 use crate::events::EventHub;
 use crate::limits::{AddressLimits, Limits, FORM_BUDGET, INGEST_BUDGET, SETUP_BUDGET};
+use crate::mail::send::{Outbox, Relay};
 use crate::password_checks::PasswordChecks;
 use crate::serve::{serve, ConnectionLimits};
 use crate::store::{Database, Store};
@@ -135,6 +136,8 @@ pub struct Application {
     session_sweep: Duration,
     sign_in_limits: Arc<Limits>,
     limits: ConnectionLimits,
+    /// R33: the answers' sender, when a relay is given.
+    outbox: Option<Outbox>,
 }
 
 /// After SIGTERM, how long open requests get to finish before their connections
@@ -171,6 +174,12 @@ impl Application {
             (None, true) => demo::INGEST_TOKEN.into(),
             (None, false) => auth::new_token().into(),
         };
+        // R33: a relay that can't be used is said at start, not at the first answer.
+        let relay = settings
+            .smtp_url
+            .as_deref()
+            .map(|url| Relay::from_url(url, &settings.mail_domain()))
+            .transpose()?;
         store.spawn_checkpointer();
         let shutdown = CancellationToken::new();
         let hub = EventHub::new();
@@ -190,6 +199,15 @@ impl Application {
             Limits::Shared(store.clone())
         });
         let address = listener.local_addr()?;
+        let outbox_wake = Arc::new(tokio::sync::Notify::new());
+        let outbox = relay.map(|relay| Outbox {
+            store: store.clone(),
+            relay,
+            engine: engine.clone(),
+            wake: outbox_wake.clone(),
+            shutdown: shutdown.clone(),
+            lease: Duration::from_secs(settings.outbox_lease_secs.max(1)),
+        });
         let state = AppState {
             store: store.clone(),
             base_url: settings.base_url(address).into(),
@@ -203,6 +221,8 @@ impl Application {
             setup_limits: Arc::new(AddressLimits::new(SETUP_BUDGET)),
             form_limits: Arc::new(AddressLimits::new(FORM_BUDGET)),
             mail_domain: settings.mail_domain().into(),
+            relay: outbox.as_ref().map(|o| o.relay.shown.as_str().into()),
+            outbox_wake: outbox_wake.clone(),
             set_up: Arc::default(),
             trusted_proxies: settings.trusted_proxy.clone().into(),
             streams: Arc::default(),
@@ -218,6 +238,7 @@ impl Application {
             store,
             engine,
             shutdown,
+            outbox,
             session_sweep: Duration::from_secs(settings.session_sweep_secs.max(1)),
             sign_in_limits,
             limits: ConnectionLimits {
@@ -233,6 +254,9 @@ impl Application {
     /// [`GRACE`], each move's batch in flight commits, then the process may exit.
     pub async fn run(self) -> std::io::Result<()> {
         self.engine.watch();
+        if let Some(outbox) = self.outbox.clone() {
+            outbox.spawn();
+        }
         spawn_session_sweeper(
             self.store.clone(),
             self.sign_in_limits.clone(),

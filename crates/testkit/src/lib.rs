@@ -9,6 +9,7 @@ pub mod hold;
 mod session;
 
 pub use app::{fresh_postgres, spawn_app, spawn_app_with, TestApp};
+pub mod postfix;
 pub use binary::{command, free_port, log_file, Server};
 pub use events::{ends_within, Events};
 pub use hold::{hold, let_go, make_due};

@@ -75,6 +75,10 @@ pub struct ChannelSettings {
     /// built-in one. `https://` only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thank_you_url: Option<String>,
+    /// R33: the email channel a channel of another kind (a form) answers
+    /// from; an email channel answers from itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_from_channel_id: Option<ChannelId>,
 }
 
 fn on() -> bool {
@@ -89,6 +93,7 @@ impl Default for ChannelSettings {
             automation: true,
             ticket_status_id: None,
             thank_you_url: None,
+            reply_from_channel_id: None,
         }
     }
 }

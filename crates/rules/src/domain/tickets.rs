@@ -81,6 +81,9 @@ pub struct Ticket {
     pub owner_id: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub sla: Option<SlaDue>,
+    /// R33: when its first answer was committed.
+    #[serde(default)]
+    pub first_replied_at: Option<DateTime<Utc>>,
     /// Its conversation's contact, subject and current channel, for the lists
     /// (added to API.md's shape).
     #[serde(default)]
@@ -118,6 +121,14 @@ pub struct Message {
     /// What came attached, kept in the original.
     #[serde(default)]
     pub attachments: Vec<Attachment>,
+}
+
+/// The `thread` event: a message of a conversation was added or changed (an
+/// answer queued, sent or failed), for every open page of it (R33).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadEvent {
+    pub conversation_id: ConversationId,
+    pub message: Message,
 }
 
 impl Direction {

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use deskmove_rules::{AccountId, ChannelId};
+use deskmove_rules::{AccountId, ChannelId, MessageId};
 
 use super::Engine;
 use crate::catalog::Catalog;
@@ -56,6 +56,32 @@ impl Engine {
         Ok(())
     }
 
+    /// Tells this server's event streams that a message changed (R33); on
+    /// PostgreSQL the store's announcement does.
+    pub async fn publish_thread(&self, account: AccountId, message: MessageId) {
+        if !self.store.is_sqlite() {
+            return;
+        }
+        if let Err(e) = self.publish_thread_here(account, message).await {
+            tracing::error!(error = %e, "thread event");
+        }
+    }
+
+    pub(super) async fn publish_thread_here(
+        &self,
+        account: AccountId,
+        message: MessageId,
+    ) -> StoreResult<()> {
+        if let Some((workspace, body)) = self.store.thread_event(account, message).await? {
+            self.hub.publish(LiveEvent::Thread {
+                account_id: account,
+                workspace,
+                body,
+            });
+        }
+        Ok(())
+    }
+
     /// On PostgreSQL: listens for the announcements every server's store commits
     /// with its changes (`LISTEN`), and tells this server's event streams, so each
     /// stream hears every move and channel whichever server drove it. Reconnects
@@ -94,6 +120,9 @@ impl Engine {
                 },
                 Some(Announcement::Channel(account, channel)) => {
                     self.publish_channel_here(account, channel).await
+                }
+                Some(Announcement::Thread(account, message)) => {
+                    self.publish_thread_here(account, message).await
                 }
                 // Anyone who may NOTIFY can send anything: say so and listen on.
                 None => {

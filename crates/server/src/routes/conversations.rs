@@ -4,10 +4,12 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
+use deskmove_rules::answers::{validate_answer, AnswerRequest};
 use deskmove_rules::requests::{
     ConversationPatch, CreateTicketRequest, TicketPatch, TransferRequest,
 };
 use deskmove_rules::scope::{may_access, no_help_desk_access, visible_workspace};
+use deskmove_rules::validation::invalid_request;
 use deskmove_rules::{
     ChannelId, Conversation, ConversationId, ConversationSort, ConversationStatus, ErrorCode,
     Message, Notification, Page, StatusId, StatusState, Ticket, TicketId, TicketSort, UserId,
@@ -20,7 +22,7 @@ use super::{Body, PathId};
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::store::{
-    search_words, ChangeError, ConversationFilter, OwnerChange, TicketFilter, Total,
+    search_words, Answerer, ChangeError, ConversationFilter, OwnerChange, TicketFilter, Total,
 };
 use crate::AppState;
 
@@ -392,4 +394,39 @@ pub async fn notifications(
     actor: Actor,
 ) -> AppResult<Json<Vec<Notification>>> {
     Ok(Json(state.store.notifications(actor.user.id, 200).await?))
+}
+
+/// `POST /api/conversations/{id}/replies`: an answer, committed as its mail and
+/// queued (202); the sender takes it from there (R33, R23).
+pub async fn reply(
+    State(state): State<AppState>,
+    actor: Actor,
+    PathId(id): PathId<ConversationId>,
+    Body(req): Body<AnswerRequest>,
+) -> AppResult<(StatusCode, Json<Message>)> {
+    readable(&state, &actor, id).await?;
+    if state.relay.is_none() {
+        return Err(AppError::new(
+            ErrorCode::NoOutboundMail,
+            "Answers go out by email, and this server has no mail relay: whoever runs Deskmove \
+             starts it with --smtp-url smtp://user:password@relay.example.com:587.",
+        ));
+    }
+    validate_answer(&req).map_err(|e| AppError(invalid_request(&e)))?;
+    let who = Answerer {
+        account: actor.user.account_id,
+        user: actor.user.id,
+        help_desk_access: actor.user.help_desk_access,
+        mail_domain: &state.mail_domain,
+    };
+    let answer = state
+        .store
+        .queue_answer(&who, id, &req.body, Utc::now())
+        .await?;
+    state.outbox_wake.notify_one();
+    state
+        .engine
+        .publish_thread(actor.user.account_id, answer.id)
+        .await;
+    Ok((StatusCode::ACCEPTED, Json(answer)))
 }

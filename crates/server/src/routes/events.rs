@@ -36,10 +36,13 @@ pub async fn stream(
         place.ended.clone(),
     );
     let account = actor.user.account_id;
+    let access = actor.user.help_desk_access;
     let events = BroadcastStream::new(state.hub.subscribe())
         .filter_map(move |e| async move {
             // A lagging client skips what it missed: the next event carries the whole state.
-            let e = e.ok().filter(|e| e.account_id() == account)?;
+            let e = e
+                .ok()
+                .filter(|e| e.account_id() == account && e.heard_by(access))?;
             let (name, data) = e.name_and_data();
             Some(Ok(Event::default().event(name).data(data)))
         })

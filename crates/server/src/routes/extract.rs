@@ -51,7 +51,7 @@ macro_rules! limited {
 
 limited! {
     SMALL: SignIn, SetupRequest, SlaPolicyRequest, NewStatus, StatusPatch, InviteRequest, UserPatch, SetPassword, ChangePassword, MePatch, MoveRequest, MoveReschedule, ConversationPatch, TransferRequest, CreateTicketRequest, TicketPatch, InboxName, NewChannel;
-    SETTINGS: ChannelPatch, Option<deskmove_rules::Bot>;
+    SETTINGS: ChannelPatch, Option<deskmove_rules::Bot>, deskmove_rules::answers::AnswerRequest;
     MESSAGE: IngestConversation, IngestMessage;
 }
 

@@ -85,6 +85,7 @@ pub fn api(timeout: Duration) -> Router<AppState> {
             post(conversations::create_ticket),
         )
         .route("/conversations/{id}/messages", get(conversations::messages))
+        .route("/conversations/{id}/replies", post(conversations::reply))
         .route(
             "/conversations/{id}/messages/{mid}/original.eml",
             get(mail::original),

@@ -1,6 +1,6 @@
 //! How the servers on one PostgreSQL database tell each other what changed.
 
-use deskmove_rules::{AccountId, ChannelId, MoveId};
+use deskmove_rules::{AccountId, ChannelId, MessageId, MoveId};
 use sqlx::AnyConnection;
 
 use super::StoreResult;
@@ -10,6 +10,8 @@ use super::StoreResult;
 pub enum Announcement {
     Move(MoveId),
     Channel(AccountId, ChannelId),
+    /// A message added or changed (R33).
+    Thread(AccountId, MessageId),
 }
 
 /// The PostgreSQL channel the servers of one database hear each other on.
@@ -21,6 +23,9 @@ impl Announcement {
             Announcement::Move(id) => format!("move {}", id.get()),
             Announcement::Channel(account, channel) => {
                 format!("channel {} {}", account.get(), channel.get())
+            }
+            Announcement::Thread(account, message) => {
+                format!("thread {} {}", account.get(), message.get())
             }
         }
     }
@@ -36,6 +41,9 @@ impl Announcement {
             "move" => Announcement::Move(MoveId::new(number()?)?),
             "channel" => {
                 Announcement::Channel(AccountId::new(number()?)?, ChannelId::new(number()?)?)
+            }
+            "thread" => {
+                Announcement::Thread(AccountId::new(number()?)?, MessageId::new(number()?)?)
             }
             _ => return None,
         };
@@ -75,6 +83,9 @@ mod tests {
             "channel 1 0",
             "channel 1",
             "channel 1 2 3",
+            "thread 1",
+            "thread 0 1",
+            "thread 1 2 3",
             "move 99999999999999999999",
             "",
             " ",
@@ -86,6 +97,7 @@ mod tests {
         for a in [
             Announcement::Move(MoveId::of(7)),
             Announcement::Channel(AccountId::of(1), ChannelId::of(2)),
+            Announcement::Thread(AccountId::of(1), MessageId::of(3)),
         ] {
             assert_eq!(Announcement::parse(&a.payload()), Some(a));
         }

@@ -3,6 +3,7 @@
 //! allows, the store asks the rules crate inside the transaction.
 
 mod announcements;
+mod answers;
 mod batch;
 mod catalog;
 mod channels;
@@ -31,6 +32,7 @@ mod statuses;
 mod tickets;
 
 pub use announcements::*;
+pub use answers::{Answerer, Claimed};
 pub use batch::*;
 pub use catalog::*;
 pub use check::Violation;

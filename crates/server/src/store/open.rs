@@ -272,6 +272,7 @@ mod tests {
                 automation: true,
                 ticket_status_id: None,
                 thank_you_url: None,
+                reply_from_channel_id: None,
             }
         );
         assert_eq!(channels[1].settings.routing, Routing::None);

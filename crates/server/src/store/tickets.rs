@@ -17,8 +17,45 @@ use super::{from_millis, opt_id, to_millis, Store, StoreError, StoreResult};
 
 const TICKET_SELECT: &str =
     "SELECT t.id, t.conversation_id, t.pipeline_id, t.status_id, t.owner_id, \
-     t.created_at, t.first_reply_due, t.close_due, c.contact, c.subject, c.current_channel_id \
+     t.created_at, t.first_reply_due, t.close_due, t.first_replied_at, c.contact, c.subject, \
+     c.current_channel_id \
      FROM tickets t JOIN conversations c ON c.id = t.conversation_id";
+
+/// A message as `GET /api/conversations/{id}/messages` shows it.
+pub(crate) const MESSAGE_SELECT: &str =
+    "SELECT m.id, m.conversation_id, m.body, m.created_at, m.direction, m.sender, m.state, \
+     m.error, m.attachments, o.message_row AS original, \
+     (SELECT i.message_id FROM mail_ids i WHERE i.message_row = m.id) AS mail_id \
+     FROM messages m LEFT JOIN mail_originals o ON o.message_row = m.id";
+
+pub(crate) fn message_of(r: &AnyRow) -> StoreResult<Message> {
+    let id: MessageId = typed::<_, i64>(r, "id")?;
+    let conversation: ConversationId = typed::<_, i64>(r, "conversation_id")?;
+    let attachments: Option<String> = r.try_get("attachments")?;
+    let state: Option<String> = r.try_get("state")?;
+    let original: Option<i64> = r.try_get("original")?;
+    let corrupt = |e: String| StoreError::Corrupt(e);
+    Ok(Message {
+        id,
+        body: r.try_get("body")?,
+        created_at: from_millis(r.try_get("created_at")?)?,
+        from: r.try_get("sender")?,
+        direction: typed::<Direction, String>(r, "direction")?,
+        state: state
+            .map(DeliveryState::try_from)
+            .transpose()
+            .map_err(|e| corrupt(e.to_string()))?,
+        error: r.try_get("error")?,
+        mail_id: r.try_get("mail_id")?,
+        eml_url: original
+            .map(|_| format!("/api/conversations/{conversation}/messages/{id}/original.eml")),
+        attachments: attachments
+            .map(|a| serde_json::from_str(&a))
+            .transpose()
+            .map_err(|e| corrupt(e.to_string()))?
+            .unwrap_or_default(),
+    })
+}
 
 fn corrupt(e: StoreError) -> sqlx::Error {
     sqlx::Error::Decode(e.to_string().into())
@@ -45,6 +82,11 @@ impl FromRow<'_, AnyRow> for TicketRecord {
             owner_id: opt_id(r.try_get("owner_id")?).map_err(corrupt)?,
             created_at: from_millis(r.try_get("created_at")?).map_err(corrupt)?,
             sla,
+            first_replied_at: r
+                .try_get::<Option<i64>, _>("first_replied_at")?
+                .map(from_millis)
+                .transpose()
+                .map_err(corrupt)?,
             contact: r.try_get("contact")?,
             subject: r.try_get("subject")?,
             channel_id: typed::<_, i64>(r, "current_channel_id")?,
@@ -186,47 +228,14 @@ impl Store {
         conversation: ConversationId,
         limit: u32,
     ) -> StoreResult<Vec<Message>> {
-        let rows = sqlx::query(
-            "SELECT m.id, m.body, m.created_at, m.direction, m.sender, m.state, m.error, \
-             m.attachments, o.message_row AS original, \
-             (SELECT i.message_id FROM mail_ids i WHERE i.message_row = m.id) AS mail_id \
-             FROM messages m \
-             LEFT JOIN mail_originals o ON o.message_row = m.id \
-             WHERE m.conversation_id = $1 ORDER BY m.id LIMIT $2",
-        )
+        let rows = sqlx::query(&format!(
+            "{MESSAGE_SELECT} WHERE m.conversation_id = $1 ORDER BY m.id LIMIT $2"
+        ))
         .bind(conversation.get())
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let id: MessageId = typed::<_, i64>(r, "id")?;
-                let attachments: Option<String> = r.try_get("attachments")?;
-                let state: Option<String> = r.try_get("state")?;
-                let original: Option<i64> = r.try_get("original")?;
-                Ok(Message {
-                    id,
-                    body: r.try_get("body")?,
-                    created_at: from_millis(r.try_get("created_at")?)?,
-                    from: r.try_get("sender")?,
-                    direction: typed::<Direction, String>(r, "direction")?,
-                    state: state
-                        .map(DeliveryState::try_from)
-                        .transpose()
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                    error: r.try_get("error")?,
-                    mail_id: r.try_get("mail_id")?,
-                    eml_url: original.map(|_| {
-                        format!("/api/conversations/{conversation}/messages/{id}/original.eml")
-                    }),
-                    attachments: attachments
-                        .map(|a| serde_json::from_str(&a))
-                        .transpose()
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))?
-                        .unwrap_or_default(),
-                })
-            })
-            .collect()
+        rows.iter().map(message_of).collect()
     }
 
     /// A ticket takes another status of its pipeline; its conversation must be

@@ -1,5 +1,6 @@
 //! The API over real HTTP: a real server on port 0 over a fresh SQLite file per test.
 
+mod answers;
 mod capacity;
 mod catalog;
 mod conversations;

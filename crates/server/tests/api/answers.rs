@@ -1,0 +1,252 @@
+//! R33: agents answer by email through a real relay (the test's own Postfix):
+//! the answer is committed, queued, sent with every header a reply needs, and
+//! the customer's reply threads back; the channel's signature and address
+//! before and after a move; the first answer meets the ticket's SLA.
+
+use deskmove_rules::{
+    Conversation, DeliveryState, Direction, ErrorCode, Message, Ticket, Workspace,
+};
+use deskmove_testkit::postfix::{skip_unless_available, Postfix};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::{deliver, error_of, spawn_app, spawn_app_with, Session, TestApp};
+
+fn mail(from: &str, id: &str, subject: &str, extra: &str, body: &str) -> String {
+    format!(
+        "From: Kari Nordmann <{from}>\r\nTo: support@demo.test\r\nSubject: {subject}\r\n\
+         Message-ID: <{id}>\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    )
+}
+
+async fn arrived(app: &TestApp, raw: String) -> String {
+    let res = deliver(&app.base, raw, None).await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let body: Value = res.json().await.unwrap();
+    body["conversation_id"].as_str().unwrap().to_string()
+}
+
+async fn answer(s: &Session, conversation: &str, body: &str) -> reqwest::Response {
+    s.post(
+        &format!("/api/conversations/{conversation}/replies"),
+        json!({ "body": body }),
+    )
+    .await
+}
+
+/// Waits until the conversation's answer `id` is no longer queued.
+async fn until_settled(s: &Session, conversation: &str, id: &str) -> Message {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let thread: Vec<Message> = s
+            .read(&format!("/api/conversations/{conversation}/messages"))
+            .await;
+        let m = thread
+            .into_iter()
+            .find(|m| m.id.to_string() == id)
+            .expect("the answer is in its thread");
+        if m.state != Some(DeliveryState::Queued) {
+            return m;
+        }
+        assert!(std::time::Instant::now() < deadline, "still queued: {m:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// A header's value in a caught message (unfolded).
+fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
+    raw.split("\r\n\r\n")
+        .next()
+        .unwrap_or(raw)
+        .split('\n')
+        .find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+}
+
+#[tokio::test]
+async fn an_answer_is_mailed_from_its_channel_and_the_reply_threads_back() {
+    // R33, R32, R6, R19
+    if skip_unless_available() {
+        return;
+    }
+    let relay = Postfix::start(None);
+    let url = relay.smtp_url();
+    let app = spawn_app_with(move |s| {
+        s.smtp_url = Some(url);
+        s.mail_from_domain = Some("deskmove.test".into());
+    })
+    .await;
+    let ada = app.sign_in("ada@demo.test").await;
+    let id = arrived(
+        &app,
+        mail(
+            "kari@example.com",
+            "saddle-1@example.com",
+            "Saddle",
+            "",
+            "It wobbles.",
+        ),
+    )
+    .await;
+
+    let res = answer(&ada, &id, "We'll send a new one today.").await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let queued: Message = res.json().await.unwrap();
+    assert_eq!(queued.direction, Direction::Out);
+    assert_eq!(queued.state, Some(DeliveryState::Queued));
+    assert_eq!(
+        queued.from.as_deref(),
+        Some("Support email <support@demo.test>")
+    );
+    // R6: the channel's signature, under the separator.
+    assert_eq!(
+        queued.body,
+        "We'll send a new one today.\n\n-- \n— The Demo Co support team"
+    );
+    let sent = until_settled(&ada, &id, &queued.id.to_string()).await;
+    assert_eq!(sent.state, Some(DeliveryState::Sent), "{sent:?}");
+    let message_id = queued
+        .mail_id
+        .clone()
+        .expect("a Message-ID made before sending");
+    assert!(message_id.ends_with("@deskmove.test"));
+
+    // What the customer's mailbox got, read from the relay's delivery.
+    let caught = relay.until_caught(1).await;
+    let got = &caught[0];
+    assert_eq!(
+        header(got, "Message-ID"),
+        Some(format!("<{message_id}>").as_str())
+    );
+    assert_eq!(
+        header(got, "From"),
+        Some("\"Support email\" <support@demo.test>")
+    );
+    assert_eq!(header(got, "To"), Some("kari@example.com"));
+    assert_eq!(header(got, "Subject"), Some("Re: Saddle"));
+    assert_eq!(header(got, "In-Reply-To"), Some("<saddle-1@example.com>"));
+    assert_eq!(header(got, "References"), Some("<saddle-1@example.com>"));
+    assert!(header(got, "Date").is_some());
+    assert_eq!(header(got, "Auto-Submitted"), None, "a person wrote it");
+    let parsed = mail_parser::MessageParser::default()
+        .parse(got.as_bytes())
+        .unwrap();
+    assert_eq!(
+        parsed
+            .body_text(0)
+            .unwrap()
+            .replace("\r\n", "\n")
+            .trim_end(),
+        "We'll send a new one today.\n\n-- \n— The Demo Co support team"
+    );
+
+    // Kari answers the answer: the same conversation.
+    let back = arrived(
+        &app,
+        mail(
+            "kari@example.com",
+            "saddle-2@example.com",
+            "Re: Saddle",
+            &format!("In-Reply-To: <{message_id}>\r\n"),
+            "Thanks!",
+        ),
+    )
+    .await;
+    assert_eq!(back, id);
+
+    // R6: after the move, the same From and signature from help desk; the
+    // ticket's first answer is counted against its SLA.
+    let moved = ada.start_move(ada.move_all("Support email").await).await;
+    ada.wait_for_move(&moved.id).await;
+    let c: Conversation = ada.read(&format!("/api/conversations/{id}")).await;
+    assert_eq!(c.workspace, Workspace::HelpDesk);
+    let ticket_url = format!("/api/tickets/{}", c.ticket_id.unwrap());
+    let before: Ticket = ada.read(&ticket_url).await;
+    assert_eq!(before.first_replied_at, None);
+    let res = answer(&ada, &id, "Shipped.").await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let again: Message = res.json().await.unwrap();
+    assert_eq!(again.from, queued.from);
+    assert!(again.body.ends_with("-- \n— The Demo Co support team"));
+    let after: Ticket = ada.read(&ticket_url).await;
+    assert!(
+        after.first_replied_at.is_some(),
+        "the first answer in help desk"
+    );
+    let caught = relay.until_caught(2).await;
+    assert_eq!(header(&caught[1], "From"), header(&caught[0], "From"));
+    assert_eq!(
+        header(&caught[1], "Subject"),
+        Some("Re: Saddle"),
+        "Re: once"
+    );
+    assert_eq!(
+        header(&caught[1], "In-Reply-To"),
+        Some("<saddle-2@example.com>"),
+        "it answers the newest"
+    );
+
+    // R23: an agent without help desk access can't answer it now.
+    let noor = app.sign_in("noor@demo.test").await;
+    let (status, _, _) = error_of(answer(&noor, &id, "Hi").await).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, code, _) = error_of(answer(&ada, &id, "  ").await).await;
+    assert_eq!(
+        (status, code),
+        (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRequest)
+    );
+}
+
+#[tokio::test]
+async fn the_relays_refusal_fails_an_answer_with_its_reason() {
+    // R33
+    if skip_unless_available() {
+        return;
+    }
+    let relay = Postfix::start(None);
+    let url = relay.smtp_url();
+    let app = spawn_app_with(move |s| s.smtp_url = Some(url)).await;
+    let ada = app.sign_in("ada@demo.test").await;
+    // The relay delivers example.com only: it refuses this recipient with a 5xx.
+    let id = arrived(
+        &app,
+        mail(
+            "someone@elsewhere.test",
+            "x-1@elsewhere.test",
+            "Hi",
+            "",
+            "Hello",
+        ),
+    )
+    .await;
+    let queued: Message = answer(&ada, &id, "Hello back").await.json().await.unwrap();
+    let failed = until_settled(&ada, &id, &queued.id.to_string()).await;
+    assert_eq!(failed.state, Some(DeliveryState::Failed));
+    let reason = failed.error.unwrap_or_default();
+    assert!(
+        reason.starts_with("550") || reason.starts_with("554"),
+        "{reason}"
+    );
+    assert!(relay.caught().is_empty());
+}
+
+#[tokio::test]
+async fn without_a_relay_answering_is_refused_and_nothing_is_kept() {
+    // R33, I5
+    let app = spawn_app().await;
+    let ada = app.sign_in("ada@demo.test").await;
+    let conversation = app
+        .ingest(ada.channel_id("Support email").await, "kari@example.com")
+        .await;
+    let before = app.fingerprint().await;
+    let (status, code, message) =
+        error_of(answer(&ada, &conversation.id.to_string(), "Hello").await).await;
+    assert_eq!(
+        (status, code),
+        (StatusCode::CONFLICT, ErrorCode::NoOutboundMail)
+    );
+    assert!(message.contains("--smtp-url"), "{message}");
+    assert_eq!(app.fingerprint().await, before);
+}
