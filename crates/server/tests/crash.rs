@@ -670,3 +670,90 @@ async fn mail_waits_while_the_server_is_down_and_a_kill_loses_or_doubles_none() 
         String::from_utf8_lossy(&checked.stdout)
     );
 }
+
+#[tokio::test]
+async fn a_kill_between_the_relays_yes_and_the_commit_sends_the_answer_once_more() {
+    // R33, I4
+    use deskmove_testkit::postfix::{skip_unless_available, Postfix};
+    if skip_unless_available() {
+        return;
+    }
+    let relay = Postfix::start(None);
+    let smtp = relay.smtp_url();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("deskmove.db");
+    let flags = [
+        "--demo",
+        "--demo-conversations",
+        "20",
+        "--smtp-url",
+        smtp.as_str(),
+        "--outbox-lease-secs",
+        "1",
+    ];
+    let log = log_file(&dir.path().join("server.log"));
+    let mut armed = Server::start_with_env(
+        BIN,
+        &db,
+        &[&["--static", "/nonexistent"], &flags[..]].concat(),
+        &[(deskmove_server::mail::send::FAULT_ENV, "1")],
+        "warn",
+        log,
+    );
+    let ada = Session::sign_in(&armed.base, "ada@demo.test").await;
+    let res = deskmove_testkit::deliver(
+        &armed.base,
+        "From: kari@example.com\r\nTo: support@demo.test\r\nSubject: Saddle\r\n\
+         Message-ID: <k1@example.com>\r\n\r\nIt wobbles.\r\n",
+        None,
+    )
+    .await;
+    let conversation: Value = res.json().await.unwrap();
+    let conversation = conversation["conversation_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = ada
+        .post(
+            &format!("/api/conversations/{conversation}/replies"),
+            json!({"body": "A new one is on its way."}),
+        )
+        .await;
+    assert_eq!(res.status(), reqwest::StatusCode::ACCEPTED);
+    let answer: deskmove_rules::Message = res.json().await.unwrap();
+    // The relay says yes, and the server dies before it writes so down.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while armed.child.try_wait().unwrap().is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the armed fault never fired"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(relay.until_caught(1).await.len(), 1);
+
+    let server = start(&db, &flags);
+    let ada = Session::sign_in(&server.base, "ada@demo.test").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let thread: Vec<deskmove_rules::Message> = ada
+            .read(&format!("/api/conversations/{conversation}/messages"))
+            .await;
+        let now = thread.iter().find(|m| m.id == answer.id).unwrap();
+        if now.state == Some(deskmove_rules::DeliveryState::Sent) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never sent again: {now:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let caught = relay.until_caught(2).await;
+    assert_eq!(caught.len(), 2, "sent once more, not twice more");
+    let id = format!("<{}>", answer.mail_id.unwrap());
+    for copy in &caught {
+        assert!(copy.contains(&format!("Message-ID: {id}")), "{copy}");
+    }
+    kill(server);
+}
