@@ -406,6 +406,20 @@ pub async fn messages(id: ConversationId) -> ApiResult<Vec<Message>> {
     get(&format!("/api/conversations/{id}/messages")).await
 }
 
+/// R33: an answer, queued to go out by email.
+pub async fn reply(
+    id: ConversationId,
+    answer: &deskmove_rules::answers::AnswerRequest,
+    csrf: &str,
+) -> ApiResult<Message> {
+    post(
+        &format!("/api/conversations/{id}/replies"),
+        answer,
+        Some(csrf),
+    )
+    .await
+}
+
 /// Status and owner, as agents change them; in help desk the owner is the ticket's.
 pub async fn patch_conversation(
     id: ConversationId,

@@ -10,10 +10,10 @@ use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
 use crate::pages::{
-    chatflows::Chatflows, link::SetPasswordPage, move_progress::MoveProgressPage,
-    settings_channel::SettingsChannel, settings_help_desk::SettingsHelpDesk,
-    settings_inboxes::SettingsInboxes, settings_moves::SettingsMoves,
-    settings_users::SettingsUsers, setup::Setup, ticket::TicketPage,
+    chatflows::Chatflows, conversation::ConversationPage, link::SetPasswordPage,
+    move_progress::MoveProgressPage, settings_channel::SettingsChannel,
+    settings_help_desk::SettingsHelpDesk, settings_inboxes::SettingsInboxes,
+    settings_moves::SettingsMoves, settings_users::SettingsUsers, setup::Setup, ticket::TicketPage,
 };
 
 /// `Name => Page;`: a route type `Name` whose view is the page component `Page`,
@@ -53,6 +53,8 @@ lazy_pages! {
     /// R29.
     LinkRoute => SetPasswordPage;
     TicketRoute => TicketPage;
+    /// R33.
+    ConversationRoute => ConversationPage;
     ChatflowsRoute => Chatflows;
     InboxesRoute => SettingsInboxes;
     /// R29.

@@ -24,8 +24,8 @@ use components::shell::{RequireSignIn, Shell};
 use deskmove_rules::setup::SetupState;
 use deskmove_rules::ErrorCode;
 use lazy::{
-    ChannelRoute, ChatflowsRoute, HelpDeskSettingsRoute, InboxesRoute, LinkRoute, MovesRoute,
-    ProgressRoute, SetupRoute, TicketRoute, UsersRoute,
+    ChannelRoute, ChatflowsRoute, ConversationRoute, HelpDeskSettingsRoute, InboxesRoute,
+    LinkRoute, MovesRoute, ProgressRoute, SetupRoute, TicketRoute, UsersRoute,
 };
 use pages::{help_desk::HelpDesk, home::Home, inbox::Inbox, login::Login, not_found::NotFound};
 use session::Session;
@@ -92,6 +92,7 @@ fn Routed() -> impl IntoView {
                     <Route path=path!("/inbox") view=Inbox/>
                     <Route path=path!("/help-desk") view=HelpDesk/>
                     <Route path=path!("/help-desk/tickets/:id") view={Lazy::<TicketRoute>::new()}/>
+                    <Route path=path!("/inbox/conversations/:id") view={Lazy::<ConversationRoute>::new()}/>
                     <Route path=path!("/chatflows") view={Lazy::<ChatflowsRoute>::new()}/>
                     <Route path=path!("/settings/inboxes") view={Lazy::<InboxesRoute>::new()}/>
                     <Route path=path!("/settings/users") view={Lazy::<UsersRoute>::new()}/>

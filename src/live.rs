@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use deskmove_rules::{Move, MoveState};
+use deskmove_rules::{Move, MoveState, ThreadEvent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
@@ -29,6 +29,9 @@ pub struct Live {
     pub channels_changed: RwSignal<u64>,
     /// Whether the stream is open right now.
     pub connected: RwSignal<bool>,
+    /// The last message heard added or changed (R33: an answer queued, sent or
+    /// failed): an open thread of its conversation takes it in.
+    pub thread: RwSignal<Option<ThreadEvent>>,
 }
 
 impl Live {
@@ -39,6 +42,7 @@ impl Live {
             latest: RwSignal::new(None),
             channels_changed: RwSignal::new(0),
             connected: RwSignal::new(false),
+            thread: RwSignal::new(None),
         }
     }
 
@@ -111,6 +115,8 @@ pub enum Relay {
     Move { data: String },
     /// A `channel` event: channel lists read again.
     Channel,
+    /// A `thread` event's JSON.
+    Thread { data: String },
     /// The stream opened, or is open (the answer to `Hello`).
     Open,
     /// The stream failed; it is being opened again.
@@ -129,6 +135,11 @@ impl Relay {
                 }
             }
             Relay::Channel => live.channels_changed.update(|n| *n += 1),
+            Relay::Thread { data } => {
+                if let Ok(t) = serde_json::from_str::<ThreadEvent>(&data) {
+                    live.thread.set(Some(t));
+                }
+            }
             Relay::Open => {
                 live.connected.set(true);
                 live.refresh();
@@ -404,6 +415,14 @@ fn open(tab: &Shared) -> Option<Stream> {
         }),
     );
     on("channel", take(tab.clone(), |_| Some(Relay::Channel)));
+    on(
+        "thread",
+        take(tab.clone(), |e| {
+            e.dyn_ref::<MessageEvent>()
+                .and_then(|m| m.data().as_string())
+                .map(|data| Relay::Thread { data })
+        }),
+    );
     on("open", take(tab.clone(), |_| Some(Relay::Open)));
     on("error", take(tab.clone(), |_| Some(Relay::Closed)));
     Some(Stream {

@@ -25,6 +25,7 @@ fn signed_in(role: Role) -> Session {
         help_desk_access: true,
         csrf_token: "t".into(),
         locale: None,
+        outbound_mail: false,
     }));
     session
 }

@@ -19,3 +19,4 @@ pub mod schedule;
 pub mod settings_nav;
 pub mod shell;
 pub mod status;
+pub mod thread;

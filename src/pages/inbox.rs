@@ -176,11 +176,16 @@ fn row(l: Locale, c: Conversation, names: &crate::directory::Names) -> impl Into
         .to_string()
     });
     let [contact, channel_label, status, owner, started] = columns(l);
+    let subject = if c.subject.is_empty() {
+        td_string!(l, conversation.title).to_string()
+    } else {
+        c.subject.clone()
+    };
     view! {
         <tr data-conversation=c.id.to_string()>
             <td data-label=contact>
                 <div class="channel-name">{c.contact.clone()}</div>
-                <div class="muted small">{c.subject.clone()}</div>
+                <div class="muted small"><a class="conversation-link" href=format!("/inbox/conversations/{}", c.id)>{subject}</a></div>
             </td>
             <td data-label=channel_label>
                 <div class="channel-cell">

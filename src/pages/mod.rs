@@ -1,6 +1,7 @@
 //! One page per file.
 
 pub mod chatflows;
+pub mod conversation;
 pub mod help_desk;
 pub mod home;
 pub mod inbox;

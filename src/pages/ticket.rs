@@ -3,8 +3,7 @@
 
 use deskmove_rules::requests::{ConversationPatch, TicketPatch};
 use deskmove_rules::{
-    Conversation, ConversationStatus, Direction, Message, Pipeline, StatusState, Ticket, TicketId,
-    User,
+    Conversation, ConversationStatus, Message, Pipeline, StatusState, Ticket, TicketId, User,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,6 +12,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::{self, ApiFailure, ApiResult};
 use crate::components::format::{date_time, now};
 use crate::components::status::{load_error, loading};
+use crate::components::thread::Thread;
 use crate::directory::use_directory;
 use crate::i18n::td_string;
 use crate::session::use_session;
@@ -94,6 +94,7 @@ fn TicketView(read: Read, on_changed: Callback<()>) -> impl IntoView {
         messages,
         pipeline,
     } = read;
+    let thread_conversation = conversation.clone();
     let status = pipeline.as_ref().and_then(|p| p.status(ticket.status_id));
     let open = status.is_none_or(|s| s.state == StatusState::Open);
     let now = now();
@@ -225,45 +226,7 @@ fn TicketView(read: Read, on_changed: Callback<()>) -> impl IntoView {
                 </div>
                 <p class="field-error" role="alert">{move || error.get()}</p>
             </div>
-            <section aria-labelledby="messages-title">
-                <h2 id="messages-title">{td_string!(l, ticket.messages)}</h2>
-                {if messages.is_empty() {
-                    view! { <p class="muted">{td_string!(l, ticket.no_messages)}</p> }.into_any()
-                } else {
-                    view! {
-                        <ol class="messages">
-                            {messages.into_iter().map(|m| view! {
-                                <li class="message" class:outbound=m.direction == Direction::Out>
-                                    <div class="muted small message-meta">
-                                        {m.from.map(|f| view! { <span class="message-from">{f}</span>" · " })}
-                                        {date_time(l, m.created_at)}
-                                    </div>
-                                    <p>{m.body}</p>
-                                    {(!m.attachments.is_empty()).then(|| view! {
-                                        <ul class="attachments" aria-label=td_string!(l, ticket.attachments)>
-                                            {m.attachments.into_iter().map(|a| view! {
-                                                <li>{a.name}" "<span class="muted small">{format_size(a.size)}</span></li>
-                                            }).collect_view()}
-                                        </ul>
-                                    })}
-                                    {m.eml_url.map(|url| view! {
-                                        <a class="small" href=url download="">{td_string!(l, ticket.download_original)}</a>
-                                    })}
-                                </li>
-                            }).collect_view()}
-                        </ol>
-                    }.into_any()
-                }}
-            </section>
+            <Thread conversation=thread_conversation messages=messages/>
         </article>
-    }
-}
-
-/// A file's size as people read it: bytes, KB or MB.
-fn format_size(bytes: u64) -> String {
-    match bytes {
-        0..1024 => format!("{bytes} B"),
-        1024..1_048_576 => format!("{} KB", bytes.div_ceil(1024)),
-        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
     }
 }

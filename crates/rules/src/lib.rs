@@ -1,7 +1,7 @@
 //! Deskmove's domain and every migration rule: pure Rust, no I/O, no clock; the browser and the server both ask it.
 
-#[cfg(any(test, feature = "demo"))]
 pub mod answers;
+#[cfg(any(test, feature = "demo"))]
 pub mod demo;
 pub mod domain;
 pub mod error;

@@ -82,6 +82,9 @@ pub struct Me {
     /// R27: the language the user chose; `None` follows the browser.
     #[serde(default)]
     pub locale: Option<Language>,
+    /// R33: whether answers can go out (the server has a mail relay).
+    #[serde(default)]
+    pub outbound_mail: bool,
 }
 
 /// `PATCH /api/me`: `{"locale": "de"}` chooses a language, `{"locale": null}` goes

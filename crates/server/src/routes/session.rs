@@ -103,7 +103,8 @@ pub(super) async fn signed_in(
         state.streams.end(old);
     }
     tracing::info!(user_id = user.id.get(), "signed in");
-    let me = user.me(csrf_token);
+    let mut me = user.me(csrf_token);
+    me.outbound_mail = state.relay.is_some();
     Ok((
         status,
         [(
@@ -161,8 +162,10 @@ pub async fn sign_out(State(state): State<AppState>, actor: Actor) -> AppResult<
         .into_response())
 }
 
-pub async fn me(actor: Actor) -> Json<Me> {
-    Json(actor.me())
+pub async fn me(State(state): State<AppState>, actor: Actor) -> Json<Me> {
+    let mut me = actor.me();
+    me.outbound_mail = state.relay.is_some();
+    Json(me)
 }
 
 /// R27: remembers the language the user chose (CSRF-checked like every write).
@@ -173,5 +176,7 @@ pub async fn patch_me(
 ) -> AppResult<Json<Me>> {
     state.store.set_locale(actor.user.id, patch.locale).await?;
     actor.user.locale = patch.locale;
-    Ok(Json(actor.me()))
+    let mut me = actor.me();
+    me.outbound_mail = state.relay.is_some();
+    Ok(Json(me))
 }

@@ -121,6 +121,8 @@ impl UserRow {
             help_desk_access: self.help_desk_access,
             csrf_token,
             locale: self.locale,
+            // What the server knows: the routes that answer a Me set it.
+            outbound_mail: false,
         }
     }
 
