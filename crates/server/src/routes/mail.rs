@@ -133,6 +133,11 @@ pub async fn email(
                 again = !fresh,
                 "mail delivered"
             );
+            if fresh {
+                if let Ok(Some(account)) = state.store.account_of(conversation_id).await {
+                    state.engine.publish_thread(account, message_id).await;
+                }
+            }
             let body = Taken {
                 conversation_id,
                 message_id,

@@ -7,6 +7,7 @@ use deskmove_rules::{AccountId, ChannelId, ChannelKind, ConversationId, MessageI
 
 use sqlx::Row;
 
+use super::announcements::{announce, Announcement};
 use super::catalog::{typed, ChannelRow, CHANNEL_COLUMNS};
 use super::ingest::{add_message, open_on, reopen, Arrival, NewMessage};
 use super::{Store, StoreResult};
@@ -128,6 +129,8 @@ impl Store {
             .bind(raw)
             .execute(&mut *tx)
             .await?;
+        // Every open page of the conversation hears of it (R33's live thread).
+        announce(&mut tx, Announcement::Thread(account, message_row)).await?;
         tx.commit().await?;
         Ok(Delivered::Taken {
             conversation_id: conversation,
@@ -135,6 +138,16 @@ impl Store {
             threaded: thread.is_some(),
             fresh: true,
         })
+    }
+
+    /// The account a conversation is in, if it exists.
+    pub async fn account_of(&self, conversation: ConversationId) -> StoreResult<Option<AccountId>> {
+        let row = sqlx::query("SELECT account_id FROM conversations WHERE id = $1")
+            .bind(conversation.get())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(typed::<_, i64>(&r, "account_id")?))
+            .transpose()
     }
 
     /// The form channel a public key names (R32).

@@ -12,13 +12,13 @@ use deskmove_testkit::Session;
 use serde_json::json;
 
 use super::a11y::{assert_accessible, axe_source};
-use super::{choose_statuses, escape, find, text, world_with, World};
+use super::{choose_statuses, escape, find, text, text_now, world_with, World};
 
 /// Waits until `css` shows text containing `words`.
 pub(crate) async fn says(c: &fantoccini::Client, css: &str, words: &str) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
-        let said = text(c, css).await;
+        let said = text_now(c, css).await.unwrap_or_default();
         if said.contains(words) {
             return;
         }

@@ -118,3 +118,110 @@ async fn mail_shows_in_its_thread_and_a_visitor_posts_the_copied_form() {
     assert_eq!(list["items"][0]["subject"], "Do you rent bikes?");
     ada.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_agent_answers_real_mail_and_the_customers_reply_comes_back() {
+    // R33, R32, R8: through a real mail server both ways, in the real browser.
+    use deskmove_testkit::postfix::{skip_unless_available, Postfix};
+    if skip_unless_available() {
+        return;
+    }
+    let port = deskmove_testkit::free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let relay = Postfix::start(Some((super::BIN, &url)));
+    let smtp = relay.smtp_url();
+    let w = super::world_at(
+        &super::dist(),
+        &format!("127.0.0.1:{port}"),
+        &[
+            "--demo",
+            "--smtp-url",
+            &smtp,
+            "--mail-from-domain",
+            "deskmove.test",
+        ],
+    )
+    .await;
+    let api = Session::sign_in(&w.base, "ada@demo.test").await;
+    let sales = api.channel_id("Sales email").await;
+    let moved = api
+        .start_move(json!({"channel_id": sales, "history": {"mode": "none"}}))
+        .await;
+    api.wait_for_move(&moved.id).await;
+    // Kari writes to sales@ through the mail server.
+    relay.send(
+        "kari@example.com",
+        "sales@demo.test",
+        "From: Kari Nordmann <kari@example.com>\nTo: sales@demo.test\nSubject: A quote\n\
+         Message-ID: <quote-1@example.com>\n\nWhat does a fleet of ten cost?\n",
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let ticket = loop {
+        let page: Value = api
+            .get_json(&format!("/api/tickets?channel_id={sales}&sort=newest"))
+            .await;
+        if let Some(t) = page["items"].as_array().and_then(|i| i.first()) {
+            break t["id"].as_str().unwrap().to_string();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no ticket from the mail"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+
+    let ada = w.browser("ada").await;
+    w.sign_in(
+        &ada,
+        "ada@demo.test",
+        &format!("/help-desk/tickets/{ticket}"),
+    )
+    .await;
+    says(
+        &ada,
+        ".messages .message p",
+        "What does a fleet of ten cost?",
+    )
+    .await;
+    says(&ada, "#answer-signature", "The Demo Co sales team").await;
+    type_into(&ada, "#answer-body", "About 9,000 euros; an offer follows.").await;
+    // Ctrl+Enter sends.
+    type_into(&ada, "#answer-body", "\u{e009}\u{e007}\u{e000}").await;
+    says(&ada, ".message.outbound .state", "Sent").await;
+    let caught = relay.until_caught(1).await;
+    assert!(
+        caught[0].contains("In-Reply-To: <quote-1@example.com>"),
+        "{}",
+        caught[0]
+    );
+    let answer_id = caught[0]
+        .lines()
+        .find_map(|l| l.strip_prefix("Message-ID: "))
+        .unwrap()
+        .trim()
+        .to_string();
+    // The first answer met the first-reply SLA.
+    let t: deskmove_rules::Ticket = api.read(&format!("/api/tickets/{ticket}")).await;
+    assert!(t.first_replied_at.is_some());
+    assert!(t.first_replied_at.unwrap() <= t.sla.unwrap().first_reply_due);
+
+    // Kari answers the answer: it comes back through the mail server, and the
+    // open page shows it without a reload.
+    relay.send(
+        "kari@example.com",
+        "sales@demo.test",
+        &format!(
+            "From: Kari Nordmann <kari@example.com>\nTo: sales@demo.test\nSubject: Re: A quote\n\
+             Message-ID: <quote-2@example.com>\nIn-Reply-To: {answer_id}\n\nDeal.\n"
+        ),
+    );
+    says(&ada, ".messages", "Deal.").await;
+    let thread: Vec<deskmove_rules::Message> = api
+        .read(&format!(
+            "/api/conversations/{}/messages",
+            t.conversation_id
+        ))
+        .await;
+    assert_eq!(thread.len(), 3, "in, out, in: one conversation");
+    ada.close().await.unwrap();
+}

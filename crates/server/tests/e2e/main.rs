@@ -72,12 +72,19 @@ async fn world_with(flags: &[&str]) -> World {
 
 /// The same, serving the app in `app` (a copy a test may change).
 async fn world_serving(app: &std::path::Path, flags: &[&str]) -> World {
+    world_at(app, "127.0.0.1:0", flags).await
+}
+
+/// The same, listening at `listen` (a mail server's settings name it first).
+async fn world_at(app: &std::path::Path, listen: &str, flags: &[&str]) -> World {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.db");
-    let server = Server::start(
+    let server = Server::start_listening(
         BIN,
-        &db,
+        db.to_str().unwrap(),
+        listen,
         &[&["--static", app.to_str().unwrap()], flags].concat(),
+        &[],
         "warn",
         Stdio::null(),
     );
@@ -218,6 +225,12 @@ async fn choose_statuses(c: &Client) {
 
 async fn text(c: &Client, css: &str) -> String {
     find(c, css).await.text().await.unwrap()
+}
+
+/// The text of `css` now; `None` when it was drawn again between being found
+/// and being read (a live list redraws its rows as they change).
+async fn text_now(c: &Client, css: &str) -> Option<String> {
+    find(c, css).await.text().await.ok()
 }
 
 /// The text of `css` once it has some: an element may be drawn before what it
