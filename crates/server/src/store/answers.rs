@@ -246,19 +246,13 @@ impl Store {
 
     /// The relay took the answer (its 2xx).
     pub async fn answer_sent(&self, id: MessageId, now: DateTime<Utc>) -> StoreResult<Message> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
+        let update = sqlx::query(
             "UPDATE messages SET state = 'sent', sent_at = $1, error = NULL, sending_until = NULL \
              WHERE id = $2 AND state = 'queued'",
         )
         .bind(to_millis(now))
-        .bind(id.get())
-        .execute(&mut *tx)
-        .await?;
-        let answer = message_in(&mut tx, id).await?;
-        announce_answer(&mut tx, id).await?;
-        tx.commit().await?;
-        Ok(answer)
+        .bind(id.get());
+        self.record(id, update).await
     }
 
     /// Not now (the relay's 4xx, no connection): tried again at `next`, the
@@ -269,33 +263,35 @@ impl Store {
         next: DateTime<Utc>,
         reason: &str,
     ) -> StoreResult<Message> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
+        let update = sqlx::query(
             "UPDATE messages SET next_attempt_at = $1, error = $2, sending_until = NULL \
              WHERE id = $3 AND state = 'queued'",
         )
         .bind(to_millis(next))
         .bind(said(reason))
-        .bind(id.get())
-        .execute(&mut *tx)
-        .await?;
-        let answer = message_in(&mut tx, id).await?;
-        announce_answer(&mut tx, id).await?;
-        tx.commit().await?;
-        Ok(answer)
+        .bind(id.get());
+        self.record(id, update).await
     }
 
     /// For good (the relay's 5xx, or a day of trying), with the relay's reason.
     pub async fn answer_failed(&self, id: MessageId, reason: &str) -> StoreResult<Message> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
+        let update = sqlx::query(
             "UPDATE messages SET state = 'failed', error = $1, sending_until = NULL \
              WHERE id = $2 AND state = 'queued'",
         )
         .bind(said(reason))
-        .bind(id.get())
-        .execute(&mut *tx)
-        .await?;
+        .bind(id.get());
+        self.record(id, update).await
+    }
+
+    /// Writes an answer's new state and tells every open page of it.
+    async fn record<'q>(
+        &self,
+        id: MessageId,
+        update: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> StoreResult<Message> {
+        let mut tx = self.begin_write().await?;
+        update.execute(&mut *tx).await?;
         let answer = message_in(&mut tx, id).await?;
         announce_answer(&mut tx, id).await?;
         tx.commit().await?;
