@@ -18,5 +18,6 @@ pub mod pager;
 pub mod schedule;
 pub mod settings_nav;
 pub mod shell;
+pub mod sla;
 pub mod status;
 pub mod thread;

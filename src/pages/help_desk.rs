@@ -10,6 +10,7 @@ use crate::components::format::{date_time, now, time_zone};
 use crate::components::kind_icon::KindIcon;
 use crate::components::list::{list_view, DataTable, ListWords};
 use crate::components::pager::{Address, AddressSearch, AddressSelect, PageNav};
+use crate::components::sla::FirstReplyDue;
 use crate::directory::{use_directory, Names};
 use crate::i18n::{td_string, Locale};
 use crate::live::use_live;
@@ -255,7 +256,7 @@ fn row(
             <td data-label=status><span class=format!("status-badge {state}")>{label}</span></td>
             <td data-label=owner>{names.user(l, t.owner_id)}</td>
             <td class="small" data-label=created>{date_time(l, t.created_at)}</td>
-            <td class="small" data-label=first_reply>{due(t.sla.map(|s| s.first_reply_due))}</td>
+            <td class="small" data-label=first_reply><FirstReplyDue ticket=t.clone() open=open now=now/></td>
             <td class="small" data-label=close>{due(t.sla.map(|s| s.close_due))}</td>
         </tr>
     }

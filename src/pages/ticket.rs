@@ -11,6 +11,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiFailure, ApiResult};
 use crate::components::format::{date_time, now};
+use crate::components::sla::FirstReplyDue;
 use crate::components::status::{load_error, loading};
 use crate::components::thread::Thread;
 use crate::directory::use_directory;
@@ -171,7 +172,10 @@ fn TicketView(read: Read, on_changed: Callback<()>) -> impl IntoView {
                     </dd>
                 </div>
                 <div><dt>{td_string!(l, help_desk.created)}</dt><dd>{date_time(l, ticket.created_at)}</dd></div>
-                {due(td_string!(l, help_desk.first_reply_due), ticket.sla.map(|s| s.first_reply_due))}
+                <div>
+                    <dt>{td_string!(l, help_desk.first_reply_due)}</dt>
+                    <dd><FirstReplyDue ticket=ticket.clone() open=open now=now/></dd>
+                </div>
                 {due(td_string!(l, help_desk.close_due), ticket.sla.map(|s| s.close_due))}
             </dl>
             <div class="ticket-controls">
