@@ -85,10 +85,13 @@ impl Postfix {
         run("chown", &["postfix:postfix", &format!("{d}/data")]);
         run("chown", &["nobody:nogroup", &format!("{d}/out")]);
         let sink = dir.join("sink.sh");
-        // One file a message, named so they sort in the order they came.
+        // One file a message, named so they sort in the order they came, and
+        // only named so once whole: a reader never sees half a message.
         std::fs::write(
             &sink,
-            format!("#!/bin/sh\ncat > {d}/out/msg.$(date +%s%N).$$\n"),
+            format!(
+                "#!/bin/sh\ncat > {d}/out/part.$$ && mv {d}/out/part.$$ {d}/out/msg.$(date +%s%N).$$\n"
+            ),
         )
         .unwrap();
         run("chmod", &["755", sink.to_str().unwrap()]);
