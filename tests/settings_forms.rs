@@ -35,6 +35,7 @@ fn settings_form(locale: Locale, channel: deskmove_rules::Channel) -> common::Mo
         users: users(),
         pipeline: Some(pipeline()),
         chatflow: None,
+        email_channels: vec![support_email()],
     };
     mount_in(locale, move || {
         provide_context(Session::new());
@@ -200,6 +201,27 @@ async fn a_forms_thank_you_page_is_an_https_address_in_german() {
     assert_eq!(
         m.text("#channel-thank-you-error"),
         "Geben Sie die vollständige Adresse einer Webseite an, beginnend mit https://."
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_form_chooses_the_email_channel_its_answers_go_out_from() {
+    // R33, R30
+    let email = support_email();
+    let mut form = support_email();
+    form.id = deskmove_rules::ChannelId::of(99);
+    form.kind = deskmove_rules::ChannelKind::Form;
+    let m = settings_form(Locale::en, form);
+    settle().await;
+    let offered = m.text("#channel-reply-from");
+    assert!(offered.contains(&email.address), "{offered}");
+    choose(&m.get("#channel-reply-from"), &email.id.to_string());
+    submit(&m.get("form.channel-settings"));
+    settle().await;
+    assert_eq!(
+        m.text("#channel-reply-from-error"),
+        "",
+        "an email channel is fine"
     );
 }
 

@@ -31,6 +31,8 @@ pub struct Loaded {
     pub users: Vec<User>,
     pub pipeline: Option<Pipeline>,
     pub chatflow: Option<Chatflow>,
+    /// The account's email channels, one of which a form answers from (R33).
+    pub email_channels: Vec<Channel>,
 }
 
 async fn load(id: ChannelId) -> ApiResult<Loaded> {
@@ -45,11 +47,24 @@ async fn load(id: ChannelId) -> ApiResult<Loaded> {
     } else {
         None
     };
+    let email_channels = if channel.kind == ChannelKind::Email {
+        Vec::new()
+    } else {
+        let inboxes = api::inboxes().await?;
+        let help_desk = api::help_desk_channels().await?;
+        inboxes
+            .into_iter()
+            .flat_map(|i| i.channels)
+            .chain(help_desk)
+            .filter(|c| c.kind == ChannelKind::Email)
+            .collect()
+    };
     Ok(Loaded {
         channel,
         users,
         pipeline,
         chatflow,
+        email_channels,
     })
 }
 
@@ -183,7 +198,9 @@ pub fn SettingsForm(
     let automation = RwSignal::new(s.automation);
     let status = RwSignal::new(s.ticket_status_id);
     let thank_you = RwSignal::new(s.thank_you_url.clone().unwrap_or_default());
-    let reply_from = s.reply_from_channel_id;
+    let reply_from = RwSignal::new(s.reply_from_channel_id);
+    let email_channels = all.email_channels.clone();
+    let reply_options = all.email_channels.clone();
     let is_form = channel.kind == ChannelKind::Form;
     let missing = RwSignal::new(Vec::<FieldError>::new());
     let in_help_desk = channel.workspace == Workspace::HelpDesk;
@@ -224,7 +241,7 @@ pub fn SettingsForm(
             automation: automation.get_untracked(),
             ticket_status_id: status.get_untracked(),
             thank_you_url: is_form.then(|| thank_you.get_untracked()),
-            reply_from_channel_id: reply_from,
+            reply_from_channel_id: is_form.then(|| reply_from.get_untracked()).flatten(),
         };
         let new_name = name.get_untracked();
         let patch = ChannelPatch {
@@ -233,7 +250,7 @@ pub fn SettingsForm(
         };
         let account = Account {
             inboxes: &[],
-            channels: &[],
+            channels: &email_channels,
             users: &users,
             pipeline: pipeline.as_ref(),
         };
@@ -256,6 +273,7 @@ pub fn SettingsForm(
         beside("settings.routing.user_id"),
         beside("settings.thank_you_url"),
     );
+    let reply_from_error = beside("settings.reply_from_channel_id");
     let statuses = all.pipeline.map(|p| p.statuses).unwrap_or_default();
     let first_open = statuses
         .iter()
@@ -343,6 +361,23 @@ pub fn SettingsForm(
                             on:input=move |ev| thank_you.set(event_target_value(&ev))/>
                         <p id="channel-thank-you-hint" class="field-hint muted">{td_string!(l, channel_page.thank_you_hint)}</p>
                         <p id="channel-thank-you-error" class="field-error">{move || thank_you_error.get()}</p>
+                    </div>
+                })}
+                {is_form.then(|| view! {
+                    <div class="field">
+                        <label for="channel-reply-from">{td_string!(l, channel_page.reply_from)}</label>
+                        <select id="channel-reply-from"
+                            aria-invalid=move || reply_from_error.get().is_some().to_string()
+                            aria-describedby="channel-reply-from-hint channel-reply-from-error"
+                            on:change=move |ev| reply_from.set(ChannelId::parse(&event_target_value(&ev)))>
+                            <option value="" selected=move || reply_from.get().is_none()>{td_string!(l, channel_page.reply_from_none)}</option>
+                            {reply_options.into_iter().map(|c| {
+                                let id = c.id;
+                                view! { <option value=id.to_string() selected=move || reply_from.get() == Some(id)>{format!("{} ({})", c.name, c.address)}</option> }
+                            }).collect_view()}
+                        </select>
+                        <p id="channel-reply-from-hint" class="field-hint muted">{td_string!(l, channel_page.reply_from_hint)}</p>
+                        <p id="channel-reply-from-error" class="field-error">{move || reply_from_error.get()}</p>
                     </div>
                 })}
                 {outcome_view(said)}

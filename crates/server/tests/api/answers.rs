@@ -250,3 +250,58 @@ async fn without_a_relay_answering_is_refused_and_nothing_is_kept() {
     assert!(message.contains("--smtp-url"), "{message}");
     assert_eq!(app.fingerprint().await, before);
 }
+
+#[tokio::test]
+async fn a_form_answers_from_the_email_channel_it_names() {
+    // R33, R30, R20
+    if skip_unless_available() {
+        return;
+    }
+    let relay = Postfix::start(None);
+    let url = relay.smtp_url();
+    let app = spawn_app_with(move |s| s.smtp_url = Some(url)).await;
+    let ada = app.sign_in("ada@demo.test").await;
+    let form = ada.channel_id("Contact us form").await;
+    let c: deskmove_rules::Channel = ada.read(&format!("/api/channels/{form}")).await;
+    let res = deskmove_testkit::client()
+        .post(app.url(&format!("/f/{}", c.form_key.unwrap())))
+        .form(&[
+            ("email", "ola@example.com"),
+            ("subject", "Gears"),
+            ("message", "Slipping"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    let list: Value = ada
+        .get_json(&format!("/api/conversations?channel_id={form}&sort=newest"))
+        .await;
+    let id = list["items"][0]["id"].as_str().unwrap().to_string();
+    let (status, _, message) = error_of(answer(&ada, &id, "We'll look.").await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(message.contains("Contact us form"), "{message}");
+    let email = ada.channel_id("Support email").await;
+    let res = ada
+        .patch(
+            &format!("/api/channels/{form}"),
+            json!({"settings": {"signature": null, "routing": {"mode": "none"},
+                "automation": true, "ticket_status_id": null,
+                "reply_from_channel_id": email}}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = answer(&ada, &id, "We'll look.").await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let queued: Message = res.json().await.unwrap();
+    assert_eq!(
+        queued.from.as_deref(),
+        Some("Support email <support@demo.test>")
+    );
+    let caught = relay.until_caught(1).await;
+    assert_eq!(header(&caught[0], "To"), Some("ola@example.com"));
+    assert_eq!(header(&caught[0], "Subject"), Some("Re: Gears"));
+    // Its thread stays the form's (R20).
+    let c: Conversation = ada.read(&format!("/api/conversations/{id}")).await;
+    assert_eq!(c.original_channel_id, form);
+}
