@@ -152,7 +152,8 @@ fn AnswerBox(conversation: Conversation, on_queued: Callback<Message>) -> impl I
             match api::reply(id, &request, &csrf).await {
                 Ok(m) => {
                     body.set(String::new());
-                    on_queued.run(m);
+                    // The page may be gone meanwhile; then there is nothing to show it on.
+                    on_queued.try_run(m);
                 }
                 Err(e) => refused.set(Some(words::failure(l, &e))),
             }
@@ -178,12 +179,12 @@ fn AnswerBox(conversation: Conversation, on_queued: Callback<Message>) -> impl I
                     aria-describedby="answer-signature answer-hint answer-error"
                     on:input=move |ev| body.set(event_target_value(&ev))
                     on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+                        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) && !ev.is_composing() {
                             ev.prevent_default();
                             send();
                         }
                     }></textarea>
-                <p id="answer-error" class="field-error">{move || error.get().or_else(|| refused.get())}</p>
+                <p id="answer-error" class="field-error" role="alert">{move || error.get().or_else(|| refused.get())}</p>
                 <div id="answer-signature" class="signature muted small">
                     {move || signature.get().flatten().map(|s| view! {
                         <span>{td_string!(l, thread.signed)}</span>

@@ -190,20 +190,20 @@ impl Outbox {
         };
         let now = Utc::now();
         let recorded = match outcome {
-            Outcome::Sent => self.store.answer_sent(answer.id, now).await,
+            Outcome::Sent => self.store.answer_sent(&answer, now).await,
             Outcome::Failed(reason) => {
                 tracing::warn!(answer = %answer.id, reason = %reason, "answer failed");
-                self.store.answer_failed(answer.id, &reason).await
+                self.store.answer_failed(&answer, &reason).await
             }
             Outcome::Later(reason) if now - answer.created_at >= give_up_after() => {
                 let reason = format!("Tried for a day; the last try: {reason}");
                 tracing::warn!(answer = %answer.id, reason = %reason, "answer failed");
-                self.store.answer_failed(answer.id, &reason).await
+                self.store.answer_failed(&answer, &reason).await
             }
             Outcome::Later(reason) => {
                 tracing::info!(answer = %answer.id, reason = %reason, "answer deferred");
                 let next = now + retry_after(answer.attempts);
-                self.store.answer_deferred(answer.id, next, &reason).await
+                self.store.answer_deferred(&answer, next, &reason).await
             }
         };
         match recorded {

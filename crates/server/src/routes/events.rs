@@ -33,6 +33,7 @@ pub async fn stream(
     let ended = session_ended(
         state.clone(),
         actor.session_hash.clone(),
+        actor.user.help_desk_access,
         place.ended.clone(),
     );
     let account = actor.user.account_id;
@@ -56,8 +57,14 @@ pub async fn stream(
 }
 
 /// Resolves when the stream must end: its session ended here, it is no longer
-/// valid in the store, or the server is shutting down.
-async fn session_ended(state: AppState, session: String, ended_here: CancellationToken) {
+/// valid in the store, its user's help desk access changed (what it may hear,
+/// R23: the app opens it again as they are now), or the server is shutting down.
+async fn session_ended(
+    state: AppState,
+    session: String,
+    help_desk_access: bool,
+    ended_here: CancellationToken,
+) {
     let mut check = tokio::time::interval(SESSION_CHECK);
     check.tick().await;
     loop {
@@ -66,8 +73,10 @@ async fn session_ended(state: AppState, session: String, ended_here: Cancellatio
             _ = ended_here.cancelled() => return,
             _ = check.tick() => {
                 // A store that can't answer right now ends nobody's stream.
-                if let Ok(None) = state.store.session(&session, Utc::now().timestamp_millis()).await {
-                    return;
+                match state.store.session(&session, Utc::now().timestamp_millis()).await {
+                    Ok(None) => return,
+                    Ok(Some(s)) if s.user.help_desk_access != help_desk_access => return,
+                    _ => {}
                 }
             }
         }

@@ -139,8 +139,14 @@ impl Store {
         .map(|r| r.try_get::<String, _>("message_id"))
         .collect::<Result<_, _>>()?;
         let (in_reply_to, references) = thread_headers(&thread);
-        // The channel's signature, the same before and after the move (R6).
-        let text = with_signature(body, channel.settings.signature.as_deref());
+        // Control characters (a NUL PostgreSQL refuses, escapes) have no place
+        // in a mail; newlines and tabs stay. The channel's signature, the same
+        // before and after the move (R6).
+        let body: String = body
+            .chars()
+            .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+            .collect();
+        let text = with_signature(&body, channel.settings.signature.as_deref());
         let message_id = answer_message_id(who.mail_domain);
         let subject = reply_subject(&conversation.subject);
         let raw = compose(&Outgoing {
@@ -244,14 +250,18 @@ impl Store {
         Ok(claimed)
     }
 
-    /// The relay took the answer (its 2xx).
-    pub async fn answer_sent(&self, id: MessageId, now: DateTime<Utc>) -> StoreResult<Message> {
+    /// The relay took the answer (its 2xx). Each outcome is kept only for the
+    /// claim that sent it (its `attempts`): a sender whose claim ran out and
+    /// was taken over says nothing over the newer one.
+    pub async fn answer_sent(&self, claim: &Claimed, now: DateTime<Utc>) -> StoreResult<Message> {
+        let id = claim.id;
         let update = sqlx::query(
             "UPDATE messages SET state = 'sent', sent_at = $1, error = NULL, sending_until = NULL \
-             WHERE id = $2 AND state = 'queued'",
+             WHERE id = $2 AND state = 'queued' AND attempts = $3",
         )
         .bind(to_millis(now))
-        .bind(id.get());
+        .bind(id.get())
+        .bind(i64::from(claim.attempts));
         self.record(id, update).await
     }
 
@@ -259,28 +269,32 @@ impl Store {
     /// reason kept to show.
     pub async fn answer_deferred(
         &self,
-        id: MessageId,
+        claim: &Claimed,
         next: DateTime<Utc>,
         reason: &str,
     ) -> StoreResult<Message> {
+        let id = claim.id;
         let update = sqlx::query(
             "UPDATE messages SET next_attempt_at = $1, error = $2, sending_until = NULL \
-             WHERE id = $3 AND state = 'queued'",
+             WHERE id = $3 AND state = 'queued' AND attempts = $4",
         )
         .bind(to_millis(next))
         .bind(said(reason))
-        .bind(id.get());
+        .bind(id.get())
+        .bind(i64::from(claim.attempts));
         self.record(id, update).await
     }
 
     /// For good (the relay's 5xx, or a day of trying), with the relay's reason.
-    pub async fn answer_failed(&self, id: MessageId, reason: &str) -> StoreResult<Message> {
+    pub async fn answer_failed(&self, claim: &Claimed, reason: &str) -> StoreResult<Message> {
+        let id = claim.id;
         let update = sqlx::query(
             "UPDATE messages SET state = 'failed', error = $1, sending_until = NULL \
-             WHERE id = $2 AND state = 'queued'",
+             WHERE id = $2 AND state = 'queued' AND attempts = $3",
         )
         .bind(said(reason))
-        .bind(id.get());
+        .bind(id.get())
+        .bind(i64::from(claim.attempts));
         self.record(id, update).await
     }
 

@@ -197,6 +197,11 @@ async fn an_answer_is_mailed_from_its_channel_and_the_reply_threads_back() {
         (status, code),
         (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRequest)
     );
+    // A NUL (PostgreSQL refuses it in text) or an escape is left out, not a 500.
+    let res = answer(&ada, &id, "Null\u{0} and \u{1b}[31mescape").await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let odd: Message = res.json().await.unwrap();
+    assert!(odd.body.starts_with("Null and [31mescape"), "{}", odd.body);
 }
 
 #[tokio::test]
