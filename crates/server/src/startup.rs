@@ -254,9 +254,7 @@ impl Application {
     /// [`GRACE`], each move's batch in flight commits, then the process may exit.
     pub async fn run(self) -> std::io::Result<()> {
         self.engine.watch();
-        if let Some(outbox) = self.outbox.clone() {
-            outbox.spawn();
-        }
+        let sender = self.outbox.clone().map(Outbox::spawn);
         spawn_session_sweeper(
             self.store.clone(),
             self.sign_in_limits.clone(),
@@ -278,6 +276,13 @@ impl Application {
         .await;
         if !self.engine.stopped(BATCH_GRACE).await {
             tracing::warn!("a move's batch did not finish in time; it rolls back and resumes at the next start");
+        }
+        if let Some(sender) = sender {
+            if tokio::time::timeout(GRACE, sender).await.is_err() {
+                tracing::warn!(
+                    "answers still being sent at shutdown go again once their claim runs out"
+                );
+            }
         }
         Ok(())
     }

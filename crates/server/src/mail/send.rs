@@ -120,13 +120,18 @@ pub struct Outbox {
 }
 
 impl Outbox {
-    pub fn spawn(self) {
-        tokio::spawn(async move { self.run().await });
+    /// Runs until shutdown; the handle ends once the sends in flight at the
+    /// signal have been recorded (so a deploy doesn't send them again).
+    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move { self.run().await })
     }
 
     async fn run(self) {
         let die_after_accept = std::env::var_os(FAULT_ENV).is_some();
         loop {
+            if self.shutdown.is_cancelled() {
+                return;
+            }
             let lease_ms = i64::try_from(self.lease.as_millis()).unwrap_or(i64::MAX);
             let claimed = match self.store.claim_answers(Utc::now(), lease_ms, BATCH).await {
                 Ok(c) => c,
@@ -148,10 +153,9 @@ impl Outbox {
                 let me = self.clone();
                 sending.spawn(async move { me.send(answer, die_after_accept).await });
             }
-            tokio::select! {
-                _ = self.shutdown.cancelled() => return,
-                _ = async { while sending.join_next().await.is_some() {} } => {}
-            }
+            // Each send is bounded (SEND_TIMEOUT): finished and recorded even
+            // when the server is told to stop meanwhile.
+            while sending.join_next().await.is_some() {}
         }
     }
 
