@@ -18,6 +18,7 @@ pub mod scope;
 pub mod setup;
 pub mod sla;
 pub mod statuses;
+pub mod text;
 pub mod users;
 pub mod validation;
 pub mod warnings;

@@ -660,15 +660,8 @@ async fn mail_waits_while_the_server_is_down_and_a_kill_loses_or_doubles_none() 
         BURST as i64 + 1,
         "and its message once"
     );
-    let checked = Command::new(BIN)
-        .args(["check", "--db", db.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        checked.status.success(),
-        "{}",
-        String::from_utf8_lossy(&checked.stdout)
-    );
+    let (held, said, _) = deskmove_testkit::command(BIN, &["check", "--db", db.to_str().unwrap()]);
+    assert!(held, "{said}");
 }
 
 #[tokio::test]

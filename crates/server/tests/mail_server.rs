@@ -8,7 +8,6 @@
 //! why and passes, except under `CI=true`, where it fails.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use deskmove_rules::{Channel, Message};
@@ -213,13 +212,6 @@ async fn a_real_mail_server_delivers_threads_and_keeps_mail_while_deskmove_is_do
     assert_eq!(messages.len(), 1, "delivered once");
     drop(postfix);
     drop(server);
-    let checked = Command::new(BIN)
-        .args(["check", "--db", db.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        checked.status.success(),
-        "{}",
-        String::from_utf8_lossy(&checked.stdout)
-    );
+    let (held, said, _) = deskmove_testkit::command(BIN, &["check", "--db", db.to_str().unwrap()]);
+    assert!(held, "{said}");
 }

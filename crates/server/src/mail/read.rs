@@ -6,6 +6,7 @@ use deskmove_rules::mail::{
     ignored, last_message_ids, message_ids, unflow, Automatic, Ignored, Recipients,
     LONGEST_MESSAGE_ID, MOST_THREAD_IDS,
 };
+use deskmove_rules::text::{kept_text, one_line};
 use deskmove_rules::Attachment;
 use mail_parser::{Address, HeaderName, MessageParser, MimeHeaders};
 use sha2::{Digest, Sha256};
@@ -98,11 +99,11 @@ pub fn read(raw: &[u8], envelope_to: Option<&str>) -> Result<Incoming, NotAMessa
         .and_then(first_with_address)
         .or_else(|| message.sender().and_then(first_with_address))
         .ok_or(NotAMessage::NoFrom)?;
-    let from_address = clean(sender.address().unwrap_or_default().trim());
+    let from_address = kept_text(sender.address().unwrap_or_default().trim());
     if from_address.is_empty() || from_address.chars().count() > 320 {
         return Err(NotAMessage::NoFrom);
     }
-    let from = match sender.name().map(|n| clean(n.trim())) {
+    let from = match sender.name().map(one_line) {
         Some(name) if !name.is_empty() => format!("{name} <{from_address}>"),
         _ => from_address.clone(),
     };
@@ -116,7 +117,7 @@ pub fn read(raw: &[u8], envelope_to: Option<&str>) -> Result<Incoming, NotAMessa
             .filter(|h| h.name().eq_ignore_ascii_case(name))
             .filter_map(|h| h.value().as_text())
             .take(MAX_ADDRESSES)
-            .map(unfold)
+            .map(one_line)
             .collect()
     };
     let first_raw = |name: &str| raw_headers(name).into_iter().next();
@@ -125,14 +126,14 @@ pub fn read(raw: &[u8], envelope_to: Option<&str>) -> Result<Incoming, NotAMessa
             a.iter()
                 .take(MAX_ADDRESSES)
                 .filter_map(|x| x.address())
-                .map(|x| clean(x.trim()))
+                .map(|x| kept_text(x.trim()))
                 .collect()
         })
         .unwrap_or_default()
     };
     let recipients = Recipients {
         envelope: envelope_to
-            .map(|t| clean(t.trim()))
+            .map(|t| kept_text(t.trim()))
             .filter(|t| !t.is_empty()),
         delivered_to: raw_headers("Delivered-To"),
         original_to: raw_headers("X-Original-To"),
@@ -160,7 +161,7 @@ pub fn read(raw: &[u8], envelope_to: Option<&str>) -> Result<Incoming, NotAMessa
     });
 
     let message_id = match message.message_id().map(str::trim) {
-        Some(id) if !id.is_empty() && !id.contains(char::is_whitespace) => id_key(&clean(id)),
+        Some(id) if !id.is_empty() && !id.contains(char::is_whitespace) => id_key(&kept_text(id)),
         _ => content_id(raw),
     };
     let ids_in = |name: &str, keep: Keep| -> Vec<String> {
@@ -177,13 +178,10 @@ pub fn read(raw: &[u8], envelope_to: Option<&str>) -> Result<Incoming, NotAMessa
                 .map(|v| last_message_ids(v, n))
                 .unwrap_or_default(),
         };
-        ids.iter().map(|id| id_key(&clean(id))).collect()
+        ids.iter().map(|id| id_key(&kept_text(id))).collect()
     };
 
-    let subject = message
-        .subject()
-        .map(|s| one_line(&clean(s)))
-        .unwrap_or_default();
+    let subject = message.subject().map(one_line).unwrap_or_default();
     Ok(Incoming {
         message_id,
         from_address,
@@ -200,7 +198,7 @@ pub fn read(raw: &[u8], envelope_to: Option<&str>) -> Result<Incoming, NotAMessa
             .map(|part| Attachment {
                 name: part
                     .attachment_name()
-                    .map(|n| cut(&one_line(&clean(n)), 255))
+                    .map(|n| cut(&one_line(n), 255))
                     .filter(|n| !n.is_empty())
                     .unwrap_or_else(|| "attachment".into()),
                 content_type: part
@@ -209,7 +207,7 @@ pub fn read(raw: &[u8], envelope_to: Option<&str>) -> Result<Incoming, NotAMessa
                         Some(sub) => format!("{}/{}", t.ctype(), sub),
                         None => t.ctype().to_string(),
                     })
-                    .map(|t| cut(&clean(&t), 100))
+                    .map(|t| cut(&kept_text(&t), 100))
                     .unwrap_or_else(|| "application/octet-stream".into()),
                 size: part.len() as u64,
             })
@@ -259,7 +257,7 @@ fn body_of(message: &mail_parser::Message<'_>) -> String {
             break;
         }
     }
-    let body = clean(&body);
+    let body = kept_text(&body);
     if body.chars().count() > MAX_BODY_CHARS {
         let mut cut: String = body.chars().take(MAX_BODY_CHARS).collect();
         cut.push_str("\n\n[…] The rest of this message is in its original (.eml).");
@@ -287,27 +285,6 @@ fn content_id(raw: &[u8]) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A header's raw value on one line.
-fn unfold(v: &str) -> String {
-    clean(&one_line(v))
-}
-
-fn one_line(s: &str) -> String {
-    s.split(['\r', '\n'])
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Without NUL and the other control characters no text column or screen
-/// wants (newlines and tabs stay).
-fn clean(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
-        .collect()
 }
 
 fn cut(s: &str, max: usize) -> String {

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use chrono::Utc;
 use deskmove_rules::mail::{form_subject, language_of, validate_form, FormProblem, FormSubmission};
+use deskmove_rules::text::{kept_text, one_line};
 use deskmove_rules::Language;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -102,7 +103,7 @@ pub async fn submit(
     };
     let subject = one_line(&form_subject(&submission, &form.name));
     let message_id = own_message_id(&state.mail_domain);
-    let body = submission.message.replace("\r\n", "\n").replace('\r', "\n");
+    let body = &submission.message;
     let saved = state
         .store
         .submit_form(
@@ -206,7 +207,7 @@ async fn fields(req: Request) -> Option<FormSubmission> {
         };
         // The first of a repeated field counts.
         if slot.is_empty() {
-            *slot = clean(&value);
+            *slot = kept_text(&value);
         }
     }
     Some(s)
@@ -214,17 +215,6 @@ async fn fields(req: Request) -> Option<FormSubmission> {
 
 fn is_field(name: &str) -> bool {
     matches!(name, "email" | "name" | "subject" | "message" | "website")
-}
-
-/// Without NUL and other control characters (newlines and tabs stay).
-fn clean(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
-        .collect()
-}
-
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn see_other(to: &str) -> Response {

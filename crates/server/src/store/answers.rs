@@ -7,6 +7,7 @@
 use chrono::{DateTime, Utc};
 use deskmove_rules::answers::{reply_subject, thread_headers, with_signature};
 use deskmove_rules::setup::looks_like_email;
+use deskmove_rules::text::{kept_text, one_line};
 use deskmove_rules::validation::FieldError;
 use deskmove_rules::{
     AccountId, ChannelKind, ConversationId, Message, MessageId, ThreadEvent, UserId, Workspace,
@@ -142,10 +143,7 @@ impl Store {
         // Control characters (a NUL PostgreSQL refuses, escapes) have no place
         // in a mail; newlines and tabs stay. The channel's signature, the same
         // before and after the move (R6).
-        let body: String = body
-            .chars()
-            .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
-            .collect();
+        let body = kept_text(body);
         let text = with_signature(&body, channel.settings.signature.as_deref());
         let message_id = answer_message_id(who.mail_domain);
         let subject = reply_subject(&conversation.subject);
@@ -328,11 +326,7 @@ async fn announce_answer(conn: &mut sqlx::AnyConnection, id: MessageId) -> Store
 
 /// A relay's reason as it is kept: one line, not a book.
 fn said(reason: &str) -> String {
-    reason
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(1000)
-        .collect()
+    one_line(reason).chars().take(1000).collect()
 }
 
 async fn message_in(conn: &mut sqlx::AnyConnection, id: MessageId) -> StoreResult<Message> {
