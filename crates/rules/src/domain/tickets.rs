@@ -29,6 +29,8 @@ codes! {
     pub enum TicketSort("sort") {
         Newest = "newest" => "Newest first",
         Oldest = "oldest" => "Oldest first",
+        /// R33: tickets still waiting for their first answer, soonest due
+        /// first; then those answered or without an SLA.
         Due = "due" => "First reply due soonest",
     }
 

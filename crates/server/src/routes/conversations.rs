@@ -290,6 +290,7 @@ pub struct TicketQuery {
     owner_id: Option<String>,
     channel_id: Option<String>,
     unassigned: Option<String>,
+    overdue: Option<String>,
     state: Option<String>,
     workspace: Option<String>,
     q: Option<String>,
@@ -315,6 +316,11 @@ pub async fn tickets(
         limit,
     )?;
     let unassigned = unassigned(q.unassigned.as_deref())?;
+    let overdue = match q.overdue.as_deref() {
+        None | Some("") | Some("false") => None,
+        Some("true") => Some(Utc::now().timestamp_millis()),
+        Some(_) => return Err(AppError::invalid("overdue: use true or false.")),
+    };
     let status_state = match q.state.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(
@@ -337,6 +343,7 @@ pub async fn tickets(
         status_id,
         owner_id,
         unassigned,
+        overdue_at: overdue,
         state: status_state,
         workspace,
         channel_id,

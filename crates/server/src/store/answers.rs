@@ -181,13 +181,15 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         remember(&mut tx, who.account, &message_id, id, message, true).await?;
-        sqlx::query(
-            "UPDATE tickets SET first_replied_at = $1 WHERE conversation_id = $2 AND first_replied_at IS NULL",
-        )
-        .bind(to_millis(now))
-        .bind(id.get())
-        .execute(&mut *tx)
-        .await?;
+        for (table, key) in [("conversations", "id"), ("tickets", "conversation_id")] {
+            sqlx::query(&format!(
+                "UPDATE {table} SET first_replied_at = $1 WHERE {key} = $2 AND first_replied_at IS NULL"
+            ))
+            .bind(to_millis(now))
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await?;
+        }
         let answer = message_in(&mut tx, message).await?;
         announce(&mut tx, Announcement::Thread(who.account, message)).await?;
         tx.commit().await?;
@@ -260,7 +262,7 @@ impl Store {
         .bind(to_millis(now))
         .bind(id.get())
         .bind(i64::from(claim.attempts));
-        self.record(id, update).await
+        self.record(id, update, None).await
     }
 
     /// Not now (the relay's 4xx, no connection): tried again at `next`, the
@@ -280,10 +282,12 @@ impl Store {
         .bind(said(reason))
         .bind(id.get())
         .bind(i64::from(claim.attempts));
-        self.record(id, update).await
+        self.record(id, update, None).await
     }
 
     /// For good (the relay's 5xx, or a day of trying), with the relay's reason.
+    /// The customer never got it, so it answered nobody: the first reply is
+    /// the earliest answer that did not fail, or none yet.
     pub async fn answer_failed(&self, claim: &Claimed, reason: &str) -> StoreResult<Message> {
         let id = claim.id;
         let update = sqlx::query(
@@ -293,22 +297,53 @@ impl Store {
         .bind(said(reason))
         .bind(id.get())
         .bind(i64::from(claim.attempts));
-        self.record(id, update).await
+        self.record(id, update, Some(claim.conversation)).await
     }
 
-    /// Writes an answer's new state and tells every open page of it.
+    /// Writes an answer's new state and tells every open page of it; after a
+    /// failure, its conversation's first reply is worked out again.
     async fn record<'q>(
         &self,
         id: MessageId,
         update: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+        failed_in: Option<ConversationId>,
     ) -> StoreResult<Message> {
         let mut tx = self.begin_write().await?;
         update.execute(&mut *tx).await?;
+        if let Some(conversation) = failed_in {
+            first_reply_again(&mut tx, conversation).await?;
+        }
         let answer = message_in(&mut tx, id).await?;
         announce_answer(&mut tx, id).await?;
         tx.commit().await?;
         Ok(answer)
     }
+}
+
+/// A conversation's first reply, and its ticket's, from the answers that did
+/// not fail (R33).
+async fn first_reply_again(
+    conn: &mut sqlx::AnyConnection,
+    conversation: ConversationId,
+) -> StoreResult<()> {
+    let first: Option<i64> = sqlx::query(
+        "SELECT MIN(created_at) AS first FROM messages \
+         WHERE conversation_id = $1 AND direction = 'out' AND state <> 'failed'",
+    )
+    .bind(conversation.get())
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("first")?;
+    for (table, key) in [("conversations", "id"), ("tickets", "conversation_id")] {
+        sqlx::query(&format!(
+            "UPDATE {table} SET first_replied_at = $1 WHERE {key} = $2"
+        ))
+        .bind(first)
+        .bind(conversation.get())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Every server's streams hear of an answer that changed (PostgreSQL).

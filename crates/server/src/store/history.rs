@@ -205,11 +205,11 @@ pub(super) async fn move_range(
     // insert returns, never from an id mark another writer's ticket could cross.
     let insert = format!(
         "INSERT INTO tickets (account_id, conversation_id, pipeline_id, status_id, owner_id, created_at, \
-            first_reply_due, close_due) \
+            first_reply_due, close_due, first_replied_at) \
          SELECT c.account_id, c.id, $1, \
             CASE WHEN c.status = 'open' THEN $2 ELSE $3 END, \
             CASE WHEN {works} = 1 THEN c.owner_id ELSE NULL END, \
-            c.started_at, c.started_at + $4, c.started_at + $5 \
+            c.started_at, c.started_at + $4, c.started_at + $5, c.first_replied_at \
          FROM conversations c LEFT JOIN users u ON u.id = c.owner_id \
          WHERE {} AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = c.id) \
          RETURNING id, owner_id, conversation_id, status_id",

@@ -112,6 +112,9 @@ pub struct TicketFilter {
     pub status_id: Option<StatusId>,
     pub owner_id: Option<UserId>,
     pub unassigned: bool,
+    /// R33: only tickets still waiting for their first answer, due before this
+    /// time (milliseconds): overdue now.
+    pub overdue_at: Option<i64>,
     /// Only tickets whose status is in this pipeline state.
     pub state: Option<StatusState>,
     pub workspace: Option<Workspace>,
@@ -149,16 +152,32 @@ pub(crate) fn tickets_where(sql: &mut Sql, account: AccountId, f: &TicketFilter)
     if f.unassigned {
         sql.push(" AND t.owner_id IS NULL");
     }
+    // The due order's index leads with this expression, written the same way,
+    // so the overdue tickets are a range of it. PostgreSQL would rewrite
+    // `= FALSE` into conditions the index doesn't name; SQLite's planner
+    // matches only `=`.
+    if let Some(at) = f.overdue_at {
+        let test = if sql.sqlite { "= FALSE" } else { "IS FALSE" };
+        sql.push(&format!(" AND {WAITING_LAST} {test}"));
+        sql.and("t.first_reply_due < {}", Arg::Int(at));
+    }
     search_condition(sql, "t.conversation_id", f.search.as_deref());
 }
 
-/// Each order walks an index of migration 0007: creation, or first-reply due
-/// time with the tickets without SLA last.
-fn ticket_order(sort: TicketSort) -> &'static str {
+/// R33: false for a ticket still waiting for its first answer under an SLA;
+/// as written in the index `tickets_due_order` (migration 0019).
+const WAITING_LAST: &str = "(t.first_replied_at IS NOT NULL OR t.first_reply_due IS NULL)";
+
+/// Each order walks an index: creation (migration 0007), or the first reply
+/// due soonest among the tickets still waiting for it, then the rest (0019).
+/// Overdue tickets are all waiting: SQLite sees the index's order only
+/// without the first term, which is the same for all of them.
+fn ticket_order(f: &TicketFilter, sort: TicketSort) -> String {
     match sort {
-        TicketSort::Newest => "t.created_at DESC, t.id DESC",
-        TicketSort::Oldest => "t.created_at ASC, t.id ASC",
-        TicketSort::Due => "t.first_reply_due IS NULL, t.first_reply_due ASC, t.id ASC",
+        TicketSort::Newest => "t.created_at DESC, t.id DESC".into(),
+        TicketSort::Oldest => "t.created_at ASC, t.id ASC".into(),
+        TicketSort::Due if f.overdue_at.is_some() => "t.first_reply_due ASC, t.id ASC".into(),
+        TicketSort::Due => format!("{WAITING_LAST}, t.first_reply_due ASC, t.id ASC"),
     }
 }
 
@@ -186,7 +205,7 @@ impl Store {
         let mut sql = Sql::new(TICKET_SELECT, self.is_sqlite);
         tickets_where(&mut sql, account, f);
         match f.sort {
-            Some((sort, offset)) => sql.ordered_page(ticket_order(sort), f.limit, offset),
+            Some((sort, offset)) => sql.ordered_page(&ticket_order(f, sort), f.limit, offset),
             None => {
                 sql.and_some("t.id < {}", f.before_id.map(Arg::Int));
                 sql.newest_first("t.id", f.limit);
@@ -205,7 +224,7 @@ impl Store {
         let mut sql = Sql::explain(TICKET_SELECT, self.is_sqlite);
         tickets_where(&mut sql, account, f);
         if let Some((sort, offset)) = f.sort {
-            sql.ordered_page(ticket_order(sort), f.limit, offset);
+            sql.ordered_page(&ticket_order(f, sort), f.limit, offset);
         }
         sql.plan(&self.pool).await
     }
@@ -318,8 +337,10 @@ impl Store {
         };
         let plan = plan_inbox_ticket(status, conversation.owner_id, now);
         let inserted = sqlx::query(
-            "INSERT INTO tickets (account_id, conversation_id, pipeline_id, status_id, owner_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO tickets (account_id, conversation_id, pipeline_id, status_id, owner_id, created_at, \
+             first_replied_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, (SELECT first_replied_at FROM conversations WHERE id = $2)) \
+             RETURNING id",
         )
         .bind(account.get())
         .bind(conversation_id.get())

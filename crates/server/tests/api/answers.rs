@@ -4,7 +4,7 @@
 //! before and after a move; the first answer meets the ticket's SLA.
 
 use deskmove_rules::{
-    Conversation, DeliveryState, Direction, ErrorCode, Message, Ticket, Workspace,
+    Conversation, DeliveryState, Direction, ErrorCode, Message, Page, Ticket, Workspace,
 };
 use deskmove_testkit::postfix::{skip_unless_available, Postfix};
 use reqwest::StatusCode;
@@ -156,25 +156,23 @@ async fn an_answer_is_mailed_from_its_channel_and_the_reply_threads_back() {
     .await;
     assert_eq!(back, id);
 
-    // R6: after the move, the same From and signature from help desk; the
-    // ticket's first answer is counted against its SLA.
+    // R6: after the move, the same From and signature from help desk. The
+    // ticket the move made was answered already, in the inbox: its first reply
+    // is that answer, and the next one doesn't change it.
     let moved = ada.start_move(ada.move_all("Support email").await).await;
     ada.wait_for_move(&moved.id).await;
     let c: Conversation = ada.read(&format!("/api/conversations/{id}")).await;
     assert_eq!(c.workspace, Workspace::HelpDesk);
     let ticket_url = format!("/api/tickets/{}", c.ticket_id.unwrap());
     let before: Ticket = ada.read(&ticket_url).await;
-    assert_eq!(before.first_replied_at, None);
+    assert_eq!(before.first_replied_at, Some(queued.created_at));
     let res = answer(&ada, &id, "Shipped.").await;
     assert_eq!(res.status(), StatusCode::ACCEPTED);
     let again: Message = res.json().await.unwrap();
     assert_eq!(again.from, queued.from);
     assert!(again.body.ends_with("-- \n— The Demo Co support team"));
     let after: Ticket = ada.read(&ticket_url).await;
-    assert!(
-        after.first_replied_at.is_some(),
-        "the first answer in help desk"
-    );
+    assert_eq!(after.first_replied_at, Some(queued.created_at));
     let caught = relay.until_caught(2).await;
     assert_eq!(header(&caught[1], "From"), header(&caught[0], "From"));
     assert_eq!(
@@ -309,4 +307,131 @@ async fn a_form_answers_from_the_email_channel_it_names() {
     // Its thread stays the form's (R20).
     let c: Conversation = ada.read(&format!("/api/conversations/{id}")).await;
     assert_eq!(c.original_channel_id, form);
+}
+
+/// A page of the help desk's open tickets.
+async fn open_tickets(s: &Session, query: &str) -> Page<Ticket> {
+    s.read(&format!(
+        "/api/tickets?workspace=help_desk&state=open&{query}&page=1&limit=500"
+    ))
+    .await
+}
+
+#[tokio::test]
+async fn the_first_answer_takes_a_ticket_off_the_overdue_list_unless_it_fails() {
+    // R33, R13
+    if skip_unless_available() {
+        return;
+    }
+    let relay = Postfix::start(None);
+    let url = relay.smtp_url();
+    let app = spawn_app_with(move |s| s.smtp_url = Some(url)).await;
+    let ada = app.sign_in("ada@demo.test").await;
+    let kari = arrived(
+        &app,
+        mail(
+            "kari@example.com",
+            "late-1@example.com",
+            "Late",
+            "",
+            "Hello?",
+        ),
+    )
+    .await;
+    // The relay delivers example.com only: an answer here fails (5xx).
+    let nils = arrived(
+        &app,
+        mail(
+            "nils@elsewhere.test",
+            "late-2@elsewhere.test",
+            "Later",
+            "",
+            "Hi?",
+        ),
+    )
+    .await;
+    let moved = ada.start_move(ada.move_all("Support email").await).await;
+    ada.wait_for_move(&moved.id).await;
+    // Both were due an hour ago: the clock can't be moved, the due times can.
+    let an_hour_ago = (chrono::Utc::now() - chrono::Duration::hours(1)).timestamp_millis();
+    for c in [&kari, &nils] {
+        sqlx::query("UPDATE tickets SET first_reply_due = $1 WHERE conversation_id = $2")
+            .bind(an_hour_ago)
+            .bind(c.parse::<i64>().unwrap())
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+    }
+    let ticket_of = |c: &str| {
+        let c = c.to_string();
+        let ada = &ada;
+        async move {
+            let conversation: Conversation = ada.read(&format!("/api/conversations/{c}")).await;
+            conversation.ticket_id.unwrap()
+        }
+    };
+    let (kari_ticket, nils_ticket) = (ticket_of(&kari).await, ticket_of(&nils).await);
+
+    let overdue = open_tickets(&ada, "overdue=true&sort=due").await;
+    let now = chrono::Utc::now();
+    assert!(overdue
+        .items
+        .iter()
+        .all(|t| t.first_replied_at.is_none() && t.sla.is_some_and(|s| s.first_reply_due < now)));
+    for t in [kari_ticket, nils_ticket] {
+        assert!(overdue.items.iter().any(|i| i.id == t), "{t} is overdue");
+    }
+    // The overdue are the start of the due order.
+    let due = open_tickets(&ada, "sort=due").await;
+    let n = overdue.items.len();
+    assert_eq!(
+        due.items[..n].iter().map(|t| t.id).collect::<Vec<_>>(),
+        overdue.items.iter().map(|t| t.id).collect::<Vec<_>>()
+    );
+
+    let queued: Message = answer(&ada, &kari, "Sorry for the wait.")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let answered: Ticket = ada.read(&format!("/api/tickets/{kari_ticket}")).await;
+    assert_eq!(answered.first_replied_at, Some(queued.created_at));
+    let overdue = open_tickets(&ada, "overdue=true&sort=due").await;
+    assert!(!overdue.items.iter().any(|t| t.id == kari_ticket));
+    // Answered, it goes after every ticket still waiting.
+    let due = open_tickets(&ada, "sort=due").await;
+    let at = |t| due.items.iter().position(|i| i.id == t).unwrap();
+    let last_waiting = due
+        .items
+        .iter()
+        .rposition(|t| t.first_replied_at.is_none() && t.sla.is_some())
+        .unwrap();
+    assert!(at(kari_ticket) > last_waiting);
+    assert!(at(nils_ticket) <= last_waiting);
+
+    // An answer that fails reached nobody: the ticket is still overdue.
+    let queued: Message = answer(&ada, &nils, "Sorry for the wait.")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let t: Ticket = ada.read(&format!("/api/tickets/{nils_ticket}")).await;
+    assert_eq!(
+        t.first_replied_at,
+        Some(queued.created_at),
+        "counted while queued"
+    );
+    let failed = until_settled(&ada, &nils, &queued.id.to_string()).await;
+    assert_eq!(failed.state, Some(DeliveryState::Failed));
+    let t: Ticket = ada.read(&format!("/api/tickets/{nils_ticket}")).await;
+    assert_eq!(t.first_replied_at, None);
+    let overdue = open_tickets(&ada, "overdue=true").await;
+    assert!(overdue.items.iter().any(|t| t.id == nils_ticket));
+
+    let (status, code, message) = error_of(ada.get("/api/tickets?overdue=soon").await).await;
+    assert_eq!(
+        (status, code),
+        (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRequest)
+    );
+    assert!(message.contains("overdue"), "{message}");
 }

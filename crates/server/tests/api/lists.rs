@@ -151,6 +151,25 @@ async fn each_list_page_walks_an_index_in_its_order() {
         assert!(plan.contains(index), "{sort:?}: {plan}");
         assert!(!sorts(&plan), "{sort:?} sorted:\n{plan}");
     }
+    // R33: the overdue tickets are a range of the due order's index.
+    let plan = app
+        .store
+        .plan_of_tickets(
+            deskmove_rules::AccountId::of(1),
+            &TicketFilter {
+                workspace: Some(Workspace::HelpDesk),
+                state: Some(StatusState::Open),
+                overdue_at: Some(chrono::Utc::now().timestamp_millis()),
+                sort: Some((TicketSort::Due, 0)),
+                limit: 51,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .join("\n");
+    assert!(plan.contains("tickets_due_order"), "{plan}");
+    assert!(!sorts(&plan), "overdue sorted:\n{plan}");
 }
 
 /// Whether a plan sorts rows itself (SQLite's temp B-tree, PostgreSQL's Sort node).

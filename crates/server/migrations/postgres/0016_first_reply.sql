@@ -1,0 +1,19 @@
+-- R33: the first answer, kept on the conversation too: a conversation answered
+-- in the inbox and moved later has met its first reply before its ticket was
+-- made, and the ticket takes it from here.
+ALTER TABLE conversations ADD COLUMN first_replied_at BIGINT;
+UPDATE conversations SET first_replied_at = (
+    SELECT MIN(m.created_at) FROM messages m
+    WHERE m.conversation_id = conversations.id AND m.direction = 'out' AND m.state <> 'failed')
+WHERE id IN (SELECT conversation_id FROM messages WHERE direction = 'out');
+UPDATE tickets SET first_replied_at = (
+    SELECT c.first_replied_at FROM conversations c WHERE c.id = tickets.conversation_id)
+WHERE first_replied_at IS NULL
+  AND conversation_id IN (SELECT conversation_id FROM messages WHERE direction = 'out');
+
+-- R33: "due" puts the tickets still waiting for their first answer first,
+-- soonest due first, then the answered ones and those without an SLA; the
+-- overdue tickets are the start of that order.
+DROP INDEX tickets_due_order;
+CREATE INDEX tickets_due_order ON tickets (
+    account_id, (first_replied_at IS NOT NULL OR first_reply_due IS NULL), first_reply_due, id);
