@@ -74,6 +74,9 @@ pub struct LinkUrl {
     pub expires_at: DateTime<Utc>,
     /// An invitation (the user never set a password) or a reset.
     pub kind: LinkKind,
+    /// R33: it was also mailed to its person (a relay is set).
+    #[serde(default)]
+    pub mailed: bool,
 }
 
 /// `POST /api/users` → 201.

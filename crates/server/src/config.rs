@@ -132,6 +132,10 @@ pub struct Settings {
     /// answers), so replies thread back (R32, R33); default: --public-url's host.
     #[arg(long, hide_env_values = true, env = "DESKMOVE_MAIL_FROM_DOMAIN")]
     pub mail_from_domain: Option<String>,
+    /// R29, R33: the address invitations and reset links are mailed from
+    /// (with --smtp-url); default: no-reply@ the Message-IDs' domain.
+    #[arg(long, hide_env_values = true, env = "DESKMOVE_MAIL_FROM")]
+    pub mail_from: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -272,6 +276,7 @@ impl Settings {
             request_timeout_secs: 30,
             setup_token: None,
             mail_from_domain: None,
+            mail_from: None,
             smtp_url: None,
             outbox_lease_secs: 120,
             command: None,
@@ -285,6 +290,17 @@ impl Settings {
             .as_deref()
             .map(|u| u.trim_end_matches('/').to_string())
             .unwrap_or_else(|| format!("http://{address}"))
+    }
+
+    /// Where invitations and reset links come from: `--mail-from`, else
+    /// no-reply@ the mail domain.
+    pub fn mail_from(&self) -> String {
+        self.mail_from
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("no-reply@{}", self.mail_domain()))
     }
 
     /// The domain of Deskmove's own Message-IDs: `--mail-from-domain`, else

@@ -43,6 +43,8 @@ pub struct AppState {
     pub form_limits: Arc<limits::AddressLimits>,
     /// The domain of the Message-IDs Deskmove makes (R32, R33).
     pub mail_domain: Arc<str>,
+    /// Where invitations and reset links are mailed from (R29, R33).
+    pub mail_from: Arc<str>,
     /// R33: whether answers can go out (`--smtp-url`), and the sender to wake
     /// when one is queued.
     pub relay: Option<Arc<str>>,

@@ -89,6 +89,23 @@ pub const MIN_SETUP_TOKEN_CHARS: usize = 22;
 
 /// On a database with no account (and no `--demo`): keeps the hash of a set-up
 /// token, the operator's or a fresh one, unless another start kept one already.
+/// `--mail-from-domain` ends every Message-ID Deskmove makes and `--mail-from`
+/// sends invitations: each must be what mail can carry.
+fn mail_addresses_usable(settings: &Settings) -> anyhow::Result<()> {
+    let domain = settings.mail_domain();
+    if format!("no-reply@{domain}")
+        .parse::<lettre::Address>()
+        .is_err()
+    {
+        anyhow::bail!("--mail-from-domain: {domain:?} is not a domain mail can use");
+    }
+    let from = settings.mail_from();
+    if from.parse::<lettre::Address>().is_err() {
+        anyhow::bail!("--mail-from: {from:?} is not an address mail can be sent from");
+    }
+    Ok(())
+}
+
 async fn offer_setup(store: &Store, settings: &Settings) -> anyhow::Result<SetupOffer> {
     if settings.demo || !store.is_empty().await? {
         return Ok(SetupOffer::NotNeeded);
@@ -174,12 +191,14 @@ impl Application {
             (None, true) => demo::INGEST_TOKEN.into(),
             (None, false) => auth::new_token().into(),
         };
-        // R33: a relay that can't be used is said at start, not at the first answer.
+        // R33: a relay that can't be used is said at start, not at the first
+        // answer; so are a domain or an address mail can't carry.
         let relay = settings
             .smtp_url
             .as_deref()
             .map(|url| Relay::from_url(url, &settings.mail_domain()))
             .transpose()?;
+        mail_addresses_usable(settings)?;
         store.spawn_checkpointer();
         let shutdown = CancellationToken::new();
         let hub = EventHub::new();
@@ -221,6 +240,7 @@ impl Application {
             setup_limits: Arc::new(AddressLimits::new(SETUP_BUDGET)),
             form_limits: Arc::new(AddressLimits::new(FORM_BUDGET)),
             mail_domain: settings.mail_domain().into(),
+            mail_from: settings.mail_from().into(),
             relay: outbox.as_ref().map(|o| o.relay.shown.as_str().into()),
             outbox_wake: outbox_wake.clone(),
             set_up: Arc::default(),

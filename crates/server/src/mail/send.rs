@@ -18,7 +18,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::engine::Engine;
-use crate::store::{Claimed, Store};
+use crate::store::{Claimed, ClaimedLink, Store};
 
 /// How long one send may take, greeting to the relay's answer.
 const SEND_TIMEOUT: Duration = Duration::from_secs(60);
@@ -133,14 +133,22 @@ impl Outbox {
                 return;
             }
             let lease_ms = i64::try_from(self.lease.as_millis()).unwrap_or(i64::MAX);
-            let claimed = match self.store.claim_answers(Utc::now(), lease_ms, BATCH).await {
+            let now = Utc::now();
+            let answers = match self.store.claim_answers(now, lease_ms, BATCH).await {
                 Ok(c) => c,
                 Err(e) => {
                     tracing::warn!(error = %e, "the outbox can't claim answers; again in a second");
                     Vec::new()
                 }
             };
-            if claimed.is_empty() {
+            let links = match self.store.claim_link_mail(now, lease_ms, BATCH).await {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::warn!(error = %e, "the outbox can't claim link mail; again in a second");
+                    Vec::new()
+                }
+            };
+            if answers.is_empty() && links.is_empty() {
                 tokio::select! {
                     _ = self.shutdown.cancelled() => return,
                     _ = self.wake.notified() => {}
@@ -149,9 +157,13 @@ impl Outbox {
                 continue;
             }
             let mut sending = JoinSet::new();
-            for answer in claimed {
+            for answer in answers {
                 let me = self.clone();
-                sending.spawn(async move { me.send(answer, die_after_accept).await });
+                sending.spawn(async move { me.send_answer(answer, die_after_accept).await });
+            }
+            for link in links {
+                let me = self.clone();
+                sending.spawn(async move { me.send_link(link).await });
             }
             // Each send is bounded (SEND_TIMEOUT): finished and recorded even
             // when the server is told to stop meanwhile.
@@ -159,48 +171,51 @@ impl Outbox {
         }
     }
 
-    async fn send(&self, answer: Claimed, die_after_accept: bool) {
-        let envelope = match (answer.envelope_from.parse(), answer.envelope_to.parse()) {
+    /// Hands one mail to the relay and says how it went.
+    async fn relay(&self, from: &str, to: &str, raw: &[u8], die_after_accept: bool) -> Outcome {
+        let envelope = match (from.parse(), to.parse()) {
             (Ok(from), Ok(to)) => Envelope::new(Some(from), vec![to]).ok(),
             _ => None,
         };
-        let outcome = match envelope {
-            None => Outcome::Failed(format!(
-                "{} or {} is not an address mail can use",
-                answer.envelope_from, answer.envelope_to
-            )),
-            Some(envelope) => match tokio::time::timeout(
-                SEND_TIMEOUT,
-                self.relay.transport.send_raw(&envelope, &answer.raw),
-            )
-            .await
-            {
-                Ok(Ok(response)) => {
-                    if die_after_accept {
-                        // The fault a test arms: as if killed right after the 2xx.
-                        std::process::abort();
-                    }
-                    tracing::info!(answer = %answer.id, code = %response.code(), "answer sent");
-                    Outcome::Sent
-                }
-                Ok(Err(e)) if e.is_permanent() => Outcome::Failed(relay_said(&e)),
-                Ok(Err(e)) => Outcome::Later(relay_said(&e)),
-                Err(_) => Outcome::Later(format!(
-                    "{} did not answer within {} s",
-                    self.relay.shown,
-                    SEND_TIMEOUT.as_secs()
-                )),
-            },
+        let Some(envelope) = envelope else {
+            return Outcome::Failed(format!("{from} or {to} is not an address mail can use"));
         };
-        let now = Utc::now();
-        let recorded = match outcome {
-            Outcome::Sent => self.store.answer_sent(&answer, now).await,
-            Outcome::Failed(reason) => {
-                tracing::warn!(answer = %answer.id, reason = %reason, "answer failed");
-                self.store.answer_failed(&answer, &reason).await
+        match tokio::time::timeout(SEND_TIMEOUT, self.relay.transport.send_raw(&envelope, raw))
+            .await
+        {
+            Ok(Ok(response)) => {
+                if die_after_accept {
+                    // The fault a test arms: as if killed right after the 2xx.
+                    std::process::abort();
+                }
+                Outcome::Sent(response.code().to_string())
             }
-            Outcome::Later(reason) if now - answer.created_at >= give_up_after() => {
-                let reason = format!("Tried for a day; the last try: {reason}");
+            Ok(Err(e)) if e.is_permanent() => Outcome::Failed(relay_said(&e)),
+            Ok(Err(e)) => Outcome::Later(relay_said(&e)),
+            Err(_) => Outcome::Later(format!(
+                "{} did not answer within {} s",
+                self.relay.shown,
+                SEND_TIMEOUT.as_secs()
+            )),
+        }
+    }
+
+    async fn send_answer(&self, answer: Claimed, die_after_accept: bool) {
+        let outcome = self
+            .relay(
+                &answer.envelope_from,
+                &answer.envelope_to,
+                &answer.raw,
+                die_after_accept,
+            )
+            .await;
+        let now = Utc::now();
+        let recorded = match outcome.settled(now, answer.created_at) {
+            Outcome::Sent(code) => {
+                tracing::info!(answer = %answer.id, code = %code, "answer sent");
+                self.store.answer_sent(&answer, now).await
+            }
+            Outcome::Failed(reason) => {
                 tracing::warn!(answer = %answer.id, reason = %reason, "answer failed");
                 self.store.answer_failed(&answer, &reason).await
             }
@@ -218,12 +233,51 @@ impl Outbox {
             }
         }
     }
+
+    /// R29: an invitation or reset link; the log says how it went, never the link.
+    async fn send_link(&self, mail: ClaimedLink) {
+        let outcome = self
+            .relay(&mail.envelope_from, &mail.envelope_to, &mail.raw, false)
+            .await;
+        let now = Utc::now();
+        let recorded = match outcome.settled(now, mail.created_at) {
+            Outcome::Sent(code) => {
+                tracing::info!(link_mail = mail.id, code = %code, "link mail sent");
+                self.store.link_mail_sent(&mail, now).await
+            }
+            Outcome::Failed(reason) => {
+                tracing::warn!(link_mail = mail.id, reason = %reason, "link mail failed");
+                self.store.link_mail_failed(&mail, &reason).await
+            }
+            Outcome::Later(reason) => {
+                tracing::info!(link_mail = mail.id, reason = %reason, "link mail deferred");
+                let next = now + retry_after(mail.attempts);
+                self.store.link_mail_deferred(&mail, next, &reason).await
+            }
+        };
+        if let Err(e) = recorded {
+            tracing::error!(link_mail = mail.id, error = %e, "a link mail's outcome was not kept");
+        }
+    }
 }
 
 enum Outcome {
-    Sent,
+    /// The relay's code.
+    Sent(String),
     Failed(String),
     Later(String),
+}
+
+impl Outcome {
+    /// A mail tried for a day is given up (R33).
+    fn settled(self, now: chrono::DateTime<Utc>, since: chrono::DateTime<Utc>) -> Outcome {
+        match self {
+            Outcome::Later(reason) if now - since >= give_up_after() => {
+                Outcome::Failed(format!("Tried for a day; the last try: {reason}"))
+            }
+            other => other,
+        }
+    }
 }
 
 /// The relay's own words (its code and text), or what kept us from it.

@@ -15,7 +15,7 @@ use deskmove_rules::{may_move, User, UserId};
 use crate::auth::{self, Actor};
 use crate::error::{AppError, AppResult};
 use crate::routes::{Body, PathId};
-use crate::store::{NewUser, PeopleError, NO_PASSWORD};
+use crate::store::{LinkMail, NewUser, PeopleError, NO_PASSWORD};
 use crate::AppState;
 
 /// The account's users; when they last signed in is for super admins.
@@ -35,6 +35,19 @@ pub async fn list(State(state): State<AppState>, actor: Actor) -> AppResult<Json
 /// A link's URL: the server's public address, then `/link/<token>`.
 fn link_url(state: &AppState, token: &str) -> String {
     format!("{}/link/{token}", state.base_url)
+}
+
+/// R33: with a relay, a link is mailed to its person too, from `--mail-from`,
+/// in their language (else the maker's).
+fn link_mail<'a>(state: &'a AppState, actor: &'a Actor, url: &'a str) -> Option<LinkMail<'a>> {
+    state.relay.as_ref()?;
+    Some(LinkMail {
+        from_address: &state.mail_from,
+        mail_domain: &state.mail_domain,
+        url,
+        by: &actor.user.name,
+        language: actor.user.locale,
+    })
 }
 
 pub async fn invite(
@@ -61,7 +74,8 @@ pub async fn invite(
         token_hash: &auth::token_hash(&token),
         expires_at: expires_at.timestamp_millis(),
     };
-    let row = state
+    let url = link_url(&state, &token);
+    let (row, mailed) = state
         .store
         .invite_user(
             actor.user.account_id,
@@ -69,9 +83,13 @@ pub async fn invite(
             &new,
             link,
             now.timestamp_millis(),
+            link_mail(&state, &actor, &url),
         )
         .await
         .map_err(refusal)?;
+    if mailed {
+        state.outbox_wake.notify_one();
+    }
     tracing::info!(
         by = actor.user.id.get(),
         user_id = row.id.get(),
@@ -82,9 +100,10 @@ pub async fn invite(
         Json(Invited {
             user: row.to_user(),
             link: LinkUrl {
-                url: link_url(&state, &token),
+                url,
                 expires_at,
                 kind,
+                mailed,
             },
         }),
     ))
@@ -139,6 +158,7 @@ pub async fn reset_link(
 ) -> AppResult<(StatusCode, Json<LinkUrl>)> {
     actor.require_super_admin("invite and change users")?;
     let token = auth::new_token();
+    let url = link_url(&state, &token);
     let made = state
         .store
         .new_link(
@@ -146,9 +166,13 @@ pub async fn reset_link(
             id,
             &auth::token_hash(&token),
             Utc::now(),
+            link_mail(&state, &actor, &url),
         )
         .await
         .map_err(refusal)?;
+    if made.mailed {
+        state.outbox_wake.notify_one();
+    }
     let (kind, expires_at) = (made.kind, made.expires_at);
     tracing::info!(
         by = actor.user.id.get(),
@@ -159,9 +183,10 @@ pub async fn reset_link(
     Ok((
         StatusCode::CREATED,
         Json(LinkUrl {
-            url: link_url(&state, &token),
+            url,
             expires_at,
             kind,
+            mailed: made.mailed,
         }),
     ))
 }

@@ -360,7 +360,7 @@ async fn announce_answer(conn: &mut sqlx::AnyConnection, id: MessageId) -> Store
 }
 
 /// A relay's reason as it is kept: one line, not a book.
-fn said(reason: &str) -> String {
+pub(super) fn said(reason: &str) -> String {
     one_line(reason).chars().take(1000).collect()
 }
 

@@ -11,8 +11,9 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, FromRow, Row};
 
 use super::catalog::{users_on, UserRow, USER_COLUMNS};
+use super::link_mail::{queue_link_mail, LinkMail};
 use super::seed::{insert_user, NewUser};
-use super::{to_millis, Store, StoreError, StoreResult};
+use super::{from_millis, to_millis, Store, StoreError, StoreResult};
 
 /// The password hash of a user who never set one: no password verifies against
 /// it, so an invited user signs in only through their link.
@@ -68,6 +69,8 @@ pub struct LinkMade {
     pub expires_at: DateTime<Utc>,
     /// The user's sessions it ended (the operator's reset).
     pub ended_sessions: Vec<String>,
+    /// Whether its mail was queued (R33).
+    pub mailed: bool,
 }
 
 /// A user as the list shows them, with the help desk tickets they own.
@@ -148,6 +151,7 @@ impl Store {
 
     /// R29: invites a new user, `Invited` until they set a password through
     /// `link`. The email must be nobody's yet, compared without case.
+    /// With `mail`, the link is also mailed (R33); the answer says whether it was.
     pub async fn invite_user(
         &self,
         account: AccountId,
@@ -155,7 +159,8 @@ impl Store {
         new: &NewUser<'_>,
         link: NewLink<'_>,
         now: i64,
-    ) -> Result<UserRow, PeopleError> {
+        mail: Option<LinkMail<'_>>,
+    ) -> Result<(UserRow, bool), PeopleError> {
         let mut tx = self.begin_write().await?;
         still_admin(&mut tx, account, by).await?;
         let email = normalize_email(new.email);
@@ -174,8 +179,23 @@ impl Store {
         let id = insert_user(&mut tx, account, &invited).await?;
         insert_link(&mut tx, id, LinkKind::Invite, link, now).await?;
         let row = user_row(&mut *tx, id).await?.ok_or(PeopleError::NotFound)?;
+        let mailed = match mail {
+            Some(mail) => {
+                queue_link_mail(
+                    &mut tx,
+                    &mail,
+                    &row,
+                    LinkKind::Invite,
+                    from_millis(link.expires_at)?,
+                    link.token_hash,
+                    from_millis(now)?,
+                )
+                .await?
+            }
+            None => false,
+        };
         tx.commit().await?;
-        Ok(row)
+        Ok((row, mailed))
     }
 
     /// R29: changes a user of the account as `patch` says, if `by` (`None`: the
@@ -269,6 +289,7 @@ impl Store {
         id: UserId,
         token_hash: &str,
         now: DateTime<Utc>,
+        mail: Option<LinkMail<'_>>,
     ) -> Result<LinkMade, PeopleError> {
         let mut tx = self.begin_write().await?;
         if let Some((account, admin)) = by {
@@ -287,13 +308,19 @@ impl Store {
             token_hash,
             expires_at: to_millis(expires_at),
         };
-        let now = to_millis(now);
-        spend_links(&mut tx, id, now).await?;
-        insert_link(&mut tx, id, kind, link, now).await?;
+        let at = to_millis(now);
+        spend_links(&mut tx, id, at).await?;
+        insert_link(&mut tx, id, kind, link, at).await?;
         let ended_sessions = if by.is_none() {
             end_sessions(&mut tx, id, None).await?
         } else {
             Vec::new()
+        };
+        let mailed = match mail {
+            Some(mail) => {
+                queue_link_mail(&mut tx, &mail, &user, kind, expires_at, token_hash, now).await?
+            }
+            None => false,
         };
         tx.commit().await?;
         Ok(LinkMade {
@@ -301,6 +328,7 @@ impl Store {
             kind,
             expires_at,
             ended_sessions,
+            mailed,
         })
     }
 

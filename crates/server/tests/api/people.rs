@@ -710,3 +710,85 @@ async fn a_super_admin_demoted_a_moment_ago_changes_nobody() {
     );
     assert_eq!(user(&ada, "sam@demo.test").await.role, Role::Agent);
 }
+
+#[tokio::test]
+async fn with_a_relay_invitations_and_reset_links_are_mailed_too() {
+    // R29, R33
+    if deskmove_testkit::postfix::skip_unless_available() {
+        return;
+    }
+    let relay = deskmove_testkit::postfix::Postfix::start(None);
+    let url = relay.smtp_url();
+    let app = deskmove_testkit::spawn_app_with(move |s| {
+        s.smtp_url = Some(url);
+        s.mail_from_domain = Some("demo.test".into());
+    })
+    .await;
+    let ada = app.sign_in("ada@demo.test").await;
+    let invited = invite(&ada, "Jonas Berg", "jonas@example.com", "agent").await;
+    assert!(invited.link.mailed, "the admin is told it was mailed");
+    let caught = relay.until_caught(1).await;
+    let letter = mail_parser::MessageParser::default()
+        .parse(caught[0].as_bytes())
+        .unwrap();
+    let to = letter.to().unwrap().first().unwrap();
+    assert_eq!(to.address(), Some("jonas@example.com"));
+    assert_eq!(to.name(), Some("Jonas Berg"));
+    let from = letter.from().unwrap().first().unwrap();
+    assert_eq!(from.address(), Some("no-reply@demo.test"));
+    assert_eq!(from.name(), Some("Demo Co"));
+    assert_eq!(
+        letter.header("Auto-Submitted").and_then(|h| h.as_text()),
+        Some("auto-generated")
+    );
+    let body = letter.body_text(0).unwrap();
+    assert!(body.contains(&invited.link.url), "{body}");
+    assert!(body.contains("Ada Admin invited you"), "{body}");
+
+    // The mailed link is the one shown, and it works once.
+    let (_, res) = use_link(&app, &invited.link.url, NEW_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    // A reset link, in the language the person chose.
+    let jonas = user(&ada, "jonas@example.com").await;
+    let signed_in = Session::sign_in_with(&app.base, "jonas@example.com", NEW_PASSWORD).await;
+    let res = signed_in
+        .send(Method::PATCH, "/api/me", json!({"locale": "nb"}))
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let reset = reset_link(&ada, jonas.id).await;
+    assert!(reset.mailed);
+    let caught = relay.until_caught(2).await;
+    let letter = mail_parser::MessageParser::default()
+        .parse(caught[1].as_bytes())
+        .unwrap();
+    assert_eq!(letter.subject(), Some("Nytt passord for Demo Co"));
+    assert!(letter.body_text(0).unwrap().contains(&reset.url));
+}
+
+#[tokio::test]
+async fn a_link_used_or_replaced_before_its_mail_went_is_never_mailed() {
+    // R29, R33: the relay is down, so the mails wait; by the retry their
+    // links are spent.
+    let app = deskmove_testkit::spawn_app_with(|s| {
+        s.smtp_url = Some("smtp://127.0.0.1:9?tls=none".into());
+    })
+    .await;
+    let ada = app.sign_in("ada@demo.test").await;
+    let invited = invite(&ada, "Jonas Berg", "jonas@example.com", "agent").await;
+    assert!(invited.link.mailed);
+    let sam = user(&ada, "sam@demo.test").await;
+    let first = reset_link(&ada, sam.id).await;
+    let second = reset_link(&ada, sam.id).await;
+    assert!(first.mailed && second.mailed);
+    let (_, res) = use_link(&app, &invited.link.url, NEW_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // The next try, whenever it comes: only the newest reset is still worth sending.
+    let later = chrono::Utc::now() + chrono::Duration::hours(2);
+    let due = app.store.claim_link_mail(later, 60_000, 100).await.unwrap();
+    assert_eq!(due.len(), 1, "{due:?}");
+    let raw = String::from_utf8_lossy(&due[0].raw).replace("=\r\n", "");
+    assert!(raw.contains(token_of(&second.url)), "{raw}");
+    let again = app.store.claim_link_mail(later, 60_000, 100).await.unwrap();
+    assert!(again.is_empty(), "claimed once");
+}

@@ -57,8 +57,8 @@ pub async fn exec(
         token_hash: &auth::token_hash(&token),
         expires_at: (now + LinkKind::Invite.lifetime()).timestamp_millis(),
     };
-    let row = store
-        .invite_user(account, None, &user, link, now.timestamp_millis())
+    let (row, _) = store
+        .invite_user(account, None, &user, link, now.timestamp_millis(), None)
         .await
         .map_err(refusal)?;
     println!(

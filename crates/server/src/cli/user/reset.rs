@@ -15,7 +15,7 @@ pub async fn exec(db: &Database, email: &str, public_url: Option<&str>) -> anyho
     let user = by_email(&store, email).await?;
     let token = auth::new_token();
     let made = store
-        .new_link(None, user.id, &auth::token_hash(&token), Utc::now())
+        .new_link(None, user.id, &auth::token_hash(&token), Utc::now(), None)
         .await
         .map_err(refusal)?;
     let what = match made.kind {
