@@ -18,13 +18,24 @@ use crate::session::use_session;
 use crate::words::{self, locale};
 
 /// The ticket views: (query value, label).
-fn views(l: Locale) -> [(&'static str, &'static str); 4] {
+fn views(l: Locale) -> [(&'static str, &'static str); 5] {
     [
         ("open", td_string!(l, help_desk.all_open)),
+        ("overdue", td_string!(l, help_desk.overdue)),
         ("unassigned", td_string!(l, common.unassigned)),
         ("mine", td_string!(l, help_desk.mine)),
         ("closed", td_string!(l, help_desk.closed)),
     ]
+}
+
+/// A view's order until another is chosen: the overdue tickets most late
+/// first (R33), the others newest first.
+fn default_sort(view: &str) -> TicketSort {
+    if view == "overdue" {
+        TicketSort::Due
+    } else {
+        TicketSort::Newest
+    }
 }
 
 /// The columns' headings; each cell carries its own as `data-label` for the
@@ -85,17 +96,23 @@ fn HelpDeskViews() -> impl IntoView {
     };
     // Help desk tickets only: an agent's ticket on an inbox conversation stays in the inbox.
     let filter = move || {
-        let view = match view_name().as_str() {
+        let name = view_name();
+        let view = match name.as_str() {
+            // R33: waiting for a first answer past its due time.
+            "overdue" => "state=open&overdue=true".to_string(),
             "unassigned" => "state=open&unassigned=true".to_string(),
             "mine" => format!("state=open&owner_id={}", api::encode(&me())),
             "closed" => "state=closed".to_string(),
             _ => "state=open".to_string(),
         };
-        let sort = address.get("sort").and_then(|s| TicketSort::parse(&s));
+        let sort = address
+            .get("sort")
+            .and_then(|s| TicketSort::parse(&s))
+            .unwrap_or_else(|| default_sort(&name));
         let mut q = format!(
             "workspace=help_desk&{view}&page={}&sort={}",
             address.page(),
-            sort.unwrap_or(TicketSort::Newest).as_str()
+            sort.as_str()
         );
         if let Some(c) = address.get("channel") {
             q.push_str(&format!("&channel_id={}", api::encode(&c)));
@@ -117,16 +134,14 @@ fn HelpDeskViews() -> impl IntoView {
             .and_then(|p| p.total.map(|t| (t, p.total_at_least)))
     });
     let l = locale();
+    // The view's own order is the unset one, listed first.
     let sorts = Signal::derive(move || {
-        TicketSort::ALL
-            .iter()
+        let default = default_sort(&view_name());
+        std::iter::once(default)
+            .chain(TicketSort::ALL.into_iter().filter(|s| *s != default))
             .map(|s| {
-                let value = if *s == TicketSort::Newest {
-                    ""
-                } else {
-                    s.as_str()
-                };
-                (value.to_string(), words::ticket_sort(l, *s).to_string())
+                let value = if s == default { "" } else { s.as_str() };
+                (value.to_string(), words::ticket_sort(l, s).to_string())
             })
             .collect::<Vec<_>>()
     });

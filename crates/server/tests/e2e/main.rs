@@ -342,6 +342,45 @@ async fn an_admin_moves_support_email_while_an_agent_watches_the_banner() {
         .await
         .unwrap()
         .is_empty());
+    // R33: the Overdue view: only tickets past their first reply, most late
+    // first, and the order it says it is in.
+    find(&ada, "nav.tabs a[href*='view=overdue']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let overdue = async {
+        for _ in 0..100 {
+            let all_late = ada
+                .execute(
+                    "const rows = [...document.querySelectorAll('table.tickets tbody tr')];\
+                     return location.search.includes('view=overdue') && rows.length > 0 \
+                       && rows.every(r => r.textContent.includes('Overdue by'));",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            if all_late == serde_json::json!(true) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        false
+    };
+    assert!(overdue.await, "every row of the Overdue view is overdue");
+    let order = ada
+        .execute(
+            "return document.querySelector('#filter-sort').selectedOptions[0].text;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(order, serde_json::json!("First reply due soonest"));
+    find(&ada, "nav.tabs a[href*='view=open']")
+        .await
+        .click()
+        .await
+        .unwrap();
     find(&ada, "table.tickets tbody tr:first-child a.ticket-link")
         .await
         .click()
