@@ -653,9 +653,14 @@ fn LinkShown(name: String, kind: LinkKind, link: LinkUrl, on_close: Callback<()>
             .to_string(),
         ),
     };
+    // R33: with a relay it went by mail too; the copy is for another way.
+    let mailed = link
+        .mailed
+        .then(|| view! { <p class="notice mailed">{td_string!(l, invite.mailed, name = name.as_str())}</p> });
     view! {
         <h2 id="link-title">{title}</h2>
         <p>{intro}</p>
+        {mailed}
         <label for="link-url">{td_string!(l, invite.link_label)}</label>
         <input id="link-url" class="link-url" type="text" readonly prop:value=link.url.clone()
             on:focus=move |ev| {

@@ -3,9 +3,11 @@
 
 use deskmove_rules::requests::{ConversationPatch, TicketPatch};
 use deskmove_rules::{
-    Conversation, ConversationStatus, Message, Pipeline, StatusState, Ticket, TicketId, User,
+    Conversation, ConversationStatus, Direction, Message, Pipeline, StatusState, Ticket, TicketId,
+    User,
 };
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -16,6 +18,7 @@ use crate::components::status::{load_error, loading};
 use crate::components::thread::Thread;
 use crate::directory::use_directory;
 use crate::i18n::td_string;
+use crate::live::use_live;
 use crate::session::use_session;
 use crate::words::{self, locale};
 
@@ -144,6 +147,21 @@ fn TicketView(read: Read, on_changed: Callback<()>) -> impl IntoView {
         Some(Err(e)) => error.set(Some(e.words(l))),
         None => {}
     });
+    // R33: an answer queued, sent or failed here or in another tab may change
+    // the first reply: the ticket is read again for it.
+    let replied = RwSignal::new(ticket.clone());
+    let live = use_live();
+    Effect::new(move |_| {
+        let Some(t) = live.thread.get() else { return };
+        if t.conversation_id != conversation.id || t.message.direction != Direction::Out {
+            return;
+        }
+        spawn_local(async move {
+            if let Ok(fresh) = api::ticket(ticket_id).await {
+                replied.set(fresh);
+            }
+        });
+    });
     let owner_now = ticket.owner_id.map(|o| o.to_string()).unwrap_or_default();
     let statuses = pipeline
         .as_ref()
@@ -174,7 +192,7 @@ fn TicketView(read: Read, on_changed: Callback<()>) -> impl IntoView {
                 <div><dt>{td_string!(l, help_desk.created)}</dt><dd>{date_time(l, ticket.created_at)}</dd></div>
                 <div>
                     <dt>{td_string!(l, help_desk.first_reply_due)}</dt>
-                    <dd><FirstReplyDue ticket=ticket.clone() open=open now=now/></dd>
+                    <dd>{move || view! { <FirstReplyDue ticket=replied.get() open=open now=now/> }}</dd>
                 </div>
                 {due(td_string!(l, help_desk.close_due), ticket.sla.map(|s| s.close_due))}
             </dl>

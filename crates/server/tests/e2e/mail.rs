@@ -188,6 +188,8 @@ async fn an_agent_answers_real_mail_and_the_customers_reply_comes_back() {
     // Ctrl+Enter sends.
     type_into(&ada, "#answer-body", "\u{e009}\u{e007}\u{e000}").await;
     says(&ada, ".message.outbound .state", "Sent").await;
+    // The page's first-reply fact follows without a reload.
+    says(&ada, ".ticket-facts .met-badge", "Met").await;
     let caught = relay.until_caught(1).await;
     assert!(
         caught[0].contains("In-Reply-To: <quote-1@example.com>"),
@@ -223,5 +225,34 @@ async fn an_agent_answers_real_mail_and_the_customers_reply_comes_back() {
         ))
         .await;
     assert_eq!(thread.len(), 3, "in, out, in: one conversation");
+
+    // R29: with the relay, an invitation goes by mail too, and the dialog says so.
+    ada.goto(&format!("{}/settings/users", w.base))
+        .await
+        .unwrap();
+    click(&ada, "#invite-user").await;
+    type_into(&ada, "#invite-name", "Ola Nordmann").await;
+    type_into(&ada, "#invite-email", "ola@example.com").await;
+    click(&ada, "dialog[open] button[type=submit]").await;
+    says(&ada, "dialog[open] .mailed", "mailed it to Ola Nordmann").await;
+    let link = find(&ada, "#link-url")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap();
+    let caught = relay.until_caught(2).await;
+    let letter = String::from_utf8_lossy(caught[1].as_bytes())
+        .replace("=\r\n", "")
+        .replace("=\n", "");
+    assert!(
+        letter.contains("To: \"Ola Nordmann\" <ola@example.com>")
+            || letter.contains("To: Ola Nordmann <ola@example.com>"),
+        "{letter}"
+    );
+    assert!(
+        letter.contains(&link),
+        "the link shown is the link mailed: {letter}"
+    );
     ada.close().await.unwrap();
 }
