@@ -130,8 +130,11 @@ impl Store {
                 format!("{contact} is not an email address, so this conversation can't be answered by email."),
             )));
         }
+        // What the customer got: an answer that failed never reached them.
         let thread: Vec<String> = sqlx::query(
-            "SELECT message_id FROM mail_ids WHERE conversation_id = $1 ORDER BY message_row",
+            "SELECT i.message_id FROM mail_ids i JOIN messages m ON m.id = i.message_row \
+             WHERE i.conversation_id = $1 AND (m.state IS NULL OR m.state <> 'failed') \
+             ORDER BY i.message_row",
         )
         .bind(id.get())
         .fetch_all(&mut *tx)

@@ -427,6 +427,20 @@ async fn the_first_answer_takes_a_ticket_off_the_overdue_list_unless_it_fails() 
     assert_eq!(t.first_replied_at, None);
     let overdue = open_tickets(&ada, "overdue=true").await;
     assert!(overdue.items.iter().any(|t| t.id == nils_ticket));
+    // The next answer names what Nils got, never the answer that failed.
+    let next: Message = answer(&ada, &nils, "Trying again.")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let eml = ada
+        .get(next.eml_url.as_deref().expect("its mail is kept"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(header(&eml, "In-Reply-To"), Some("<late-2@elsewhere.test>"));
+    assert_eq!(header(&eml, "References"), Some("<late-2@elsewhere.test>"));
 
     let (status, code, message) = error_of(ada.get("/api/tickets?overdue=soon").await).await;
     assert_eq!(
