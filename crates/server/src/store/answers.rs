@@ -208,6 +208,9 @@ impl Store {
         most: i64,
     ) -> StoreResult<Vec<Claimed>> {
         let now_ms = to_millis(now);
+        if !self.any_due("messages", now_ms).await? {
+            return Ok(Vec::new());
+        }
         let mut tx = self.begin_write().await?;
         let due: Vec<i64> = sqlx::query(
             "SELECT id FROM messages WHERE state = 'queued' AND next_attempt_at <= $1 \
@@ -251,6 +254,20 @@ impl Store {
         }
         tx.commit().await?;
         Ok(claimed)
+    }
+
+    /// Whether `table` (answers or link mail) has mail due now, read without
+    /// the write lock: a sender with nothing to do, once a second on every
+    /// server, never takes it.
+    pub(super) async fn any_due(&self, table: &str, now_ms: i64) -> StoreResult<bool> {
+        let found = sqlx::query(&format!(
+            "SELECT 1 AS due FROM {table} WHERE state = 'queued' AND next_attempt_at <= $1 \
+             AND (sending_until IS NULL OR sending_until < $1) LIMIT 1"
+        ))
+        .bind(now_ms)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
     }
 
     /// The relay took the answer (its 2xx). Each outcome is kept only for the

@@ -100,6 +100,9 @@ impl Store {
         most: i64,
     ) -> StoreResult<Vec<ClaimedLink>> {
         let now_ms = to_millis(now);
+        if !self.any_due("link_mail", now_ms).await? {
+            return Ok(Vec::new());
+        }
         let mut tx = self.begin_write().await?;
         let due = sqlx::query(
             "SELECT m.id, l.used_at, l.expires_at FROM link_mail m \
