@@ -42,6 +42,22 @@ pub fn Thread(conversation: Conversation, messages: Vec<Message>) -> impl IntoVi
             }
         }
     });
+    // What was said while the stream was down is read once it is back.
+    Effect::new(move |was: Option<bool>| {
+        let now = live.connected.get();
+        if now && was == Some(false) {
+            spawn_local(async move {
+                if let Ok(fresh) = api::messages(id).await {
+                    list.update(|l| {
+                        for m in fresh {
+                            upsert(l, m);
+                        }
+                    });
+                }
+            });
+        }
+        now
+    });
     view! {
         <section aria-labelledby="messages-title">
             <h2 id="messages-title">{td_string!(l, ticket.messages)}</h2>
