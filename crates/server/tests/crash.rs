@@ -681,14 +681,19 @@ async fn a_kill_between_the_relays_yes_and_the_commit_sends_the_answer_once_more
         "20",
         "--smtp-url",
         smtp.as_str(),
-        "--outbox-lease-secs",
-        "1",
     ];
     let log = log_file(&dir.path().join("server.log"));
+    // The dying server's claim lasts a second, so the restart takes the answer
+    // over at once; the restart's own claim lasts the default two minutes, so
+    // however slow this machine, nothing sends it a third time meanwhile.
     let mut armed = Server::start_with_env(
         BIN,
         &db,
-        &[&["--static", "/nonexistent"], &flags[..]].concat(),
+        &[
+            &["--static", "/nonexistent", "--outbox-lease-secs", "1"],
+            &flags[..],
+        ]
+        .concat(),
         &[(deskmove_server::mail::send::FAULT_ENV, "1")],
         "warn",
         log,
@@ -742,6 +747,7 @@ async fn a_kill_between_the_relays_yes_and_the_commit_sends_the_answer_once_more
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    // Sent is recorded and no claim is open: the relay has all there will be.
     let caught = relay.until_caught(2).await;
     assert_eq!(caught.len(), 2, "sent once more, not twice more");
     let id = format!("<{}>", answer.mail_id.unwrap());
