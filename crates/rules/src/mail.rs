@@ -196,6 +196,67 @@ pub fn ignored(h: &Automatic<'_>) -> Option<Ignored> {
     null_sender.then_some(Ignored::Bounce)
 }
 
+/// R33: what a delivery status notification (RFC 3464) says of the mail it
+/// returns: whose Message-ID, and why it could not be delivered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Returned {
+    pub message_id: String,
+    /// The receiving server's words (`Diagnostic-Code`), else the status code.
+    pub reason: String,
+}
+
+/// The fields of a header block, folded lines joined: (name, value), names in
+/// lower case.
+fn fields(block: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in block.lines() {
+        if line.starts_with([' ', '\t']) {
+            if let Some((_, value)) = out.last_mut() {
+                value.push(' ');
+                value.push_str(line.trim());
+            }
+        } else if let Some((name, value)) = line.split_once(':') {
+            out.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
+        }
+    }
+    out
+}
+
+/// R33: a bounce of a mail we sent: `status` is its `message/delivery-status`
+/// part, `original` the returned mail's headers (or the whole of it). Only a
+/// recipient that failed for good counts; a delay is no bounce.
+pub fn returned(status: &str, original: &str) -> Option<Returned> {
+    let status = fields(status);
+    let failed = status
+        .iter()
+        .any(|(n, v)| n == "action" && v.eq_ignore_ascii_case("failed"));
+    if !failed {
+        return None;
+    }
+    let said = |name: &str| {
+        status
+            .iter()
+            .find(|(n, v)| n == name && !v.is_empty())
+            .map(|(_, v)| v.clone())
+    };
+    // "smtp; 550 5.1.1 …": the words after the type.
+    let reason = said("diagnostic-code")
+        .map(|d| match d.split_once(';') {
+            Some((_, words)) => words.trim().to_string(),
+            None => d,
+        })
+        .or_else(|| said("status"))?;
+    let head = original.split("\n\n").next().unwrap_or(original);
+    let message_id = fields(&head.replace("\r\n", "\n"))
+        .into_iter()
+        .find(|(n, _)| n == "message-id")
+        .and_then(|(_, v)| message_ids(&v, 1).into_iter().next())?;
+    Some(Returned {
+        message_id,
+        reason: crate::text::one_line(&reason).chars().take(1000).collect(),
+    })
+}
+
 /// The most Message-IDs of a message's In-Reply-To and References looked up: a
 /// long thread's References lists every message; the newest are at its end.
 pub const MOST_THREAD_IDS: usize = 100;

@@ -276,3 +276,33 @@ fn a_channel_whose_address_has_a_tag_gets_its_own_mail() {
         Some(ChannelId::of(1))
     );
 }
+
+#[test]
+fn a_bounce_names_the_answer_it_returns_and_why() {
+    // R33
+    let status = "Reporting-MTA: dns; mx.example.com\r\n\r\n\
+        Final-Recipient: rfc822; nils@elsewhere.test\r\nAction: failed\r\n\
+        Status: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 <nils@elsewhere.test>:\r\n \
+        Recipient address rejected: User unknown\r\n";
+    let original = "From: Support <support@demo.test>\r\nMessage-ID:\r\n \
+        <answer.1@deskmove.test>\r\nSubject: Re: Hi\r\n\r\nbody Message-ID: <no@x>\r\n";
+    assert_eq!(
+        returned(status, original),
+        Some(Returned {
+            message_id: "answer.1@deskmove.test".into(),
+            reason: "550 5.1.1 <nils@elsewhere.test>: Recipient address rejected: User unknown"
+                .into(),
+        })
+    );
+    // A delay is no bounce; no Message-ID, nothing to fail.
+    assert_eq!(
+        returned(&status.replace("failed", "delayed"), original),
+        None
+    );
+    assert_eq!(returned(status, "Subject: Re: Hi\r\n"), None);
+    let bare = "Action: FAILED\nStatus: 5.0.0\n";
+    assert_eq!(
+        returned(bare, "Message-Id: <a@b>\n").map(|r| r.reason),
+        Some("5.0.0".into())
+    );
+}

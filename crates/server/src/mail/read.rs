@@ -3,8 +3,8 @@
 //! multipart/alternative, HTML-only mail as text, attachments by name.
 
 use deskmove_rules::mail::{
-    ignored, last_message_ids, message_ids, unflow, Automatic, Ignored, Recipients,
-    LONGEST_MESSAGE_ID, MOST_THREAD_IDS,
+    ignored, last_message_ids, message_ids, returned, unflow, Automatic, Ignored, Recipients,
+    Returned, LONGEST_MESSAGE_ID, MOST_THREAD_IDS,
 };
 use deskmove_rules::text::{kept_text, one_line};
 use deskmove_rules::Attachment;
@@ -66,7 +66,31 @@ pub struct Incoming {
     pub references: Vec<String>,
     /// An auto-reply or a bounce: it opens and re-opens nothing.
     pub ignored: Option<Ignored>,
+    /// A bounce's word on the mail it returns (R33: an answer that failed).
+    pub returned: Option<Returned>,
     pub attachments: Vec<Attachment>,
+}
+
+/// A delivery status notification's `message/delivery-status` part and the
+/// returned mail's headers (`text/rfc822-headers` or the whole
+/// `message/rfc822`), read by the rules (RFC 3464).
+fn returned_by(message: &mail_parser::Message<'_>) -> Option<Returned> {
+    let of_type = |ctype: &str, subtypes: &[&str]| {
+        message.parts.iter().find(|p| {
+            p.content_type().is_some_and(|t| {
+                t.ctype().eq_ignore_ascii_case(ctype)
+                    && t.subtype()
+                        .is_some_and(|sub| subtypes.iter().any(|s| sub.eq_ignore_ascii_case(s)))
+            })
+        })
+    };
+    let text =
+        |p: &mail_parser::MessagePart<'_>| String::from_utf8_lossy(p.contents()).into_owned();
+    let status = of_type("message", &["delivery-status", "global-delivery-status"]).map(text)?;
+    let original = of_type("text", &["rfc822-headers", "global-headers"])
+        .or_else(|| of_type("message", &["rfc822", "global"]))
+        .map(text)?;
+    returned(&status, &original)
 }
 
 /// Why bytes are not a mail message.
@@ -181,6 +205,10 @@ pub fn read(raw: &[u8], envelope_to: Option<&str>) -> Result<Incoming, NotAMessa
         ids.iter().map(|id| id_key(&kept_text(id))).collect()
     };
 
+    let returned = match ignored {
+        Some(Ignored::Bounce) => returned_by(&message),
+        _ => None,
+    };
     let subject = message.subject().map(one_line).unwrap_or_default();
     Ok(Incoming {
         message_id,
@@ -192,6 +220,7 @@ pub fn read(raw: &[u8], envelope_to: Option<&str>) -> Result<Incoming, NotAMessa
         in_reply_to: ids_in("In-Reply-To", Keep::First(MAX_IN_REPLY_TO)),
         references: ids_in("References", Keep::Last(MOST_THREAD_IDS)),
         ignored,
+        returned,
         attachments: message
             .attachments()
             .take(MAX_ATTACHMENTS)

@@ -145,8 +145,12 @@ pub async fn email(
             };
             (status, Json(body)).into_response()
         }
-        Delivered::Ignored(why) => {
+        Delivered::Ignored(why, failed) => {
             tracing::info!(ignored = why.as_str(), "mail opens nothing");
+            if let Some((account, answer)) = failed {
+                tracing::info!(answer = %answer, "a bounce returned an answer: failed");
+                state.engine.publish_thread(account, answer).await;
+            }
             (
                 StatusCode::ACCEPTED,
                 Json(serde_json::json!({ "ignored": why.as_str() })),

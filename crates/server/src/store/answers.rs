@@ -340,6 +340,44 @@ impl Store {
     }
 }
 
+/// R33: a bounce returned the answer with this Message-ID: it reached nobody,
+/// so it fails with the receiving server's words, and its conversation's first
+/// reply is worked out again. Answers the answer, if it was one of ours that
+/// had not failed yet.
+pub(super) async fn returned(
+    conn: &mut sqlx::AnyConnection,
+    account: AccountId,
+    r: &deskmove_rules::mail::Returned,
+) -> StoreResult<Option<MessageId>> {
+    let found = sqlx::query(
+        "SELECT m.id, m.conversation_id FROM mail_ids i JOIN messages m ON m.id = i.message_row \
+         WHERE i.account_id = $1 AND i.message_id = $2 AND m.direction = 'out' \
+         AND m.state <> 'failed'",
+    )
+    .bind(account.get())
+    .bind(&r.message_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(found) = found else {
+        return Ok(None);
+    };
+    let id: MessageId = typed::<_, i64>(&found, "id")?;
+    let conversation: ConversationId = typed::<_, i64>(&found, "conversation_id")?;
+    sqlx::query(
+        "UPDATE messages SET state = 'failed', error = $1, sending_until = NULL WHERE id = $2",
+    )
+    .bind(said(&format!(
+        "Returned by the customer's mail server: {}",
+        r.reason
+    )))
+    .bind(id.get())
+    .execute(&mut *conn)
+    .await?;
+    first_reply_again(conn, conversation).await?;
+    announce(conn, Announcement::Thread(account, id)).await?;
+    Ok(Some(id))
+}
+
 /// A conversation's first reply, and its ticket's, from the answers that did
 /// not fail (R33).
 async fn first_reply_again(

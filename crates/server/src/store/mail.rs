@@ -24,8 +24,9 @@ pub enum Delivered {
         threaded: bool,
         fresh: bool,
     },
-    /// An auto-reply or a bounce: nothing opened or re-opened.
-    Ignored(Ignored),
+    /// An auto-reply or a bounce: nothing opened or re-opened. A bounce of
+    /// an answer of ours fails that answer (R33): its account and id.
+    Ignored(Ignored, Option<(AccountId, MessageId)>),
     /// No email channel has any of its recipients.
     UnknownRecipient,
 }
@@ -90,7 +91,12 @@ impl Store {
         };
         let account = channel.account_id;
         if let Some(why) = mail.ignored {
-            return Ok(Delivered::Ignored(why));
+            let failed = match &mail.returned {
+                Some(r) => super::answers::returned(&mut tx, account, r).await?,
+                None => None,
+            };
+            tx.commit().await?;
+            return Ok(Delivered::Ignored(why, failed.map(|m| (account, m))));
         }
         let candidates = thread_candidates(&mail.in_reply_to, &mail.references);
         let thread = thread_of(&mut tx, account, &candidates).await?;

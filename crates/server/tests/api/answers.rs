@@ -449,3 +449,73 @@ async fn the_first_answer_takes_a_ticket_off_the_overdue_list_unless_it_fails() 
     );
     assert!(message.contains("overdue"), "{message}");
 }
+
+/// A delivery status notification as Postfix writes one (RFC 3464).
+fn bounce_of(message_id: &str, action: &str) -> String {
+    format!(
+        "Return-Path: <>\r\nFrom: MAILER-DAEMON@mx.example.com (Mail Delivery System)\r\n\
+         To: support@demo.test\r\nSubject: Undelivered Mail Returned to Sender\r\n\
+         Message-ID: <bounce.{action}.{message_id}>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n\
+         --B\r\nContent-Type: text/plain\r\n\r\nI'm sorry to have to inform you...\r\n\
+         --B\r\nContent-Type: message/delivery-status\r\n\r\n\
+         Reporting-MTA: dns; mx.example.com\r\n\r\n\
+         Final-Recipient: rfc822; kari@example.com\r\nAction: {action}\r\nStatus: 5.1.1\r\n\
+         Diagnostic-Code: smtp; 550 5.1.1 <kari@example.com>: Recipient address\r\n \
+         rejected: User unknown in local recipient table\r\n\r\n\
+         --B\r\nContent-Type: text/rfc822-headers\r\n\r\n\
+         From: \"Support email\" <support@demo.test>\r\nTo: kari@example.com\r\n\
+         Subject: Re: Saddle\r\nMessage-ID: <{message_id}>\r\n\r\n--B--\r\n"
+    )
+}
+
+#[tokio::test]
+async fn a_bounce_of_an_answer_fails_it_with_the_receiving_servers_words() {
+    // R33, R32
+    if skip_unless_available() {
+        return;
+    }
+    let relay = Postfix::start(None);
+    let url = relay.smtp_url();
+    let app = spawn_app_with(move |s| s.smtp_url = Some(url)).await;
+    let ada = app.sign_in("ada@demo.test").await;
+    let id = arrived(
+        &app,
+        mail("kari@example.com", "b-1@example.com", "Saddle", "", "Hi"),
+    )
+    .await;
+    let queued: Message = answer(&ada, &id, "On its way.").await.json().await.unwrap();
+    let sent = until_settled(&ada, &id, &queued.id.to_string()).await;
+    assert_eq!(sent.state, Some(DeliveryState::Sent));
+    let c: Conversation = ada.read(&format!("/api/conversations/{id}")).await;
+    let mail_id = queued.mail_id.clone().unwrap();
+
+    // A delay is not a bounce: nothing changes.
+    let before = app.fingerprint().await;
+    let res = deliver(&app.base, bounce_of(&mail_id, "delayed"), None).await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    assert_eq!(app.fingerprint().await, before);
+
+    let res = deliver(&app.base, bounce_of(&mail_id, "failed"), None).await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["ignored"], "bounce", "it opens nothing");
+    let thread: Vec<Message> = ada.read(&format!("/api/conversations/{id}/messages")).await;
+    assert_eq!(thread.len(), 2, "the bounce is no message of the thread");
+    let failed = thread.iter().find(|m| m.id == queued.id).unwrap();
+    assert_eq!(failed.state, Some(DeliveryState::Failed));
+    assert_eq!(
+        failed.error.as_deref(),
+        Some(
+            "Returned by the customer's mail server: 550 5.1.1 <kari@example.com>: \
+             Recipient address rejected: User unknown in local recipient table"
+        )
+    );
+    let after: Conversation = ada.read(&format!("/api/conversations/{id}")).await;
+    assert_eq!(after.status, c.status, "not re-opened");
+    // The same bounce again changes nothing more.
+    let before = app.fingerprint().await;
+    let res = deliver(&app.base, bounce_of(&mail_id, "failed"), None).await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    assert_eq!(app.fingerprint().await, before);
+}
