@@ -1,17 +1,18 @@
 //! `GET /api/events` as a client reads it: each `move` event with when it
-//! arrived, and each `channel` event.
+//! arrived, each `channel` event and each `thread` event.
 
 use std::time::{Duration, Instant};
 
-use deskmove_rules::{Channel, Move, MoveId, MoveState};
+use deskmove_rules::{Channel, Move, MoveId, MoveState, ThreadEvent};
 use eventsource_stream::Eventsource;
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
-/// The `move` and `channel` events one client has read, each kind in order.
+/// The `move`, `channel` and `thread` events one client has read, each kind in order.
 pub struct Events(
     mpsc::UnboundedReceiver<(Move, Instant)>,
     mpsc::UnboundedReceiver<Channel>,
+    mpsc::UnboundedReceiver<ThreadEvent>,
 );
 
 impl Events {
@@ -20,6 +21,7 @@ impl Events {
         assert!(res.status().is_success(), "events: {}", res.status());
         let (tx, rx) = mpsc::unbounded_channel();
         let (channels_tx, channels) = mpsc::unbounded_channel();
+        let (threads_tx, threads) = mpsc::unbounded_channel();
         tokio::spawn(async move {
             let mut events = res.bytes_stream().eventsource();
             while let Some(Ok(event)) = events.next().await {
@@ -28,6 +30,8 @@ impl Events {
                         .is_ok_and(|m| tx.send((m, Instant::now())).is_ok()),
                     "channel" => serde_json::from_str::<Channel>(&event.data)
                         .is_ok_and(|c| channels_tx.send(c).is_ok()),
+                    "thread" => serde_json::from_str::<ThreadEvent>(&event.data)
+                        .is_ok_and(|t| threads_tx.send(t).is_ok()),
                     _ => true,
                 };
                 if !heard && tx.is_closed() {
@@ -35,7 +39,15 @@ impl Events {
                 }
             }
         });
-        Events(rx, channels)
+        Events(rx, channels, threads)
+    }
+
+    /// The next `thread` event (R33) within `within`; `None` if none came.
+    pub async fn next_thread(&mut self, within: Duration) -> Option<ThreadEvent> {
+        tokio::time::timeout(within, self.2.recv())
+            .await
+            .ok()
+            .flatten()
     }
 
     /// The next `channel` event; panics after ten minutes of silence.

@@ -2,6 +2,7 @@
 //! (issue 15). Needs `DESKMOVE_TEST_POSTGRES` (scripts/test sets it for its
 //! PostgreSQL step); without it there is no shared database and nothing to test.
 
+mod answers;
 mod moves;
 mod people;
 mod sessions;
