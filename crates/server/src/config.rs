@@ -113,6 +113,15 @@ pub struct Settings {
     /// made and printed at start (at least 22 characters; never printed).
     #[arg(long, hide_env_values = true, env = "DESKMOVE_SETUP_TOKEN")]
     pub setup_token: Option<String>,
+    /// Seconds a server serves on after SIGTERM with `/readyz` saying 503, so a
+    /// load balancer moves traffic away before connections close.
+    #[arg(
+        long,
+        hide_env_values = true,
+        env = "DESKMOVE_DRAIN_SECS",
+        default_value_t = 2
+    )]
+    pub drain_secs: u64,
     /// R33: the mail relay answers go out through: smtp://[user:pass@]host[:port]
     /// (STARTTLS when offered; ?tls=required or ?tls=none) or smtps://… (TLS).
     /// Without it, answering is refused.
@@ -277,6 +286,7 @@ impl Settings {
             setup_token: None,
             mail_from_domain: None,
             mail_from: None,
+            drain_secs: 2,
             smtp_url: None,
             outbox_lease_secs: 120,
             command: None,

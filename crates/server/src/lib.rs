@@ -56,4 +56,6 @@ pub struct AppState {
     pub streams: Arc<streams::Streams>,
     /// Cancelled when the server begins to shut down.
     pub shutdown: tokio_util::sync::CancellationToken,
+    /// Cancelled at SIGTERM, before the drain: `/readyz` answers 503.
+    pub draining: tokio_util::sync::CancellationToken,
 }

@@ -33,6 +33,8 @@ pub fn app(state: AppState, settings: &Settings) -> Router {
     };
     let timeout = Duration::from_secs(settings.request_timeout_secs.max(1));
     Router::new()
+        .route("/healthz", axum::routing::get(routes::health::healthz))
+        .route("/readyz", axum::routing::get(routes::health::readyz))
         .merge(routes::forms(timeout))
         .nest(
             "/api",
@@ -150,6 +152,10 @@ pub struct Application {
     pub store: Store,
     engine: Engine,
     shutdown: CancellationToken,
+    /// Cancelled at SIGTERM: `/readyz` says so while the server still serves.
+    draining: CancellationToken,
+    /// How long it serves on after SIGTERM, so the proxy moves traffic away.
+    drain: Duration,
     session_sweep: Duration,
     sign_in_limits: Arc<Limits>,
     limits: ConnectionLimits,
@@ -201,6 +207,7 @@ impl Application {
         mail_addresses_usable(settings)?;
         store.spawn_checkpointer();
         let shutdown = CancellationToken::new();
+        let draining = CancellationToken::new();
         let hub = EventHub::new();
         let engine = Engine::new(
             store.clone(),
@@ -247,6 +254,7 @@ impl Application {
             trusted_proxies: settings.trusted_proxy.clone().into(),
             streams: Arc::default(),
             shutdown: shutdown.clone(),
+            draining: draining.clone(),
         };
         Ok(Application {
             listener,
@@ -258,6 +266,8 @@ impl Application {
             store,
             engine,
             shutdown,
+            draining,
+            drain: Duration::from_secs(settings.drain_secs),
             outbox,
             session_sweep: Duration::from_secs(settings.session_sweep_secs.max(1)),
             sign_in_limits,
@@ -270,8 +280,10 @@ impl Application {
     }
 
     /// Serves until SIGINT or SIGTERM, driving every running move (I4). At the
-    /// signal: no new connections, event streams end, requests in flight get
-    /// [`GRACE`], each move's batch in flight commits, then the process may exit.
+    /// signal, `/readyz` answers 503 at once while everything else is served on
+    /// for the drain (`--drain-secs`; a second signal cuts it short); then no
+    /// new connections, event streams end, requests in flight get [`GRACE`],
+    /// each move's batch in flight commits, and the process may exit.
     pub async fn run(self) -> std::io::Result<()> {
         self.engine.watch();
         let sender = self.outbox.clone().map(Outbox::spawn);
@@ -281,9 +293,23 @@ impl Application {
             self.session_sweep,
             self.shutdown.clone(),
         );
-        let shutdown = self.shutdown.clone();
+        let (shutdown, draining, drain) =
+            (self.shutdown.clone(), self.draining.clone(), self.drain);
+        // Listening from now on: a second signal during the drain is never missed.
+        let mut signals = Signals::new();
         tokio::spawn(async move {
-            shutdown_signal().await;
+            signals.next().await;
+            draining.cancel();
+            if !drain.is_zero() {
+                tracing::info!(
+                    drain_secs = drain.as_secs(),
+                    "not ready: serving on while the proxy moves traffic away"
+                );
+                tokio::select! {
+                    _ = tokio::time::sleep(drain) => {}
+                    _ = signals.next() => {}
+                }
+            }
             tracing::info!("shutting down");
             shutdown.cancel();
         });
@@ -334,17 +360,36 @@ fn spawn_session_sweeper(
     });
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// SIGTERM and SIGINT (Ctrl-C), each heard however often it comes.
+struct Signals {
     #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .expect("a SIGTERM handler can be installed");
-        tokio::select! {
-            _ = ctrl_c => {},
-            _ = term.recv() => {},
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Signals {
+                term: signal(SignalKind::terminate()).expect("a SIGTERM handler can be installed"),
+                interrupt: signal(SignalKind::interrupt())
+                    .expect("a SIGINT handler can be installed"),
+            }
         }
+        #[cfg(not(unix))]
+        Signals {}
     }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
+
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {},
+            _ = self.interrupt.recv() => {},
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

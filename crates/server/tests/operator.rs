@@ -589,3 +589,110 @@ async fn the_user_commands_invite_reset_list_and_deactivate_while_the_server_run
         assert!(!logged.contains(token), "a link's token is never logged");
     }
 }
+
+/// `GET path` on the server: status and JSON body.
+async fn probe(base: &str, path: &str) -> (reqwest::StatusCode, serde_json::Value) {
+    let res = reqwest::get(format!("{base}{path}")).await.unwrap();
+    let status = res.status();
+    assert_eq!(
+        res.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("no-store"),
+        "{path}"
+    );
+    (status, res.json().await.unwrap())
+}
+
+fn signal(server: &Server, name: &str) {
+    let pid = server.child.id().to_string();
+    assert!(std::process::Command::new("kill")
+        .args([name, &pid])
+        .status()
+        .unwrap()
+        .success());
+}
+
+#[tokio::test]
+async fn readyz_turns_503_at_sigterm_while_the_server_serves_on_through_the_drain() {
+    // Issue 31: health a load balancer can trust.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("deskmove.db");
+    let log = dir.path().join("server.log");
+    let flags = ["--demo", "--demo-conversations", "20", "--drain-secs", "30"];
+    let mut server = Server::start(BIN, &db, &flags, "info", log_file(&log));
+    let base = server.base.clone();
+    assert_eq!(
+        probe(&base, "/healthz").await,
+        (reqwest::StatusCode::OK, serde_json::json!({"status": "ok"}))
+    );
+    assert_eq!(
+        probe(&base, "/readyz").await,
+        (
+            reqwest::StatusCode::OK,
+            serde_json::json!({"status": "ready"})
+        )
+    );
+
+    // A newer server migrated the database meanwhile: not ready, and why.
+    let store = Store::open(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    let newer = "INSERT INTO _sqlx_migrations \
+        (version, description, installed_on, success, checksum, execution_time) \
+        VALUES (99990101000000, 'of a newer server', CURRENT_TIMESTAMP, 1, x'00', 0)";
+    sqlx::query(newer).execute(store.pool()).await.unwrap();
+    let (status, body) = probe(&base, "/readyz").await;
+    assert_eq!(status, reqwest::StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body["error"]["code"], "unavailable");
+    let said = body["error"]["message"].as_str().unwrap();
+    assert!(
+        said.contains("migrations") && said.contains("1 are unknown"),
+        "{said}"
+    );
+    assert_eq!(probe(&base, "/healthz").await.0, reqwest::StatusCode::OK);
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = 99990101000000")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.close().await;
+    assert_eq!(probe(&base, "/readyz").await.0, reqwest::StatusCode::OK);
+
+    // SIGTERM: not ready at once, and everything else still served.
+    let sam = Session::sign_in(&base, "sam@demo.test").await;
+    signal(&server, "-TERM");
+    let deadline = Instant::now() + Duration::from_secs(25);
+    loop {
+        let (status, body) = probe(&base, "/readyz").await;
+        if status == reqwest::StatusCode::SERVICE_UNAVAILABLE {
+            assert_eq!(body["error"]["message"], "This server is shutting down.");
+            break;
+        }
+        assert!(Instant::now() < deadline, "still ready after SIGTERM");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(sam.get("/api/me").await.status(), reqwest::StatusCode::OK);
+    assert_eq!(
+        Session::sign_in(&base, "ada@demo.test").await.me.email,
+        "ada@demo.test",
+        "a new connection is taken too"
+    );
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "serving through the drain"
+    );
+    // A second signal cuts the drain short.
+    signal(&server, "-TERM");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the second SIGTERM ends the drain"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "{status}");
+}

@@ -5,6 +5,7 @@ mod conversations;
 mod events;
 mod extract;
 mod forms;
+pub mod health;
 mod inboxes;
 mod ingest;
 mod links;

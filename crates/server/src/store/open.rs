@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyConnection, Connection, Executor};
+use sqlx::{AnyConnection, Connection, Executor, Row};
 
 use super::{Store, StoreResult};
 
@@ -205,6 +205,46 @@ impl Store {
             sqlx::query("ANALYZE").execute(&self.pool).await?;
         }
         Ok(())
+    }
+
+    /// Whether this database can serve this binary now (`GET /readyz`): it
+    /// answers, and its migrations are exactly the ones this binary runs (not
+    /// one missing, none of a newer binary). The reason, when it can't.
+    pub async fn readiness(&self) -> Result<(), String> {
+        let migrator = if self.is_sqlite {
+            &SQLITE_MIGRATIONS
+        } else {
+            &POSTGRES_MIGRATIONS
+        };
+        let expected: Vec<i64> = migrator
+            .iter()
+            .filter(|m| !m.migration_type.is_down_migration())
+            .map(|m| m.version)
+            .collect();
+        let applied: Vec<i64> = match sqlx::query(
+            "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
+        )
+        .fetch_all(&self.pool)
+        .await
+        {
+            Ok(rows) => rows
+                .iter()
+                .filter_map(|r| r.try_get::<i64, _>("version").ok())
+                .collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "readiness: the database does not answer");
+                return Err("The database does not answer.".into());
+            }
+        };
+        if applied == expected {
+            return Ok(());
+        }
+        let missing = expected.iter().filter(|v| !applied.contains(v)).count();
+        let unknown = applied.iter().filter(|v| !expected.contains(v)).count();
+        Err(format!(
+            "The database's migrations are not this server's: {missing} of this server's \
+             are missing and {unknown} are unknown to it (a newer or older server migrated it)."
+        ))
     }
 
     /// Writes the WAL back into the database file and empties it, so the file alone
