@@ -5,6 +5,7 @@
 mod app;
 mod binary;
 mod events;
+pub mod haproxy;
 pub mod hold;
 mod session;
 

@@ -3,6 +3,7 @@
 //! PostgreSQL step); without it there is no shared database and nothing to test.
 
 mod answers;
+mod health;
 mod moves;
 mod people;
 mod sessions;
