@@ -321,12 +321,19 @@ pub async fn tickets(
         Some("true") => Some(Utc::now().timestamp_millis()),
         Some(_) => return Err(AppError::invalid("overdue: use true or false.")),
     };
-    let status_state = match q.state.as_deref().filter(|s| !s.is_empty()) {
+    let mut status_state = match q.state.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(
             StatusState::parse(s).ok_or_else(|| AppError::invalid("state: use open or closed."))?,
         ),
     };
+    // R33: only an open ticket is overdue; a closed one waits for nobody.
+    if overdue.is_some() {
+        if status_state == Some(StatusState::Closed) {
+            return Ok(Json(empty_page(sort.is_some())));
+        }
+        status_state = Some(StatusState::Open);
+    }
     let Some(workspace) = visible(&actor, workspace(q.workspace.as_deref())?) else {
         return Ok(Json(empty_page(sort.is_some())));
     };

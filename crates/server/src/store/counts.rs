@@ -87,7 +87,8 @@ impl Store {
 
     /// How many tickets the filter matches, all pages together.
     pub async fn count_tickets(&self, account: AccountId, f: &TicketFilter) -> StoreResult<Total> {
-        if f.search.is_some() {
+        // The kept counts know neither words nor due times: those are counted.
+        if f.search.is_some() || f.overdue_at.is_some() {
             let mut sql = Sql::new(
                 "SELECT COUNT(*) AS n FROM (SELECT 1 FROM tickets t \
                  JOIN conversations c ON c.id = t.conversation_id",

@@ -152,21 +152,20 @@ pub(crate) fn tickets_where(sql: &mut Sql, account: AccountId, f: &TicketFilter)
     if f.unassigned {
         sql.push(" AND t.owner_id IS NULL");
     }
-    // The due order's index leads with this expression, written the same way,
-    // so the overdue tickets are a range of it. PostgreSQL would rewrite
-    // `= FALSE` into conditions the index doesn't name; SQLite's planner
-    // matches only `=`.
+    // The due order's index leads with this expression, written the same
+    // way, so the overdue tickets are a range of it.
     if let Some(at) = f.overdue_at {
-        let test = if sql.sqlite { "= FALSE" } else { "IS FALSE" };
-        sql.push(&format!(" AND {WAITING_LAST} {test}"));
+        sql.push(&format!(" AND {DUE_GROUP} = 0"));
         sql.and("t.first_reply_due < {}", Arg::Int(at));
     }
     search_condition(sql, "t.conversation_id", f.search.as_deref());
 }
 
-/// R33: false for a ticket still waiting for its first answer under an SLA;
-/// as written in the index `tickets_due_order` (migration 0019).
-const WAITING_LAST: &str = "(t.first_replied_at IS NOT NULL OR t.first_reply_due IS NULL)";
+/// R33: a ticket's group in the due order: 0 still waiting for its first
+/// answer under an SLA, 1 answered, 2 without an SLA; as written in the index
+/// `tickets_due_order` (migration 0019).
+const DUE_GROUP: &str = "(CASE WHEN t.first_reply_due IS NULL THEN 2 \
+     WHEN t.first_replied_at IS NOT NULL THEN 1 ELSE 0 END)";
 
 /// Each order walks an index: creation (migration 0007), or the first reply
 /// due soonest among the tickets still waiting for it, then the rest (0019).
@@ -177,7 +176,7 @@ fn ticket_order(f: &TicketFilter, sort: TicketSort) -> String {
         TicketSort::Newest => "t.created_at DESC, t.id DESC".into(),
         TicketSort::Oldest => "t.created_at ASC, t.id ASC".into(),
         TicketSort::Due if f.overdue_at.is_some() => "t.first_reply_due ASC, t.id ASC".into(),
-        TicketSort::Due => format!("{WAITING_LAST}, t.first_reply_due ASC, t.id ASC"),
+        TicketSort::Due => format!("{DUE_GROUP}, t.first_reply_due ASC, t.id ASC"),
     }
 }
 

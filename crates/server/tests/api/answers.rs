@@ -373,6 +373,11 @@ async fn the_first_answer_takes_a_ticket_off_the_overdue_list_unless_it_fails() 
     let (kari_ticket, nils_ticket) = (ticket_of(&kari).await, ticket_of(&nils).await);
 
     let overdue = open_tickets(&ada, "overdue=true&sort=due").await;
+    assert_eq!(
+        overdue.total,
+        Some(overdue.items.len() as u64),
+        "the total counts the overdue, not every open ticket"
+    );
     let now = chrono::Utc::now();
     assert!(overdue
         .items
@@ -415,12 +420,6 @@ async fn the_first_answer_takes_a_ticket_off_the_overdue_list_unless_it_fails() 
         .json()
         .await
         .unwrap();
-    let t: Ticket = ada.read(&format!("/api/tickets/{nils_ticket}")).await;
-    assert_eq!(
-        t.first_replied_at,
-        Some(queued.created_at),
-        "counted while queued"
-    );
     let failed = until_settled(&ada, &nils, &queued.id.to_string()).await;
     assert_eq!(failed.state, Some(DeliveryState::Failed));
     let t: Ticket = ada.read(&format!("/api/tickets/{nils_ticket}")).await;
