@@ -201,6 +201,10 @@ pub fn ignored(h: &Automatic<'_>) -> Option<Ignored> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Returned {
     pub message_id: String,
+    /// The addresses that failed (`Final-Recipient`, `Original-Recipient`),
+    /// in lower case: a bounce counts for an answer only if it names the
+    /// answer's own recipient (not someone it was forwarded to).
+    pub recipients: Vec<String>,
     /// The receiving server's words (`Diagnostic-Code`), else the status code.
     pub reason: String,
 }
@@ -246,13 +250,25 @@ pub fn returned(status: &str, original: &str) -> Option<Returned> {
             None => d,
         })
         .or_else(|| said("status"))?;
-    let head = original.split("\n\n").next().unwrap_or(original);
-    let message_id = fields(&head.replace("\r\n", "\n"))
+    let recipients = status
+        .iter()
+        .filter(|(n, _)| n == "final-recipient" || n == "original-recipient")
+        .filter_map(|(_, v)| {
+            let address = v.split_once(';').map_or(v.as_str(), |(_, a)| a).trim();
+            let address = address.trim_start_matches('<').trim_end_matches('>');
+            (!address.is_empty()).then(|| address.to_lowercase())
+        })
+        .collect();
+    // The returned mail's header block only: a body line never counts.
+    let original = original.replace("\r\n", "\n");
+    let head = original.split("\n\n").next().unwrap_or(&original);
+    let message_id = fields(head)
         .into_iter()
         .find(|(n, _)| n == "message-id")
         .and_then(|(_, v)| message_ids(&v, 1).into_iter().next())?;
     Some(Returned {
         message_id,
+        recipients,
         reason: crate::text::one_line(&reason).chars().take(1000).collect(),
     })
 }

@@ -290,6 +290,7 @@ fn a_bounce_names_the_answer_it_returns_and_why() {
         returned(status, original),
         Some(Returned {
             message_id: "answer.1@deskmove.test".into(),
+            recipients: vec!["nils@elsewhere.test".into()],
             reason: "550 5.1.1 <nils@elsewhere.test>: Recipient address rejected: User unknown"
                 .into(),
         })
@@ -300,6 +301,11 @@ fn a_bounce_names_the_answer_it_returns_and_why() {
         None
     );
     assert_eq!(returned(status, "Subject: Re: Hi\r\n"), None);
+    // The whole returned mail, CRLF and all: its body never stands in.
+    assert_eq!(
+        returned(status, "Subject: Re: Hi\r\n\r\nMessage-ID: <body@x>\r\n"),
+        None
+    );
     let bare = "Action: FAILED\nStatus: 5.0.0\n";
     assert_eq!(
         returned(bare, "Message-Id: <a@b>\n").map(|r| r.reason),

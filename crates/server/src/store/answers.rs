@@ -349,10 +349,13 @@ pub(super) async fn returned(
     account: AccountId,
     r: &deskmove_rules::mail::Returned,
 ) -> StoreResult<Option<MessageId>> {
+    // Ours, tried at least once, not failed yet, and returned for its own
+    // recipient: a bounce from someone it was forwarded to says nothing of it.
     let found = sqlx::query(
-        "SELECT m.id, m.conversation_id FROM mail_ids i JOIN messages m ON m.id = i.message_row \
+        "SELECT m.id, m.conversation_id, m.envelope_to FROM mail_ids i \
+         JOIN messages m ON m.id = i.message_row \
          WHERE i.account_id = $1 AND i.message_id = $2 AND m.direction = 'out' \
-         AND m.state <> 'failed'",
+         AND m.state <> 'failed' AND m.attempts > 0",
     )
     .bind(account.get())
     .bind(&r.message_id)
@@ -361,6 +364,10 @@ pub(super) async fn returned(
     let Some(found) = found else {
         return Ok(None);
     };
+    let to: Option<String> = found.try_get("envelope_to")?;
+    if !to.is_some_and(|to| r.recipients.contains(&to.trim().to_lowercase())) {
+        return Ok(None);
+    }
     let id: MessageId = typed::<_, i64>(&found, "id")?;
     let conversation: ConversationId = typed::<_, i64>(&found, "conversation_id")?;
     sqlx::query(

@@ -449,17 +449,22 @@ async fn the_first_answer_takes_a_ticket_off_the_overdue_list_unless_it_fails() 
     assert!(message.contains("overdue"), "{message}");
 }
 
-/// A delivery status notification as Postfix writes one (RFC 3464).
+/// A delivery status notification as Postfix writes one (RFC 3464), for
+/// kari@example.com.
 fn bounce_of(message_id: &str, action: &str) -> String {
+    bounce_for(message_id, action, "kari@example.com")
+}
+
+fn bounce_for(message_id: &str, action: &str, recipient: &str) -> String {
     format!(
         "Return-Path: <>\r\nFrom: MAILER-DAEMON@mx.example.com (Mail Delivery System)\r\n\
          To: support@demo.test\r\nSubject: Undelivered Mail Returned to Sender\r\n\
-         Message-ID: <bounce.{action}.{message_id}>\r\nMIME-Version: 1.0\r\n\
+         Message-ID: <bounce.{action}.{recipient}.{message_id}>\r\nMIME-Version: 1.0\r\n\
          Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n\
          --B\r\nContent-Type: text/plain\r\n\r\nI'm sorry to have to inform you...\r\n\
          --B\r\nContent-Type: message/delivery-status\r\n\r\n\
          Reporting-MTA: dns; mx.example.com\r\n\r\n\
-         Final-Recipient: rfc822; kari@example.com\r\nAction: {action}\r\nStatus: 5.1.1\r\n\
+         Final-Recipient: rfc822; {recipient}\r\nAction: {action}\r\nStatus: 5.1.1\r\n\
          Diagnostic-Code: smtp; 550 5.1.1 <kari@example.com>: Recipient address\r\n \
          rejected: User unknown in local recipient table\r\n\r\n\
          --B\r\nContent-Type: text/rfc822-headers\r\n\r\n\
@@ -489,9 +494,17 @@ async fn a_bounce_of_an_answer_fails_it_with_the_receiving_servers_words() {
     let c: Conversation = ada.read(&format!("/api/conversations/{id}")).await;
     let mail_id = queued.mail_id.clone().unwrap();
 
-    // A delay is not a bounce: nothing changes.
+    // A delay is not a bounce, and a bounce from someone Kari forwarded the
+    // answer to says nothing of it: nothing changes.
     let before = app.fingerprint().await;
     let res = deliver(&app.base, bounce_of(&mail_id, "delayed"), None).await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let res = deliver(
+        &app.base,
+        bounce_for(&mail_id, "failed", "kari.old@elsewhere.test"),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::ACCEPTED);
     assert_eq!(app.fingerprint().await, before);
 
@@ -512,6 +525,14 @@ async fn a_bounce_of_an_answer_fails_it_with_the_receiving_servers_words() {
     );
     let after: Conversation = ada.read(&format!("/api/conversations/{id}")).await;
     assert_eq!(after.status, c.status, "not re-opened");
+    // It reached nobody: the ticket it makes when moved has no first reply.
+    let moved = ada.start_move(ada.move_all("Support email").await).await;
+    ada.wait_for_move(&moved.id).await;
+    let after: Conversation = ada.read(&format!("/api/conversations/{id}")).await;
+    let ticket: Ticket = ada
+        .read(&format!("/api/tickets/{}", after.ticket_id.unwrap()))
+        .await;
+    assert_eq!(ticket.first_replied_at, None);
     // The same bounce again changes nothing more.
     let before = app.fingerprint().await;
     let res = deliver(&app.base, bounce_of(&mail_id, "failed"), None).await;
