@@ -348,10 +348,16 @@ fn spawn_session_sweeper(
             tokio::select! {
                 _ = shutdown.cancelled() => return,
                 _ = tick.tick() => {
-                    match store.prune_sessions(Utc::now().timestamp_millis()).await {
+                    let now = Utc::now().timestamp_millis();
+                    match store.prune_sessions(now).await {
                         Ok(0) => {}
                         Ok(n) => tracing::info!(sessions = n, "expired sessions deleted"),
                         Err(e) => tracing::warn!(error = %e, "could not delete expired sessions"),
+                    }
+                    match store.drop_expired_link_mail(now).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(mails = n, "unsent mails of expired links dropped"),
+                        Err(e) => tracing::warn!(error = %e, "could not drop expired link mail"),
                     }
                     sign_in_limits.sweep().await;
                 }

@@ -90,7 +90,41 @@ pub(super) async fn queue_link_mail(
     Ok(true)
 }
 
+/// What a mail that will never go says of itself.
+const NOT_SENT: &str = "Not sent: the link was used, replaced or ran out first.";
+
+/// The mails still waiting with a link of `user`'s that is being spent: never
+/// sent, their bytes (and the link in them) gone now.
+pub(super) async fn drop_link_mail_of(tx: &mut AnyConnection, user: i64) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE link_mail SET state = 'failed', raw = NULL, error = $1 \
+         WHERE state = 'queued' AND link IN (SELECT token_hash FROM links WHERE user_id = $2)",
+    )
+    .bind(NOT_SENT)
+    .bind(user)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
 impl Store {
+    /// The mails still waiting with a link that ran out (a server without a
+    /// relay never claims them): never sent, their bytes gone.
+    pub async fn drop_expired_link_mail(&self, now: i64) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let gone = sqlx::query(
+            "UPDATE link_mail SET state = 'failed', raw = NULL, error = $1 \
+             WHERE state = 'queued' AND link IN (SELECT token_hash FROM links WHERE expires_at <= $2)",
+        )
+        .bind(NOT_SENT)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(gone)
+    }
+
     /// Claims up to `most` link mails due now for `lease_ms`, as answers are
     /// claimed. One whose link can no longer be used is given up instead.
     pub async fn claim_link_mail(
@@ -123,7 +157,7 @@ impl Store {
                 sqlx::query(
                     "UPDATE link_mail SET state = 'failed', raw = NULL, error = $1 WHERE id = $2",
                 )
-                .bind("Not sent: the link was used, replaced or ran out first.")
+                .bind(NOT_SENT)
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;

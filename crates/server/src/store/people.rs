@@ -11,7 +11,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, FromRow, Row};
 
 use super::catalog::{users_on, UserRow, USER_COLUMNS};
-use super::link_mail::{queue_link_mail, LinkMail};
+use super::link_mail::{drop_link_mail_of, queue_link_mail, LinkMail};
 use super::seed::{insert_user, NewUser};
 use super::{from_millis, to_millis, Store, StoreError, StoreResult};
 
@@ -494,14 +494,14 @@ async fn insert_link(
     Ok(())
 }
 
-/// Spends every unspent link of the user.
+/// Spends every unspent link of the user; their mails not sent yet never go.
 async fn spend_links(tx: &mut AnyConnection, user: UserId, now: i64) -> StoreResult<()> {
     sqlx::query("UPDATE links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
         .bind(now)
         .bind(user.get())
         .execute(&mut *tx)
         .await?;
-    Ok(())
+    drop_link_mail_of(tx, user.get()).await
 }
 
 /// Ends the user's sessions but `keep`; the hashes of those that ended.

@@ -783,6 +783,15 @@ async fn a_link_used_or_replaced_before_its_mail_went_is_never_mailed() {
     assert!(first.mailed && second.mailed);
     let (_, res) = use_link(&app, &invited.link.url, NEW_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::OK);
+    // A spent link's mail keeps no copy of it: only the newest reset's is left.
+    let holding = || async {
+        sqlx::query("SELECT state FROM link_mail WHERE raw IS NOT NULL")
+            .fetch_all(app.store.pool())
+            .await
+            .unwrap()
+            .len()
+    };
+    assert_eq!(holding().await, 1);
     // The next try, whenever it comes: only the newest reset is still worth sending.
     let later = chrono::Utc::now() + chrono::Duration::hours(2);
     let due = app.store.claim_link_mail(later, 60_000, 100).await.unwrap();
@@ -791,4 +800,11 @@ async fn a_link_used_or_replaced_before_its_mail_went_is_never_mailed() {
     assert!(raw.contains(token_of(&second.url)), "{raw}");
     let again = app.store.claim_link_mail(later, 60_000, 100).await.unwrap();
     assert!(again.is_empty(), "claimed once");
+    // Once its link ran out, nobody ever sends it: its copy goes too.
+    let after_a_day = (chrono::Utc::now() + chrono::Duration::hours(25)).timestamp_millis();
+    assert_eq!(
+        app.store.drop_expired_link_mail(after_a_day).await.unwrap(),
+        1
+    );
+    assert_eq!(holding().await, 0);
 }
