@@ -89,17 +89,24 @@ pub enum SetupOffer {
 /// The shortest `--setup-token` taken: 128 bits as URL-safe base64.
 pub const MIN_SETUP_TOKEN_CHARS: usize = 22;
 
-/// On a database with no account (and no `--demo`): keeps the hash of a set-up
-/// token, the operator's or a fresh one, unless another start kept one already.
-/// `--mail-from-domain` ends every Message-ID Deskmove makes and `--mail-from`
-/// sends invitations: each must be what mail can carry.
+/// With a relay, `--mail-from-domain` (else the `--public-url` host) ends the
+/// Message-IDs of the mail Deskmove sends and `--mail-from` sends invitations:
+/// each must be what mail can carry.
 fn mail_addresses_usable(settings: &Settings) -> anyhow::Result<()> {
+    if settings.smtp_url.is_none() {
+        return Ok(());
+    }
     let domain = settings.mail_domain();
     if format!("no-reply@{domain}")
         .parse::<lettre::Address>()
         .is_err()
     {
-        anyhow::bail!("--mail-from-domain: {domain:?} is not a domain mail can use");
+        let from = if settings.mail_from_domain.is_some() {
+            "--mail-from-domain"
+        } else {
+            "the --public-url host (give --mail-from-domain)"
+        };
+        anyhow::bail!("{from}: {domain:?} is not a domain mail can use");
     }
     let from = settings.mail_from();
     if from.parse::<lettre::Address>().is_err() {
@@ -108,6 +115,8 @@ fn mail_addresses_usable(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// On a database with no account (and no `--demo`): keeps the hash of a set-up
+/// token, the operator's or a fresh one, unless another start kept one already.
 async fn offer_setup(store: &Store, settings: &Settings) -> anyhow::Result<SetupOffer> {
     if settings.demo || !store.is_empty().await? {
         return Ok(SetupOffer::NotNeeded);
