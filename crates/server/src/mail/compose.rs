@@ -148,22 +148,22 @@ fn link_words(l: &LinkLetter<'_>) -> (String, String) {
             format!(
                 "Hallo {name},\n\n{by} hat Sie zum Helpdesk von {account} eingeladen. \
                  Legen Sie hier Ihr Passwort fest, um sich anzumelden:\n\n{url}\n\n\
-                 Der Link funktioniert einmal, bis {until}.\n"
+                 Der Link ist einmal verwendbar und gilt bis {until}.\n"
             ),
         ),
         (Language::German, LinkKind::Reset) => (
             format!("Neues Passwort für {account}"),
             format!(
                 "Hallo {name},\n\n{by} hat Ihnen einen Link erstellt, mit dem Sie ein \
-                 neues Passwort für {account} festlegen:\n\n{url}\n\nDer Link \
-                 funktioniert einmal, bis {until}. Danach sind Sie überall sonst \
-                 abgemeldet.\n"
+                 neues Passwort für {account} festlegen können:\n\n{url}\n\nDer Link \
+                 ist einmal verwendbar und gilt bis {until}. Wenn Sie ihn verwenden, \
+                 werden Sie überall sonst abgemeldet.\n"
             ),
         ),
         (Language::NorwegianBokmal, LinkKind::Invite) => (
             format!("Invitasjon til {account}"),
             format!(
-                "Hei {name},\n\n{by} har invitert deg til kundeservicen til {account}. \
+                "Hei {name},\n\n{by} har invitert deg til helpdesken til {account}. \
                  Velg passordet ditt her for å logge inn:\n\n{url}\n\n\
                  Lenken virker én gang, fram til {until}.\n"
             ),
@@ -171,9 +171,9 @@ fn link_words(l: &LinkLetter<'_>) -> (String, String) {
         (Language::NorwegianBokmal, LinkKind::Reset) => (
             format!("Nytt passord for {account}"),
             format!(
-                "Hei {name},\n\n{by} har laget en lenke der du velger et nytt passord \
+                "Hei {name},\n\n{by} har laget en lenke der du kan velge et nytt passord \
                  for {account}:\n\n{url}\n\nLenken virker én gang, fram til {until}. \
-                 Da blir du logget ut alle andre steder.\n"
+                 Når du bruker den, blir du logget ut alle andre steder.\n"
             ),
         ),
     }
