@@ -145,7 +145,8 @@ pub fn PageNav(
 }
 
 /// A select that sets one parameter of the address: `options` are (value, label),
-/// the first being the default (an empty value).
+/// the first being what holds while the address has none (its value may be
+/// empty, or name it).
 #[component]
 pub fn AddressSelect(
     address: Address,

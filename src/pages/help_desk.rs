@@ -134,15 +134,14 @@ fn HelpDeskViews() -> impl IntoView {
             .and_then(|p| p.total.map(|t| (t, p.total_at_least)))
     });
     let l = locale();
-    // The view's own order is the unset one, listed first.
+    // The view's own order first: with no order in the address, the select
+    // shows it. Every option names its order, so one chosen in another view
+    // shows as itself here.
     let sorts = Signal::derive(move || {
         let default = default_sort(&view_name());
         std::iter::once(default)
             .chain(TicketSort::ALL.into_iter().filter(|s| *s != default))
-            .map(|s| {
-                let value = if s == default { "" } else { s.as_str() };
-                (value.to_string(), words::ticket_sort(l, s).to_string())
-            })
+            .map(|s| (s.as_str().to_string(), words::ticket_sort(l, s).to_string()))
             .collect::<Vec<_>>()
     });
     let channels = Signal::derive(move || {
