@@ -234,7 +234,12 @@ async fn an_agent_answers_real_mail_and_the_customers_reply_comes_back() {
     type_into(&ada, "#invite-name", "Ola Nordmann").await;
     type_into(&ada, "#invite-email", "ola@example.com").await;
     click(&ada, "dialog[open] button[type=submit]").await;
-    says(&ada, "dialog[open] .mailed", "mailed it to Ola Nordmann").await;
+    says(
+        &ada,
+        "dialog[open] .mailed",
+        "on its way to Ola Nordmann by email",
+    )
+    .await;
     let link = find(&ada, "#link-url")
         .await
         .prop("value")
