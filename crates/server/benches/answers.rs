@@ -229,7 +229,8 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or_default();
 
     // Every answer reached the relay's mailbox, each once.
-    let caught = relay.until_caught(rows.len()).await;
+    relay.until_caught(rows.len()).await;
+    let caught = relay.all_delivered().await;
     let ids: HashSet<&str> = caught
         .iter()
         .filter_map(|m| {

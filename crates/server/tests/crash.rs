@@ -747,8 +747,10 @@ async fn a_kill_between_the_relays_yes_and_the_commit_sends_the_answer_once_more
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    // Sent is recorded and no claim is open: the relay has all there will be.
-    let caught = relay.until_caught(2).await;
+    // Sent is recorded and no claim is open: once the relay's queue is empty
+    // it has delivered all there will be.
+    relay.until_caught(2).await;
+    let caught = relay.all_delivered().await;
     assert_eq!(caught.len(), 2, "sent once more, not twice more");
     let id = format!("<{}>", answer.mail_id.unwrap());
     for copy in &caught {

@@ -283,6 +283,27 @@ impl Postfix {
     }
 }
 
+impl Postfix {
+    /// Everything it delivered once its queue is empty: a copy it took (its
+    /// 250) but had not delivered yet is counted too, so "each once" can see a
+    /// late second copy.
+    pub async fn all_delivered(&self) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let queue = run("/usr/sbin/postqueue", &["-c", &self.etc(), "-j"]);
+            if queue.trim().is_empty() {
+                return self.caught();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "its queue never emptied:\n{queue}\n{}",
+                self.log()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
 impl Drop for Postfix {
     fn drop(&mut self) {
         let _ = Command::new(POSTFIX)

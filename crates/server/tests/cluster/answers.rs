@@ -80,7 +80,8 @@ async fn three_replicas_send_each_answer_once_and_every_page_hears_it() {
     }
     // All sent and recorded, no claim left open: the relay has every copy
     // there will be, one each.
-    let caught = relay.until_caught(answers.len()).await;
+    relay.until_caught(answers.len()).await;
+    let caught = relay.all_delivered().await;
     let ids: HashSet<String> = caught
         .iter()
         .filter_map(|m| {
