@@ -97,8 +97,11 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// `{"error": {"code", "message"}}`: the body of every non-2xx answer.
+/// `{"error": {"code", "message"}, "request_id"}`: the body of every non-2xx
+/// answer; the id finds the server's log line of the request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub error: ApiError,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }

@@ -113,6 +113,15 @@ pub struct Settings {
     /// made and printed at start (at least 22 characters; never printed).
     #[arg(long, hide_env_values = true, env = "DESKMOVE_SETUP_TOKEN")]
     pub setup_token: Option<String>,
+    /// How the log reads: `text` for people, `json` (one object a line) for a
+    /// log collector.
+    #[arg(
+        long,
+        value_enum,
+        env = "DESKMOVE_LOG_FORMAT",
+        default_value_t = LogFormat::Text
+    )]
+    pub log_format: LogFormat,
     /// Seconds a server serves on after SIGTERM with `/readyz` saying 503, so a
     /// load balancer moves traffic away before connections close.
     #[arg(
@@ -287,6 +296,7 @@ impl Settings {
             mail_from_domain: None,
             mail_from: None,
             drain_secs: 2,
+            log_format: LogFormat::Text,
             smtp_url: None,
             outbox_lease_secs: 120,
             command: None,
@@ -340,4 +350,11 @@ impl Settings {
             .as_deref()
             .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"))
     }
+}
+
+/// `--log-format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }

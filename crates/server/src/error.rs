@@ -72,7 +72,11 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.0.code.http_status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, Json(ErrorBody { error: self.0 })).into_response()
+        let body = ErrorBody {
+            error: self.0,
+            request_id: crate::observe::request_id(),
+        };
+        (status, Json(body)).into_response()
     }
 }
 

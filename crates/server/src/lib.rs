@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod limits;
 pub mod mail;
+pub mod observe;
 pub mod password_checks;
 pub mod routes;
 pub mod security;

@@ -1,20 +1,13 @@
 //! `deskmove-server`: starts the API and the built app, optionally on the demo account.
 
 use clap::Parser;
-use deskmove_server::config::{Command, Settings};
+use deskmove_server::config::{Command, LogFormat, Settings};
 use deskmove_server::startup::{Application, SetupOffer};
 use deskmove_server::{cli, demo};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn")),
-        )
-        .init();
     // A mail server reads only `deliver`'s exit code: whatever goes wrong before
     // the message is taken (a flag mistyped in the pipe line, a panic) keeps it
     // queued (75), never bounces it.
@@ -33,6 +26,18 @@ async fn main() -> anyhow::Result<()> {
         }
         Err(e) => e.exit(),
     };
+    let filter = || {
+        EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"))
+    };
+    let logs = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter());
+    match settings.log_format {
+        LogFormat::Text => logs.init(),
+        // One object a line, the event's fields at its top level.
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
     // R32: the mail server reads the exit code, not a sentence.
     if let Some(Command::Deliver { server, token, to }) = &settings.command {
         std::process::exit(

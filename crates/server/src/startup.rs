@@ -20,7 +20,7 @@ use crate::mail::send::{Outbox, Relay};
 use crate::password_checks::PasswordChecks;
 use crate::serve::{serve, ConnectionLimits};
 use crate::store::{Database, Store};
-use crate::{auth, demo, routes, static_files, AppState};
+use crate::{auth, demo, observe, routes, static_files, AppState};
 
 pub fn app(state: AppState, settings: &Settings) -> Router {
     // The built page's own loader script is allowed by its hash; no other inline script runs.
@@ -32,15 +32,20 @@ pub fn app(state: AppState, settings: &Settings) -> Router {
         )
     };
     let timeout = Duration::from_secs(settings.request_timeout_secs.max(1));
+    let remember_route = || axum::middleware::from_fn(observe::remember_route);
     Router::new()
         .route("/healthz", axum::routing::get(routes::health::healthz))
         .route("/readyz", axum::routing::get(routes::health::readyz))
-        .merge(routes::forms(timeout))
+        .route_layer(remember_route())
+        .merge(routes::forms(timeout).route_layer(remember_route()))
         .nest(
             "/api",
-            routes::api(timeout).layer(
-                axum::middleware::from_fn_with_state(state.clone(), routes::until_set_up),
-            ),
+            routes::api(timeout)
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    routes::until_set_up,
+                ))
+                .route_layer(remember_route()),
         )
         .fallback_service(static_files::router(&settings.static_dir))
         .layer(axum::middleware::from_fn_with_state(
@@ -55,6 +60,10 @@ pub fn app(state: AppState, settings: &Settings) -> Router {
             |req: &axum::http::Request<axum::body::Body>| {
                 tracing::debug_span!("request", method = %req.method(), path = %loggable_path(req.uri().path()))
             },
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            observe::observe,
         ))
         .with_state(state)
 }

@@ -696,3 +696,117 @@ async fn readyz_turns_503_at_sigterm_while_the_server_serves_on_through_the_drai
     };
     assert!(status.success(), "{status}");
 }
+
+#[tokio::test]
+async fn json_logs_find_the_line_behind_an_error_and_hold_no_secret() {
+    // Issue 31: request ids in every error body and log line; no password,
+    // token or message in any line.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("deskmove.db");
+    let log = dir.path().join("server.log");
+    let ingest = "ingest-secret-token-quokka-4821";
+    let flags = [
+        "--demo",
+        "--demo-conversations",
+        "20",
+        "--log-format",
+        "json",
+        "--ingest-token",
+        ingest,
+        "--trusted-proxy",
+        "127.0.0.1",
+    ];
+    let mut server = Server::start(BIN, &db, &flags, "info", log_file(&log));
+    let base = server.base.clone();
+    let http = deskmove_testkit::client();
+    let wrong = "wrong-password-zebra-7103";
+    let res = http
+        .post(format!("{base}/api/session"))
+        .json(&serde_json::json!({"email": "ada@demo.test", "password": wrong}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::UNAUTHORIZED);
+    let ada = Session::sign_in(&base, "ada@demo.test").await;
+    let res = ada
+        .post(
+            "/api/users",
+            serde_json::json!({"name": "Kari Nordmann", "email": "kari@fjord.example",
+                "role": "agent", "help_desk_access": true}),
+        )
+        .await;
+    let invited: deskmove_rules::users::Invited = res.json().await.unwrap();
+    let link_token = invited.link.url.rsplit('/').next().unwrap().to_string();
+    let new_password = "new-secret-password-giraffe";
+    let res = http
+        .post(format!("{base}/api/links/{link_token}"))
+        .json(&serde_json::json!({"password": new_password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::OK);
+    let channel = ada.channel_id("Support line").await;
+    let res = http
+        .post(format!(
+            "{base}/api/ingest/channels/{channel}/conversations"
+        ))
+        .bearer_auth(ingest)
+        .json(&serde_json::json!({"contact": "contact-secret-walrus",
+            "subject": "subject-secret-narwhal", "body": "body-secret-okapi"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::CREATED);
+
+    // A person's error: its body and its header name the request.
+    let res = ada.get("/api/conversations/987654321").await;
+    assert_eq!(res.status(), reqwest::StatusCode::NOT_FOUND);
+    let header = res.headers()["x-request-id"].to_str().unwrap().to_string();
+    let body: deskmove_rules::ErrorBody = res.json().await.unwrap();
+    assert_eq!(body.request_id.as_deref(), Some(header.as_str()));
+    // The trusted proxy's id is kept.
+    let res = ada
+        .client
+        .get(format!("{base}/api/conversations/987654321"))
+        .header("x-request-id", "from-the-proxy-42")
+        .send()
+        .await
+        .unwrap();
+    let body: deskmove_rules::ErrorBody = res.json().await.unwrap();
+    assert_eq!(body.request_id.as_deref(), Some("from-the-proxy-42"));
+
+    signal(&server, "-TERM");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while server.child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "still up");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let line = lines
+        .iter()
+        .find(|l| l["request_id"] == header.as_str())
+        .unwrap_or_else(|| panic!("no line of {header}:\n{text}"));
+    assert_eq!(line["route"], "/api/conversations/{id}");
+    assert_eq!(line["status"], 404);
+    assert_eq!(line["method"], "GET");
+    assert!(line["ms"].is_number() && line["level"] == "INFO", "{line}");
+    assert!(lines.iter().any(|l| l["request_id"] == "from-the-proxy-42"));
+    for secret in [
+        deskmove_testkit::PASSWORD,
+        wrong,
+        new_password,
+        ingest,
+        &link_token,
+        &ada.me.csrf_token,
+        "contact-secret-walrus",
+        "subject-secret-narwhal",
+        "body-secret-okapi",
+        "kari@fjord.example",
+    ] {
+        assert!(!text.contains(secret), "{secret} is in the log:\n{text}");
+    }
+}

@@ -106,7 +106,8 @@ fn codes_round_trip_through_their_names() {
     assert_eq!(ChannelKind::parse("fax"), None);
     assert_eq!(
         serde_json::to_value(crate::ErrorBody {
-            error: crate::ApiError::new(crate::ErrorCode::MoveInProgress, "busy")
+            error: crate::ApiError::new(crate::ErrorCode::MoveInProgress, "busy"),
+            request_id: None,
         })
         .unwrap(),
         json!({"error":{"code":"move_in_progress","message":"busy"}})
