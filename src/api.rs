@@ -28,6 +28,9 @@ pub enum ApiFailure {
         status: u16,
         code: ErrorCode,
         message: String,
+        /// The server's id of the request: what a person reports, and the
+        /// operator finds in the log.
+        request_id: Option<String>,
     },
     #[error("Can't reach Deskmove. Check your connection and try again.")]
     Network,
@@ -46,6 +49,7 @@ impl ApiFailure {
             status: 404,
             code: ErrorCode::NotFound,
             message: format!("No {what} with that id."),
+            request_id: None,
         }
     }
 
@@ -74,6 +78,7 @@ async fn read<T: DeserializeOwned>(res: Response) -> ApiResult<T> {
             status,
             code: body.error.code,
             message: body.error.message,
+            request_id: body.request_id,
         }),
         Err(_) => Err(ApiFailure::Unreadable),
     }

@@ -142,7 +142,7 @@ pub fn failure(l: Locale, e: &ApiFailure) -> String {
         ApiFailure::Unreadable => return td_string!(l, failure.unreadable).to_string(),
         ApiFailure::Refused { code, .. } => *code,
     };
-    match code {
+    let said = match code {
         ErrorCode::Unauthenticated => td_string!(l, failure.unauthenticated),
         ErrorCode::Forbidden => td_string!(l, failure.forbidden),
         ErrorCode::NotFound => td_string!(l, failure.not_found),
@@ -172,8 +172,22 @@ pub fn failure(l: Locale, e: &ApiFailure) -> String {
         ErrorCode::RateLimited => td_string!(l, failure.rate_limited),
         ErrorCode::Unavailable => td_string!(l, failure.unavailable),
         ErrorCode::Internal => td_string!(l, failure.internal),
+    };
+    // What went wrong on the server's side carries the reference its log
+    // line has, for the person to pass on.
+    match (code, e) {
+        (
+            ErrorCode::Internal | ErrorCode::Unavailable,
+            ApiFailure::Refused {
+                request_id: Some(id),
+                ..
+            },
+        ) => format!(
+            "{said} {}",
+            td_string!(l, failure.reference, id = id.as_str())
+        ),
+        _ => said.to_string(),
     }
-    .to_string()
 }
 
 /// What a blocker, warning or field error of the rules says.

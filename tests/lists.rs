@@ -77,3 +77,23 @@ fn a_page_says_which_rows_of_how_many_and_when_that_is_a_lower_bound() {
     assert_eq!(page_range(Locale::en, 1, 50, 1_000, true), "1–50 of 1,000+");
     assert_eq!(page_range(Locale::en, 3, 50, 0, false), "0 of 0");
 }
+
+#[wasm_bindgen_test]
+fn a_server_fault_says_the_reference_its_log_line_has() {
+    // Issue 31: the person passes on what the operator looks up.
+    let fault = |code, request_id: Option<&str>| ApiFailure::Refused {
+        status: 500,
+        code,
+        message: "Something went wrong on our side.".into(),
+        request_id: request_id.map(str::to_string),
+    };
+    let said = fault(deskmove_rules::ErrorCode::Internal, Some("9707c0d4b4")).words(Locale::de);
+    assert!(said.ends_with("(Referenz: 9707c0d4b4)"), "{said}");
+    let said = fault(deskmove_rules::ErrorCode::Unavailable, Some("abc")).words(Locale::en);
+    assert!(said.ends_with("(Reference: abc)"), "{said}");
+    // A refusal that is the person's to fix needs no reference.
+    let said = fault(deskmove_rules::ErrorCode::Conflict, Some("abc")).words(Locale::en);
+    assert!(!said.contains("abc"), "{said}");
+    let said = fault(deskmove_rules::ErrorCode::Internal, None).words(Locale::nb);
+    assert!(!said.contains("Referanse"), "{said}");
+}
