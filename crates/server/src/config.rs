@@ -187,6 +187,24 @@ pub enum Command {
         #[command(subcommand)]
         action: UserCommand,
     },
+    /// A consistent copy of a live SQLite database (servers may run, moves go
+    /// on); on PostgreSQL it prints the pg_dump command to use instead.
+    Backup {
+        #[command(flatten)]
+        db: DbArg,
+        /// The new file to write (never overwritten).
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Applies this binary's migrations to a database; with --check, only
+    /// lists what it would apply.
+    Migrate {
+        #[command(flatten)]
+        db: DbArg,
+        /// List, change nothing.
+        #[arg(long)]
+        check: bool,
+    },
     /// R32: hands one mail message on standard input to a running server, for
     /// Postfix's `pipe`, a `.forward` or fetchmail. Exits by sysexits: 0 taken,
     /// 65 not a message, 67 no such address, 75 try later.

@@ -59,6 +59,8 @@ async fn main() -> anyhow::Result<()> {
                 public_url: own,
             } => cli::setup_token::exec(db, own.as_deref().or(public_url)).await,
             Command::User { action } => cli::user::exec(action, public_url).await,
+            Command::Backup { db, to } => cli::backup::exec(&db.db, to).await,
+            Command::Migrate { db, check } => cli::migrate::exec(&db.db, *check).await,
             // Answered above, with its own exit code.
             Command::Deliver { .. } => Ok(()),
         };

@@ -810,3 +810,135 @@ async fn json_logs_find_the_line_behind_an_error_and_hold_no_secret() {
         assert!(!text.contains(secret), "{secret} is in the log:\n{text}");
     }
 }
+
+#[tokio::test]
+async fn a_backup_taken_during_a_move_with_arrivals_restores_and_the_move_resumes() {
+    // Issue 31, I4: `backup` while a server moves and takes arrivals; restore
+    // is stop, put the file back, start.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("deskmove.db");
+    let copy = dir.path().join("backup.db");
+    let log = dir.path().join("server.log");
+    let throttled = ["--demo", "--move-batch", "10", "--move-pause-ms", "200"];
+    let mut server = Server::start(BIN, &db, &throttled, "warn", log_file(&log));
+    let ada = Session::sign_in(&server.base, "ada@demo.test").await;
+    let line = ada.channel_id("Support line").await;
+    let m = ada.start_move(ada.move_all("Support email").await).await;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let arrivals = {
+        let (base, stop) = (server.base.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let res = deskmove_testkit::ingest(
+                    &base,
+                    deskmove_testkit::INGEST_TOKEN,
+                    line,
+                    &format!("Caller {n}"),
+                )
+                .await;
+                assert!(res.status().is_success(), "{}", res.status());
+                n += 1;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            n
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while ada
+        .read::<Move>(&format!("/api/moves/{}", m.id))
+        .await
+        .moved
+        == 0
+    {
+        assert!(Instant::now() < deadline, "the move never got going");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let (ok, out, err) = deskmove_testkit::command(
+        BIN,
+        &[
+            "backup",
+            "--db",
+            &db.display().to_string(),
+            "--to",
+            &copy.display().to_string(),
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("Backed up"), "{out}");
+    let (ok, _, err) = deskmove_testkit::command(
+        BIN,
+        &[
+            "backup",
+            "--db",
+            &db.display().to_string(),
+            "--to",
+            &copy.display().to_string(),
+        ],
+    );
+    assert!(
+        !ok && err.contains("exists already"),
+        "never overwritten: {err}"
+    );
+    // Work goes on after the backup, and is lost with the restore, as it should.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(arrivals.await.unwrap() > 0);
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+
+    // Restore: the file back, its log files gone.
+    std::fs::copy(&copy, &db).unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let (ok, out, err) =
+        deskmove_testkit::command(BIN, &["check", "--db", &db.display().to_string()]);
+    assert!(ok, "the restored database holds its invariants: {out}{err}");
+    let (ok, out, err) = deskmove_testkit::command(
+        BIN,
+        &["migrate", "--check", "--db", &db.display().to_string()],
+    );
+    assert!(ok && out.contains("nothing to apply"), "{out}{err}");
+
+    // The move that was running when the backup was taken resumes and ends.
+    let server = Server::start(BIN, &db, &[], "warn", log_file(&log));
+    let ada = Session::sign_in(&server.base, "ada@demo.test").await;
+    let before: Move = ada.read(&format!("/api/moves/{}", m.id)).await;
+    assert!(
+        matches!(before.state, MoveState::Running),
+        "running in the copy: {before:?}"
+    );
+    let done = ada.wait_for_move(&m.id).await;
+    assert_eq!(done.state, MoveState::Completed);
+    drop(server);
+    let (ok, out, err) =
+        deskmove_testkit::command(BIN, &["check", "--db", &db.display().to_string()]);
+    assert!(ok, "{out}{err}");
+}
+
+#[test]
+fn backup_on_postgresql_names_the_pg_dump_command_without_the_password() {
+    // Issue 31.
+    let out = std::process::Command::new(BIN)
+        .args([
+            "backup",
+            "--db",
+            "postgres://deskmove:s3cret-pw@db.example:5433/deskmove",
+            "--to",
+            "/backups/deskmove today.dump",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "nothing was backed up");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout.trim(),
+        "pg_dump --format=custom --file='/backups/deskmove today.dump' \
+         'postgres://deskmove@db.example:5433/deskmove'"
+    );
+    let all = format!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!all.contains("s3cret-pw"), "{all}");
+    assert!(all.contains("PGPASSWORD"), "{all}");
+}

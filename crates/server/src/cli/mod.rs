@@ -1,8 +1,10 @@
 //! The operator's commands of the same binary: one file each, working on the
 //! database directly (also while servers run).
 
+pub mod backup;
 pub mod check;
 pub mod deliver;
+pub mod migrate;
 pub mod setup_token;
 pub mod user;
 

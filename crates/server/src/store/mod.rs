@@ -45,7 +45,7 @@ pub use link_mail::{ClaimedLink, LinkMail};
 pub use mail::{Delivered, Form, Original, Submission};
 pub use move_row::*;
 pub use moves::*;
-pub use open::Database;
+pub use open::{backup_sqlite, migration_plan, Database, MigrationPlan};
 pub use people::*;
 pub use preview::*;
 pub use seed::*;

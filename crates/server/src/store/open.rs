@@ -114,6 +114,70 @@ fn pool_options(is_sqlite: bool, connections: u32, extra: &'static str) -> AnyPo
         .before_acquire(|conn, _meta| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
 }
 
+/// What a binary would do to a database's schema (`migrate --check`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MigrationPlan {
+    /// This binary's migrations the database lacks: (version, description).
+    pub pending: Vec<(i64, String)>,
+    /// Migrations the database has that this binary doesn't know (a newer one ran).
+    pub unknown: Vec<i64>,
+}
+
+/// Reads what `db` has applied, changing nothing, against this binary's list.
+pub async fn migration_plan(db: &Database) -> StoreResult<MigrationPlan> {
+    sqlx::any::install_default_drivers();
+    let (url, migrator) = match db {
+        Database::Sqlite(path) => (
+            format!("sqlite://{}?mode=ro", path.display()),
+            &SQLITE_MIGRATIONS,
+        ),
+        Database::Postgres(url) => (url.clone(), &POSTGRES_MIGRATIONS),
+    };
+    let mut conn = AnyConnection::connect_with(&AnyConnectOptions::from_str(&url)?).await?;
+    // A database no server started on yet has no table of migrations.
+    let applied: Vec<i64> =
+        match sqlx::query("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+            .fetch_all(&mut conn)
+            .await
+        {
+            Ok(rows) => rows
+                .iter()
+                .map(|r| r.try_get::<i64, _>("version"))
+                .collect::<Result<_, _>>()?,
+            Err(_) => Vec::new(),
+        };
+    conn.close().await?;
+    let known: Vec<i64> = migrator
+        .iter()
+        .filter(|m| !m.migration_type.is_down_migration())
+        .map(|m| m.version)
+        .collect();
+    Ok(MigrationPlan {
+        pending: migrator
+            .iter()
+            .filter(|m| !m.migration_type.is_down_migration() && !applied.contains(&m.version))
+            .map(|m| (m.version, m.description.to_string()))
+            .collect(),
+        unknown: applied.into_iter().filter(|v| !known.contains(v)).collect(),
+    })
+}
+
+/// A consistent copy of a live SQLite database in `to` (which must not exist):
+/// `VACUUM INTO` reads one snapshot while servers go on writing, and writes a
+/// compact file with no log beside it.
+pub async fn backup_sqlite(path: &Path, to: &Path) -> StoreResult<()> {
+    sqlx::any::install_default_drivers();
+    let url = format!("sqlite://{}?mode=ro", path.display());
+    let mut conn = AnyConnection::connect_with(&AnyConnectOptions::from_str(&url)?).await?;
+    conn.execute("PRAGMA busy_timeout = 10000").await?;
+    sqlx::query("VACUUM INTO $1")
+        .bind(to.to_string_lossy().into_owned())
+        .execute(&mut conn)
+        .await?;
+    conn.close().await?;
+    Ok(())
+}
+
 impl Store {
     /// Opens (creating if needed) the SQLite file at `path` and brings its schema up to date.
     pub async fn open_sqlite(path: &Path) -> StoreResult<Store> {

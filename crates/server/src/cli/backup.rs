@@ -1,0 +1,55 @@
+//! `deskmove-server backup --db PATH --to FILE`: a consistent copy of a live
+//! SQLite database, while servers run and moves go on. Restoring is "stop the
+//! servers, put the file back, start": a move that was running resumes (I4).
+//! PostgreSQL has its own tool: the command says which, and how.
+
+use std::path::Path;
+
+use crate::store::{backup_sqlite, Database};
+
+/// Exit code when nothing was backed up because another tool must do it.
+pub const USE_PG_DUMP: i32 = 2;
+
+pub async fn exec(db: &Database, to: &Path) -> anyhow::Result<()> {
+    let Some(path) = db.path() else {
+        // The URL as the operator gave it, less its password.
+        eprintln!(
+            "deskmove-server backup: {db} is PostgreSQL: back it up with pg_dump, while \
+             servers run (give the password in PGPASSWORD or ~/.pgpass):"
+        );
+        println!(
+            "pg_dump --format=custom --file={} '{db}'",
+            shell_word(&to.to_string_lossy())
+        );
+        std::process::exit(USE_PG_DUMP);
+    };
+    if !path.exists() {
+        anyhow::bail!("no database at {db}");
+    }
+    if to.exists() {
+        anyhow::bail!(
+            "{} exists already: give a new file, a backup never overwrites one",
+            to.display()
+        );
+    }
+    backup_sqlite(path, to).await?;
+    let size = std::fs::metadata(to).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "Backed up {db} to {} ({size} bytes), consistent as of now. To restore: stop the \
+         servers, put this file in place of {db} (and delete {db}-wal and {db}-shm), start.",
+        to.display()
+    );
+    Ok(())
+}
+
+/// `s` as one shell word.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-+:=@".contains(&b))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
