@@ -113,6 +113,10 @@ pub struct Settings {
     /// made and printed at start (at least 22 characters; never printed).
     #[arg(long, hide_env_values = true, env = "DESKMOVE_SETUP_TOKEN")]
     pub setup_token: Option<String>,
+    /// `GET /metrics` to whoever gives this bearer token; without it, to this
+    /// machine only (loopback, not through a proxy).
+    #[arg(long, hide_env_values = true, env = "DESKMOVE_METRICS_TOKEN")]
+    pub metrics_token: Option<String>,
     /// How the log reads: `text` for people, `json` (one object a line) for a
     /// log collector.
     #[arg(
@@ -315,6 +319,7 @@ impl Settings {
             mail_from: None,
             drain_secs: 2,
             log_format: LogFormat::Text,
+            metrics_token: None,
             smtp_url: None,
             outbox_lease_secs: 120,
             command: None,

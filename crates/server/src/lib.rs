@@ -20,6 +20,7 @@ pub mod startup;
 pub mod static_files;
 pub mod store;
 pub mod streams;
+pub mod telemetry;
 
 use std::sync::Arc;
 
@@ -59,4 +60,7 @@ pub struct AppState {
     pub shutdown: tokio_util::sync::CancellationToken,
     /// Cancelled at SIGTERM, before the drain: `/readyz` answers 503.
     pub draining: tokio_util::sync::CancellationToken,
+    /// What `GET /metrics` renders, and the token it asks for (else loopback only).
+    pub metrics: metrics_exporter_prometheus::PrometheusHandle,
+    pub metrics_token: Option<Arc<str>>,
 }

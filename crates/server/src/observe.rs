@@ -64,7 +64,14 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
         .get::<MatchedPath>()
         .map_or("(app files)", |p| p.as_str());
     let status = res.status().as_u16();
-    let ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
+    let took = started.elapsed().as_secs_f64();
+    metrics::counter!("deskmove_http_requests_total",
+        "route" => route.to_string(), "method" => method.to_string(), "status" => status.to_string())
+    .increment(1);
+    metrics::histogram!("deskmove_http_request_duration_seconds",
+        "route" => route.to_string(), "method" => method.to_string())
+    .record(took);
+    let ms = (took * 10_000.0).round() / 10.0;
     if status >= 500 {
         tracing::warn!(request_id = %id, %method, route, status, ms, "request");
     } else {

@@ -36,6 +36,7 @@ pub fn app(state: AppState, settings: &Settings) -> Router {
     Router::new()
         .route("/healthz", axum::routing::get(routes::health::healthz))
         .route("/readyz", axum::routing::get(routes::health::readyz))
+        .route("/metrics", axum::routing::get(crate::telemetry::metrics))
         .route_layer(remember_route())
         .merge(routes::forms(timeout).route_layer(remember_route()))
         .nest(
@@ -273,6 +274,8 @@ impl Application {
             streams: Arc::default(),
             shutdown: shutdown.clone(),
             draining: draining.clone(),
+            metrics: crate::telemetry::install(),
+            metrics_token: settings.metrics_token.as_deref().map(Arc::from),
         };
         Ok(Application {
             listener,

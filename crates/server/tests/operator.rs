@@ -942,3 +942,152 @@ fn backup_on_postgresql_names_the_pg_dump_command_without_the_password() {
     assert!(!all.contains("s3cret-pw"), "{all}");
     assert!(all.contains("PGPASSWORD"), "{all}");
 }
+
+/// `GET /metrics` with `headers`.
+async fn scrape(base: &str, headers: &[(&str, &str)]) -> (reqwest::StatusCode, String) {
+    let mut req = deskmove_testkit::client().get(format!("{base}/metrics"));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let res = req.send().await.unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+/// The value of the sample `name{labels}` (labels as written, in order).
+fn sample(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+#[tokio::test]
+async fn metrics_are_prometheus_text_to_this_machine_and_name_nobody() {
+    // Issue 31.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("deskmove.db");
+    let log = dir.path().join("server.log");
+    let flags = ["--demo", "--demo-conversations", "60"];
+    let server = Server::start(BIN, &db, &flags, "warn", log_file(&log));
+    let base = server.base.clone();
+    let ada = Session::sign_in(&base, "ada@demo.test").await;
+    let _stream = ada.get("/api/events").await;
+    let line = ada.channel_id("Support line").await;
+    let res = deskmove_testkit::ingest(
+        &base,
+        deskmove_testkit::INGEST_TOKEN,
+        line,
+        "Metrics-Secret-Contact",
+    )
+    .await;
+    assert!(res.status().is_success());
+    let res = deskmove_testkit::deliver(
+        &base,
+        "From: kari@example.com\r\nTo: support@demo.test\r\nSubject: Metrics-Secret-Subject\r\n\
+         Message-ID: <m1@example.com>\r\n\r\nHello\r\n",
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), reqwest::StatusCode::CREATED);
+    let m = ada.start_move(ada.move_all("Support email").await).await;
+    let done = ada.wait_for_move(&m.id).await;
+    let _: serde_json::Value = ada.get_json("/api/conversations?page=1").await;
+
+    let (status, text) = scrape(&base, &[]).await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let file = dir.path().join("metrics.txt");
+    std::fs::write(&file, &text).unwrap();
+    if std::path::Path::new("/usr/bin/promtool").exists() {
+        let checked = std::process::Command::new("promtool")
+            .args(["check", "metrics"])
+            .stdin(std::fs::File::open(&file).unwrap())
+            .output()
+            .unwrap();
+        assert!(
+            checked.status.success(),
+            "promtool: {}{}\n{text}",
+            String::from_utf8_lossy(&checked.stdout),
+            String::from_utf8_lossy(&checked.stderr)
+        );
+    } else {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "CI must check the metrics with promtool (scripts/setup installs prometheus)"
+        );
+    }
+    assert_eq!(
+        sample(
+            &text,
+            "deskmove_http_requests_total{route=\"/api/conversations\",method=\"GET\",status=\"200\"}"
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, "deskmove_move_conversations_moved_total"),
+        Some(done.moved as f64)
+    );
+    assert_eq!(
+        sample(&text, "deskmove_moves{state=\"running\"}"),
+        Some(0.0)
+    );
+    assert_eq!(
+        sample(&text, "deskmove_arrivals_total{kind=\"conversation\"}"),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(&text, "deskmove_mail_total{outcome=\"new\"}"),
+        Some(1.0)
+    );
+    assert_eq!(sample(&text, "deskmove_event_streams"), Some(1.0));
+    assert_eq!(
+        sample(&text, "deskmove_outbox_queued{kind=\"answer\"}"),
+        Some(0.0)
+    );
+    for family in [
+        "deskmove_http_request_duration_seconds_bucket",
+        "deskmove_move_batch_duration_seconds_bucket",
+        "deskmove_move_batch_conversations_bucket",
+        "deskmove_db_write_lock_wait_seconds_bucket",
+        "deskmove_db_pool_connections{state=\"in_use\"}",
+        "deskmove_outbox_oldest_queued_seconds",
+    ] {
+        assert!(text.contains(family), "{family}:\n{text}");
+    }
+    for secret in [
+        "Metrics-Secret-Contact",
+        "Metrics-Secret-Subject",
+        "kari@example.com",
+        "ada@demo.test",
+    ] {
+        assert!(!text.contains(secret), "{secret} in the metrics");
+    }
+    // Through a proxy, it is not this machine asking.
+    let (status, _) = scrape(&base, &[("x-forwarded-for", "203.0.113.9")]).await;
+    assert_eq!(status, reqwest::StatusCode::FORBIDDEN);
+    drop(server);
+
+    // With a token, whoever gives it, and nobody else.
+    let db = dir.path().join("token.db");
+    let flags = [
+        "--demo",
+        "--demo-conversations",
+        "10",
+        "--metrics-token",
+        "scrape-me-0b8f",
+    ];
+    let server = Server::start(BIN, &db, &flags, "warn", log_file(&log));
+    assert_eq!(
+        scrape(&server.base, &[]).await.0,
+        reqwest::StatusCode::FORBIDDEN
+    );
+    let wrong = [("authorization", "Bearer scrape-me-0b8e")];
+    assert_eq!(
+        scrape(&server.base, &wrong).await.0,
+        reqwest::StatusCode::FORBIDDEN
+    );
+    let right = [("authorization", "Bearer scrape-me-0b8f")];
+    assert_eq!(
+        scrape(&server.base, &right).await.0,
+        reqwest::StatusCode::OK
+    );
+}

@@ -49,6 +49,9 @@ impl Engine {
             {
                 Ok(BatchOutcome::Progress(row)) => {
                     let took = t.elapsed();
+                    metrics::histogram!("deskmove_move_batch_duration_seconds")
+                        .record(took.as_secs_f64());
+                    metrics::histogram!("deskmove_move_batch_conversations").record(size as f64);
                     let waiting = match self.store.writers_waiting_anywhere().await {
                         Ok(w) => w,
                         Err(e) => {

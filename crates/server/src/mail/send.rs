@@ -213,14 +213,17 @@ impl Outbox {
         let recorded = match outcome.settled(now, answer.created_at) {
             Outcome::Sent(code) => {
                 tracing::info!(answer = %answer.id, code = %code, "answer sent");
+                outbound("answer", "sent");
                 self.store.answer_sent(&answer, now).await
             }
             Outcome::Failed(reason) => {
                 tracing::warn!(answer = %answer.id, reason = %reason, "answer failed");
+                outbound("answer", "failed");
                 self.store.answer_failed(&answer, &reason).await
             }
             Outcome::Later(reason) => {
                 tracing::info!(answer = %answer.id, reason = %reason, "answer deferred");
+                outbound("answer", "deferred");
                 let next = now + retry_after(answer.attempts);
                 self.store.answer_deferred(&answer, next, &reason).await
             }
@@ -243,14 +246,17 @@ impl Outbox {
         let recorded = match outcome.settled(now, mail.created_at) {
             Outcome::Sent(code) => {
                 tracing::info!(link_mail = mail.id, code = %code, "link mail sent");
+                outbound("link", "sent");
                 self.store.link_mail_sent(&mail, now).await
             }
             Outcome::Failed(reason) => {
                 tracing::warn!(link_mail = mail.id, reason = %reason, "link mail failed");
+                outbound("link", "failed");
                 self.store.link_mail_failed(&mail, &reason).await
             }
             Outcome::Later(reason) => {
                 tracing::info!(link_mail = mail.id, reason = %reason, "link mail deferred");
+                outbound("link", "deferred");
                 let next = now + retry_after(mail.attempts);
                 self.store.link_mail_deferred(&mail, next, &reason).await
             }
@@ -259,6 +265,12 @@ impl Outbox {
             tracing::error!(link_mail = mail.id, error = %e, "a link mail's outcome was not kept");
         }
     }
+}
+
+/// One more answer or link mail in `state` (queued, sent, deferred, failed).
+pub fn outbound(kind: &'static str, state: &'static str) {
+    metrics::counter!("deskmove_outbound_mail_total", "kind" => kind, "state" => state)
+        .increment(1);
 }
 
 enum Outcome {

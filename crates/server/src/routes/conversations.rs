@@ -437,6 +437,7 @@ pub async fn reply(
         .store
         .queue_answer(&who, id, &req.body, Utc::now())
         .await?;
+    crate::mail::send::outbound("answer", "queued");
     state.outbox_wake.notify_one();
     state
         .engine

@@ -37,6 +37,7 @@ pub async fn submit(
     // anything else, so guessing keys costs the guesser too.
     let client = client_address(peer.ip(), req.headers(), &state.trusted_proxies);
     if let Err(wait) = state.form_limits.wrong(client) {
+        metrics::counter!("deskmove_form_posts_total", "outcome" => "limited").increment(1);
         let mut res = page(
             language,
             StatusCode::TOO_MANY_REQUESTS,
@@ -79,9 +80,11 @@ pub async fn submit(
     // A bot filled in the field people never see: it is told all went well.
     if !submission.website.trim().is_empty() {
         tracing::info!(client = %client, "a form post's honeypot was filled in; dropped");
+        metrics::counter!("deskmove_form_posts_total", "outcome" => "honeypot").increment(1);
         return see_other(&thanks);
     }
     if let Err(problem) = validate_form(&submission) {
+        metrics::counter!("deskmove_form_posts_total", "outcome" => "refused").increment(1);
         let said = match problem {
             FormProblem::EmailMissing => words.email_missing.to_string(),
             FormProblem::EmailInvalid => words.email_invalid.to_string(),
@@ -121,6 +124,7 @@ pub async fn submit(
     match saved {
         Ok(Some(conversation)) => {
             tracing::info!(conversation = %conversation, "form submission");
+            metrics::counter!("deskmove_form_posts_total", "outcome" => "taken").increment(1);
             see_other(&thanks)
         }
         Ok(None) => page(language, StatusCode::NOT_FOUND, words.no_form, None),

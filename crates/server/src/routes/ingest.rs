@@ -35,6 +35,7 @@ pub async fn conversation(
         .ingest_conversation(channel, &arrival, now)
         .await?
         .ok_or_else(|| AppError::not_found("channel"))?;
+    metrics::counter!("deskmove_arrivals_total", "kind" => "conversation").increment(1);
     Ok((StatusCode::CREATED, Json(conversation)))
 }
 
@@ -51,5 +52,6 @@ pub async fn message(
         .ingest_message(conversation, &req.body, Utc::now())
         .await?
         .ok_or_else(|| AppError::not_found("conversation"))?;
+    metrics::counter!("deskmove_arrivals_total", "kind" => "message").increment(1);
     Ok((StatusCode::CREATED, Json(conversation)))
 }

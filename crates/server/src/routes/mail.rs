@@ -106,14 +106,21 @@ pub async fn email(
         .ok()
         .flatten()
     };
+    let mail_outcome = |outcome: &'static str| {
+        metrics::counter!("deskmove_mail_total", "outcome" => outcome).increment(1);
+    };
     let Some(parsed) = parsed else {
+        mail_outcome("not_a_message");
         tracing::error!("the mail parser gave up on a message");
         return Err(AppError::new(
             ErrorCode::NotAMessage,
             "This message could not be read as mail.",
         ));
     };
-    let mail = parsed.map_err(|e| AppError::new(ErrorCode::NotAMessage, e.say()))?;
+    let mail = parsed.map_err(|e| {
+        mail_outcome("not_a_message");
+        AppError::new(ErrorCode::NotAMessage, e.say())
+    })?;
     let delivered = state.store.deliver_mail(&mail, &raw, Utc::now()).await?;
     Ok(match delivered {
         Delivered::Taken {
@@ -133,6 +140,11 @@ pub async fn email(
                 again = !fresh,
                 "mail delivered"
             );
+            mail_outcome(match (fresh, threaded) {
+                (false, _) => "again",
+                (true, true) => "threaded",
+                (true, false) => "new",
+            });
             if fresh {
                 if let Ok(Some(account)) = state.store.account_of(conversation_id).await {
                     state.engine.publish_thread(account, message_id).await;
@@ -147,6 +159,7 @@ pub async fn email(
         }
         Delivered::Ignored(why, failed) => {
             tracing::info!(ignored = why.as_str(), "mail opens nothing");
+            mail_outcome(why.as_str());
             if let Some((account, answer)) = failed {
                 tracing::info!(answer = %answer, "a bounce returned an answer: failed");
                 state.engine.publish_thread(account, answer).await;
@@ -158,11 +171,12 @@ pub async fn email(
                 .into_response()
         }
         Delivered::UnknownRecipient => {
+            mail_outcome("unknown_recipient");
             return Err(AppError::new(
                 ErrorCode::UnknownRecipient,
                 "No email channel has this message's recipient address: connect the address \
                  as an email channel, or check the mail server's routing.",
-            ))
+            ));
         }
     })
 }

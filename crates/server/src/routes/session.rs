@@ -32,8 +32,14 @@ pub async fn sign_in(
     validate_sign_in(&email, &password).map_err(|e| AppError(invalid_request(&e)))?;
     let client = client_address(client.ip(), &headers, &state.trusted_proxies);
     let delay = match state.sign_in_limits.check(&email, client).await {
-        Ok(delay) => delay,
+        Ok(delay) => {
+            if !delay.is_zero() {
+                metrics::counter!("deskmove_sign_in_limited_total", "how" => "slowed").increment(1);
+            }
+            delay
+        }
         Err(wait) => {
+            metrics::counter!("deskmove_sign_in_limited_total", "how" => "refused").increment(1);
             tracing::warn!(client = %client, "sign-in attempts limited");
             return Ok(refused(
                 wait,

@@ -88,6 +88,7 @@ pub async fn invite(
         .await
         .map_err(refusal)?;
     if mailed {
+        crate::mail::send::outbound("link", "queued");
         state.outbox_wake.notify_one();
     }
     tracing::info!(
@@ -171,6 +172,7 @@ pub async fn reset_link(
         .await
         .map_err(refusal)?;
     if made.mailed {
+        crate::mail::send::outbound("link", "queued");
         state.outbox_wake.notify_one();
     }
     let (kind, expires_at) = (made.kind, made.expires_at);

@@ -51,6 +51,12 @@ impl Store {
         if m.state != MoveState::Running {
             return Ok(BatchOutcome::NotRunning);
         }
+        // Whose lease lapsed, if another server's: a takeover, counted.
+        let before: Option<String> = sqlx::query("SELECT driver FROM moves WHERE id = $1")
+            .bind(id.get())
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("driver")?;
         let claimed = sqlx::query(
             "UPDATE moves SET driver = $1, lease_until = $2 \
              WHERE id = $3 AND (driver IS NULL OR driver = $1 OR lease_until < $4)",
@@ -65,6 +71,7 @@ impl Store {
         if claimed == 0 {
             return Ok(BatchOutcome::DrivenElsewhere);
         }
+        let took_over = before.is_some_and(|d| d != driver);
         let Some(statuses) = m.history else {
             tx.commit().await?;
             return Ok(BatchOutcome::HistoryDone(m));
@@ -120,6 +127,12 @@ impl Store {
             super::announcements::announce(&mut tx, Announcement::Move(id)).await?;
         }
         tx.commit().await?;
+        if took_over {
+            tracing::info!(move_id = id.get(), "took the move over from another server");
+            metrics::counter!("deskmove_move_lease_takeovers_total").increment(1);
+        }
+        metrics::counter!("deskmove_move_conversations_moved_total").increment(done.moved as u64);
+        metrics::counter!("deskmove_move_tickets_created_total").increment(done.created as u64);
         Ok(BatchOutcome::Progress(row))
     }
 

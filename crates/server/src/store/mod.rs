@@ -156,9 +156,19 @@ impl Store {
     /// interleave, and the kept list totals never deadlock).
     pub async fn begin_write(&self) -> StoreResult<Tx> {
         let _waiting = Waiting::new(&self.writers_waiting);
+        let asked = std::time::Instant::now();
         let mut tx = self.writer.begin_with(self.begin_writing()).await?;
         self.take_write_lock(&mut tx).await?;
+        metrics::histogram!("deskmove_db_write_lock_wait_seconds")
+            .record(asked.elapsed().as_secs_f64());
         Ok(tx)
+    }
+
+    /// This server's database connections: (in use, idle), both pools.
+    pub fn pool_connections(&self) -> (u32, u32) {
+        let idle = (self.pool.num_idle() + self.writer.num_idle()) as u32;
+        let open = self.pool.size() + self.writer.size();
+        (open.saturating_sub(idle), idle)
     }
 
     /// A write transaction on a connection of the caller's own (a bulk load),

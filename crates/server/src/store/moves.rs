@@ -378,3 +378,41 @@ async fn fix_history(
     };
     Ok((total, max_id))
 }
+
+/// What waits, as the operator's metrics read it when scraped.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WaitingWork {
+    pub moves_scheduled: i64,
+    pub moves_running: i64,
+    pub answers_queued: i64,
+    pub links_queued: i64,
+    /// Age of the oldest queued answer, 0 when none waits.
+    pub oldest_answer_seconds: f64,
+}
+
+impl Store {
+    /// Moves by state and the outbox's queue, each read on an index.
+    pub async fn waiting_work(&self, now: DateTime<Utc>) -> StoreResult<WaitingWork> {
+        let count = |sql: &'static str| async move {
+            let n: i64 = sqlx::query(sql).fetch_one(&self.pool).await?.try_get("n")?;
+            StoreResult::Ok(n)
+        };
+        let oldest: Option<i64> =
+            sqlx::query("SELECT MIN(created_at) AS oldest FROM messages WHERE state = 'queued'")
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("oldest")?;
+        Ok(WaitingWork {
+            moves_scheduled: count("SELECT COUNT(*) AS n FROM moves WHERE state = 'scheduled'")
+                .await?,
+            moves_running: count("SELECT COUNT(*) AS n FROM moves WHERE state = 'running'").await?,
+            answers_queued: count("SELECT COUNT(*) AS n FROM messages WHERE state = 'queued'")
+                .await?,
+            links_queued: count("SELECT COUNT(*) AS n FROM link_mail WHERE state = 'queued'")
+                .await?,
+            oldest_answer_seconds: oldest.map_or(0.0, |o| {
+                ((super::to_millis(now) - o).max(0) as f64) / 1000.0
+            }),
+        })
+    }
+}
