@@ -135,23 +135,14 @@ async fn sigterm_with_open_event_streams_and_a_running_move_exits_in_seconds_and
     }
 
     let signalled = Instant::now();
-    let pid = server.child.id().to_string();
-    assert!(std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
-    let status = loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            break status;
-        }
-        // The old bug held it up 60 s; a busy machine still exits well within 30.
-        assert!(
-            signalled.elapsed() < Duration::from_secs(30),
-            "still up 30 s after SIGTERM"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    signal(&server, "-TERM");
+    // The old bug held it up 60 s; a busy machine still exits well within 30.
+    let status = until_exited(
+        &mut server,
+        Duration::from_secs(30),
+        "still up 30 s after SIGTERM",
+    )
+    .await;
     assert!(status.success(), "a clean exit: {status}");
     eprintln!("exited {:?} after SIGTERM", signalled.elapsed());
     for s in streams {
@@ -604,6 +595,22 @@ async fn probe(base: &str, path: &str) -> (reqwest::StatusCode, serde_json::Valu
     (status, res.json().await.unwrap())
 }
 
+/// Waits up to `within` for the server to exit; panics, saying `what`, if it doesn't.
+async fn until_exited(
+    server: &mut Server,
+    within: Duration,
+    what: &str,
+) -> std::process::ExitStatus {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "{what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 fn signal(server: &Server, name: &str) {
     let pid = server.child.id().to_string();
     assert!(std::process::Command::new("kill")
@@ -683,17 +690,12 @@ async fn readyz_turns_503_at_sigterm_while_the_server_serves_on_through_the_drai
     );
     // A second signal cuts the drain short.
     signal(&server, "-TERM");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the second SIGTERM ends the drain"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let status = until_exited(
+        &mut server,
+        Duration::from_secs(20),
+        "the second SIGTERM ends the drain",
+    )
+    .await;
     assert!(status.success(), "{status}");
 }
 
@@ -776,11 +778,7 @@ async fn json_logs_find_the_line_behind_an_error_and_hold_no_secret() {
     assert_eq!(body.request_id.as_deref(), Some("from-the-proxy-42"));
 
     signal(&server, "-TERM");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while server.child.try_wait().unwrap().is_none() {
-        assert!(Instant::now() < deadline, "still up");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    until_exited(&mut server, Duration::from_secs(30), "still up").await;
     let text = std::fs::read_to_string(&log).unwrap();
     let lines: Vec<serde_json::Value> = text
         .lines()
