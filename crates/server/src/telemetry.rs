@@ -27,7 +27,7 @@ const BATCH_SIZES: &[f64] = &[1.0, 10.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 2000
 
 /// Every family this server exports (`deploy/grafana-dashboard.json` draws
 /// them all, and only them).
-pub const FAMILIES: [&str; 20] = [
+pub const FAMILIES: [&str; 21] = [
     "deskmove_http_requests_total",
     "deskmove_http_request_duration_seconds",
     "deskmove_moves",
@@ -45,6 +45,7 @@ pub const FAMILIES: [&str; 20] = [
     "deskmove_event_streams",
     "deskmove_sign_in_limited_total",
     "deskmove_db_pool_connections",
+    "deskmove_db_writers_waiting",
     "deskmove_db_write_lock_wait_seconds",
     "deskmove_build_info",
     "deskmove_uptime_seconds",
@@ -153,6 +154,10 @@ fn describe() {
         "deskmove_db_pool_connections",
         "Database connections of this server's pools, by state: in_use or idle."
     );
+    describe_gauge!(
+        "deskmove_db_writers_waiting",
+        "Writes of this server waiting for the database's write connection now."
+    );
     describe_histogram!(
         "deskmove_db_write_lock_wait_seconds",
         Unit::Seconds,
@@ -217,6 +222,7 @@ async fn refresh(state: &AppState) -> crate::store::StoreResult<()> {
     let (in_use, idle) = state.store.pool_connections();
     gauge!("deskmove_db_pool_connections", "state" => "in_use").set(in_use as f64);
     gauge!("deskmove_db_pool_connections", "state" => "idle").set(idle as f64);
+    gauge!("deskmove_db_writers_waiting").set(state.store.writers_waiting() as f64);
     let w = state.store.waiting_work(chrono::Utc::now()).await?;
     gauge!("deskmove_moves", "state" => "scheduled").set(w.moves_scheduled as f64);
     gauge!("deskmove_moves", "state" => "running").set(w.moves_running as f64);

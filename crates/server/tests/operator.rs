@@ -1047,6 +1047,7 @@ async fn metrics_are_prometheus_text_to_this_machine_and_name_nobody() {
         "deskmove_move_batch_conversations_bucket",
         "deskmove_db_write_lock_wait_seconds_bucket",
         "deskmove_db_pool_connections{state=\"in_use\"}",
+        "deskmove_db_writers_waiting",
         "deskmove_outbox_oldest_queued_seconds",
     ] {
         assert!(text.contains(family), "{family}:\n{text}");
