@@ -13,6 +13,7 @@ use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
 use rand::RngCore;
+use tracing::Instrument;
 
 use crate::AppState;
 
@@ -32,6 +33,22 @@ fn usable(id: &str) -> bool {
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// A method as a label: the standard ones, every other "other" (a client
+/// makes up methods at will; labels must stay few).
+fn method_label(m: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *m {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
 }
 
 fn new_id() -> String {
@@ -54,8 +71,12 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
         .filter(|v| usable(v))
         .filter(|_| peer.is_some_and(|ip| state.trusted_proxies.contains(&ip)));
     let id: Arc<str> = given.map_or_else(new_id, str::to_string).into();
-    let method = req.method().clone();
-    let mut res = REQUEST_ID.scope(id.clone(), next.run(req)).await;
+    let method = method_label(req.method());
+    // What is logged while the request is answered carries its id too.
+    let span = tracing::info_span!("request", request_id = %id);
+    let mut res = REQUEST_ID
+        .scope(id.clone(), next.run(req).instrument(span))
+        .await;
     if let Ok(value) = HeaderValue::from_str(&id) {
         res.headers_mut().insert("x-request-id", value);
     }
@@ -66,16 +87,20 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
     let status = res.status().as_u16();
     let took = started.elapsed().as_secs_f64();
     metrics::counter!("deskmove_http_requests_total",
-        "route" => route.to_string(), "method" => method.to_string(), "status" => status.to_string())
+        "route" => route.to_string(), "method" => method, "status" => status.to_string())
     .increment(1);
     metrics::histogram!("deskmove_http_request_duration_seconds",
-        "route" => route.to_string(), "method" => method.to_string())
+        "route" => route.to_string(), "method" => method)
     .record(took);
     let ms = (took * 10_000.0).round() / 10.0;
-    if status >= 500 {
-        tracing::warn!(request_id = %id, %method, route, status, ms, "request");
+    // A load balancer's and Prometheus's own questions are many and dull.
+    let probe = matches!(route, "/healthz" | "/readyz" | "/metrics");
+    if status >= 500 && !(probe && status == 503) {
+        tracing::warn!(request_id = %id, method, route, status, ms, "request");
+    } else if probe {
+        tracing::debug!(request_id = %id, method, route, status, ms, "request");
     } else {
-        tracing::info!(request_id = %id, %method, route, status, ms, "request");
+        tracing::info!(request_id = %id, method, route, status, ms, "request");
     }
     res
 }
@@ -103,5 +128,8 @@ mod tests {
         assert!(!usable("a b"));
         assert!(!usable("\"quoted\""));
         assert_eq!(new_id().len(), 24);
+        let made_up = axum::http::Method::from_bytes(b"FOOA").unwrap();
+        assert_eq!(method_label(&made_up), "other");
+        assert_eq!(method_label(&axum::http::Method::PATCH), "PATCH");
     }
 }

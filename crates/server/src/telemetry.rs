@@ -76,6 +76,24 @@ pub fn install() -> PrometheusHandle {
             describe();
             STARTED.get_or_init(std::time::Instant::now);
             gauge!("deskmove_build_info", "version" => env!("CARGO_PKG_VERSION")).set(1.0);
+            // Counted from 0, so a rate over the first events is right.
+            for family in [
+                "deskmove_move_conversations_moved_total",
+                "deskmove_move_tickets_created_total",
+                "deskmove_move_lease_takeovers_total",
+            ] {
+                metrics::counter!(family).absolute(0);
+            }
+            // Histograms keep their samples until drained: without a scrape they
+            // would grow for as long as the server runs.
+            let upkeep = handle.clone();
+            std::thread::Builder::new()
+                .name("metrics-upkeep".into())
+                .spawn(move || loop {
+                    std::thread::sleep(std::time::Duration::from_secs(5));
+                    upkeep.run_upkeep();
+                })
+                .expect("a thread for the metrics' upkeep");
             handle
         })
         .clone()
@@ -187,7 +205,17 @@ pub async fn metrics(
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .is_some_and(|given| bool::from(given.as_bytes().ct_eq(token.as_bytes()))),
-        None => peer.ip().is_loopback() && !headers.contains_key("x-forwarded-for"),
+        // This machine, asking straight: not a proxy of ours, and nothing
+        // that says the request came from elsewhere.
+        None => {
+            let ip = peer.ip().to_canonical();
+            ip.is_loopback()
+                && !state.trusted_proxies.contains(&ip)
+                && !state.trusted_proxies.contains(&peer.ip())
+                && !["x-forwarded-for", "forwarded", "x-real-ip"]
+                    .iter()
+                    .any(|h| headers.contains_key(*h))
+        }
     };
     if !allowed {
         return AppError::new(

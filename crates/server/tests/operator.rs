@@ -934,7 +934,7 @@ fn backup_on_postgresql_names_the_pg_dump_command_without_the_password() {
     assert_eq!(
         stdout.trim(),
         "pg_dump --format=custom --file='/backups/deskmove today.dump' \
-         'postgres://deskmove@db.example:5433/deskmove'"
+         postgres://deskmove@db.example:5433/deskmove"
     );
     let all = format!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(!all.contains("s3cret-pw"), "{all}");
@@ -1061,9 +1061,38 @@ async fn metrics_are_prometheus_text_to_this_machine_and_name_nobody() {
         assert!(!text.contains(secret), "{secret} in the metrics");
     }
     // Through a proxy, it is not this machine asking.
-    let (status, _) = scrape(&base, &[("x-forwarded-for", "203.0.113.9")]).await;
-    assert_eq!(status, reqwest::StatusCode::FORBIDDEN);
+    for (header, value) in [
+        ("x-forwarded-for", "203.0.113.9"),
+        ("forwarded", "for=203.0.113.9"),
+        ("x-real-ip", "203.0.113.9"),
+    ] {
+        let (status, _) = scrape(&base, &[(header, value)]).await;
+        assert_eq!(status, reqwest::StatusCode::FORBIDDEN, "{header}");
+    }
     drop(server);
+    // A proxy of ours on this machine is not this machine either.
+    let db = dir.path().join("proxied.db");
+    let flags = [
+        "--demo",
+        "--demo-conversations",
+        "10",
+        "--trusted-proxy",
+        "127.0.0.1",
+    ];
+    let server = Server::start(BIN, &db, &flags, "warn", log_file(&log));
+    assert_eq!(
+        scrape(&server.base, &[]).await.0,
+        reqwest::StatusCode::FORBIDDEN
+    );
+    drop(server);
+    // A token too short to keep anyone out is refused at start.
+    let out = std::process::Command::new(BIN)
+        .args(["--db", &dir.path().join("short.db").display().to_string()])
+        .args(["--listen", "127.0.0.1:0", "--metrics-token", "short"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--metrics-token"));
 
     // With a token, whoever gives it, and nobody else.
     let db = dir.path().join("token.db");
@@ -1072,21 +1101,61 @@ async fn metrics_are_prometheus_text_to_this_machine_and_name_nobody() {
         "--demo-conversations",
         "10",
         "--metrics-token",
-        "scrape-me-0b8f",
+        "scrape-me-0b8f-4c21",
     ];
     let server = Server::start(BIN, &db, &flags, "warn", log_file(&log));
     assert_eq!(
         scrape(&server.base, &[]).await.0,
         reqwest::StatusCode::FORBIDDEN
     );
-    let wrong = [("authorization", "Bearer scrape-me-0b8e")];
+    let wrong = [("authorization", "Bearer scrape-me-0b8e-4c21")];
     assert_eq!(
         scrape(&server.base, &wrong).await.0,
         reqwest::StatusCode::FORBIDDEN
     );
-    let right = [("authorization", "Bearer scrape-me-0b8f")];
+    let right = [("authorization", "Bearer scrape-me-0b8f-4c21")];
     assert_eq!(
         scrape(&server.base, &right).await.0,
         reqwest::StatusCode::OK
     );
+}
+
+#[tokio::test]
+async fn migrate_check_lists_what_a_binary_would_apply_and_changes_nothing() {
+    // Issue 31: upgrading.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("deskmove.db");
+    let store = Store::open_sqlite(&db).await.unwrap();
+    // As an older binary left it: its newest migration not applied yet.
+    let newest: i64 = sqlx::query("SELECT MAX(version) AS v FROM _sqlx_migrations")
+        .fetch_one(store.pool())
+        .await
+        .map(|r| sqlx::Row::get(&r, "v"))
+        .unwrap();
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = $1")
+        .bind(newest)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.close().await;
+    let path = db.display().to_string();
+    let check = || deskmove_testkit::command(BIN, &["migrate", "--check", "--db", &path]);
+    let (ok, out, err) = check();
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("would apply 1 migration") && out.contains(&newest.to_string()),
+        "{out}"
+    );
+    assert_eq!(check().1, out, "--check changed nothing");
+    // A migration changed after it ran is named: a server would refuse to start.
+    let conn = sqlx::SqlitePool::connect(&format!("sqlite://{path}"))
+        .await
+        .unwrap();
+    sqlx::query("UPDATE _sqlx_migrations SET checksum = x'00' WHERE version = 1")
+        .execute(&conn)
+        .await
+        .unwrap();
+    conn.close().await;
+    let (ok, _, err) = check();
+    assert!(!ok && err.contains("differ from this binary's"), "{err}");
 }

@@ -166,8 +166,12 @@ impl Store {
 
     /// This server's database connections: (in use, idle), both pools.
     pub fn pool_connections(&self) -> (u32, u32) {
-        let idle = (self.pool.num_idle() + self.writer.num_idle()) as u32;
-        let open = self.pool.size() + self.writer.size();
+        // On PostgreSQL the writer is the readers' pool itself.
+        let (mut idle, mut open) = (self.pool.num_idle() as u32, self.pool.size());
+        if self.is_sqlite {
+            idle += self.writer.num_idle() as u32;
+            open += self.writer.size();
+        }
         (open.saturating_sub(idle), idle)
     }
 
