@@ -57,11 +57,14 @@ pub fn app(state: AppState, settings: &Settings) -> Router {
         .layer(header(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header(header::REFERRER_POLICY, "same-origin"))
         // The path only: a query or a link may carry a token (R28), never logged.
-        .layer(TraceLayer::new_for_http().make_span_with(
-            |req: &axum::http::Request<axum::body::Body>| {
-                tracing::debug_span!("request", method = %req.method(), path = %loggable_path(req.uri().path()))
-            },
-        ))
+        // Failures are the request line's to say (observe), with its id.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
+                    tracing::debug_span!("http", method = %req.method(), path = %loggable_path(req.uri().path()))
+                })
+                .on_failure(()),
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             observe::observe,
@@ -182,8 +185,9 @@ pub struct Application {
     outbox: Option<Outbox>,
 }
 
-/// After SIGTERM, how long open requests get to finish before their connections
-/// are closed anyway; the whole exit stays well within 10 s.
+/// After SIGTERM and the drain, how long open requests get to finish before
+/// their connections are closed anyway; with a move's batch and the answers in
+/// flight, the exit takes at most the drain and 13 s (a signal more: at once).
 const GRACE: Duration = Duration::from_secs(5);
 /// How long a move's batch in flight gets to commit once serving stopped.
 const BATCH_GRACE: Duration = Duration::from_secs(3);
@@ -224,6 +228,13 @@ impl Application {
             .map(|url| Relay::from_url(url, &settings.mail_domain()))
             .transpose()?;
         mail_addresses_usable(settings)?;
+        if settings
+            .metrics_token
+            .as_deref()
+            .is_some_and(|t| t.trim().chars().count() < 16)
+        {
+            anyhow::bail!("--metrics-token: give at least 16 characters (or none: /metrics for this machine only)");
+        }
         store.spawn_checkpointer();
         let shutdown = CancellationToken::new();
         let draining = CancellationToken::new();
@@ -333,6 +344,10 @@ impl Application {
             }
             tracing::info!("shutting down");
             shutdown.cancel();
+            // Asked again while stopping: whatever still runs is cut short.
+            signals.next().await;
+            tracing::warn!("asked to stop again: stopping now");
+            std::process::exit(130);
         });
         serve(
             self.listener,
