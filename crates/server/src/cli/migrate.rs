@@ -21,6 +21,20 @@ pub async fn exec(db: &Database, check: bool) -> anyhow::Result<()> {
                 .join(", ")
         );
     }
+    let listed = |v: &[i64]| v.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    if !plan.modified.is_empty() {
+        anyhow::bail!(
+            "{db}'s migration(s) {} differ from this binary's: they were changed after \
+             they ran; a server refuses to start on it",
+            listed(&plan.modified)
+        );
+    }
+    if !plan.failed.is_empty() {
+        anyhow::bail!(
+            "{db}'s migration(s) {} failed halfway: restore the last backup",
+            listed(&plan.failed)
+        );
+    }
     if plan.pending.is_empty() {
         println!("{db} is up to date: nothing to apply.");
         return Ok(());

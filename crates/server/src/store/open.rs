@@ -121,6 +121,10 @@ pub struct MigrationPlan {
     pub pending: Vec<(i64, String)>,
     /// Migrations the database has that this binary doesn't know (a newer one ran).
     pub unknown: Vec<i64>,
+    /// Applied, but not as this binary has them (edited since), or left half
+    /// done by a failed run: a server refuses to start on these.
+    pub modified: Vec<i64>,
+    pub failed: Vec<i64>,
 }
 
 /// Reads what `db` has applied, changing nothing, against this binary's list.
@@ -134,19 +138,47 @@ pub async fn migration_plan(db: &Database) -> StoreResult<MigrationPlan> {
         Database::Postgres(url) => (url.clone(), &POSTGRES_MIGRATIONS),
     };
     let mut conn = AnyConnection::connect_with(&AnyConnectOptions::from_str(&url)?).await?;
-    // A database no server started on yet has no table of migrations.
-    let applied: Vec<i64> =
-        match sqlx::query("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
-            .fetch_all(&mut conn)
-            .await
-        {
-            Ok(rows) => rows
-                .iter()
-                .map(|r| r.try_get::<i64, _>("version"))
-                .collect::<Result<_, _>>()?,
-            Err(_) => Vec::new(),
-        };
+    // A database no server started on yet has no table of migrations; any
+    // other failure is said as it is.
+    let table = if matches!(db, Database::Sqlite(_)) {
+        "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+    } else {
+        "SELECT COUNT(*) AS n FROM pg_tables WHERE tablename = '_sqlx_migrations' \
+         AND schemaname = current_schema()"
+    };
+    let has_table = sqlx::query(table)
+        .fetch_one(&mut conn)
+        .await?
+        .try_get::<i64, _>("n")?
+        > 0;
+    let rows = if has_table {
+        sqlx::query(
+            "SELECT version, checksum, CASE WHEN success THEN 1 ELSE 0 END AS done \
+             FROM _sqlx_migrations ORDER BY version",
+        )
+        .fetch_all(&mut conn)
+        .await?
+    } else {
+        Vec::new()
+    };
     conn.close().await?;
+    let mut applied = Vec::new();
+    let mut modified = Vec::new();
+    let mut failed = Vec::new();
+    for r in &rows {
+        let version: i64 = r.try_get("version")?;
+        let checksum: Vec<u8> = r.try_get("checksum")?;
+        if r.try_get::<i32, _>("done")? == 0 {
+            failed.push(version);
+            continue;
+        }
+        if let Some(m) = migrator.iter().find(|m| m.version == version) {
+            if m.checksum.as_ref() != checksum.as_slice() {
+                modified.push(version);
+            }
+        }
+        applied.push(version);
+    }
     let known: Vec<i64> = migrator
         .iter()
         .filter(|m| !m.migration_type.is_down_migration())
@@ -159,6 +191,8 @@ pub async fn migration_plan(db: &Database) -> StoreResult<MigrationPlan> {
             .map(|m| (m.version, m.description.to_string()))
             .collect(),
         unknown: applied.into_iter().filter(|v| !known.contains(v)).collect(),
+        modified,
+        failed,
     })
 }
 
