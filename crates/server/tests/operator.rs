@@ -1070,16 +1070,13 @@ async fn metrics_are_prometheus_text_to_this_machine_and_name_nobody() {
         assert_eq!(status, reqwest::StatusCode::FORBIDDEN, "{header}");
     }
     drop(server);
+    // A small demo of its own, with `extra` flags.
+    let small = |name: &str, extra: &[&str]| {
+        let flags = [&["--demo", "--demo-conversations", "10"], extra].concat();
+        Server::start(BIN, &dir.path().join(name), &flags, "warn", log_file(&log))
+    };
     // A proxy of ours on this machine is not this machine either.
-    let db = dir.path().join("proxied.db");
-    let flags = [
-        "--demo",
-        "--demo-conversations",
-        "10",
-        "--trusted-proxy",
-        "127.0.0.1",
-    ];
-    let server = Server::start(BIN, &db, &flags, "warn", log_file(&log));
+    let server = small("proxied.db", &["--trusted-proxy", "127.0.0.1"]);
     assert_eq!(
         scrape(&server.base, &[]).await.0,
         reqwest::StatusCode::FORBIDDEN
@@ -1095,15 +1092,7 @@ async fn metrics_are_prometheus_text_to_this_machine_and_name_nobody() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--metrics-token"));
 
     // With a token, whoever gives it, and nobody else.
-    let db = dir.path().join("token.db");
-    let flags = [
-        "--demo",
-        "--demo-conversations",
-        "10",
-        "--metrics-token",
-        "scrape-me-0b8f-4c21",
-    ];
-    let server = Server::start(BIN, &db, &flags, "warn", log_file(&log));
+    let server = small("token.db", &["--metrics-token", "scrape-me-0b8f-4c21"]);
     assert_eq!(
         scrape(&server.base, &[]).await.0,
         reqwest::StatusCode::FORBIDDEN
