@@ -30,8 +30,10 @@ async fn main() -> anyhow::Result<()> {
         EnvFilter::try_from_default_env()
             .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"))
     };
+    // Colours only for a person at a terminal, never into a file or a collector.
     let logs = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(filter());
     match settings.log_format {
         LogFormat::Text => logs.init(),

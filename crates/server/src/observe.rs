@@ -72,6 +72,7 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
         .filter(|_| peer.is_some_and(|ip| state.trusted_proxies.contains(&ip)));
     let id: Arc<str> = given.map_or_else(new_id, str::to_string).into();
     let method = method_label(req.method());
+    let api = req.uri().path().starts_with("/api/");
     // What is logged while the request is answered carries its id too.
     let span = tracing::info_span!("request", request_id = %id);
     let mut res = REQUEST_ID
@@ -80,10 +81,15 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
     if let Ok(value) = HeaderValue::from_str(&id) {
         res.headers_mut().insert("x-request-id", value);
     }
+    let unmatched = if api {
+        "(no such API endpoint)"
+    } else {
+        "(app files)"
+    };
     let route = res
         .extensions()
         .get::<MatchedPath>()
-        .map_or("(app files)", |p| p.as_str());
+        .map_or(unmatched, |p| p.as_str());
     let status = res.status().as_u16();
     let took = started.elapsed().as_secs_f64();
     metrics::counter!("deskmove_http_requests_total",
