@@ -71,8 +71,14 @@ pub(super) async fn queue_link_mail(
     };
     let raw = match compose_link(&letter) {
         Ok(raw) => raw,
+        // Said without the address: logs name no person's.
         Err(e) => {
-            tracing::warn!(user_id = user.id.get(), error = %e, "a link can't be mailed");
+            let why = match e {
+                crate::mail::compose::ComposeError::From(_) => "--mail-from can't send mail",
+                crate::mail::compose::ComposeError::To(_) => "the person's address can't take mail",
+                crate::mail::compose::ComposeError::Build(_) => "the mail could not be made",
+            };
+            tracing::warn!(user_id = user.id.get(), why, "a link can't be mailed");
             return Ok(false);
         }
     };
