@@ -123,16 +123,7 @@ async fn sigterm_with_open_event_streams_and_a_running_move_exits_in_seconds_and
         }
     }
     let m = ada.start_move(ada.move_all("Support email").await).await;
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while ada
-        .read::<Move>(&format!("/api/moves/{}", m.id))
-        .await
-        .moved
-        == 0
-    {
-        assert!(Instant::now() < deadline, "the move never got going");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    until_moving(&ada, &m.id).await;
 
     let signalled = Instant::now();
     signal(&server, "-TERM");
@@ -581,6 +572,15 @@ async fn the_user_commands_invite_reset_list_and_deactivate_while_the_server_run
     }
 }
 
+/// Waits until move `id` has carried its first batch.
+async fn until_moving(ada: &Session, id: &deskmove_rules::MoveId) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while ada.read::<Move>(&format!("/api/moves/{id}")).await.moved == 0 {
+        assert!(Instant::now() < deadline, "the move never got going");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// `GET path` on the server: status and JSON body.
 async fn probe(base: &str, path: &str) -> (reqwest::StatusCode, serde_json::Value) {
     let res = reqwest::get(format!("{base}{path}")).await.unwrap();
@@ -842,16 +842,7 @@ async fn a_backup_taken_during_a_move_with_arrivals_restores_and_the_move_resume
             n
         })
     };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while ada
-        .read::<Move>(&format!("/api/moves/{}", m.id))
-        .await
-        .moved
-        == 0
-    {
-        assert!(Instant::now() < deadline, "the move never got going");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    until_moving(&ada, &m.id).await;
 
     let (ok, out, err) = deskmove_testkit::command(
         BIN,
